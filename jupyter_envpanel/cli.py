@@ -1,0 +1,182 @@
+"""`jupyter envpanel ...`: the same JSON as the REST API, readable tables without --json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from .core.drift import DriftReport
+from .core.errors import EnvPanelError
+from .core.host import Host
+from .core.service import EnvService
+
+EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 2 with one line on stderr."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print a one-line usage error and exit 2."""
+        self.exit(EXIT_BAD, f"jupyter envpanel: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the CLI's argument parser."""
+    parser = _Parser(prog="jupyter envpanel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="all environments").add_argument("--json", action="store_true")
+    show = sub.add_parser("show", help="one environment and its packages")
+    show.add_argument("env", help="a name from `list` or a prefix path")
+    show.add_argument("--json", action="store_true")
+    drift = sub.add_parser("drift", help="compare an environment with environment.yml")
+    drift.add_argument("env", nargs="?", help="name or prefix (default: the active env)")
+    drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
+    drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
+    drift.add_argument("--json", action="store_true")
+    sub.add_parser("kernels", help="every kernel and its environment").add_argument("--json", action="store_true")
+    for name in ("register", "unregister"):
+        cmd = sub.add_parser(name, help=f"{name} persistent kernelspecs for an environment")
+        cmd.add_argument("env")
+    return parser
+
+
+def _table(rows: List[Sequence[str]], header: Sequence[str]) -> str:
+    """Return rows as an aligned plain-text table."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    return "\n".join(lines)
+
+
+def cmd_list(service: EnvService, args: argparse.Namespace) -> int:
+    """Print every environment."""
+    listing = service.listing()
+    if args.json:
+        print(json.dumps(listing.to_json(), indent=2))
+        return EXIT_OK
+    rows = [
+        (
+            ("* " if e.is_server else "  ") + e.name,
+            e.kind,
+            e.python_version or "-",
+            str(e.package_count),
+            ", ".join(k.name for k in e.kernels) or "-",
+            e.prefix,
+        )
+        for e in listing.environments
+    ]
+    print(_table(rows, ("  NAME", "KIND", "PYTHON", "PKGS", "KERNELS", "PREFIX")))
+    for warning in listing.warnings + tuple(w for e in listing.environments for w in e.warnings):
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_show(service: EnvService, args: argparse.Namespace) -> int:
+    """Print one environment and its packages."""
+    data = service.show(args.env, allow_any_prefix=True)
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    print(f"{data['name']}  ({data['kind']}, python {data['python_version'] or '-'})  {data['prefix']}")
+    rows = [(p["name"], p["version"], p["build"] or "-", p["channel"] or p["installer"] or "-", "yes" if p["requested"] else "") for p in data["packages"]]
+    print(_table(rows, ("NAME", "VERSION", "BUILD", "CHANNEL", "REQUESTED")))
+    for warning in data["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_drift(report: DriftReport) -> None:
+    """Print a drift report as a table and a summary line."""
+    env = report.environment
+    print(f"{env['name']} ({env['prefix']}) vs {report.file}")
+    rows = [
+        (f"{r.line}", r.source, r.spec, r.status, r.installed or "-", r.reason)
+        for r in report.requirements
+        if r.status != "ok"
+    ]
+    if rows:
+        print(_table(rows, ("LINE", "SOURCE", "SPEC", "STATUS", "INSTALLED", "REASON")))
+    for pkg in report.unrequested:
+        print(f"unrequested: {pkg.name} {pkg.version} ({pkg.source})")
+    summary = ", ".join(f"{v} {k}" for k, v in report.summary.items())
+    print(("in sync: " if report.in_sync else "drifted: ") + summary)
+
+
+def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
+    """Compare an environment with its environment file; exit 1 when drifted."""
+    env = service.find(args.env, allow_any_prefix=True) if args.env else service.active()
+    path = Path(args.file) if args.file else service.nearest_envfile(Path.cwd())
+    report = service.drift(env, path)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        _print_drift(report)
+    return EXIT_DRIFT if report.drifted(args.strict) else EXIT_OK
+
+
+def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
+    """Print every kernel Jupyter would offer and the environment it runs in."""
+    from .kernelspec import EnvPanelKernelSpecManager
+
+    manager = EnvPanelKernelSpecManager(service=service)
+    items = []
+    for name, entry in sorted(manager.get_all_specs().items()):
+        env, prefix = service.environment_of_spec(entry["spec"])
+        items.append(
+            {
+                "name": name,
+                "display_name": entry["spec"].get("display_name", name),
+                "language": entry["spec"].get("language", ""),
+                "environment": env.ref() if env else None,
+                "prefix": prefix,
+            }
+        )
+    if args.json:
+        print(json.dumps({"kernels": items}, indent=2))
+    else:
+        rows = [(k["name"], k["display_name"], (k["environment"] or {}).get("name", "?"), k["prefix"] or "-") for k in items]
+        print(_table(rows, ("KERNEL", "DISPLAY NAME", "ENVIRONMENT", "PREFIX")))
+    return EXIT_OK
+
+
+def cmd_register(service: EnvService, args: argparse.Namespace) -> int:
+    """Write persistent kernelspecs for an environment."""
+    for name in service.register(args.env):
+        print(f"registered {name}")
+    return EXIT_OK
+
+
+def cmd_unregister(service: EnvService, args: argparse.Namespace) -> int:
+    """Remove the kernelspecs jupyter-envpanel registered for an environment."""
+    for name in service.unregister(args.env):
+        print(f"unregistered {name}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "drift": cmd_drift,
+    "kernels": cmd_kernels,
+    "register": cmd_register,
+    "unregister": cmd_unregister,
+}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the CLI; bad input is one line on stderr and exit code 2, never a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](EnvService(Host.current()), args)
+    except EnvPanelError as err:
+        print(f"jupyter envpanel {args.command}: {err}", file=sys.stderr)
+        return EXIT_BAD
+    except BrokenPipeError:  # `| head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""Drift: requirements x inventory -> DriftReport, a pure function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from packaging.utils import canonicalize_name
+
+from .envfile import EnvFile, Requirement
+from .inventory import Inventory, Package
+from .specs import CondaSpec, PipSpec, check_conda, check_pip, marker_false
+
+STATUSES = ("ok", "missing", "mismatch", "skipped")
+#: Packages that venv / virtualenv seed with a REQUESTED marker the user never asked for.
+SEEDED = frozenset({"pip", "setuptools", "wheel"})
+
+
+@dataclass(frozen=True)
+class RequirementStatus:
+    """The verdict on one entry of the environment file."""
+
+    spec: str
+    source: str
+    name: Optional[str]
+    file: str
+    line: int
+    column: int
+    status: str
+    installed: Optional[str]
+    reason: str
+
+    def to_json(self) -> dict:
+        """Return the DESIGN.md requirement object."""
+        return {
+            "spec": self.spec,
+            "source": self.source,
+            "name": self.name,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "status": self.status,
+            "installed": self.installed,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """How an environment compares with an environment file."""
+
+    environment: dict
+    file: str
+    requirements: Tuple[RequirementStatus, ...]
+    unrequested: Tuple[Package, ...]
+    warnings: Tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> Dict[str, int]:
+        """Return the count of each status, plus unrequested."""
+        counts = {status: 0 for status in STATUSES}
+        for item in self.requirements:
+            counts[item.status] += 1
+        counts["unrequested"] = len(self.unrequested)
+        return counts
+
+    @property
+    def in_sync(self) -> bool:
+        """Return True when nothing is missing or mismatched."""
+        return all(r.status in ("ok", "skipped") for r in self.requirements)
+
+    def drifted(self, strict: bool = False) -> bool:
+        """Return whether this counts as drift (`strict`: unrequested packages count too)."""
+        return not self.in_sync or (strict and bool(self.unrequested))
+
+    def to_json(self) -> dict:
+        """Return the DESIGN.md drift report."""
+        return {
+            "environment": self.environment,
+            "file": self.file,
+            "in_sync": self.in_sync,
+            "requirements": [r.to_json() for r in self.requirements],
+            "unrequested": [
+                {"name": p.name, "version": p.version, "source": p.source} for p in self.unrequested
+            ],
+            "summary": self.summary,
+            "warnings": list(self.warnings),
+        }
+
+
+def _python_package(inventory: Inventory) -> Optional[Package]:
+    """Return the interpreter as a package, for envs whose python has no conda record."""
+    if not inventory.python_version:
+        return None
+    return Package("python", inventory.python_version, "pip", installer="python")
+
+
+def _judge_conda(spec: CondaSpec, inv: Inventory, has_conda: bool) -> Tuple[str, Optional[str], str]:
+    """Judge a conda entry: against conda records, or against distributions in a venv."""
+    pkg = inv.conda.get(spec.name)
+    if pkg is not None:
+        return _ordered(check_conda(spec, pkg), pkg)
+    by_pip = inv.pip.get(canonicalize_name(spec.name))
+    if spec.name == "python" and by_pip is None:
+        by_pip = _python_package(inv)
+    if has_conda:
+        reason = "not installed"
+        if by_pip is not None:
+            reason = f"not installed by conda (pip has {by_pip.version})"
+        return "missing", None, reason
+    if by_pip is None:
+        return "missing", None, "not installed"
+    return _ordered(check_conda(spec, by_pip, by_pip=True), by_pip)
+
+
+def _ordered(verdict: Tuple[str, str], pkg: Package) -> Tuple[str, Optional[str], str]:
+    """Return (status, installed version, reason)."""
+    return verdict[0], pkg.version, verdict[1]
+
+
+def _judge_pip(spec: PipSpec, inv: Inventory) -> Tuple[str, Optional[str], str]:
+    """Judge a pip entry with PEP 440 against the env's distributions (conda's as fallback)."""
+    if spec.skip:
+        return "skipped", None, spec.skip
+    reason = marker_false(spec, inv.python_version)
+    if reason:
+        return "skipped", None, reason
+    pkg = inv.pip.get(spec.name or "") or _conda_by_canonical(inv, spec.name or "")
+    if pkg is None:
+        return "missing", None, "not installed"
+    status, why = check_pip(spec, pkg.version)
+    return status, pkg.version, why
+
+
+def _conda_by_canonical(inv: Inventory, name: str) -> Optional[Package]:
+    """Return a conda package whose canonical PyPI-style name equals name."""
+    for pkg in inv.conda.values():
+        if canonicalize_name(pkg.name) == name:
+            return pkg
+    return None
+
+
+def judge(req: Requirement, inv: Inventory) -> RequirementStatus:
+    """Return the verdict on one requirement."""
+    if isinstance(req.spec, CondaSpec):
+        status, installed, reason = _judge_conda(req.spec, inv, bool(inv.conda))
+    else:
+        status, installed, reason = _judge_pip(req.spec, inv)
+    return RequirementStatus(
+        req.spec.raw, req.source, req.name, req.file, req.line, req.column, status, installed, reason
+    )
+
+
+def unrequested(inv: Inventory, listed: Iterable[str]) -> List[Package]:
+    """Return what the user installed by hand (history specs, REQUESTED) that the file omits."""
+    names = {canonicalize_name(n) for n in listed}
+    out: List[Package] = []
+    for key in sorted(inv.requested_conda):
+        pkg = inv.conda.get(key)
+        if pkg is not None and canonicalize_name(key) not in names:
+            out.append(pkg)
+    for key, pkg in sorted(inv.pip.items()):
+        if pkg.requested and key not in names and key not in SEEDED:
+            out.append(pkg)
+    return out
+
+
+def check(env_ref: dict, envfile: EnvFile, inv: Inventory, file_label: str = "") -> DriftReport:
+    """Compare an inventory with a parsed environment file."""
+    statuses = tuple(judge(req, inv) for req in envfile.requirements)
+    listed = [r.name for r in envfile.requirements if r.name]
+    return DriftReport(
+        environment=env_ref,
+        file=file_label or envfile.path,
+        requirements=statuses,
+        unrequested=tuple(unrequested(inv, listed)),
+        warnings=inv.warnings,
+    )

@@ -1,0 +1,53 @@
+"""The one seam to the outside world: environment variables, home, root, the server's prefix."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+_VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+@dataclass(frozen=True)
+class Host:
+    """What the core may know about the process it runs in; tests build their own."""
+
+    home: Path
+    environ: Mapping[str, str] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    sys_prefix: Path = field(default_factory=lambda: Path(sys.prefix))
+    sys_python_version: str = field(
+        default_factory=lambda: ".".join(str(p) for p in sys.version_info[:3])
+    )
+    #: Installation roots outside HOME that are always looked at.
+    system_roots: Tuple[str, ...] = ("/opt/conda",)
+
+    @classmethod
+    def current(cls, root: Optional[Path | str] = None) -> "Host":
+        """Describe this process: `HOME`, `os.environ`, `sys.prefix`, and root (default: cwd)."""
+        env = dict(os.environ)
+        home = Path(env.get("HOME") or Path.home())
+        return cls(
+            home=home,
+            environ=env,
+            root=Path(root).resolve() if root else Path.cwd().resolve(),
+        )
+
+    def getenv(self, key: str) -> Optional[str]:
+        """Return an environment variable, treating an empty value as unset."""
+        value = self.environ.get(key)
+        return value or None
+
+    def expand(self, path: str) -> Path:
+        """Expand `~` and `$VARS` in a path the way conda does, against this host."""
+        if path.startswith("~"):
+            path = str(self.home) + path[1:]
+        def substitute(match: re.Match) -> str:
+            key = match.group(1) or match.group(2)
+            return self.environ.get(key, match.group(0))
+
+        return Path(_VAR.sub(substitute, path))

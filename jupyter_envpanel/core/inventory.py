@@ -1,0 +1,236 @@
+"""What is installed in a prefix: conda records, pip distributions, and what the user asked for."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+from packaging.utils import canonicalize_name
+
+from .channels import channel_name
+from .discovery import site_packages, venv_python_version
+
+_HISTORY_SPECS = re.compile(r"^#\s*(update|install|create|remove|uninstall)\s+specs:\s*(.*)$")
+_SPEC_NAME = re.compile(r"^\s*(?:[^\s:]+::)?([A-Za-z0-9_.\-]+)")
+_DIST_DIR = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(?:-py\d[\d.]*)?\.(?:dist|egg)-info$")
+
+
+@dataclass(frozen=True)
+class Package:
+    """One installed package, from a conda record or a pip distribution."""
+
+    name: str
+    version: str
+    source: str  # "conda" or "pip": where the record comes from
+    build: str = ""
+    build_number: int = 0
+    channel: str = ""
+    channel_url: str = ""
+    subdir: str = ""
+    installer: str = ""
+    requested: bool = False
+
+    def to_json(self) -> dict:
+        """Return the package as the `show` JSON lists it."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "build": self.build,
+            "build_number": self.build_number,
+            "channel": self.channel,
+            "subdir": self.subdir,
+            "installer": self.installer,
+            "source": self.source,
+            "requested": self.requested,
+        }
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything installed in one prefix, by normalised name."""
+
+    prefix: str
+    python_version: Optional[str]
+    conda: Dict[str, Package] = field(default_factory=dict)
+    pip: Dict[str, Package] = field(default_factory=dict)
+    requested_conda: FrozenSet[str] = frozenset()
+    warnings: Tuple[str, ...] = ()
+
+    def packages(self) -> List[Package]:
+        """Return conda packages, then pip-only distributions, sorted by name."""
+        conda = sorted(self.conda.values(), key=lambda p: p.name)
+        pip_only = [p for p in self.pip.values() if p.installer != "conda"]
+        return conda + sorted(pip_only, key=lambda p: p.name)
+
+
+def spec_name(spec: str) -> Optional[str]:
+    """Return the package name of a conda spec string as history records it."""
+    match = _SPEC_NAME.match(spec)
+    return match.group(1).lower() if match else None
+
+
+def read_history_requests(path: Path) -> FrozenSet[str]:
+    """Return names the user asked for: `# update specs` minus later `# remove specs`."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    requested: Dict[str, bool] = {}
+    for line in text.splitlines():
+        match = _HISTORY_SPECS.match(line.strip())
+        if not match:
+            continue
+        try:
+            specs = ast.literal_eval(match.group(2))
+        except (ValueError, SyntaxError):
+            specs = [s.strip(" '\"[]") for s in match.group(2).split(",")]
+        for spec in specs if isinstance(specs, (list, tuple)) else []:
+            name = spec_name(str(spec))
+            if name:
+                requested[name] = match.group(1) not in ("remove", "uninstall")
+    return frozenset(name for name, wanted in requested.items() if wanted)
+
+
+def _record_channel(record: dict) -> Tuple[str, str]:
+    """Return (display name, channel URL) of a conda record, from `channel` or `url`."""
+    raw = str(record.get("channel") or "")
+    if not raw:
+        url = str(record.get("url") or "")
+        raw = url.rsplit("/", 2)[0] if url.count("/") >= 2 else url
+    return channel_name(raw), raw
+
+
+def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Package], set]:
+    """Parse every conda-meta record; return packages by name and the dist-info dirs they own."""
+    packages: Dict[str, Package] = {}
+    owned: set = set()
+    meta = prefix / "conda-meta"
+    try:
+        names = sorted(n for n in os.listdir(meta) if n.endswith(".json"))
+    except OSError:
+        return packages, owned
+    for fname in names:
+        path = meta / fname
+        try:
+            record = json.loads(path.read_bytes())
+            name, version = str(record["name"]), str(record["version"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            warnings.append(f"corrupt conda record {path}: {type(err).__name__}: {err}")
+            continue
+        channel, url = _record_channel(record)
+        packages[name.lower()] = Package(
+            name=name,
+            version=version,
+            source="conda",
+            build=str(record.get("build", "")),
+            build_number=int(record.get("build_number") or 0),
+            channel=channel,
+            channel_url=url,
+            subdir=str(record.get("subdir", "")),
+            installer="conda",
+        )
+        for file in record.get("files") or ():
+            if ".dist-info/" in file or ".egg-info/" in file:
+                owned.add(file.split("-info/", 1)[0].rsplit("/", 1)[-1] + "-info")
+    return packages, owned
+
+
+def read_distributions(site: Optional[Path], conda_owned: set) -> Dict[str, Package]:
+    """Return pip-visible distributions of a site-packages folder by canonical name."""
+    dists: Dict[str, Package] = {}
+    if site is None:
+        return dists
+    try:
+        entries = os.listdir(site)
+    except OSError:
+        return dists
+    for entry in sorted(entries):
+        match = _DIST_DIR.match(entry)
+        if not match:
+            continue
+        folder = site / entry
+        installer = "conda" if entry in conda_owned else _read_installer(folder)
+        requested = installer != "conda" and (folder / "REQUESTED").exists()
+        name = canonicalize_name(match.group("name"))
+        dists[name] = Package(
+            name=name,
+            version=match.group("version"),
+            source="pip",
+            installer=installer,
+            requested=requested,
+        )
+    return dists
+
+
+def _read_installer(folder: Path) -> str:
+    """Return the INSTALLER of a dist-info (pip, uv, conda, ...), empty when unknown."""
+    try:
+        return (folder / "INSTALLER").read_text(encoding="utf-8").strip().lower()
+    except OSError:
+        return ""
+
+
+def read_inventory(prefix: Path, kind: str, python_version: Optional[str]) -> Inventory:
+    """Read what is installed in a prefix (parses records: call only when asked for)."""
+    warnings: List[str] = []
+    conda, owned = read_conda_records(prefix, warnings)
+    requested = read_history_requests(prefix / "conda-meta" / "history")
+    if "python" in conda:
+        python_version = conda["python"].version
+    elif kind == "venv":
+        python_version = venv_python_version(prefix) or python_version
+    conda = {
+        key: _with_requested(pkg, key in requested) for key, pkg in conda.items()
+    }
+    pip = read_distributions(site_packages(prefix, python_version), owned)
+    if not prefix.is_dir():
+        warnings.append(f"{prefix} no longer exists")
+    return Inventory(str(prefix), python_version, conda, pip, requested, tuple(warnings))
+
+
+def _with_requested(pkg: Package, requested: bool) -> Package:
+    """Return the package marked as asked for (or not) by the user."""
+    if pkg.requested == requested:
+        return pkg
+    return Package(**{**pkg.__dict__, "requested": requested})
+
+
+class InventoryCache:
+    """Caches inventories by the mtimes of conda-meta and site-packages."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._lock = threading.Lock()
+        self._items: Dict[str, Tuple[Tuple, Inventory]] = {}
+
+    def get(self, prefix: Path, kind: str, python_version: Optional[str]) -> Inventory:
+        """Return the inventory of a prefix, re-reading it only when an mtime changed."""
+        sp = site_packages(prefix, python_version)
+        key = tuple(_stat(p) for p in (prefix / "conda-meta", prefix / "conda-meta" / "history", sp))
+        with self._lock:
+            cached = self._items.get(str(prefix))
+            if cached and cached[0] == key:
+                return cached[1]
+        inventory = read_inventory(prefix, kind, python_version)
+        with self._lock:
+            self._items[str(prefix)] = (key, inventory)
+        return inventory
+
+    def forget(self) -> None:
+        """Drop every cached inventory."""
+        with self._lock:
+            self._items.clear()
+
+
+def _stat(path: Optional[Path]) -> Optional[int]:
+    """Return an mtime in ns, None for a missing path."""
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None

@@ -1,0 +1,89 @@
+"""Frozen value objects shared by discovery, kernels and the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+KINDS = ("conda", "pixi", "venv", "system")
+
+
+@dataclass(frozen=True)
+class KernelFile:
+    """A `kernel.json` found inside an environment, already parsed."""
+
+    dir_name: str
+    resource_dir: str
+    spec: dict = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class KernelRef:
+    """A kernel offered for an environment, as the listing shows it."""
+
+    name: str
+    display_name: str
+    language: str
+    registered: bool = False
+    resource_dir: Optional[str] = None
+
+    def to_json(self) -> dict:
+        """Return the DESIGN.md kernel object."""
+        return {
+            "name": self.name,
+            "display_name": self.display_name,
+            "language": self.language,
+            "registered": self.registered,
+        }
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment (a prefix on disk) with the facts a listing needs."""
+
+    name: str
+    prefix: str
+    kind: str
+    named: bool = False
+    is_server: bool = False
+    is_base: bool = False
+    python_version: Optional[str] = None
+    package_count: int = 0
+    has_ipykernel: bool = False
+    kernels: Tuple[KernelRef, ...] = ()
+    warnings: Tuple[str, ...] = ()
+    source: str = ""
+    kernel_files: Tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
+
+    def to_json(self) -> dict:
+        """Return the DESIGN.md environment object."""
+        return {
+            "name": self.name,
+            "prefix": self.prefix,
+            "kind": self.kind,
+            "named": self.named,
+            "is_server": self.is_server,
+            "python_version": self.python_version,
+            "package_count": self.package_count,
+            "kernels": [k.to_json() for k in self.kernels],
+            "warnings": list(self.warnings),
+        }
+
+    def ref(self) -> dict:
+        """Return the short `{name, prefix}` form used inside other objects."""
+        return {"name": self.name, "prefix": self.prefix, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every environment found, plus warnings that belong to no single environment."""
+
+    environments: Tuple[Environment, ...] = ()
+    warnings: Tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        """Return the `list --json` object."""
+        return {
+            "environments": [e.to_json() for e in self.environments],
+            "warnings": list(self.warnings),
+        }

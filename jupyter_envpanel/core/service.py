@@ -1,0 +1,195 @@
+"""One facade over the core, with caching; the server and the CLI both call it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import kernels as kern
+from .discovery import Discovery, _mtime
+from .drift import DriftReport, check
+from .envfile import parse_envfile
+from .errors import EnvNotFound, FileNotFound, InvalidArgument, OutsideRoot
+from .host import Host
+from .inventory import InventoryCache
+from .model import Environment, Listing
+
+DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
+
+
+class EnvService:
+    """Environments, packages, drift and kernels, cached by mtimes."""
+
+    def __init__(
+        self,
+        host: Host,
+        extra_dirs: Sequence[str] = (),
+        options: kern.KernelOptions = kern.KernelOptions(),
+        env_file_names: Sequence[str] = DEFAULT_ENV_FILES,
+    ) -> None:
+        """Remember the host and settings; nothing is read until asked."""
+        self.host = host
+        self.options = options
+        self.env_file_names = tuple(env_file_names)
+        self.discovery = Discovery(host, extra_dirs)
+        self.inventories = InventoryCache()
+        self._lock = threading.Lock()
+        self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
+
+    def refresh(self) -> None:
+        """Forget every cache."""
+        self.discovery.forget()
+        self.inventories.forget()
+        with self._lock:
+            self._cached = (None, None, None)
+
+    def listing(self) -> Listing:
+        """Return every environment with its kernels (cached until an mtime changes)."""
+        raw = self.discovery.list()
+        stamp = _mtime(kern.user_kernels_dir(self.host))
+        with self._lock:
+            if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
+                return self._cached[1]
+        registered = kern.registered_names(self.host)
+        envs = tuple(kern.with_kernel_refs(e, self.options, registered) for e in raw.environments)
+        listing = Listing(envs, raw.warnings)
+        with self._lock:
+            self._cached = (raw, listing, stamp)
+        return listing
+
+    def find(self, ref: str, allow_any_prefix: bool = False) -> Environment:
+        """Return the environment with this name or prefix (only discovered ones, by default)."""
+        if not ref or "\x00" in ref:
+            raise InvalidArgument("an environment name or prefix is required")
+        envs = self.listing().environments
+        for env in envs:
+            if env.name == ref:
+                return env
+        if os.sep in ref or ref.startswith(("~", ".")):
+            real = os.path.realpath(self.host.expand(ref))
+            for env in envs:
+                if os.path.realpath(env.prefix) == real:
+                    return env
+            if allow_any_prefix:
+                env = self.discovery.describe(Path(real))
+                if env is not None:
+                    return kern.with_kernel_refs(env, self.options, [])
+        raise EnvNotFound(ref)
+
+    def active(self) -> Environment:
+        """Return the active environment: `CONDA_PREFIX`, else the server's own prefix."""
+        prefix = self.host.getenv("CONDA_PREFIX") or str(self.host.sys_prefix)
+        return self.find(str(Path(prefix).absolute()), allow_any_prefix=True)
+
+    def inventory(self, env: Environment):
+        """Return what is installed in an environment (parses records, cached by mtime)."""
+        return self.inventories.get(Path(env.prefix), env.kind, env.python_version)
+
+    def show(self, ref: str, allow_any_prefix: bool = False) -> dict:
+        """Return one environment with its packages, as `show --json` prints it."""
+        env = self.find(ref, allow_any_prefix)
+        inv = self.inventory(env)
+        data = env.to_json()
+        data["packages"] = [p.to_json() for p in inv.packages()]
+        data["warnings"] = list(env.warnings) + list(inv.warnings)
+        return data
+
+    def drift(self, env: Environment, path: Path, label: str = "") -> DriftReport:
+        """Compare an environment with an environment file."""
+        envfile = parse_envfile(path)
+        return check(env.ref(), envfile, self.inventory(env), label or str(path))
+
+    # --- files -------------------------------------------------------------------------
+
+    def resolve_in_root(self, rel: str) -> Path:
+        """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
+        if not rel or "\x00" in rel:
+            raise InvalidArgument("a file path relative to the server root is required")
+        if os.path.isabs(rel) or rel.startswith("~"):
+            raise OutsideRoot(f"{rel!r} is absolute; paths are relative to the server root")
+        root = Path(os.path.realpath(self.host.root))
+        target = Path(os.path.realpath(root / rel))
+        if target != root and root not in target.parents:
+            raise OutsideRoot(f"{rel!r} resolves outside the server root")
+        return target
+
+    def relative(self, path: Path) -> str:
+        """Return a path relative to the root, for labels in reports."""
+        root = Path(os.path.realpath(self.host.root))
+        try:
+            return str(Path(os.path.realpath(path)).relative_to(root))
+        except ValueError:
+            return str(path)
+
+    def nearest_envfile(self, start: Path, stop: Optional[Path] = None) -> Path:
+        """Return the nearest environment file from start upwards (to stop), then binder/."""
+        folder = start if start.is_dir() else start.parent
+        stop = stop or Path(folder.anchor)
+        while True:
+            for name in self.env_file_names:
+                if (folder / name).is_file():
+                    return folder / name
+            if folder == stop or folder == folder.parent or stop not in folder.parents:
+                break
+            folder = folder.parent
+        for name in self.env_file_names:
+            if (stop / "binder" / name).is_file():
+                return stop / "binder" / name
+        looked = ", ".join(self.env_file_names)
+        raise FileNotFound(start, f"no {looked} in this folder or any parent up to {stop}")
+
+    # --- kernels -----------------------------------------------------------------------
+
+    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
+        """Return every kernel offered for every environment, by kernel name."""
+        out: Dict[str, kern.OfferedKernel] = {}
+        for env in self.listing().environments:
+            for kernel in kern.offered(env, self.options):
+                out.setdefault(kernel.name, kernel)
+        return out
+
+    def register(self, ref: str) -> List[str]:
+        """Write persistent kernelspecs for an environment; return their names."""
+        env = self.find(ref)
+        kernels = kern.offered(env, kern.KernelOptions(**{**self.options.__dict__, "offer_server_env": True}))
+        return kern.register(kernels, self.host)
+
+    def unregister(self, ref: str) -> List[str]:
+        """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
+        env = self.find(ref)
+        options = kern.KernelOptions(**{**self.options.__dict__, "offer_server_env": True})
+        return kern.unregister([k.name for k in kern.offered(env, options)], self.host)
+
+    def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
+        """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
+        meta = spec.get("metadata") or {}
+        prefix = (meta.get("envpanel") or {}).get("prefix") or meta.get("conda_env_path")
+        argv = [str(a) for a in spec.get("argv") or []]
+        if not prefix and argv:
+            prefix = _prefix_from_argv(argv)
+        if not prefix:
+            return None, None
+        real = os.path.realpath(prefix)
+        for env in self.listing().environments:
+            if os.path.realpath(env.prefix) == real:
+                return env, prefix
+        return None, prefix
+
+
+def _prefix_from_argv(argv: List[str]) -> Optional[str]:
+    """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`."""
+    if len(argv) > 3 and os.path.basename(argv[0]) in ("bash", "sh") and argv[1] == "-c":
+        return argv[3]
+    if "nb_conda_kernels.runner" in argv:
+        index = argv.index("nb_conda_kernels.runner")
+        return argv[index + 2] if len(argv) > index + 2 else None
+    exe = argv[0]
+    if not os.path.isabs(exe):
+        exe = shutil.which(exe) or ""
+    if not exe:
+        return None
+    parent = Path(exe).parent
+    return str(parent.parent if parent.name in ("bin", "Scripts") else parent)

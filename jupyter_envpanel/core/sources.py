@@ -1,0 +1,197 @@
+"""Where environments may live: the places DESIGN.md lists, read without any conda executable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, List, Sequence
+
+import yaml
+
+from .host import Host
+
+#: Installation homes searched even when no variable points at them (relative to HOME).
+USUAL_HOMES = (
+    "miniconda3",
+    "miniforge3",
+    "mambaforge",
+    "anaconda3",
+    "micromamba",
+    ".local/share/mamba",
+)
+#: Folder names of project virtual environments looked for in the server's root.
+VENV_NAMES = (".venv", "venv")
+#: Condarc files relative to HOME, read after `$CONDARC`.
+HOME_CONDARCS = (".condarc", ".config/conda/.condarc", ".config/conda/condarc", ".conda/condarc")
+MAX_CONDARC_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A directory that may be an environment, and which source named it."""
+
+    path: Path
+    source: str
+
+
+@dataclass
+class Search:
+    """Everything the sources yield: candidates, known roots / envs dirs, paths to watch."""
+
+    candidates: List[Candidate] = field(default_factory=list)
+    roots: List[Path] = field(default_factory=list)
+    envs_dirs: List[Path] = field(default_factory=list)
+    watched: List[Path] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+
+    def add_dir_of_envs(self, folder: Path, source: str) -> None:
+        """Offer every subdirectory of an envs directory as a candidate."""
+        self.watched.append(folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            self.warnings.append(f"cannot read {folder}: {err.strerror or err}")
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or not _is_dir(entry):
+                continue
+            self.candidates.append(Candidate(Path(entry.path), source))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Return whether a scandir entry is a directory (following symlinks), never raising."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _split_paths(value: str) -> List[str]:
+    """Split a `CONDA_ENVS_PATH`-style value on the path separator (conda also accepts `,`)."""
+    parts: List[str] = []
+    for chunk in value.split(os.pathsep):
+        parts.extend(p.strip() for p in chunk.split(","))
+    return [p for p in parts if p]
+
+
+def root_of(prefix: Path) -> Path | None:
+    """Return the installation root a prefix belongs to, if its shape tells."""
+    if prefix.parent.name == "envs":
+        return prefix.parent.parent
+    if (prefix / "condabin").is_dir() or (prefix / "envs").is_dir():
+        return prefix
+    return None
+
+
+def find_roots(host: Host) -> List[Path]:
+    """Return installation roots from the conda / mamba variables and the usual homes."""
+    found: List[Path] = []
+    exe = host.getenv("CONDA_EXE")
+    if exe:
+        found.append(Path(exe).parent.parent)  # <root>/bin/conda or <root>/condabin/conda
+    for key in ("CONDA_ROOT", "MAMBA_ROOT_PREFIX"):
+        if host.getenv(key):
+            found.append(host.expand(host.getenv(key) or ""))
+    for key in ("CONDA_PREFIX", "CONDA_PREFIX_1"):
+        value = host.getenv(key)
+        root = root_of(host.expand(value)) if value else None
+        if root is not None:
+            found.append(root)
+    found.extend(host.home / name for name in USUAL_HOMES)
+    found.extend(Path(p) for p in host.system_roots)
+    unique: List[Path] = []
+    for root in found:
+        if root not in unique:
+            unique.append(root)
+    return unique
+
+
+def condarc_files(host: Host, roots: Iterable[Path]) -> List[Path]:
+    """Return the condarc files conda would read, in its order ($CONDARC first)."""
+    files = []
+    if host.getenv("CONDARC"):
+        files.append(host.expand(host.getenv("CONDARC") or ""))
+    files.extend(host.home / rel for rel in HOME_CONDARCS)
+    files.extend(root / ".condarc" for root in roots)
+    return files
+
+
+def read_condarc_envs_dirs(path: Path, host: Host, warnings: List[str]) -> List[Path]:
+    """Return the `envs_dirs` a condarc file lists; a broken file is a warning."""
+    try:
+        if path.stat().st_size > MAX_CONDARC_BYTES:
+            warnings.append(f"{path}: larger than 1 MiB, ignored")
+            return []
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as err:
+        warnings.append(f"cannot read {path}: {err}")
+        return []
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        warnings.append(f"{path}{where}: invalid YAML, envs_dirs ignored")
+        return []
+    dirs = data.get("envs_dirs") if isinstance(data, dict) else None
+    if dirs is None:
+        return []
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        warnings.append(f"{path}: envs_dirs is not a list of paths, ignored")
+        return []
+    return [host.expand(d) for d in dirs]
+
+
+def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
+    """Return the prefixes listed in `~/.conda/environments.txt`."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    except OSError as err:
+        warnings.append(f"cannot read {path}: {err.strerror or err}")
+        return []
+    lines = (line.strip() for line in text.splitlines())
+    return [Path(line) for line in lines if line and not line.startswith("#")]
+
+
+def search(host: Host, extra_dirs: Sequence[str] = ()) -> Search:
+    """Collect candidates from every source of DESIGN.md, in its order."""
+    out = Search()
+    out.candidates.append(Candidate(host.sys_prefix, "server"))
+    out.roots = find_roots(host)
+    for root in out.roots:
+        out.watched.append(root)
+        if (root / "conda-meta").is_dir():
+            out.candidates.append(Candidate(root, "root"))
+        out.envs_dirs.append(root / "envs")
+        out.add_dir_of_envs(root / "envs", "root")
+    configured: List[Path] = [host.home / ".conda" / "envs"]
+    for key in ("CONDA_ENVS_PATH", "CONDA_ENVS_DIRS"):
+        configured.extend(host.expand(p) for p in _split_paths(host.getenv(key) or ""))
+    for rc in condarc_files(host, out.roots):
+        out.watched.append(rc)
+        configured.extend(read_condarc_envs_dirs(rc, host, out.warnings))
+    for folder in configured:
+        if folder not in out.envs_dirs:
+            out.envs_dirs.append(folder)
+            out.add_dir_of_envs(folder, "envs_dirs")
+    env_txt = host.home / ".conda" / "environments.txt"
+    out.watched.append(env_txt)
+    for prefix in read_environments_txt(env_txt, out.warnings):
+        out.candidates.append(Candidate(prefix, "environments.txt"))
+    out.add_dir_of_envs(host.root / ".pixi" / "envs", "pixi")
+    out.watched.append(host.root)
+    for name in VENV_NAMES:
+        out.candidates.append(Candidate(host.root / name, "root-venv"))
+    for extra in extra_dirs:
+        folder = host.expand(extra)
+        if (folder / "conda-meta").is_dir() or (folder / "pyvenv.cfg").is_file():
+            out.candidates.append(Candidate(folder, "extra"))
+        else:
+            out.add_dir_of_envs(folder, "extra")
+            out.envs_dirs.append(folder)
+    return out

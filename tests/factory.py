@@ -1,0 +1,192 @@
+"""Fixture factory: writes real environment prefixes the way conda, pip and venv do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+PkgSpec = Union[str, Tuple]  # "name=version" or (name, version, build, channel[, subdir, build_number])
+
+CONDA_FORGE = "https://conda.anaconda.org/conda-forge"
+MAIN = "https://repo.anaconda.com/pkgs/main"
+
+
+def _pkg_tuple(spec: PkgSpec) -> Tuple[str, str, str, str, str, int]:
+    """Normalise a package description to (name, version, build, channel, subdir, number)."""
+    if isinstance(spec, str):
+        name, _, version = spec.partition("=")
+        spec = (name, version or "1.0")
+    name, version, *rest = spec
+    build = rest[0] if len(rest) > 0 else "h1234567_0"
+    channel = rest[1] if len(rest) > 1 else CONDA_FORGE
+    subdir = rest[2] if len(rest) > 2 else "linux-64"
+    number = rest[3] if len(rest) > 3 else int(build.rsplit("_", 1)[-1]) if build.rsplit("_", 1)[-1].isdigit() else 0
+    return name, version, build, channel, subdir, number
+
+
+def write_record(prefix: Path, spec: PkgSpec, files: Sequence[str] = ()) -> Path:
+    """Write one conda-meta record with the fields conda and py-rattler both accept."""
+    name, version, build, channel, subdir, number = _pkg_tuple(spec)
+    fn = f"{name}-{version}-{build}.conda"
+    record = {
+        "name": name,
+        "version": version,
+        "build": build,
+        "build_number": number,
+        "fn": fn,
+        "url": f"{channel}/{subdir}/{fn}",
+        "channel": f"{channel}/{subdir}",
+        "subdir": subdir,
+        "depends": [],
+        "files": list(files),
+        "paths_data": {"paths": [{"_path": f, "path_type": "hardlink"} for f in files], "paths_version": 1},
+    }
+    meta = prefix / "conda-meta"
+    meta.mkdir(parents=True, exist_ok=True)
+    path = meta / f"{name}-{version}-{build}.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    return path
+
+
+def write_dist(site: Path, name: str, version: str, installer: str = "pip", requested: bool = False) -> Path:
+    """Write a `*.dist-info` as pip does (METADATA, INSTALLER, optional REQUESTED)."""
+    folder = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    (folder / "INSTALLER").write_text(installer + "\n")
+    if requested:
+        (folder / "REQUESTED").write_text("")
+    return folder
+
+
+def write_kernel(prefix: Path, dir_name: str, spec: dict) -> Path:
+    """Write `share/jupyter/kernels/<dir_name>/kernel.json`."""
+    folder = prefix / "share" / "jupyter" / "kernels" / dir_name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return folder
+
+
+@dataclass
+class World:
+    """A temporary HOME, a server root, and helpers that write environments into them."""
+
+    base: Path
+
+    @property
+    def home(self) -> Path:
+        """Return the fake HOME."""
+        return self.base / "home"
+
+    @property
+    def root(self) -> Path:
+        """Return the server's root directory."""
+        return self.base / "root"
+
+    def conda_env(
+        self,
+        prefix: Path,
+        packages: Iterable[PkgSpec] = (),
+        python: Optional[str] = "3.11.7",
+        requested: Sequence[str] = (),
+        removed: Sequence[str] = (),
+        pip: Iterable[Tuple[str, str, bool]] = (),
+        python_dists: Iterable[Tuple[str, str]] = (),
+        ipykernel: bool = False,
+        runnable: bool = False,
+        state_vars: Optional[Dict[str, str]] = None,
+        activate: Optional[Dict[str, str]] = None,
+        history: bool = True,
+    ) -> Path:
+        """Write a conda prefix: records, history, dist-infos, kernels, activation files."""
+        prefix.mkdir(parents=True, exist_ok=True)
+        (prefix / "conda-meta").mkdir(exist_ok=True)
+        site = prefix / "lib" / f"python{'.'.join((python or '3.11').split('.')[:2])}" / "site-packages"
+        if python:
+            write_record(prefix, ("python", python, "hb806964_0_cpython"))
+            site.mkdir(parents=True, exist_ok=True)
+        for spec in packages:
+            write_record(prefix, spec)
+        for name, version in python_dists:  # conda packages that ship a dist-info
+            dist = write_dist(site, name, version, installer="conda")
+            write_record(prefix, (name, version, "py311h0_0"), files=[f"{dist.relative_to(prefix)}/METADATA"])
+        if ipykernel:
+            dist = write_dist(site, "ipykernel", "6.29.5", installer="conda")
+            write_record(prefix, ("ipykernel", "6.29.5", "pyh3099207_0"), files=[f"{dist.relative_to(prefix)}/METADATA"])
+        for name, version, is_requested in pip:
+            write_dist(site, name, version, requested=is_requested)
+        if history:
+            lines = ["==> 2024-01-01 00:00:00 <==", "# cmd: conda create -n env", "# conda version: 24.1.0"]
+            lines.append(f"# update specs: {list(requested)!r}")
+            if removed:
+                lines.append(f"# remove specs: {list(removed)!r}")
+            (prefix / "conda-meta" / "history").write_text("\n".join(lines) + "\n")
+        if state_vars is not None:
+            (prefix / "conda-meta" / "state").write_text(json.dumps({"env_vars": state_vars}))
+        for script_name, body in (activate or {}).items():
+            folder = prefix / "etc" / "conda" / "activate.d"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / script_name).write_text(body)
+        if runnable:
+            self.make_runnable(prefix)
+        return prefix
+
+    def make_runnable(self, prefix: Path) -> None:
+        """Make `<prefix>/bin/python` an interpreter that has ipykernel (this test's python)."""
+        bin_dir = prefix / "bin"
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        target = bin_dir / "python"
+        if not target.exists():
+            target.symlink_to(os.path.realpath(sys.executable))
+
+    def venv(self, prefix: Path, dists: Iterable[Tuple[str, str, bool]] = (), real: bool = False) -> Path:
+        """Write a venv: `pyvenv.cfg` and site-packages (a real `python -m venv` if real)."""
+        version = ".".join(str(p) for p in sys.version_info[:3])
+        if real:
+            subprocess.run(
+                [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(prefix)],
+                check=True,
+            )
+        else:
+            prefix.mkdir(parents=True, exist_ok=True)
+            (prefix / "pyvenv.cfg").write_text(f"home = /usr/bin\ninclude-system-site-packages = false\nversion = {version}\n")
+        site = prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+        site.mkdir(parents=True, exist_ok=True)
+        for name, dist_version, requested in dists:
+            write_dist(site, name, dist_version, requested=requested)
+        return prefix
+
+    def environments_txt(self, *prefixes: Path) -> None:
+        """Append prefixes to ~/.conda/environments.txt as conda does."""
+        path = self.home / ".conda" / "environments.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as fh:
+            for prefix in prefixes:
+                fh.write(f"{prefix}\n")
+
+    def host(self, **environ: str):
+        """Return a Host for this world (no system roots: tests never read the real machine)."""
+        from jupyter_envpanel.core.host import Host
+
+        env = {"HOME": str(self.home), "PATH": os.environ.get("PATH", "")}
+        env.update(environ)
+        return Host(home=self.home, environ=env, root=self.root, sys_prefix=self.base / "server", system_roots=())
+
+    def server_env(self) -> Path:
+        """Write the server's own prefix as a plain venv."""
+        return self.venv(self.base / "server")
+
+
+def envs_of(listing) -> Dict[str, object]:
+    """Return a listing's environments by name."""
+    return {e.name: e for e in listing.environments}
+
+
+def names(listing) -> List[str]:
+    """Return the names of a listing, in order."""
+    return [e.name for e in listing.environments]

@@ -1,0 +1,102 @@
+"""The CLI as a user runs it: real subprocesses, JSON shapes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from factory import CONDA_FORGE
+
+
+def run(world, *args, cwd=None, **environ):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
+    env.update(HOME=str(world.home), **environ)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", *args],
+        cwd=cwd or world.root, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def make_world(world):
+    root = world.home / "miniconda3"
+    world.conda_env(root, python="3.12.1")
+    world.conda_env(
+        root / "envs" / "ml",
+        packages=[("numpy", "1.24.4", "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
+        requested=["numpy", "seaborn"],
+    )
+    (world.root / "environment.yml").write_text("name: ml\ndependencies:\n  - python=3.11\n  - numpy>=1.26\n")
+    return root
+
+
+def test_list_json_has_the_design_shape(world):
+    make_world(world)
+    out = run(world, "list", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    envs = {e["name"]: e for e in data["environments"]}
+    assert set(envs["ml"]) >= {"name", "prefix", "kind", "named", "is_server", "python_version", "package_count",
+                               "kernels", "warnings"}
+    assert envs["ml"]["python_version"] == "3.11.7" and envs["base"]["python_version"] == "3.12.1"
+    assert sum(e["is_server"] for e in data["environments"]) == 1
+
+
+def test_list_table_is_readable(world):
+    make_world(world)
+    out = run(world, "list")
+    assert out.returncode == 0 and "NAME" in out.stdout.splitlines()[0] and " ml " in out.stdout
+
+
+def test_drift_exit_codes_and_json(world):
+    make_world(world)
+    out = run(world, "drift", "ml", "--json")
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    assert report["summary"] == {"ok": 1, "missing": 0, "mismatch": 1, "skipped": 0, "unrequested": 1}
+    assert report["unrequested"] == [{"name": "seaborn", "version": "0.13.2", "source": "conda"}]
+    (world.root / "environment.yml").write_text("dependencies:\n  - numpy\n")
+    assert run(world, "drift", "ml").returncode == 0
+    assert run(world, "drift", "ml", "--strict").returncode == 1
+
+
+def test_drift_defaults_to_conda_prefix_and_nearest_file_upwards(world):
+    root = make_world(world)
+    sub = world.root / "a" / "b"
+    sub.mkdir(parents=True)
+    out = run(world, "drift", "--json", cwd=sub, CONDA_PREFIX=str(root / "envs" / "ml"))
+    data = json.loads(out.stdout)
+    assert data["environment"]["name"] == "ml" and data["file"].endswith("environment.yml")
+
+
+def test_drift_accepts_a_prefix_path_and_a_file(world):
+    root = make_world(world)
+    (world.base / "other.yml").write_text("dependencies:\n  - numpy=1.24\n")
+    out = run(world, "drift", str(root / "envs" / "ml"), "--file", str(world.base / "other.yml"))
+    assert out.returncode == 0, out.stdout + out.stderr and "in sync" in out.stdout
+
+
+def test_show_lists_packages(world):
+    make_world(world)
+    data = json.loads(run(world, "show", "ml", "--json").stdout)
+    pkgs = {p["name"]: p for p in data["packages"]}
+    assert pkgs["numpy"]["channel"] == "conda-forge" and pkgs["numpy"]["requested"] is True
+    assert pkgs["python"]["requested"] is False
+
+
+def test_bad_input_is_one_line_on_stderr_with_exit_2(world):
+    make_world(world)
+    (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=>1\n")
+    cases = [
+        ("show", "nope"),
+        ("drift", "ml"),
+        ("drift", "ml", "--file", "missing.yml"),
+        ("frobnicate",),
+    ]
+    for args in cases:
+        out = run(world, *args)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
+    out = run(world, "drift", "ml")
+    assert "environment.yml:2:5" in out.stderr

@@ -1,0 +1,178 @@
+"""Discovery: every source of DESIGN.md, names, kinds, dedupe, warnings, cache."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from factory import envs_of, names, write_record
+
+from jupyter_envpanel.core.discovery import Discovery
+
+
+def listing_of(world, **environ):
+    return Discovery(world.host(**environ)).list()
+
+
+def test_given_miniconda_root_when_listing_then_base_and_named_envs(world):
+    root = world.home / "miniconda3"
+    world.conda_env(root, python="3.12.1")
+    world.conda_env(root / "envs" / "ml", python="3.11.7")
+    world.conda_env(root / "envs" / "r-env", python=None, packages=["r-base=4.3.1"])
+    envs = envs_of(listing_of(world))
+    assert envs["base"].kind == "conda" and envs["base"].named and envs["base"].python_version == "3.12.1"
+    assert envs["ml"].named and envs["ml"].python_version == "3.11.7" and envs["ml"].package_count == 1
+    assert envs["r-env"].python_version is None and envs["r-env"].package_count == 1
+
+
+def test_conda_exe_and_mamba_root_prefix_find_roots_outside_usual_homes(world):
+    conda_root = world.base / "opt" / "myconda"
+    mamba_root = world.base / "mm"
+    world.conda_env(conda_root)
+    world.conda_env(conda_root / "envs" / "a")
+    world.conda_env(mamba_root / "envs" / "b")  # micromamba root without its own base env
+    listing = listing_of(world, CONDA_EXE=str(conda_root / "bin" / "conda"), MAMBA_ROOT_PREFIX=str(mamba_root))
+    envs = envs_of(listing)
+    assert {"base", "a", "b"} <= set(envs)
+    assert envs["b"].named
+
+
+def test_conda_root_and_conda_prefix_variables(world):
+    r1 = world.base / "r1"
+    world.conda_env(r1)
+    world.conda_env(r1 / "envs" / "one")
+    r2 = world.base / "r2"
+    world.conda_env(r2 / "envs" / "two")
+    envs = envs_of(listing_of(world, CONDA_ROOT=str(r1), CONDA_PREFIX=str(r2 / "envs" / "two")))
+    assert {"base", "one", "two"} <= set(envs)
+
+
+def test_envs_dirs_from_condarc_and_conda_envs_path(world):
+    rc_dir = world.base / "rc-envs"
+    path_dir = world.base / "path-envs"
+    world.conda_env(rc_dir / "from-rc")
+    world.conda_env(path_dir / "from-var")
+    (world.home / ".condarc").write_text(f"envs_dirs:\n  - {rc_dir}\n")
+    envs = envs_of(listing_of(world, CONDA_ENVS_PATH=str(path_dir)))
+    assert envs["from-rc"].named and envs["from-var"].named
+
+
+def test_condarc_from_condarc_variable_and_xdg_location(world):
+    a, b = world.base / "a-envs", world.base / "b-envs"
+    world.conda_env(a / "x")
+    world.conda_env(b / "y")
+    custom = world.base / "custom.rc"
+    custom.write_text(f"envs_dirs: [{a}]\n")
+    (world.home / ".config" / "conda").mkdir(parents=True)
+    (world.home / ".config" / "conda" / ".condarc").write_text(f"envs_dirs: ['{b}']\n")
+    assert {"x", "y"} <= set(envs_of(listing_of(world, CONDARC=str(custom))))
+
+
+def test_environments_txt_prefix_envs_deleted_space_and_duplicates(world):
+    spaced = world.conda_env(world.base / "my projects" / "env one")
+    plain = world.conda_env(world.base / "proj" / "env")
+    deleted = world.base / "gone"
+    world.environments_txt(spaced, plain, deleted, plain)
+    listing = listing_of(world)
+    envs = envs_of(listing)
+    assert envs["env one"].prefix == str(spaced) and not envs["env one"].named
+    assert envs["env"].prefix == str(plain)
+    assert names(listing).count("env") == 1
+    assert any("gone" in w and "does not exist" in w for w in listing.warnings)
+
+
+def test_symlinked_duplicate_appears_once(world):
+    real = world.conda_env(world.home / ".conda" / "envs" / "real")
+    link = world.base / "link"
+    link.symlink_to(real)
+    world.environments_txt(link)
+    listing = listing_of(world)
+    assert [e.name for e in listing.environments if e.kind == "conda"] == ["real"]
+
+
+def test_folder_without_history_is_skipped_with_warning(world):
+    root = world.home / "miniforge3"
+    world.conda_env(root)
+    (root / "envs" / "half").mkdir(parents=True)
+    (root / "envs" / ".conda_envs_dir_test").write_text("")
+    listing = listing_of(world)
+    assert "half" not in names(listing)
+    assert any("half" in w and "not an environment" in w for w in listing.warnings)
+
+
+def test_pixi_and_venv_in_server_root(world):
+    pixi = world.root / ".pixi" / "envs" / "default"
+    world.conda_env(pixi, history=False)
+    world.venv(world.root / ".venv", dists=[("requests", "2.32.3", True)])
+    envs = envs_of(listing_of(world))
+    assert envs["root-default"].kind == "pixi"
+    assert envs[".venv"].kind == "venv" and envs[".venv"].package_count == 1
+    assert envs[".venv"].python_version.count(".") == 2
+
+
+def test_server_prefix_is_marked(world):
+    world.server_env()
+    envs = [e for e in listing_of(world).environments if e.is_server]
+    assert len(envs) == 1 and envs[0].kind == "venv"
+    assert listing_of(world).environments[0].is_server  # listed first
+
+
+def test_clashing_names_are_disambiguated(world):
+    r1 = world.home / "miniconda3"
+    r2 = world.home / "micromamba"
+    world.conda_env(r1)
+    world.conda_env(r2)
+    world.conda_env(r1 / "envs" / "ml")
+    world.conda_env(r2 / "envs" / "ml")
+    world.conda_env(world.base / "x" / "ml")
+    world.environments_txt(world.base / "x" / "ml")
+    got = names(listing_of(world))
+    assert len(got) == len(set(got))
+    assert {"base", "micromamba-base", "ml", "micromamba-ml", "x-ml"} <= set(got)
+
+
+def test_unreadable_and_missing_sources_are_not_errors(world):
+    (world.home / ".condarc").write_text("envs_dirs: [unclosed\n")
+    (world.home / ".conda").mkdir()
+    (world.home / ".conda" / "environments.txt").write_text("\n# comment\n/nonexistent/env\n")
+    listing = listing_of(world, CONDA_EXE="/nonexistent/bin/conda", CONDA_ENVS_PATH="/nope")
+    assert any(".condarc:2:" in w and "invalid YAML" in w for w in listing.warnings)
+
+
+def test_unreadable_envs_dir_warns(world):
+    if os.geteuid() == 0:
+        # root reads everything; check the warning path with a file where a directory is expected
+        (world.home / ".conda").mkdir()
+        (world.home / ".conda" / "envs").write_text("not a dir")
+        listing = listing_of(world)
+        assert any("envs" in w for w in listing.warnings)
+    else:
+        folder = world.home / ".conda" / "envs"
+        folder.mkdir(parents=True)
+        folder.chmod(0)
+        try:
+            assert any("cannot read" in w for w in listing_of(world).warnings)
+        finally:
+            folder.chmod(0o755)
+
+
+def test_cache_reuses_listing_until_an_mtime_changes(world):
+    root = world.home / "miniconda3"
+    world.conda_env(root)
+    discovery = Discovery(world.host())
+    first = discovery.list()
+    assert discovery.list() is first
+    time.sleep(0.01)
+    world.conda_env(root / "envs" / "new")
+    second = discovery.list()
+    assert second is not first and "new" in names(second)
+    time.sleep(0.01)
+    write_record(root / "envs" / "new", "numpy=1.26.4")
+    assert envs_of(discovery.list())["new"].package_count == 2
+
+
+def test_listing_does_not_parse_records(world):
+    prefix = world.conda_env(world.home / ".conda" / "envs" / "corrupt", packages=["numpy=1.26.4"])
+    (prefix / "conda-meta" / "numpy-1.26.4-h1234567_0.json").write_text("{not json")
+    env = envs_of(listing_of(world))["corrupt"]
+    assert env.package_count == 2 and env.warnings == ()

@@ -1,0 +1,104 @@
+"""environment.yml parsing: entries keep their lines; every bad input is located."""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_envpanel.core.envfile import parse_envfile
+from jupyter_envpanel.core.errors import EnvFileError, FileNotFound
+
+
+def write(world, text: str, name: str = "environment.yml"):
+    path = world.root / name
+    path.write_text(text)
+    return path
+
+
+def test_parses_name_channels_dependencies_and_pip_with_lines(world):
+    path = write(
+        world,
+        "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy>=1.26\n"
+        "  - pip\n  - pip:\n    - rich==13.7.0\n",
+    )
+    env = parse_envfile(path)
+    assert env.name == "demo" and env.channels == ("conda-forge",)
+    got = [(r.source, r.name, r.line, r.column) for r in env.requirements]
+    assert got == [("conda", "python", 5, 5), ("conda", "numpy", 6, 5), ("conda", "pip", 7, 5), ("pip", "rich", 9, 7)]
+
+
+@pytest.mark.parametrize(
+    "text,line,column,needle",
+    [
+        ("dependencies:\n  - numpy\n  - [unclosed\n", 4, 1, "invalid YAML"),
+        ("dependencies: numpy\n", 1, 15, "dependencies must be a list"),
+        ("dependencies:\n  - numpy\n  - 3.11\n", 3, 5, "must be a string"),
+        ("dependencies:\n  - {scipy: 1}\n", 2, 5, "only a `pip:` list"),
+        ("dependencies:\n  - numpy>=>1\n", 2, 5, "invalid conda spec"),
+        ("dependencies:\n  - pip:\n    - 'requests>>2'\n", 3, 7, "invalid pip requirement"),
+        ("dependencies:\n  - pip:\n    - 5\n", 3, 7, "must be a string"),
+        ("dependencies:\n  - pip: rich\n", 2, 10, "pip must be a list"),
+        ("- just\n- a list\n", 1, 1, "top level must be a mapping"),
+        ("channels: conda-forge\ndependencies: []\n", 1, 11, "channels must be a list"),
+        ("dependencies:\n  - pip: [a]\n  - pip: [b]\n", 3, 5, "more than one `pip:`"),
+        ("", 1, 1, "file is empty"),
+        ("dependencies:\n  - \n", 2, 4, "empty"),
+    ],
+)
+def test_bad_input_says_what_and_where(world, text, line, column, needle):
+    path = write(world, text)
+    with pytest.raises(EnvFileError) as info:
+        parse_envfile(path)
+    err = info.value
+    assert (err.line, err.column) == (line, column), str(err)
+    assert needle in str(err) and str(path) in str(err)
+    assert "\n" not in str(err)
+
+
+def test_missing_file_is_not_found(world):
+    with pytest.raises(FileNotFound) as info:
+        parse_envfile(world.root / "nope.yml")
+    assert info.value.status == 404
+
+
+def test_file_over_one_mib_is_refused_without_parsing(world):
+    path = write(world, "dependencies:\n" + "  - numpy\n" * 120_000)
+    with pytest.raises(EnvFileError, match="1 MiB"):
+        parse_envfile(path)
+
+
+def test_directory_and_binary_files_are_errors(world):
+    (world.root / "dir.yml").mkdir()
+    with pytest.raises(EnvFileError, match="directory"):
+        parse_envfile(world.root / "dir.yml")
+    (world.root / "bin.yml").write_bytes(b"\xff\xfe\x00dependencies")
+    with pytest.raises(EnvFileError, match="UTF-8"):
+        parse_envfile(world.root / "bin.yml")
+
+
+def test_yaml_tags_are_not_constructed(world):
+    path = write(world, "dependencies:\n  - !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(EnvFileError, match="must be a string"):
+        parse_envfile(path)
+
+
+def test_missing_requirements_file_points_at_the_pip_line(world):
+    path = write(world, "dependencies:\n  - pip:\n    - -r missing.txt\n")
+    with pytest.raises(EnvFileError) as info:
+        parse_envfile(path)
+    assert (info.value.line, info.value.column) == (3, 7) and "missing.txt" in str(info.value)
+
+
+def test_requirements_cycle_is_an_error(world):
+    (world.root / "a.txt").write_text("-r b.txt\n")
+    (world.root / "b.txt").write_text("-r a.txt\n")
+    path = write(world, "dependencies:\n  - pip:\n    - -r a.txt\n")
+    with pytest.raises(EnvFileError, match="cycle"):
+        parse_envfile(path)
+
+
+def test_bad_line_in_requirements_file_is_located_in_that_file(world):
+    (world.root / "req.txt").write_text("rich\n  bad>>1\n")
+    path = write(world, "dependencies:\n  - pip:\n    - -r req.txt\n")
+    with pytest.raises(EnvFileError) as info:
+        parse_envfile(path)
+    assert info.value.path.endswith("req.txt") and (info.value.line, info.value.column) == (2, 3)
