@@ -33,9 +33,7 @@ def find_environments() -> List[Environment]:
     return list(_service().listing().environments)
 
 
-def check_drift(
-    env: Optional[str] = None, file: Optional[Union[str, Path]] = None
-) -> DriftReport:
+def check_drift(env: Optional[str] = None, file: Optional[Union[str, Path]] = None) -> DriftReport:
     """Compare an environment (name or prefix; default: active) with an environment file."""
     service = _service()
     target = service.find(env, allow_any_prefix=True) if env else service.active()

@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
     drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
     drift.add_argument("--json", action="store_true")
-    sub.add_parser("kernels", help="every kernel and its environment").add_argument("--json", action="store_true")
+    sub.add_parser("kernels", help="every kernel and its environment").add_argument(
+        "--json", action="store_true"
+    )
     for name in ("register", "unregister"):
         cmd = sub.add_parser(name, help=f"{name} persistent kernelspecs for an environment")
         cmd.add_argument("env")
@@ -81,7 +83,16 @@ def cmd_show(service: EnvService, args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
         return EXIT_OK
     print(f"{data['name']}  ({data['kind']}, python {data['python_version'] or '-'})  {data['prefix']}")
-    rows = [(p["name"], p["version"], p["build"] or "-", p["channel"] or p["installer"] or "-", "yes" if p["requested"] else "") for p in data["packages"]]
+    rows = [
+        (
+            p["name"],
+            p["version"],
+            p["build"] or "-",
+            p["channel"] or p["installer"] or "-",
+            "yes" if p["requested"] else "",
+        )
+        for p in data["packages"]
+    ]
     print(_table(rows, ("NAME", "VERSION", "BUILD", "CHANNEL", "REQUESTED")))
     for warning in data["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
@@ -123,7 +134,7 @@ def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
 
     manager = EnvPanelKernelSpecManager(service=service)
     items = []
-    for name, entry in sorted(manager.get_all_specs().items()):
+    for name, entry in sorted(manager.all_specs().items()):
         env, prefix = service.environment_of_spec(entry["spec"])
         items.append(
             {
@@ -137,7 +148,10 @@ def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"kernels": items}, indent=2))
     else:
-        rows = [(k["name"], k["display_name"], (k["environment"] or {}).get("name", "?"), k["prefix"] or "-") for k in items]
+        rows = [
+            (k["name"], k["display_name"], (k["environment"] or {}).get("name", "?"), k["prefix"] or "-")
+            for k in items
+        ]
         print(_table(rows, ("KERNEL", "DISPLAY NAME", "ENVIRONMENT", "PREFIX")))
     return EXIT_OK
 

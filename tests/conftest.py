@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,10 +11,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from factory import World  # noqa: E402
 
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
 ISOLATED_VARS = (
-    "CONDA_EXE", "CONDA_ROOT", "CONDA_PREFIX", "CONDA_PREFIX_1", "CONDA_DEFAULT_ENV", "MAMBA_ROOT_PREFIX",
-    "MAMBA_EXE", "CONDA_ENVS_PATH", "CONDA_ENVS_DIRS", "CONDARC", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR",
-    "JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "VIRTUAL_ENV",
+    "CONDA_EXE",
+    "CONDA_ROOT",
+    "CONDA_PREFIX",
+    "CONDA_PREFIX_1",
+    "CONDA_DEFAULT_ENV",
+    "MAMBA_ROOT_PREFIX",
+    "MAMBA_EXE",
+    "CONDA_ENVS_PATH",
+    "CONDA_ENVS_DIRS",
+    "CONDARC",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_CONFIG_DIR",
+    "JUPYTER_PATH",
+    "JUPYTER_RUNTIME_DIR",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "VIRTUAL_ENV",
 )
 
 
@@ -33,6 +48,18 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
 
 
 @pytest.fixture
-def fake_server_prefix(world: World, monkeypatch: pytest.MonkeyPatch):
-    """Keep the real sys.prefix; tests that need it use world.host() instead."""
-    return Path(os.path.realpath(sys.prefix))
+def jp_server_config() -> dict:
+    """Enable the extension in servers started by pytest-jupyter."""
+    return {"ServerApp": {"jpserver_extensions": {"jupyter_envpanel": True}}}
+
+
+@pytest.fixture
+def server_world(jp_environ, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    """Return a world laid out where pytest-jupyter's server looks (HOME, root_dir)."""
+    for var in ISOLATED_VARS:
+        if not var.startswith("JUPYTER"):
+            monkeypatch.delenv(var, raising=False)
+    w = World(tmp_path, root_name="root_dir")
+    w.home.mkdir(exist_ok=True)
+    w.root.mkdir(exist_ok=True)
+    return w

@@ -25,7 +25,13 @@ def _pkg_tuple(spec: PkgSpec) -> Tuple[str, str, str, str, str, int]:
     build = rest[0] if len(rest) > 0 else "h1234567_0"
     channel = rest[1] if len(rest) > 1 else CONDA_FORGE
     subdir = rest[2] if len(rest) > 2 else "linux-64"
-    number = rest[3] if len(rest) > 3 else int(build.rsplit("_", 1)[-1]) if build.rsplit("_", 1)[-1].isdigit() else 0
+    number = (
+        rest[3]
+        if len(rest) > 3
+        else int(build.rsplit("_", 1)[-1])
+        if build.rsplit("_", 1)[-1].isdigit()
+        else 0
+    )
     return name, version, build, channel, subdir, number
 
 
@@ -69,6 +75,8 @@ def write_kernel(prefix: Path, dir_name: str, spec: dict) -> Path:
     folder = prefix / "share" / "jupyter" / "kernels" / dir_name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    for size in ("32x32", "64x64"):  # ipykernel and IRkernel ship logos beside kernel.json
+        (folder / f"logo-{size}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + size.encode())
     return folder
 
 
@@ -77,6 +85,7 @@ class World:
     """A temporary HOME, a server root, and helpers that write environments into them."""
 
     base: Path
+    root_name: str = "root"
 
     @property
     def home(self) -> Path:
@@ -86,7 +95,7 @@ class World:
     @property
     def root(self) -> Path:
         """Return the server's root directory."""
-        return self.base / "root"
+        return self.base / self.root_name
 
     def conda_env(
         self,
@@ -117,7 +126,11 @@ class World:
             write_record(prefix, (name, version, "py311h0_0"), files=[f"{dist.relative_to(prefix)}/METADATA"])
         if ipykernel:
             dist = write_dist(site, "ipykernel", "6.29.5", installer="conda")
-            write_record(prefix, ("ipykernel", "6.29.5", "pyh3099207_0"), files=[f"{dist.relative_to(prefix)}/METADATA"])
+            write_record(
+                prefix,
+                ("ipykernel", "6.29.5", "pyh3099207_0"),
+                files=[f"{dist.relative_to(prefix)}/METADATA"],
+            )
         for name, version, is_requested in pip:
             write_dist(site, name, version, requested=is_requested)
         if history:
@@ -154,7 +167,9 @@ class World:
             )
         else:
             prefix.mkdir(parents=True, exist_ok=True)
-            (prefix / "pyvenv.cfg").write_text(f"home = /usr/bin\ninclude-system-site-packages = false\nversion = {version}\n")
+            (prefix / "pyvenv.cfg").write_text(
+                f"home = /usr/bin\ninclude-system-site-packages = false\nversion = {version}\n"
+            )
         site = prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
         site.mkdir(parents=True, exist_ok=True)
         for name, dist_version, requested in dists:
@@ -175,7 +190,9 @@ class World:
 
         env = {"HOME": str(self.home), "PATH": os.environ.get("PATH", "")}
         env.update(environ)
-        return Host(home=self.home, environ=env, root=self.root, sys_prefix=self.base / "server", system_roots=())
+        return Host(
+            home=self.home, environ=env, root=self.root, sys_prefix=self.base / "server", system_roots=()
+        )
 
     def server_env(self) -> Path:
         """Write the server's own prefix as a plain venv."""

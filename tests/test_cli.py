@@ -15,7 +15,11 @@ def run(world, *args, cwd=None, **environ):
     env.update(HOME=str(world.home), **environ)
     return subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", *args],
-        cwd=cwd or world.root, env=env, capture_output=True, text=True, timeout=60,
+        cwd=cwd or world.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -37,8 +41,17 @@ def test_list_json_has_the_design_shape(world):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     envs = {e["name"]: e for e in data["environments"]}
-    assert set(envs["ml"]) >= {"name", "prefix", "kind", "named", "is_server", "python_version", "package_count",
-                               "kernels", "warnings"}
+    assert set(envs["ml"]) >= {
+        "name",
+        "prefix",
+        "kind",
+        "named",
+        "is_server",
+        "python_version",
+        "package_count",
+        "kernels",
+        "warnings",
+    }
     assert envs["ml"]["python_version"] == "3.11.7" and envs["base"]["python_version"] == "3.12.1"
     assert sum(e["is_server"] for e in data["environments"]) == 1
 

@@ -31,7 +31,9 @@ def test_conda_exe_and_mamba_root_prefix_find_roots_outside_usual_homes(world):
     world.conda_env(conda_root)
     world.conda_env(conda_root / "envs" / "a")
     world.conda_env(mamba_root / "envs" / "b")  # micromamba root without its own base env
-    listing = listing_of(world, CONDA_EXE=str(conda_root / "bin" / "conda"), MAMBA_ROOT_PREFIX=str(mamba_root))
+    listing = listing_of(
+        world, CONDA_EXE=str(conda_root / "bin" / "conda"), MAMBA_ROOT_PREFIX=str(mamba_root)
+    )
     envs = envs_of(listing)
     assert {"base", "a", "b"} <= set(envs)
     assert envs["b"].named

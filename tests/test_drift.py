@@ -12,7 +12,7 @@ from jupyter_envpanel.core.inventory import read_inventory
 R = "https://repo.anaconda.com/pkgs/r"
 PYTORCH = "https://conda.anaconda.org/pytorch"
 
-# (spec in environment.yml, installed record (name, version, build, channel, subdir, build_number) or None, status)
+# (spec, installed record (name, version, build, channel, subdir, build_number) or None, status)
 CONDA_CASES = [
     ("python=3.1", None, "mismatch"),  # python 3.11.7 is installed: 3.1.* does not match 3.11.7
     ("python=3.11", None, "ok"),
@@ -95,9 +95,11 @@ def drift_of(world, yml: str, packages=(), pip=(), python="3.11.7"):
     return check({"name": "env", "prefix": str(prefix)}, parse_envfile(path), inv)
 
 
-@pytest.mark.parametrize("spec,installed,status", CONDA_CASES, ids=[c[0] + "|" + str(c[1] and c[1][1:3]) for c in CONDA_CASES])
+@pytest.mark.parametrize(
+    "spec,installed,status", CONDA_CASES, ids=[c[0] + "|" + str(c[1] and c[1][1:3]) for c in CONDA_CASES]
+)
 def test_conda_verdicts(world, spec, installed, status):
-    report = drift_of(world, f"dependencies:\n  - \"{spec}\"\n", packages=[installed] if installed else [])
+    report = drift_of(world, f'dependencies:\n  - "{spec}"\n', packages=[installed] if installed else [])
     [item] = report.requirements
     assert item.status == status, item.reason
     assert item.line == 2 and item.column == 5
@@ -106,7 +108,7 @@ def test_conda_verdicts(world, spec, installed, status):
 @pytest.mark.parametrize("line,installed,status", PIP_CASES, ids=[c[0] for c in PIP_CASES])
 def test_pip_verdicts(world, line, installed, status):
     pip = [(installed[0], installed[1], False)] if installed else []
-    report = drift_of(world, f"dependencies:\n  - pip:\n    - \"{line}\"\n", pip=pip)
+    report = drift_of(world, f'dependencies:\n  - pip:\n    - "{line}"\n', pip=pip)
     [item] = report.requirements
     assert item.status == status, item.reason
     assert item.source == "pip" and item.line == 3
@@ -168,10 +170,13 @@ def test_pip_entry_satisfied_by_a_conda_installed_distribution(world):
 
 
 def test_venv_checks_conda_entries_against_distributions(world):
-    prefix = world.venv(world.base / "venv", dists=[("numpy", "1.26.4", True), ("Typing_Extensions", "4.12.2", False)])
+    prefix = world.venv(
+        world.base / "venv", dists=[("numpy", "1.26.4", True), ("Typing_Extensions", "4.12.2", False)]
+    )
     path = world.root / "environment.yml"
     path.write_text(
-        "dependencies:\n  - python>=3.8\n  - numpy=1.26\n  - typing_extensions>=5\n  - scipy\n  - conda-forge::numpy\n"
+        "dependencies:\n  - python>=3.8\n  - numpy=1.26\n  - typing_extensions>=5\n"
+        "  - scipy\n  - conda-forge::numpy\n"
     )
     inv = read_inventory(prefix, "venv", None)
     statuses = [r.status for r in check({}, parse_envfile(path), inv).requirements]
@@ -193,7 +198,10 @@ def test_requirements_file_is_followed_relative_to_the_yml(world):
     path = world.root / "sub" / "environment.yml"
     path.write_text("dependencies:\n  - pip:\n    - -r requirements.txt\n")
     report = check({}, parse_envfile(path), read_inventory(prefix, "conda", "3.11.7"))
-    got = [(r.name, r.status, r.line, r.file.endswith(f)) for r, f in zip(report.requirements, ["requirements.txt", "more.txt"])]
+    got = [
+        (r.name, r.status, r.line, r.file.endswith(f))
+        for r, f in zip(report.requirements, ["requirements.txt", "more.txt"])
+    ]
     assert got == [("rich", "ok", 2, True), ("idna", "mismatch", 1, True)]
 
 

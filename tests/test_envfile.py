@@ -23,7 +23,12 @@ def test_parses_name_channels_dependencies_and_pip_with_lines(world):
     env = parse_envfile(path)
     assert env.name == "demo" and env.channels == ("conda-forge",)
     got = [(r.source, r.name, r.line, r.column) for r in env.requirements]
-    assert got == [("conda", "python", 5, 5), ("conda", "numpy", 6, 5), ("conda", "pip", 7, 5), ("pip", "rich", 9, 7)]
+    assert got == [
+        ("conda", "python", 5, 5),
+        ("conda", "numpy", 6, 5),
+        ("conda", "pip", 7, 5),
+        ("pip", "rich", 9, 7),
+    ]
 
 
 @pytest.mark.parametrize(

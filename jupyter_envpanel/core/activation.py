@@ -11,9 +11,7 @@ from typing import Dict, List, Tuple
 from .model import Environment
 
 #: Runs the env's activate.d scripts, then replaces itself with the kernel ($0 is the prefix).
-ACTIVATE_SCRIPT = (
-    'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
-)
+ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
 
 
 def bin_dirs(prefix: Path) -> List[str]:

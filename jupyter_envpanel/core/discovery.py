@@ -14,6 +14,7 @@ from .host import Host
 from .model import Environment, KernelFile, Listing
 from .sources import Candidate, Search, search
 
+
 @dataclass(frozen=True)
 class Facts:
     """What a listing needs from one prefix, read from file names only."""
@@ -148,7 +149,9 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[_Foun
     parent = path.parent
     if has_meta and parent.name == "envs" and parent.parent.name == ".pixi":
         project = parent.parent.parent.name
-        return _Found(path, "pixi", True, False, is_server, f"{project}-{path.name}", project, cand.source), ""
+        return _Found(
+            path, "pixi", True, False, is_server, f"{project}-{path.name}", project, cand.source
+        ), ""
     if (path / "conda-meta" / "history").is_file():
         is_base = path in found.roots or (path / "condabin").is_dir()
         named = is_base or parent in found.envs_dirs
@@ -257,7 +260,6 @@ class Discovery:
             result.append(_environment(env, name, facts))
         result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
         return Listing(tuple(result), tuple(dict.fromkeys(warnings))), watched
-
 
     def describe(self, path: Path) -> Optional[Environment]:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""

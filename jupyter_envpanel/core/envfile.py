@@ -184,7 +184,9 @@ def parse_envfile(path: Path | str, text: Optional[str] = None) -> EnvFile:
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
     channels: List[str] = []
     channels_node = _mapping_get(root, "channels")
-    if channels_node is not None and not (isinstance(channels_node, yaml.ScalarNode) and channels_node.value == ""):
+    if channels_node is not None and not (
+        isinstance(channels_node, yaml.ScalarNode) and channels_node.value == ""
+    ):
         channels = [_scalar(path, n, "a channel") for n in _string_items(path, channels_node, "channels")]
     deps_node = _mapping_get(root, "dependencies")
     requirements: List[Requirement] = []
@@ -198,7 +200,9 @@ def parse_envfile(path: Path | str, text: Optional[str] = None) -> EnvFile:
             pip_node = _mapping_get(item, "pip")
             if pip_node is None or len(item.value) != 1:
                 line, col = _where(item)
-                raise EnvFileError(path, "only a `pip:` list may appear as a mapping in dependencies", line, col)
+                raise EnvFileError(
+                    path, "only a `pip:` list may appear as a mapping in dependencies", line, col
+                )
             if pip_seen:
                 line, col = _where(item)
                 raise EnvFileError(path, "more than one `pip:` list in dependencies", line, col)

@@ -20,14 +20,12 @@ class Host:
     environ: Mapping[str, str] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     sys_prefix: Path = field(default_factory=lambda: Path(sys.prefix))
-    sys_python_version: str = field(
-        default_factory=lambda: ".".join(str(p) for p in sys.version_info[:3])
-    )
+    sys_python_version: str = field(default_factory=lambda: ".".join(str(p) for p in sys.version_info[:3]))
     #: Installation roots outside HOME that are always looked at.
     system_roots: Tuple[str, ...] = ("/opt/conda",)
 
     @classmethod
-    def current(cls, root: Optional[Path | str] = None) -> "Host":
+    def current(cls, root: Optional[Path | str] = None) -> Host:
         """Describe this process: `HOME`, `os.environ`, `sys.prefix`, and root (default: cwd)."""
         env = dict(os.environ)
         home = Path(env.get("HOME") or Path.home())
@@ -46,6 +44,7 @@ class Host:
         """Expand `~` and `$VARS` in a path the way conda does, against this host."""
         if path.startswith("~"):
             path = str(self.home) + path[1:]
+
         def substitute(match: re.Match) -> str:
             key = match.group(1) or match.group(2)
             return self.environ.get(key, match.group(0))

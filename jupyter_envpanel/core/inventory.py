@@ -185,9 +185,7 @@ def read_inventory(prefix: Path, kind: str, python_version: Optional[str]) -> In
         python_version = conda["python"].version
     elif kind == "venv":
         python_version = venv_python_version(prefix) or python_version
-    conda = {
-        key: _with_requested(pkg, key in requested) for key, pkg in conda.items()
-    }
+    conda = {key: _with_requested(pkg, key in requested) for key, pkg in conda.items()}
     pip = read_distributions(site_packages(prefix, python_version), owned)
     if not prefix.is_dir():
         warnings.append(f"{prefix} no longer exists")

@@ -27,12 +27,12 @@ class EnvService:
         self,
         host: Host,
         extra_dirs: Sequence[str] = (),
-        options: kern.KernelOptions = kern.KernelOptions(),
+        options: Optional[kern.KernelOptions] = None,
         env_file_names: Sequence[str] = DEFAULT_ENV_FILES,
     ) -> None:
         """Remember the host and settings; nothing is read until asked."""
         self.host = host
-        self.options = options
+        self.options = options or kern.KernelOptions()
         self.env_file_names = tuple(env_file_names)
         self.discovery = Discovery(host, extra_dirs)
         self.inventories = InventoryCache()

@@ -1,0 +1,132 @@
+"""The Jupyter server extension: settings as traitlets, the shared service, the kernel specs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Bool, Enum, List, TraitError, Unicode, validate
+
+from .core.host import Host
+from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
+from .core.model import KINDS
+from .core.service import DEFAULT_ENV_FILES, EnvService
+from .handlers import default_handlers
+from .kernelspec import EnvPanelKernelSpecManager
+
+#: Kernel spec managers ours may replace: Jupyter's default and nb_conda_kernels' (same names).
+REPLACEABLE = (
+    "jupyter_client.kernelspec.KernelSpecManager",
+    "nb_conda_kernels.CondaKernelSpecManager",
+    "nb_conda_kernels.manager.CondaKernelSpecManager",
+)
+
+
+class EnvPanelApp(ExtensionApp):
+    """jupyter-envpanel: environments, drift and kernels for JupyterLab."""
+
+    name = "jupyter_envpanel"
+
+    extra_env_dirs = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help="Extra directories to search: a prefix, or a folder whose subfolders are environments.",
+    )
+    exclude = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Regex; environments whose prefix matches it get no kernels (as nb_conda_kernels' env_filter).",
+    )
+    kinds = List(
+        Enum(list(KINDS)),
+        default_value=list(KINDS),
+        config=True,
+        help="Kinds of environment whose kernels are offered: conda, pixi, venv, system.",
+    )
+    name_format = Unicode(
+        DEFAULT_NAME_FORMAT,
+        config=True,
+        help="Kernel display name; fields {language}, {environment}, {kernel}, {display_name}.",
+    )
+    env_file_names = List(
+        Unicode(),
+        default_value=list(DEFAULT_ENV_FILES),
+        config=True,
+        help="File names that count as an environment file when looking upwards from a notebook.",
+    )
+    offer_server_env = Bool(
+        False,
+        config=True,
+        help="Also offer the server's own environment as conda-env-<name>-* (it already has python3).",
+    )
+    manage_kernelspecs = Bool(
+        True,
+        config=True,
+        help="Install EnvPanelKernelSpecManager so environment kernels are listed with no manual step.",
+    )
+
+    @validate("exclude")
+    def _valid_regex(self, proposal):
+        """Refuse an exclude pattern that is not a valid regex, at startup."""
+        value = proposal["value"]
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as err:
+                raise TraitError(f"EnvPanelApp.exclude is not a valid regex: {err}") from None
+        return value
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        """Install our kernel spec manager before the server creates its own (from config only)."""
+        super()._link_jupyter_server_extension(serverapp)
+        if not self.manage_kernelspecs:
+            return
+        configured = serverapp.config.get("ServerApp", {}).get("kernel_spec_manager_class")
+        if configured is None:
+            gateway = serverapp.config.get("GatewayClient", {}).get("url") or os.environ.get(
+                "JUPYTER_GATEWAY_URL"
+            )
+            if not gateway:
+                serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
+            return
+        dotted = (
+            configured if isinstance(configured, str) else f"{configured.__module__}.{configured.__name__}"
+        )
+        if dotted in REPLACEABLE:
+            serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
+        elif dotted != f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}":
+            self.log.warning(
+                "jupyter-envpanel: kernel_spec_manager_class is %s; env kernels not added", dotted
+            )
+
+    def initialize_settings(self) -> None:
+        """Create the service shared by the handlers and the kernel spec manager."""
+        options = KernelOptions(
+            name_format=self.name_format,
+            exclude=self.exclude,
+            kinds=tuple(self.kinds),
+            offer_server_env=self.offer_server_env,
+        )
+        service = EnvService(
+            Host.current(root=self.serverapp.root_dir),
+            extra_dirs=self.extra_env_dirs,
+            options=options,
+            env_file_names=self.env_file_names,
+        )
+        ksm = self.serverapp.kernel_spec_manager
+        if isinstance(ksm, EnvPanelKernelSpecManager):
+            ksm.service = service
+        self.settings["envpanel_service"] = service
+
+    def initialize_handlers(self) -> None:
+        """Register the REST routes."""
+        self.handlers.extend(default_handlers)
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        """Warm the listing in a thread so the first request is fast."""
+        await super()._start_jupyter_server_extension(serverapp)
+        self._warmup = asyncio.ensure_future(asyncio.to_thread(self.settings["envpanel_service"].listing))

@@ -1,0 +1,189 @@
+"""REST handlers: parse arguments, run the service in a thread, answer JSON. Errors map in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from jupyter_client.kernelspec import NoSuchKernel
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from .core.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
+from .core.service import EnvService
+
+OPENAPI = Path(__file__).parent / "openapi.yaml"
+
+
+class EnvPanelHandler(APIHandler):
+    """Base handler: authenticated, authorized on `envpanel`, typed errors -> 4xx JSON."""
+
+    auth_resource = "envpanel"
+
+    @property
+    def service(self) -> EnvService:
+        """Return the service the extension app created."""
+        return self.settings["envpanel_service"]
+
+    async def run(self, func: Callable, *args: Any) -> Any:
+        """Run blocking service work in a thread; raise typed errors as their HTTP status."""
+        try:
+            return await asyncio.to_thread(func, *args)
+        except EnvFileError as err:
+            self._fail(err.status, err.to_json())
+        except EnvPanelError as err:
+            self._fail(err.status, {"message": str(err)})
+        except NoSuchKernel as err:
+            self._fail(404, {"message": f"unknown kernel: {err}"})
+        except OSError as err:
+            self._fail(400, {"message": f"{err.strerror or err}: {err.filename or ''}".strip(": ")})
+
+    def _fail(self, status: int, body: dict) -> None:
+        """Answer an error as JSON and stop the request."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+        raise web.Finish()
+
+    def answer(self, body: Any, status: int = 200) -> None:
+        """Finish with a JSON body."""
+        self.set_status(status)
+        self.finish(json.dumps(body))
+
+
+class EnvironmentsHandler(EnvPanelHandler):
+    """GET the list of environments."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer `{environments, warnings}`."""
+        listing = await self.run(self.service.listing)
+        self.answer(listing.to_json())
+
+
+class EnvironmentHandler(EnvPanelHandler):
+    """GET one environment with its packages."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        """Answer the environment object plus `packages`."""
+        self.answer(await self.run(self.service.show, name))
+
+
+class DriftHandler(EnvPanelHandler):
+    """GET drift of an environment against `?file=` or the nearest file to `?path=`."""
+
+    def _drift(self, name: str, file: str, path: str) -> dict:
+        """Resolve the env and the file inside the root, then compare (blocking)."""
+        service = self.service
+        env = service.find(name)
+        if file and path:
+            raise InvalidArgument("give either ?file= or ?path=, not both")
+        if file:
+            target = service.resolve_in_root(file)
+        else:
+            start = service.resolve_in_root(path) if path else service.resolve_in_root(".")
+            target = service.nearest_envfile(start, service.resolve_in_root("."))
+        label = service.relative(target)
+        try:
+            return service.drift(env, target, label).to_json()
+        except EnvFileError as err:
+            raise EnvFileError(label, err.detail, err.line, err.column, err.status) from None
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        """Answer the drift report."""
+        file = self.get_query_argument("file", "")
+        path = self.get_query_argument("path", "")
+        self.answer(await self.run(self._drift, name, file, path))
+
+
+class KernelEnvironmentHandler(EnvPanelHandler):
+    """GET the environment any kernelspec runs in."""
+
+    def _lookup(self, kernel: str) -> dict:
+        """Read the kernelspec and map it to an environment (blocking)."""
+        try:
+            spec = self.kernel_spec_manager.get_kernel_spec(kernel).to_dict()
+        except NoSuchKernel:
+            raise KernelNotFound(kernel) from None
+        env, prefix = self.service.environment_of_spec(spec)
+        return {
+            "kernel": kernel,
+            "display_name": spec.get("display_name", kernel),
+            "environment": env.to_json() if env else None,
+            "prefix": prefix,
+            "message": "" if env else "this kernel runs in an environment jupyter-envpanel did not find",
+        }
+
+    @web.authenticated
+    @authorized
+    async def get(self, kernel: str) -> None:
+        """Answer `{kernel, environment, prefix}`."""
+        self.answer(await self.run(self._lookup, kernel))
+
+
+class KernelRegistrationHandler(EnvPanelHandler):
+    """POST registers persistent kernelspecs for an environment; DELETE removes ours."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, name: str) -> None:
+        """Register -> 201 with the kernel names written."""
+        names = await self.run(self.service.register, name)
+        self.answer({"kernels": names}, status=201)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, name: str) -> None:
+        """Unregister -> 204."""
+        await self.run(self.service.unregister, name)
+        self.set_status(204)
+        self.finish()
+
+
+class RefreshHandler(EnvPanelHandler):
+    """POST forgets every cache and answers the fresh listing."""
+
+    def _refresh(self) -> dict:
+        """Drop caches and list again (blocking)."""
+        self.service.refresh()
+        return self.service.listing().to_json()
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        """Answer the new listing."""
+        self.answer(await self.run(self._refresh))
+
+
+class OpenAPIHandler(EnvPanelHandler):
+    """GET the OpenAPI description of this API."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer the YAML document."""
+        text = await self.run(OPENAPI.read_text, "utf-8")
+        self.set_header("Content-Type", "application/yaml")
+        self.finish(text)
+
+
+_NAME = r"(?P<name>[^/]+)"
+ROUTES = [
+    (r"environments", EnvironmentsHandler),
+    (rf"environments/{_NAME}", EnvironmentHandler),
+    (rf"environments/{_NAME}/drift", DriftHandler),
+    (rf"environments/{_NAME}/kernel", KernelRegistrationHandler),
+    (r"kernels/(?P<kernel>[^/]+)/environment", KernelEnvironmentHandler),
+    (r"refresh", RefreshHandler),
+    (r"openapi.yaml", OpenAPIHandler),
+]
+default_handlers = [(url_path_join("/envpanel/api", pattern), handler) for pattern, handler in ROUTES]

@@ -1,0 +1,69 @@
+"""A real ipykernel started through the server runs inside its environment, activated."""
+
+from __future__ import annotations
+
+import json
+
+from factory import write_kernel
+from test_server import PYKERNEL
+
+CODE = (
+    "import os, sys\n"
+    "print('PREFIX=' + os.environ.get('CONDA_PREFIX', ''))\n"
+    "print('PATH0=' + os.environ['PATH'].split(os.pathsep)[0])\n"
+    "print('ACTIVATE=' + os.environ.get('FROM_ACTIVATE', ''))\n"
+    "print('STATE=' + os.environ.get('FROM_STATE', ''))\n"
+    "print('DEFAULT=' + os.environ.get('CONDA_DEFAULT_ENV', ''))\n"
+)
+
+
+async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str) -> dict:
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": kernel_name}))
+    kernel_id = json.loads(response.body)["id"]
+    client = jp_serverapp.kernel_manager.get_kernel(kernel_id).client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        chunks = []
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                chunks.append(msg["content"]["text"])
+
+        reply = await client.execute_interactive(CODE, output_hook=hook, timeout=60)
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        await jp_fetch("api", "kernels", kernel_id, method="DELETE")
+    lines = "".join(chunks).splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+async def test_kernel_sees_activated_environment(server_world, jp_fetch, jp_serverapp):
+    prefix = server_world.conda_env(
+        server_world.home / "miniconda3" / "envs" / "ml",
+        ipykernel=True,
+        runnable=True,
+        state_vars={"FROM_STATE": "state-value"},
+        activate={"10-demo.sh": 'export FROM_ACTIVATE="activated:$CONDA_PREFIX"\n'},
+    )
+    write_kernel(prefix, "python3", PYKERNEL)
+    seen = await run_in_kernel(jp_fetch, jp_serverapp, "conda-env-ml-py")
+    assert seen == {
+        "PREFIX": str(prefix),
+        "PATH0": str(prefix / "bin"),
+        "ACTIVATE": f"activated:{prefix}",
+        "STATE": "state-value",
+        "DEFAULT": "ml",
+    }
+
+
+async def test_env_without_scripts_has_no_wrapper_and_still_runs(server_world, jp_fetch, jp_serverapp):
+    prefix = server_world.conda_env(server_world.base / "projects" / "p1", ipykernel=True, runnable=True)
+    server_world.environments_txt(prefix)
+    response = await jp_fetch("api", "kernelspecs")
+    spec = json.loads(response.body)["kernelspecs"]["conda-env-p1-py"]["spec"]
+    assert spec["argv"][0] == str(prefix / "bin" / "python")  # synthesized from ipykernel, no wrapper
+    seen = await run_in_kernel(jp_fetch, jp_serverapp, "conda-env-p1-py")
+    assert seen["PREFIX"] == str(prefix) and seen["PATH0"] == str(prefix / "bin")
+    assert seen["DEFAULT"] == str(prefix)  # prefix-only envs: conda sets the path, not a name
