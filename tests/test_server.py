@@ -97,6 +97,7 @@ async def test_drift_by_file_and_by_notebook_path(server_world, jp_fetch):
     make_envs(server_world)
     code, report = await get_json(jp_fetch, "environments", "ml", "drift", file="environment.yml")
     assert code == 200 and report["summary"]["mismatch"] == 1 and report["file"] == "environment.yml"
+    assert {r["file"] for r in report["requirements"]} == {"environment.yml"}
     (server_world.root / "proj" / "nb").mkdir(parents=True)
     (server_world.root / "proj" / "environment.yaml").write_text("dependencies:\n  - numpy\n")
     code, report = await get_json(jp_fetch, "environments", "ml", "drift", path="proj/nb/analysis.ipynb")

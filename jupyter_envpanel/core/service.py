@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -98,9 +99,13 @@ class EnvService:
         return data
 
     def drift(self, env: Environment, path: Path, label: str = "") -> DriftReport:
-        """Compare an environment with an environment file."""
+        """Compare an environment with an environment file (with a label: files root-relative)."""
         envfile = parse_envfile(path)
-        return check(env.ref(), envfile, self.inventory(env), label or str(path))
+        report = check(env.ref(), envfile, self.inventory(env), label or str(path))
+        if not label:
+            return report
+        items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)
+        return replace(report, requirements=items)
 
     # --- files -------------------------------------------------------------------------
 

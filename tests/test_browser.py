@@ -1,0 +1,160 @@
+"""What a user does: JupyterLab in headless Chromium, a notebook in env alpha, Switch to beta."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from factory import CONDA_FORGE, World, write_kernel
+from labserver import browser, notebook, run_lab
+from test_server import PYKERNEL
+
+pytestmark = pytest.mark.browser
+DOCS = Path(__file__).parent.parent / "docs"
+CODE = "import os\nprint('PREFIX=' + os.environ['CONDA_PREFIX'])"
+
+
+def make_world(base: Path) -> World:
+    world = World(base)
+    world.home.mkdir(parents=True)
+    world.root.mkdir()
+    root = world.home / "miniconda3"
+    world.conda_env(root, python="3.12.1")
+    for name, numpy in (("alpha", "1.24.4"), ("beta", "2.1.0")):
+        prefix = world.conda_env(
+            root / "envs" / name,
+            packages=[("numpy", numpy, "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
+            requested=["python=3.11", "numpy", "seaborn"],
+            ipykernel=True, runnable=True,
+            activate={"10-env.sh": f'export ENV_LABEL="{name}"\n'},
+        )
+        write_kernel(prefix, "python3", PYKERNEL)
+    (world.root / "environment.yml").write_text(
+        "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy>=2\n  - scipy\n"
+    )
+    notebook(world.root / "demo.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    return world
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Override pytest-jupyter's loop: Playwright's sync API runs its own, and no in-process server runs here."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    base = tmp_path_factory.mktemp("lab")
+    world = make_world(base)
+    with run_lab(world.home, world.root, base / "jupyter") as server:
+        server.world = world
+        yield server
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    with browser() as chrome:
+        yield chrome
+
+
+def open_notebook(chrome, lab, theme: str = "light"):
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/tree/demo.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    page.wait_for_selector("#jp-envpanel-status", timeout=60_000)
+    page.wait_for_timeout(500)  # the layout restorer may reopen the panel from the last session
+    if not page.locator("#jp-envpanel").is_visible():
+        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+    page.wait_for_selector("#jp-envpanel [data-env-name]", timeout=30_000)
+    return page
+
+
+def run_cell(page) -> str:
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Shift+Enter")
+    output = page.wait_for_selector(".jp-NotebookPanel .jp-OutputArea-output:has-text('PREFIX=')", timeout=60_000)
+    return output.inner_text()
+
+
+def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
+    page = open_notebook(chrome, lab)
+    alpha = str(lab.world.home / "miniconda3" / "envs" / "alpha")
+    beta = str(lab.world.home / "miniconda3" / "envs" / "beta")
+
+    # Given a notebook running in alpha: the panel says so, with alpha's drift
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    page.wait_for_selector('[data-drift-status="mismatch"]')
+    assert page.locator('[data-drift-status="missing"]').count() == 1  # scipy
+    assert page.locator('[data-drift-status="unrequested"]').count() == 1  # seaborn
+    assert "numpy>=2" in page.inner_text('[data-drift-status="mismatch"]')
+    page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('alpha')")
+    assert "3 drift" in page.inner_text("#jp-envpanel-status")
+    assert f"PREFIX={alpha}" in run_cell(page)
+    page.screenshot(path=str(DOCS / "panel-light.png"))
+
+    # When the user clicks Switch on beta
+    page.click('[data-env-name="beta"] [data-action="switch"]')
+
+    # Then the kernel is beta's, the panel and status bar follow, and code sees beta
+    page.wait_for_selector('[data-active-env="beta"]', timeout=60_000)
+    page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('beta')")
+    sessions = lab.api("GET", "/api/sessions")
+    assert [s["kernel"]["name"] for s in sessions if s["path"] == "demo.ipynb"] == ["conda-env-beta-py"]
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-NotebookPanel", timeout=10_000)
+    page.wait_for_function(
+        "document.querySelector('.jp-NotebookPanel .jp-OutputArea-output') === null"
+        " || !document.querySelector('.jp-NotebookPanel .jp-OutputArea-output').innerText.includes('alpha')"
+        " || true"
+    )
+    output = ""
+    for _ in range(3):  # the new kernel may still be starting when the first run is sent
+        output = run_cell(page)
+        if beta in output:
+            break
+        page.wait_for_timeout(1000)
+    assert f"PREFIX={beta}" in output
+    assert re.search(r"beta · \d+ drift|beta · in sync", page.inner_text("#jp-envpanel-status"))
+    page.close()
+
+
+def test_drift_entry_opens_the_environment_file_at_its_line(lab, chrome):
+    page = open_notebook(chrome, lab)
+    page.wait_for_selector('[data-drift-status="missing"]', timeout=60_000)
+    page.click('[data-drift-status="missing"]')
+    page.wait_for_function(
+        "(document.querySelector('.jp-FileEditor .cm-content') || {innerText: ''}).innerText.includes('scipy')",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+    line = page.evaluate(
+        "() => { const s = window.getSelection(); const l = s.anchorNode && (s.anchorNode.nodeType === 3 ?"
+        " s.anchorNode.parentElement : s.anchorNode).closest('.cm-line'); return l ? l.innerText : null; }"
+    )
+    assert line is not None and "scipy" in line
+    page.close()
+
+
+def test_filter_and_dark_theme_screenshot(lab, chrome):
+    lab.api("PUT", "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+            {"raw": '{"theme": "JupyterLab Dark"}'})
+    try:
+        page = open_notebook(chrome, lab)
+        page.wait_for_selector("body[data-jp-theme-light='false']", state="attached", timeout=30_000)
+        page.wait_for_selector("[data-active-env]", timeout=60_000)
+        page.fill(".jp-EnvPanel-filter", "bet")
+        page.wait_for_function("document.querySelectorAll('#jp-envpanel [data-env-name]').length === 1")
+        assert page.get_attribute("#jp-envpanel [data-env-name]", "data-env-name") == "beta"
+        page.fill(".jp-EnvPanel-filter", "")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(DOCS / "panel-dark.png"))
+        page.close()
+    finally:
+        lab.api("PUT", "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+                {"raw": '{"theme": "JupyterLab Light"}'})
