@@ -1,8 +1,33 @@
 #!/usr/bin/env bash
-# Install the extension and its test tools (Python packages, labextension build, Chromium). Idempotent.
+# Install jupyter-envpanel for development: Python packages, the labextension (built with jlpm),
+# and with --browser Debian's Chromium for the browser tests. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
+PIP=("$PYTHON" -m pip install --disable-pip-version-check -q)
 
-echo "== python packages"
-"$PYTHON" -m pip install --disable-pip-version-check -q -e ".[test]"
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  echo "need root to run: $*" >&2; return 1; fi; }
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "== chromium (Debian package, for the browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v node >/dev/null; then
+  echo "== nodejs (to build the labextension)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null
+fi
+
+echo "== build tools (JupyterLab provides jlpm)"
+"${PIP[@]}" "jupyterlab>=4.5,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.9"
+
+echo "== labextension (jlpm install + build)"
+(cd labextension && jlpm install --immutable >/dev/null && jlpm build:prod >/dev/null)
+
+echo "== jupyter-envpanel (editable) and test tools"
+"${PIP[@]}" --no-build-isolation -e ".[test]"
+# Point JupyterLab at the build folder, so `jlpm build` + reload is the dev loop.
+"$PYTHON" -m jupyter labextension develop --overwrite . >/dev/null 2>&1 || true

@@ -29,7 +29,11 @@ CHROMIUM_FLAGS = [
 
 def chromium_path() -> Optional[str]:
     """Return Debian's Chromium, if installed."""
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or ""):
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -52,7 +56,9 @@ class Lab:
         """Call the server's REST API with the token; return the decoded JSON (or None)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            f"{self.url}{path}", data=data, method=method,
+            f"{self.url}{path}",
+            data=data,
+            method=method,
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -69,7 +75,9 @@ class Lab:
 def run_lab(home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90) -> Iterator[Lab]:
     """Start `jupyter lab` with HOME and Jupyter's dirs isolated under the given folders."""
     port, token = free_port(), secrets.token_hex(16)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER", "VIRTUAL_ENV"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER", "VIRTUAL_ENV"))
+    }
     env.update(
         HOME=str(home),
         JUPYTER_CONFIG_DIR=str(jupyter_dirs / "config"),
@@ -80,14 +88,28 @@ def run_lab(home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90) -> 
     )
     log = jupyter_dirs / "lab.log"
     jupyter_dirs.mkdir(parents=True, exist_ok=True)
-    news = jupyter_dirs / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news = (
+        jupyter_dirs
+        / "lab-settings"
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.jupyterlab-settings"
+    )
     news.parent.mkdir(parents=True, exist_ok=True)
     news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
-        "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-        "jupyterlab.NeverCheckForUpdate",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     with log.open("w") as out:
         process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
@@ -118,7 +140,9 @@ def browser() -> Iterator[object]:
 
     executable = chromium_path()
     if executable is None:
-        raise RuntimeError("Chromium is not installed: run `apt-get install -y chromium` (scripts/setup.sh does)")
+        raise RuntimeError(
+            "Chromium is not installed: run `apt-get install -y chromium` (scripts/setup.sh does)"
+        )
     with sync_playwright() as pw:
         chrome = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
         try:
@@ -130,9 +154,18 @@ def browser() -> Iterator[object]:
 def notebook(path: Path, kernel: str, display: str, source: str) -> None:
     """Write a one-cell notebook that asks for a kernel by name."""
     nb = {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
-                   "source": source}],
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "c1",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        ],
         "metadata": {"kernelspec": {"name": kernel, "display_name": display, "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path.write_text(json.dumps(nb))

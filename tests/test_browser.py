@@ -26,7 +26,8 @@ def make_world(base: Path) -> World:
             root / "envs" / name,
             packages=[("numpy", numpy, "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
             requested=["python=3.11", "numpy", "seaborn"],
-            ipykernel=True, runnable=True,
+            ipykernel=True,
+            runnable=True,
             activate={"10-env.sh": f'export ENV_LABEL="{name}"\n'},
         )
         write_kernel(prefix, "python3", PYKERNEL)
@@ -39,7 +40,7 @@ def make_world(base: Path) -> World:
 
 @pytest.fixture(autouse=True)
 def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own, and no in-process server runs here."""
+    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
     yield None
 
 
@@ -79,7 +80,9 @@ def open_notebook(chrome, lab, theme: str = "light"):
 def run_cell(page) -> str:
     page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
     page.keyboard.press("Shift+Enter")
-    output = page.wait_for_selector(".jp-NotebookPanel .jp-OutputArea-output:has-text('PREFIX=')", timeout=60_000)
+    output = page.wait_for_selector(
+        ".jp-NotebookPanel .jp-OutputArea-output:has-text('PREFIX=')", timeout=60_000
+    )
     return output.inner_text()
 
 
@@ -107,12 +110,6 @@ def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
     page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('beta')")
     sessions = lab.api("GET", "/api/sessions")
     assert [s["kernel"]["name"] for s in sessions if s["path"] == "demo.ipynb"] == ["conda-env-beta-py"]
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-NotebookPanel", timeout=10_000)
-    page.wait_for_function(
-        "document.querySelector('.jp-NotebookPanel .jp-OutputArea-output') === null"
-        " || !document.querySelector('.jp-NotebookPanel .jp-OutputArea-output').innerText.includes('alpha')"
-        " || true"
-    )
     output = ""
     for _ in range(3):  # the new kernel may still be starting when the first run is sent
         output = run_cell(page)
@@ -129,7 +126,8 @@ def test_drift_entry_opens_the_environment_file_at_its_line(lab, chrome):
     page.wait_for_selector('[data-drift-status="missing"]', timeout=60_000)
     page.click('[data-drift-status="missing"]')
     page.wait_for_function(
-        "(document.querySelector('.jp-FileEditor .cm-content') || {innerText: ''}).innerText.includes('scipy')",
+        "(document.querySelector('.jp-FileEditor .cm-content') || {innerText: ''})"
+        ".innerText.includes('scipy')",
         timeout=30_000,
     )
     page.wait_for_timeout(300)
@@ -142,8 +140,11 @@ def test_drift_entry_opens_the_environment_file_at_its_line(lab, chrome):
 
 
 def test_filter_and_dark_theme_screenshot(lab, chrome):
-    lab.api("PUT", "/lab/api/settings/@jupyterlab/apputils-extension:themes",
-            {"raw": '{"theme": "JupyterLab Dark"}'})
+    lab.api(
+        "PUT",
+        "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+        {"raw": '{"theme": "JupyterLab Dark"}'},
+    )
     try:
         page = open_notebook(chrome, lab)
         page.wait_for_selector("body[data-jp-theme-light='false']", state="attached", timeout=30_000)
@@ -156,5 +157,8 @@ def test_filter_and_dark_theme_screenshot(lab, chrome):
         page.screenshot(path=str(DOCS / "panel-dark.png"))
         page.close()
     finally:
-        lab.api("PUT", "/lab/api/settings/@jupyterlab/apputils-extension:themes",
-                {"raw": '{"theme": "JupyterLab Light"}'})
+        lab.api(
+            "PUT",
+            "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+            {"raw": '{"theme": "JupyterLab Light"}'},
+        )

@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  EnvPanelApiError,
+  IDriftReport,
+  IEnvPanelApi,
+  IEnvironment,
+  IKernelEnvironment,
+  IListing
+} from '../src/api';
+import { EnvPanelModel } from '../src/model';
+
+function env(name: string, extra: Partial<IEnvironment> = {}): IEnvironment {
+  return {
+    name,
+    prefix: `/envs/${name}`,
+    kind: 'conda',
+    named: true,
+    is_server: false,
+    python_version: '3.11.7',
+    package_count: 10,
+    kernels: [
+      {
+        name: `conda-env-${name}-py`,
+        display_name: `Python [conda env:${name}]`,
+        language: 'python',
+        registered: false
+      }
+    ],
+    warnings: [],
+    ...extra
+  };
+}
+
+const report: IDriftReport = {
+  environment: { name: 'ml', prefix: '/envs/ml' },
+  file: 'environment.yml',
+  in_sync: false,
+  requirements: [
+    {
+      spec: 'numpy>=2',
+      source: 'conda',
+      name: 'numpy',
+      file: 'environment.yml',
+      line: 3,
+      column: 5,
+      status: 'mismatch',
+      installed: '1.26.4',
+      reason: '1.26.4 does not satisfy >=2'
+    },
+    {
+      spec: 'python=3.11',
+      source: 'conda',
+      name: 'python',
+      file: 'environment.yml',
+      line: 2,
+      column: 5,
+      status: 'ok',
+      installed: '3.11.7',
+      reason: ''
+    },
+    {
+      spec: '-e .',
+      source: 'pip',
+      name: null,
+      file: 'environment.yml',
+      line: 5,
+      column: 7,
+      status: 'skipped',
+      installed: null,
+      reason: 'editable'
+    }
+  ],
+  unrequested: [{ name: 'seaborn', version: '0.13.2', source: 'conda' }],
+  summary: { ok: 1, missing: 0, mismatch: 1, skipped: 1, unrequested: 1 },
+  warnings: []
+};
+
+class FakeApi implements IEnvPanelApi {
+  listing: IListing = {
+    environments: [
+      env('server', { is_server: true, kind: 'system' }),
+      env('ml'),
+      env('r-env', { kind: 'pixi', python_version: null })
+    ],
+    warnings: []
+  };
+  kernels: Record<string, IKernelEnvironment> = {};
+  calls: string[] = [];
+  listError: EnvPanelApiError | null = null;
+  driftDelay = 0;
+  async listEnvironments() {
+    this.calls.push('list');
+    if (this.listError) {
+      throw this.listError;
+    }
+    return this.listing;
+  }
+  async refresh() {
+    this.calls.push('refresh');
+    return this.listing;
+  }
+  async kernelEnvironment(kernel: string) {
+    this.calls.push(`kernel:${kernel}`);
+    const answer = this.kernels[kernel];
+    if (!answer) {
+      throw new EnvPanelApiError(404, `unknown kernel: ${kernel}`);
+    }
+    return answer;
+  }
+  async drift(name: string, path: string) {
+    this.calls.push(`drift:${name}:${path}`);
+    await new Promise(resolve => setTimeout(resolve, this.driftDelay));
+    return { ...report, environment: { name, prefix: `/envs/${name}` } };
+  }
+  async register(name: string) {
+    this.calls.push(`register:${name}`);
+    return [`conda-env-${name}-py`];
+  }
+  async unregister(name: string) {
+    this.calls.push(`unregister:${name}`);
+  }
+}
+
+describe('EnvPanelModel', () => {
+  it('lists environments and filters them by name, kind, prefix or python', async () => {
+    const model = new EnvPanelModel(new FakeApi());
+    await model.refresh();
+    expect(model.environments.map(e => e.name)).toEqual(['server', 'ml', 'r-env']);
+    model.setFilter('pixi');
+    expect(model.filtered.map(e => e.name)).toEqual(['r-env']);
+    model.setFilter('3.11 ml');
+    expect(model.filtered.map(e => e.name)).toEqual(['ml']);
+    model.setFilter('');
+    model.setSettings({ showServerEnv: false });
+    expect(model.filtered.map(e => e.name)).toEqual(['ml', 'r-env']);
+  });
+
+  it('says the server extension is missing when the API answers 404', async () => {
+    const api = new FakeApi();
+    api.listError = new EnvPanelApiError(404, 'Not Found');
+    const model = new EnvPanelModel(api);
+    await model.refresh();
+    expect(model.serverMissing).toBe(true);
+    expect(model.environments).toEqual([]);
+  });
+
+  it('follows the active kernel to its environment and its drift entries', async () => {
+    const api = new FakeApi();
+    api.kernels['conda-env-ml-py'] = {
+      kernel: 'conda-env-ml-py',
+      display_name: 'Python [conda env:ml]',
+      environment: env('ml'),
+      prefix: '/envs/ml',
+      message: ''
+    };
+    const model = new EnvPanelModel(api);
+    let emitted = 0;
+    model.changed.connect(() => emitted++);
+    await model.setActive('conda-env-ml-py', 'work/a.ipynb');
+    expect(model.active?.environment?.name).toBe('ml');
+    expect(api.calls).toContain('drift:ml:work/a.ipynb');
+    expect(
+      model.driftEntries.map(e => (e.kind === 'requirement' ? e.item.status : 'unrequested'))
+    ).toEqual(['mismatch', 'unrequested']);
+    expect(model.driftCount).toBe(2);
+    expect(emitted).toBeGreaterThan(2);
+  });
+
+  it('says a kernel runs in an unknown environment', async () => {
+    const api = new FakeApi();
+    api.kernels.echo = {
+      kernel: 'echo',
+      display_name: 'Echo',
+      environment: null,
+      prefix: '/elsewhere',
+      message: 'not found'
+    };
+    const model = new EnvPanelModel(api);
+    await model.setActive('echo', 'a.ipynb');
+    expect(model.active?.environment).toBeNull();
+    expect(model.active?.prefix).toBe('/elsewhere');
+    expect(model.drift).toBeNull();
+  });
+
+  it('ignores answers for a session that lost focus', async () => {
+    const api = new FakeApi();
+    api.kernels.a = {
+      kernel: 'a',
+      display_name: 'A',
+      environment: env('a'),
+      prefix: '/envs/a',
+      message: ''
+    };
+    api.kernels.b = {
+      kernel: 'b',
+      display_name: 'B',
+      environment: env('b'),
+      prefix: '/envs/b',
+      message: ''
+    };
+    api.driftDelay = 20;
+    const model = new EnvPanelModel(api);
+    const first = model.setActive('a', 'a.ipynb');
+    const second = model.setActive('b', 'b.ipynb');
+    await Promise.all([first, second]);
+    expect(model.active?.environment?.name).toBe('b');
+    expect(model.drift?.environment.name).toBe('b');
+  });
+
+  it('clears the active state when nothing is focused and skips drift when checks are off', async () => {
+    const api = new FakeApi();
+    api.kernels['conda-env-ml-py'] = {
+      kernel: 'conda-env-ml-py',
+      display_name: 'ml',
+      environment: env('ml'),
+      prefix: '/envs/ml',
+      message: ''
+    };
+    const model = new EnvPanelModel(api);
+    model.setSettings({ driftChecks: false });
+    await model.setActive('conda-env-ml-py', 'a.ipynb');
+    expect(api.calls.some(c => c.startsWith('drift'))).toBe(false);
+    await model.setActive(null, '');
+    expect(model.active).toBeNull();
+  });
+
+  it('registers and unregisters, then lists again', async () => {
+    const api = new FakeApi();
+    const model = new EnvPanelModel(api);
+    await model.register('ml');
+    expect(model.notice).toContain('conda-env-ml-py');
+    await model.unregister('ml');
+    expect(api.calls.filter(c => c === 'list').length).toBe(2);
+  });
+});
