@@ -26,6 +26,18 @@ class Facts:
     warnings: Tuple[str, ...]
 
 
+_PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^\n]*\.json\n")
+
+
+def _identity(path: Path) -> object:
+    """Return what makes two paths the same directory: (device, inode), one stat, not a realpath walk."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (st.st_dev, st.st_ino)
+
+
 def _mtime(path: Path) -> Optional[int]:
     """Return a path's mtime in ns, or None when it does not exist or cannot be read."""
     try:
@@ -97,16 +109,16 @@ def read_facts(prefix: Path, kind: str, server_python: Optional[str]) -> Facts:
     ipykernel = False
     if kind in ("conda", "pixi"):
         try:
-            names = [n for n in os.listdir(prefix / "conda-meta") if n.endswith(".json")]
+            names = os.listdir(prefix / "conda-meta")
         except OSError as err:
             names = []
             warnings.append(f"cannot read {prefix / 'conda-meta'}: {err.strerror or err}")
-        count = len(names)
-        for name in names:
-            if name.startswith("python-") and name[7:8].isdigit():
-                version = name.rsplit("-", 2)[-2]
-            elif name.startswith("ipykernel-") and name[10:11].isdigit():
-                ipykernel = True
+        # One joined string scanned in C: a listing touches 80,000 file names.
+        blob = "\n" + "\n".join(names) + "\n"
+        count = blob.count(".json\n")
+        match = _PYTHON_RECORD.search(blob)
+        version = match.group(1) if match else None
+        ipykernel = "\nipykernel-" in blob
     else:
         version = venv_python_version(prefix) if kind == "venv" else server_python
         sp = site_packages(prefix, version)
@@ -139,20 +151,21 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[_Foun
     """Decide whether a candidate is an environment; return it or a warning (maybe empty)."""
     path = cand.path
     is_server = cand.source == "server"
-    if not path.is_dir():
+    parent = path.parent
+    has_history = os.path.isfile(os.path.join(path, "conda-meta", "history"))  # one stat on the hot path
+    if not has_history and not path.is_dir():
         if cand.source == "environments.txt":
             return None, f"{path} is listed in ~/.conda/environments.txt but does not exist"
         if cand.source == "extra":
             return None, f"configured environment directory {path} does not exist"
         return None, ""
-    has_meta = (path / "conda-meta").is_dir()
-    parent = path.parent
+    has_meta = has_history or (path / "conda-meta").is_dir()
     if has_meta and parent.name == "envs" and parent.parent.name == ".pixi":
         project = parent.parent.parent.name
         return _Found(
             path, "pixi", True, False, is_server, f"{project}-{path.name}", project, cand.source
         ), ""
-    if (path / "conda-meta" / "history").is_file():
+    if has_history:
         is_base = path in found.roots or (path / "condabin").is_dir()
         named = is_base or parent in found.envs_dirs
         name = "base" if is_base else path.name
@@ -216,14 +229,12 @@ class Discovery:
         with self._lock:
             if self._listing is not None and self._stamp_of(self._watched) == self._stamp:
                 return self._listing
-            listing, watched = self._scan()
-            self._watched = watched
-            self._stamp = self._stamp_of(watched)
-            self._listing = listing
+            listing, watched, stamp = self._scan()
+            self._watched, self._stamp, self._listing = watched, stamp, listing
             return listing
 
-    def _facts_for(self, env: _Found) -> Tuple[Facts, List[Path]]:
-        """Return the facts of one prefix, cached by the mtimes of the dirs they come from."""
+    def _facts_for(self, env: _Found) -> Tuple[Facts, List[Path], Tuple]:
+        """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         watch = [env.prefix / "conda-meta", env.prefix / "share" / "jupyter" / "kernels"]
         if env.kind in ("venv", "system"):
             watch.append(env.prefix / "pyvenv.cfg")
@@ -231,19 +242,20 @@ class Discovery:
         key = self._stamp_of(watch)
         cached = self._facts.get(env.prefix)
         if cached and cached[0] == key:
-            return cached[1], watch
+            return cached[1], watch, key
         facts = read_facts(env.prefix, env.kind, self.host.sys_python_version)
         self._facts[env.prefix] = (key, facts)
-        return facts, watch
+        return facts, watch, key
 
-    def _scan(self) -> Tuple[Listing, List[Path]]:
+    def _scan(self) -> Tuple[Listing, List[Path], Tuple]:
         """Walk every source, dedupe by real path, classify, name and read facts."""
         found_sources = search(self.host, self.extra_dirs)
         warnings = list(found_sources.warnings)
         watched = list(found_sources.watched)
-        seen: Dict[str, _Found] = {}
+        stamp = list(self._stamp_of(watched))
+        seen: Dict[object, _Found] = {}
         for cand in found_sources.candidates:
-            real = os.path.realpath(cand.path)
+            real = _identity(cand.path)
             if real in seen:
                 seen[real].is_server |= cand.source == "server"
                 continue
@@ -255,11 +267,12 @@ class Discovery:
         envs = list(seen.values())
         result = []
         for env, name in zip(envs, assign_names(envs)):
-            facts, watch = self._facts_for(env)
+            facts, watch, key = self._facts_for(env)
             watched.extend(watch)
+            stamp.extend(key)
             result.append(_environment(env, name, facts))
         result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
-        return Listing(tuple(result), tuple(dict.fromkeys(warnings))), watched
+        return Listing(tuple(result), tuple(dict.fromkeys(warnings))), watched, tuple(stamp)
 
     def describe(self, path: Path) -> Optional[Environment]:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""

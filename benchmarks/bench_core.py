@@ -1,0 +1,79 @@
+"""Budgets: list 200 envs (< 50 ms cold, < 5 ms warm); drift, 60 entries x 400 packages (< 50 ms cold).
+
+Usage: python benchmarks/bench_core.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from worldgen import N_ENVS, N_RECORDS, make_envfile, make_world
+
+from jupyter_envpanel.core.service import EnvService
+
+
+def timed(func, repeat: int) -> list:
+    """Return the run times of func in ms."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def show(label: str, times: list, budget: float) -> None:
+    """Print median, min and max against a budget."""
+    med = statistics.median(times)
+    verdict = "within" if med < budget else "OVER"
+    print(
+        f"{label:<34} median {med:8.2f} ms  min {min(times):8.2f}  max {max(times):8.2f}  "
+        f"(budget {budget:g} ms: {verdict})"
+    )
+
+
+def main() -> None:
+    """Generate the world once, then time fresh (cold) and reused (warm) services."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="envpanel-bench-"))
+    start = time.perf_counter()
+    world = make_world(base)
+    envfile = make_envfile(world.root / "environment.yml")
+    print(
+        f"world: {N_ENVS} envs x {N_RECORDS} records in {base} (written in {time.perf_counter() - start:.1f} s)"
+    )
+    host = world.host()
+
+    listing = EnvService(host).listing()
+    assert len(listing.environments) == N_ENVS + 2, len(listing.environments)  # + base + server
+    show("list, cold (new service)", timed(lambda: EnvService(host).listing(), args.repeat), 50)
+    service = EnvService(host)
+    service.listing()
+    show("list, warm (cached, mtimes checked)", timed(service.listing, args.repeat * 5), 5)
+
+    service = EnvService(host)
+    env = service.find("env000")
+
+    def drift_cold() -> None:
+        service.inventories.forget()  # records and the env file are read and parsed again
+        assert len(service.drift(env, envfile).requirements) == 60
+
+    show("drift 60 x 400, cold records", timed(drift_cold, args.repeat), 50)
+
+    def one_shot() -> None:
+        svc = EnvService(host)
+        svc.drift(svc.find("env000"), envfile)
+
+    show("drift incl. cold listing (one-shot)", timed(one_shot, args.repeat), 100)
+    report = EnvService(host).drift(EnvService(host).find("env000"), envfile)
+    print("drift summary:", report.summary)
+
+
+if __name__ == "__main__":
+    main()
