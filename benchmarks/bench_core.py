@@ -45,9 +45,8 @@ def main() -> None:
     start = time.perf_counter()
     world = make_world(base)
     envfile = make_envfile(world.root / "environment.yml")
-    print(
-        f"world: {N_ENVS} envs x {N_RECORDS} records in {base} (written in {time.perf_counter() - start:.1f} s)"
-    )
+    elapsed = time.perf_counter() - start
+    print(f"world: {N_ENVS} envs x {N_RECORDS} records in {base} (written in {elapsed:.1f} s)")
     host = world.host()
 
     listing = EnvService(host).listing()
