@@ -22,7 +22,7 @@ if ! command -v node >/dev/null; then
 fi
 
 echo "== build tools (JupyterLab provides jlpm)"
-"${PIP[@]}" "jupyterlab>=4.5,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.9"
+"${PIP[@]}" "jupyterlab>=4.5,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.9" editables
 
 echo "== labextension (jlpm install + build)"
 (cd labextension && jlpm install --immutable >/dev/null && jlpm build:prod >/dev/null)
