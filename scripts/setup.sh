@@ -28,6 +28,7 @@ echo "== labextension (jlpm install + build)"
 (cd labextension && jlpm install --immutable >/dev/null && jlpm build:prod >/dev/null)
 
 echo "== jupyter-envpanel (editable) and test tools"
+# A link left by `jupyter labextension develop` would let pip uninstall through it into a checkout.
+dest="$("$PYTHON" -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter-envpanel"
+if [ -L "$dest" ]; then rm -f "$dest"; fi
 "${PIP[@]}" --no-build-isolation -e ".[test]"
-# Point JupyterLab at the build folder, so `jlpm build` + reload is the dev loop.
-"$PYTHON" -m jupyter labextension develop --overwrite . >/dev/null 2>&1 || true

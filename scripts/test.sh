@@ -6,8 +6,8 @@ PYTHON="${PYTHON:-python3}"
 
 bash scripts/setup.sh --browser
 echo "== lint (ruff, eslint, prettier)"
-"$PYTHON" -m ruff check jupyter_envpanel tests benchmarks
-"$PYTHON" -m ruff format --check jupyter_envpanel tests benchmarks
+"$PYTHON" -m ruff check jupyter_envpanel tests benchmarks scripts
+"$PYTHON" -m ruff format --check jupyter_envpanel tests benchmarks scripts
 (cd labextension && jlpm lint)
 echo "== labextension unit tests (vitest)"
 (cd labextension && jlpm test)

@@ -41,7 +41,7 @@ def test_list_json_has_the_design_shape(world):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     envs = {e["name"]: e for e in data["environments"]}
-    assert set(envs["ml"]) >= {
+    assert set(envs["ml"]) == {
         "name",
         "prefix",
         "kind",
@@ -54,6 +54,7 @@ def test_list_json_has_the_design_shape(world):
     }
     assert envs["ml"]["python_version"] == "3.11.7" and envs["base"]["python_version"] == "3.12.1"
     assert sum(e["is_server"] for e in data["environments"]) == 1
+    assert set(data) == {"environments", "warnings", "searched"}
 
 
 def test_list_table_is_readable(world):

@@ -67,7 +67,9 @@ def test_condarc_from_condarc_variable_and_xdg_location(world):
     custom.write_text(f"envs_dirs: [{a}]\n")
     (world.home / ".config" / "conda").mkdir(parents=True)
     (world.home / ".config" / "conda" / ".condarc").write_text(f"envs_dirs: ['{b}']\n")
-    assert {"x", "y"} <= set(envs_of(listing_of(world, CONDARC=str(custom))))
+    listing = listing_of(world, CONDARC=str(custom))
+    assert {"x", "y"} <= set(envs_of(listing))
+    assert str(a) in listing.searched and str(b) in listing.searched
 
 
 def test_environments_txt_prefix_envs_deleted_space_and_duplicates(world):

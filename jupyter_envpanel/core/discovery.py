@@ -272,7 +272,8 @@ class Discovery:
             stamp.extend(key)
             result.append(_environment(env, name, facts))
         result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
-        return Listing(tuple(result), tuple(dict.fromkeys(warnings))), watched, tuple(stamp)
+        listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
+        return listing, watched, tuple(stamp)
 
     def describe(self, path: Path) -> Optional[Environment]:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""

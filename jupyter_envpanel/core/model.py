@@ -80,10 +80,12 @@ class Listing:
 
     environments: Tuple[Environment, ...] = ()
     warnings: Tuple[str, ...] = field(default_factory=tuple)
+    searched: Tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """Return the `list --json` object."""
         return {
             "environments": [e.to_json() for e in self.environments],
             "warnings": list(self.warnings),
+            "searched": list(self.searched),
         }

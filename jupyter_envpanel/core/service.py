@@ -56,7 +56,7 @@ class EnvService:
                 return self._cached[1]
         registered = kern.registered_names(self.host)
         envs = tuple(kern.with_kernel_refs(e, self.options, registered) for e in raw.environments)
-        listing = Listing(envs, raw.warnings)
+        listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
         return listing

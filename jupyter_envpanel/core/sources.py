@@ -45,6 +45,12 @@ class Search:
     watched: List[Path] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
 
+    def searched(self) -> List[str]:
+        """Return the places looked in that exist, for an empty listing to name."""
+        places = [str(p) for p in self.envs_dirs + self.roots if p.is_dir()]
+        places += [str(p) for p in self.watched if p.name == "environments.txt" and p.is_file()]
+        return list(dict.fromkeys(places))
+
     def add_dir_of_envs(self, folder: Path, source: str) -> None:
         """Offer every subdirectory of an envs directory as a candidate."""
         self.watched.append(folder)
