@@ -10,7 +10,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKerne
 from traitlets import Any
 
 from .core.host import Host
-from .core.kernels import OfferedKernel
+from .core.kernels import OfferedKernel, legacy_names
 from .core.service import EnvService
 
 #: Names older nb_conda_kernels releases gave the base environment's kernels.
@@ -41,13 +41,16 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         return specs
 
     def _ours(self, kernel_name: str) -> Optional[OfferedKernel]:
-        """Return our kernel of that name (also under nb_conda_kernels' legacy names)."""
+        """Return our kernel of that name (also under nb_conda_kernels' other names for it)."""
         offered = self._offered()
         if kernel_name in offered:
             return offered[kernel_name]
         for old, new in LEGACY_PREFIXES:
             if kernel_name.startswith(old):
                 return offered.get(new + kernel_name[len(old) :])
+        for kernel in offered.values():
+            if kernel_name in legacy_names(kernel):
+                return kernel
         return None
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:

@@ -212,3 +212,18 @@ async def test_every_route_refuses_requests_without_a_token(server_world, jp_fet
                     allow_nonstandard_methods=True,
                 )
             assert info.value.code in (401, 403), (path, method)
+
+
+async def test_nb_conda_kernels_legacy_names_still_resolve(server_world, jp_fetch):
+    make_envs(server_world)
+    server_world.conda_env(server_world.home / ".conda" / "envs" / "foo", ipykernel=True)
+    response = await jp_fetch("api", "kernelspecs")
+    listed = set(json.loads(response.body)["kernelspecs"])
+    assert "conda-env-foo-py" in listed and "conda-env-.conda-foo-py" not in listed  # listed once
+    for legacy, env in (
+        ("conda-env-.conda-foo-py", "foo"),
+        ("conda-env-miniconda3-ml-py", "ml"),
+        ("conda-root-py", "base"),
+    ):
+        response = await jp_fetch("api", "kernelspecs", legacy)
+        assert json.loads(response.body)["spec"]["metadata"]["conda_env_name"] == env

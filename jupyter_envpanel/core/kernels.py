@@ -141,6 +141,22 @@ def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
     return list(out.values())
 
 
+def legacy_names(kernel: OfferedKernel) -> List[str]:
+    """Return names nb_conda_kernels gave this kernel when its env's envs/ was not base's own.
+
+    nb_conda_kernels prefixes such envs with the folder holding `envs/` (`~/.conda/envs/foo` ->
+    `conda-env-.conda-foo-py`); notebooks saved with those names still find the kernel.
+    """
+    env = kernel.env
+    if not env.named or env.is_base:
+        return []
+    stem = clean_kernel_name(f"conda-env-{env.name}-")
+    if not kernel.name.startswith(stem):
+        return []
+    holder = Path(env.prefix).parent.parent.name
+    return [clean_kernel_name(f"conda-env-{holder}-{env.name}-") + kernel.name[len(stem) :]]
+
+
 def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[str]) -> tuple:
     """Return the KernelRefs a listing shows for an environment."""
     names = set(registered)
