@@ -155,6 +155,11 @@ def test_filter_and_dark_theme_screenshot(lab, chrome):
         page.fill(".jp-EnvPanel-filter", "")
         page.wait_for_timeout(300)
         page.screenshot(path=str(DOCS / "panel-dark.png"))
+        # the status bar item opens the panel when it is closed
+        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+        page.wait_for_selector("#jp-envpanel", state="hidden")
+        page.click("#jp-envpanel-status")
+        page.wait_for_selector("#jp-envpanel", state="visible")
         page.close()
     finally:
         lab.api(
@@ -162,3 +167,17 @@ def test_filter_and_dark_theme_screenshot(lab, chrome):
             "/lab/api/settings/@jupyterlab/apputils-extension:themes",
             {"raw": '{"theme": "JupyterLab Light"}'},
         )
+
+
+def test_switch_is_disabled_with_a_reason_when_no_notebook_is_focused(lab, chrome):
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/workspaces/empty"))
+    page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
+    page.wait_for_timeout(500)
+    if not page.locator("#jp-envpanel").is_visible():
+        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+    button = page.wait_for_selector('[data-env-name="beta"] [data-action="switch"]', timeout=30_000)
+    assert button.is_disabled()
+    assert "Open a notebook or console" in button.get_attribute("title")
+    assert "Open a notebook or console to see its environment" in page.inner_text("#jp-envpanel")
+    page.close()
