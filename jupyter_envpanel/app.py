@@ -24,6 +24,19 @@ REPLACEABLE = (
 )
 
 
+OURS = f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}"
+
+
+def _install_kernel_spec_manager(serverapp) -> None:
+    """Make ours the server's kernel spec manager, in its config too.
+
+    Extensions linked after this one re-apply the server's whole config, which would otherwise
+    put a configured manager (nb_conda_kernels') back.
+    """
+    serverapp.config.ServerApp.kernel_spec_manager_class = OURS
+    serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
+
+
 class EnvPanelApp(ExtensionApp):
     """jupyter-envpanel: environments, drift and kernels for JupyterLab."""
 
@@ -91,14 +104,14 @@ class EnvPanelApp(ExtensionApp):
                 "JUPYTER_GATEWAY_URL"
             )
             if not gateway:
-                serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
+                _install_kernel_spec_manager(serverapp)
             return
         dotted = (
             configured if isinstance(configured, str) else f"{configured.__module__}.{configured.__name__}"
         )
         if dotted in REPLACEABLE:
-            serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
-        elif dotted != f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}":
+            _install_kernel_spec_manager(serverapp)
+        elif dotted != OURS:
             self.log.warning(
                 "jupyter-envpanel: kernel_spec_manager_class is %s; env kernels not added", dotted
             )

@@ -114,3 +114,25 @@ def test_bad_input_is_one_line_on_stderr_with_exit_2(world):
         assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
     out = run(world, "drift", "ml")
     assert "environment.yml:2:5" in out.stderr
+
+
+def test_kernels_register_and_unregister(world):
+    root = make_world(world)
+    world.conda_env(root / "envs" / "py", ipykernel=True)
+    data_dir = world.base / "jupyter-data"
+    env = {"JUPYTER_DATA_DIR": str(data_dir)}
+    listed = json.loads(run(world, "kernels", "--json", **env).stdout)["kernels"]
+    ours = {k["name"]: k for k in listed}
+    assert ours["conda-env-py-py"]["environment"]["name"] == "py"
+    assert ours["conda-env-py-py"]["display_name"] == "Python [conda env:py]"
+    out = run(world, "register", "py", **env)
+    assert out.returncode == 0 and "conda-env-py-py" in out.stdout
+    spec = json.loads((data_dir / "kernels" / "conda-env-py-py" / "kernel.json").read_text())
+    assert spec["metadata"]["envpanel"]["registered_by"] == "jupyter-envpanel"
+    assert spec["env"]["CONDA_PREFIX"] == str(root / "envs" / "py")
+    assert run(world, "unregister", "py", **env).returncode == 0
+    assert not (data_dir / "kernels" / "conda-env-py-py").exists()
+    out = run(world, "unregister", "py", **env)
+    assert out.returncode == 2 and "unknown kernel" in out.stderr
+    out = run(world, "register", "ml", **env)  # ml has no ipykernel
+    assert out.returncode == 2 and "no kernel to register" in out.stderr

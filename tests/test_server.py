@@ -125,6 +125,12 @@ async def test_errors_are_4xx_json(server_world, jp_fetch, tmp_path):
     body = await expect_error(jp_fetch, 422, "environments", "ml", "drift", file="bad.yml")
     assert (body["line"], body["column"]) == (2, 5) and body["file"] == "bad.yml"
     await expect_error(jp_fetch, 404, "kernels", "no-such-kernel", "environment")
+    (tmp_path / "outside.txt").write_text("root:x:0:0:secret\n")
+    (server_world.root / "sneaky.yml").write_text(
+        f"dependencies:\n  - pip:\n    - -r {tmp_path / 'outside.txt'}\n"
+    )
+    body = await expect_error(jp_fetch, 403, "environments", "ml", "drift", file="sneaky.yml")
+    assert "secret" not in body["message"] and body["line"] == 3
     prefix = urllib.parse.quote(str(tmp_path), safe="")
     await expect_error(jp_fetch, 404, "environments", prefix)
 
@@ -227,3 +233,16 @@ async def test_nb_conda_kernels_legacy_names_still_resolve(server_world, jp_fetc
     ):
         response = await jp_fetch("api", "kernelspecs", legacy)
         assert json.loads(response.body)["spec"]["metadata"]["conda_env_name"] == env
+
+
+async def test_environment_by_url_encoded_prefix(
+    server_world, jp_fetch, jp_http_port, jp_base_url, jp_auth_header
+):
+    from tornado.httpclient import AsyncHTTPClient
+
+    root = make_envs(server_world)
+    await jp_fetch("envpanel", "api", "environments")  # the server is up
+    prefix = urllib.parse.quote(str(root / "envs" / "ml"), safe="")
+    url = f"http://localhost:{jp_http_port}{jp_base_url}envpanel/api/environments/{prefix}"
+    response = await AsyncHTTPClient().fetch(url, headers=jp_auth_header)
+    assert json.loads(response.body)["name"] == "ml"

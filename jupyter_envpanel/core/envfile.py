@@ -119,8 +119,20 @@ def _parse_entry(path: Path, node: yaml.Node, source: str) -> Requirement:
     return Requirement(spec, source, str(path), line, col)
 
 
-def parse_requirements_file(path: Path, seen: Tuple[str, ...] = ()) -> List[Requirement]:
+def _confined(path: Path, root: Optional[Path]) -> None:
+    """Refuse (403) a file that resolves outside root, when a root confines reading."""
+    if root is None:
+        return
+    real, top = path.resolve(), root.resolve()
+    if real != top and top not in real.parents:
+        raise EnvFileError(path, "resolves outside the server root; not read", status=403)
+
+
+def parse_requirements_file(
+    path: Path, seen: Tuple[str, ...] = (), root: Optional[Path] = None
+) -> List[Requirement]:
     """Parse a pip requirements file (`-r` from environment.yml), following nested `-r`."""
+    _confined(path, root)
     real = str(path.resolve())
     if real in seen:
         raise EnvFileError(path, "requirements files include each other (a -r cycle)", status=400)
@@ -133,7 +145,7 @@ def parse_requirements_file(path: Path, seen: Tuple[str, ...] = ()) -> List[Requ
         column = len(raw) - len(raw.lstrip()) + 1
         nested = _include_target(line)
         if nested:
-            out.extend(parse_requirements_file(path.parent / nested, seen + (real,)))
+            out.extend(parse_requirements_file(path.parent / nested, seen + (real,), root))
             continue
         try:
             spec = parse_pip(line)
@@ -153,7 +165,7 @@ def _include_target(line: str) -> Optional[str]:
     return None
 
 
-def _parse_pip_section(path: Path, node: yaml.Node) -> List[Requirement]:
+def _parse_pip_section(path: Path, node: yaml.Node, root: Optional[Path]) -> List[Requirement]:
     """Parse the `pip:` list, following `-r file` relative to the environment file."""
     out: List[Requirement] = []
     for item in _string_items(path, node, "pip"):
@@ -162,16 +174,23 @@ def _parse_pip_section(path: Path, node: yaml.Node) -> List[Requirement]:
         if target:
             line, col = _where(item)
             try:
-                out.extend(parse_requirements_file(path.parent / target))
+                out.extend(parse_requirements_file(path.parent / target, root=root))
             except FileNotFound as err:
                 raise EnvFileError(path, f"-r {target}: {err.detail} ({err.path})", line, col) from None
+            except EnvFileError as err:
+                if err.status != 403:
+                    raise
+                raise EnvFileError(path, f"-r {target}: {err.detail}", line, col, status=403) from None
             continue
         out.append(_parse_entry(path, item, "pip"))
     return out
 
 
-def parse_envfile(path: Path | str, text: Optional[str] = None) -> EnvFile:
-    """Parse an environment file; every problem raises EnvFileError with file, line, column."""
+def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optional[Path] = None) -> EnvFile:
+    """Parse an environment file; every problem raises EnvFileError with file, line, column.
+
+    With `confine`, files it includes (`-r`) must resolve inside that folder (the server's root).
+    """
     path = Path(path)
     text = read_text(path) if text is None else text
     root = _compose(path, text)
@@ -207,7 +226,7 @@ def parse_envfile(path: Path | str, text: Optional[str] = None) -> EnvFile:
                 line, col = _where(item)
                 raise EnvFileError(path, "more than one `pip:` list in dependencies", line, col)
             pip_seen = True
-            requirements.extend(_parse_pip_section(path, pip_node))
+            requirements.extend(_parse_pip_section(path, pip_node, confine))
             continue
         requirements.append(_parse_entry(path, item, "conda"))
     return EnvFile(str(path), name, tuple(channels), tuple(requirements))

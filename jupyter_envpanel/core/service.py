@@ -99,8 +99,12 @@ class EnvService:
         return data
 
     def drift(self, env: Environment, path: Path, label: str = "") -> DriftReport:
-        """Compare an environment with an environment file (with a label: files root-relative)."""
-        envfile = parse_envfile(path)
+        """Compare an environment with an environment file.
+
+        With a label (the server's use), included files must lie inside the root and every
+        file is reported relative to it.
+        """
+        envfile = parse_envfile(path, confine=Path(self.host.root) if label else None)
         report = check(env.ref(), envfile, self.inventory(env), label or str(path))
         if not label:
             return report
