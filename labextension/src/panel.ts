@@ -5,8 +5,12 @@ import { Clipboard } from '@jupyterlab/apputils';
 import { LabIcon, copyIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { IEnvironment, IKernelRef } from './api';
+import { IPanelActions } from './actions';
+import { Child, button, fill, h } from './dom';
 import { DriftEntry, EnvPanelModel } from './model';
+import { EnvironmentList } from './rows';
+
+export type { IPanelActions } from './actions';
 
 /** Panel id (a stable test hook). */
 export const PANEL_ID = 'jp-envpanel';
@@ -19,58 +23,6 @@ export const envIcon = new LabIcon({
     '<g class="jp-icon3" fill="#616161"><path d="M12 2 2 7l10 5 10-5-10-5zm0 12.2L4.2 10.3 2 11.4' +
     ' 12 16.4l10-5-2.2-1.1L12 14.2zm0 4.5-7.8-3.9L2 15.9l10 5 10-5-2.2-1.1-7.8 3.9z"/></g></svg>'
 });
-
-/** What the panel asks of the application. */
-export interface IPanelActions {
-  /** Whether a notebook or console is focused (Switch needs one). */
-  canSwitch(): boolean;
-  /** Switch the focused session to a kernel. */
-  switchKernel(kernel: IKernelRef, env: IEnvironment): Promise<void>;
-  /** Open a file at a line and column. */
-  openFile(path: string, line: number, column: number): Promise<void>;
-}
-
-type Child = Node | string | null | undefined | false;
-
-/** Create an element with attributes and children. */
-function h(
-  tag: string,
-  attrs: Record<string, string | boolean> = {},
-  ...children: Child[]
-): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false) {
-      continue;
-    }
-    el.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children) {
-    if (child) {
-      el.append(child);
-    }
-  }
-  return el;
-}
-
-/** Replace an element's children, skipping empty ones. */
-function fill(el: HTMLElement, children: Child[]): void {
-  el.replaceChildren(...children.filter((c): c is Node | string => !!c));
-}
-
-/** A button with a click handler. */
-function button(
-  label: Child,
-  attrs: Record<string, string | boolean>,
-  onClick: () => void
-): HTMLElement {
-  const el = h('button', { type: 'button', class: 'jp-EnvPanel-button', ...attrs }, label);
-  el.addEventListener('click', event => {
-    event.stopPropagation();
-    onClick();
-  });
-  return el;
-}
 
 /** The Environments panel. */
 export class EnvPanel extends Widget {
@@ -125,7 +77,7 @@ export class EnvPanel extends Widget {
   render(): void {
     fill(this.activeNode, this.renderActive());
     fill(this.driftNode, this.renderDrift());
-    fill(this.listNode, this.renderList());
+    fill(this.listNode, this.list.renderList());
   }
 
   private renderActive(): Child[] {
@@ -288,150 +240,8 @@ export class EnvPanel extends Widget {
     return li;
   }
 
-  private renderList(): Child[] {
-    const model = this.model;
-    if (model.serverMissing) {
-      return [
-        h(
-          'div',
-          { class: 'jp-EnvPanel-error', role: 'alert' },
-          'The jupyter-envpanel server extension is not enabled. Run ',
-          h('code', {}, 'jupyter server extension enable jupyter_envpanel'),
-          ' and restart JupyterLab.'
-        )
-      ];
-    }
-    if (model.error) {
-      return [
-        h(
-          'div',
-          { class: 'jp-EnvPanel-error', role: 'alert' },
-          `Could not list environments: ${model.error.message}`
-        )
-      ];
-    }
-    if (model.loading && !model.environments.length) {
-      return [h('p', { class: 'jp-EnvPanel-muted' }, 'Looking for environments…')];
-    }
-    const out: Child[] = [];
-    if (model.notice) {
-      out.push(h('p', { class: 'jp-EnvPanel-notice', role: 'status' }, model.notice));
-    }
-    const envs = model.filtered;
-    if (!model.environments.length) {
-      const where = model.searched.length ? ` — looked in ${model.searched.join(', ')}` : '';
-      out.push(h('p', { class: 'jp-EnvPanel-muted' }, `No environments found${where}.`));
-      return out;
-    }
-    if (!envs.length) {
-      out.push(h('p', { class: 'jp-EnvPanel-muted' }, `No environment matches “${model.filter}”.`));
-      return out;
-    }
-    out.push(
-      h(
-        'ul',
-        { class: 'jp-EnvPanel-list', 'aria-label': 'Environments' },
-        ...envs.map(e => this.renderRow(e))
-      )
-    );
-    return out;
-  }
-
-  private renderRow(env: IEnvironment): HTMLElement {
-    const isActive = this.model.active?.environment?.prefix === env.prefix;
-    const kernels = env.kernels.map(k => k.display_name).join(', ') || 'no kernel';
-    return h(
-      'li',
-      {
-        class: `jp-EnvPanel-row${isActive ? ' jp-mod-active' : ''}`,
-        'data-env-name': env.name,
-        title: env.prefix
-      },
-      h(
-        'div',
-        { class: 'jp-EnvPanel-rowMain' },
-        h('span', { class: 'jp-EnvPanel-name' }, env.name),
-        isActive ? h('span', { class: 'jp-EnvPanel-tag' }, 'active') : null,
-        env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null,
-        h(
-          'div',
-          { class: 'jp-EnvPanel-muted' },
-          [env.kind, env.python_version ? `Python ${env.python_version}` : '']
-            .filter(Boolean)
-            .join(' · ')
-        ),
-        h('div', { class: 'jp-EnvPanel-kernels' }, kernels)
-      ),
-      h('div', { class: 'jp-EnvPanel-actions' }, this.switchControl(env), this.registerControl(env))
-    );
-  }
-
-  private switchControl(env: IEnvironment): HTMLElement {
-    const reason = !env.kernels.length
-      ? 'No kernel in this environment: install ipykernel in it'
-      : !this.actions.canSwitch()
-        ? 'Open a notebook or console to switch its kernel'
-        : '';
-    const label = `Switch the current kernel to ${env.name}`;
-    if (reason || env.kernels.length === 1) {
-      return button(
-        'Switch',
-        {
-          'data-action': 'switch',
-          disabled: !!reason,
-          title: reason || label,
-          'aria-label': label
-        },
-        () => void this.actions.switchKernel(env.kernels[0], env)
-      );
-    }
-    const wrapper = h('div', { class: 'jp-EnvPanel-menuWrap' });
-    const menu = h('div', { class: 'jp-EnvPanel-menu', role: 'menu', hidden: true });
-    for (const kernel of env.kernels) {
-      menu.append(
-        button(
-          kernel.display_name,
-          { role: 'menuitem', 'data-action': 'switch-kernel', 'data-kernel': kernel.name },
-          () => {
-            menu.hidden = true;
-            void this.actions.switchKernel(kernel, env);
-          }
-        )
-      );
-    }
-    const toggle = button(
-      'Switch ▾',
-      { 'data-action': 'switch', title: label, 'aria-label': label, 'aria-haspopup': 'menu' },
-      () => {
-        menu.hidden = !menu.hidden;
-        (menu.querySelector('button') as HTMLElement | null)?.focus();
-      }
-    );
-    wrapper.append(toggle, menu);
-    return wrapper;
-  }
-
-  private registerControl(env: IEnvironment): Child {
-    if (!env.kernels.length || (env.is_server && env.kernels.every(k => k.name === 'python3'))) {
-      return null;
-    }
-    const registered = env.kernels.some(k => k.registered);
-    const label = registered ? 'Unregister' : 'Register';
-    const title = registered
-      ? 'Remove the kernelspecs jupyter-envpanel wrote for this environment'
-      : 'Write kernelspecs so VS Code, papermill and nbclient can use this environment';
-    return button(
-      label,
-      {
-        'data-action': registered ? 'unregister' : 'register',
-        title,
-        'aria-label': `${label} ${env.name}`
-      },
-      () => void (registered ? this.model.unregister(env.name) : this.model.register(env.name))
-    );
-  }
-
   private loaded = false;
+  private readonly list = new EnvironmentList(this.model, this.actions);
   private readonly filterInput: HTMLInputElement;
   private readonly activeNode = h('section', {
     class: 'jp-EnvPanel-section',

@@ -1,0 +1,158 @@
+/**
+ * The "All environments" list: one row per environment with Switch and Register / Unregister.
+ */
+import { IEnvironment } from './api';
+import { Child, button, h } from './dom';
+import { EnvPanelModel } from './model';
+import { IPanelActions } from './actions';
+
+/** Renders the environment list from the model. */
+export class EnvironmentList {
+  constructor(
+    private readonly model: EnvPanelModel,
+    private readonly actions: IPanelActions
+  ) {}
+
+  renderList(): Child[] {
+    const model = this.model;
+    if (model.serverMissing) {
+      return [
+        h(
+          'div',
+          { class: 'jp-EnvPanel-error', role: 'alert' },
+          'The jupyter-envpanel server extension is not enabled. Run ',
+          h('code', {}, 'jupyter server extension enable jupyter_envpanel'),
+          ' and restart JupyterLab.'
+        )
+      ];
+    }
+    if (model.error) {
+      return [
+        h(
+          'div',
+          { class: 'jp-EnvPanel-error', role: 'alert' },
+          `Could not list environments: ${model.error.message}`
+        )
+      ];
+    }
+    if (model.loading && !model.environments.length) {
+      return [h('p', { class: 'jp-EnvPanel-muted' }, 'Looking for environments…')];
+    }
+    const out: Child[] = [];
+    if (model.notice) {
+      out.push(h('p', { class: 'jp-EnvPanel-notice', role: 'status' }, model.notice));
+    }
+    const envs = model.filtered;
+    if (!model.environments.length) {
+      const where = model.searched.length ? ` — looked in ${model.searched.join(', ')}` : '';
+      out.push(h('p', { class: 'jp-EnvPanel-muted' }, `No environments found${where}.`));
+      return out;
+    }
+    if (!envs.length) {
+      out.push(h('p', { class: 'jp-EnvPanel-muted' }, `No environment matches “${model.filter}”.`));
+      return out;
+    }
+    out.push(
+      h(
+        'ul',
+        { class: 'jp-EnvPanel-list', 'aria-label': 'Environments' },
+        ...envs.map(e => this.renderRow(e))
+      )
+    );
+    return out;
+  }
+
+  private renderRow(env: IEnvironment): HTMLElement {
+    const isActive = this.model.active?.environment?.prefix === env.prefix;
+    const kernels = env.kernels.map(k => k.display_name).join(', ') || 'no kernel';
+    return h(
+      'li',
+      {
+        class: `jp-EnvPanel-row${isActive ? ' jp-mod-active' : ''}`,
+        'data-env-name': env.name,
+        title: env.prefix
+      },
+      h(
+        'div',
+        { class: 'jp-EnvPanel-rowMain' },
+        h('span', { class: 'jp-EnvPanel-name' }, env.name),
+        isActive ? h('span', { class: 'jp-EnvPanel-tag' }, 'active') : null,
+        env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null,
+        h(
+          'div',
+          { class: 'jp-EnvPanel-muted' },
+          [env.kind, env.python_version ? `Python ${env.python_version}` : '']
+            .filter(Boolean)
+            .join(' · ')
+        ),
+        h('div', { class: 'jp-EnvPanel-kernels' }, kernels)
+      ),
+      h('div', { class: 'jp-EnvPanel-actions' }, this.switchControl(env), this.registerControl(env))
+    );
+  }
+
+  private switchControl(env: IEnvironment): HTMLElement {
+    const reason = !env.kernels.length
+      ? 'No kernel in this environment: install ipykernel in it'
+      : !this.actions.canSwitch()
+        ? 'Open a notebook or console to switch its kernel'
+        : '';
+    const label = `Switch the current kernel to ${env.name}`;
+    if (reason || env.kernels.length === 1) {
+      return button(
+        'Switch',
+        {
+          'data-action': 'switch',
+          disabled: !!reason,
+          title: reason || label,
+          'aria-label': label
+        },
+        () => void this.actions.switchKernel(env.kernels[0], env)
+      );
+    }
+    const wrapper = h('div', { class: 'jp-EnvPanel-menuWrap' });
+    const menu = h('div', { class: 'jp-EnvPanel-menu', role: 'menu', hidden: true });
+    for (const kernel of env.kernels) {
+      menu.append(
+        button(
+          kernel.display_name,
+          { role: 'menuitem', 'data-action': 'switch-kernel', 'data-kernel': kernel.name },
+          () => {
+            menu.hidden = true;
+            void this.actions.switchKernel(kernel, env);
+          }
+        )
+      );
+    }
+    const toggle = button(
+      'Switch ▾',
+      { 'data-action': 'switch', title: label, 'aria-label': label, 'aria-haspopup': 'menu' },
+      () => {
+        menu.hidden = !menu.hidden;
+        (menu.querySelector('button') as HTMLElement | null)?.focus();
+      }
+    );
+    wrapper.append(toggle, menu);
+    return wrapper;
+  }
+
+  private registerControl(env: IEnvironment): Child {
+    if (!env.kernels.length || (env.is_server && env.kernels.every(k => k.name === 'python3'))) {
+      return null;
+    }
+    const registered = env.kernels.some(k => k.registered);
+    const label = registered ? 'Unregister' : 'Register';
+    const title = registered
+      ? 'Remove the kernelspecs jupyter-envpanel wrote for this environment'
+      : 'Write kernelspecs so VS Code, papermill and nbclient can use this environment';
+    return button(
+      label,
+      {
+        'data-action': registered ? 'unregister' : 'register',
+        title,
+        'aria-label': `${label} ${env.name}`
+      },
+      () => void (registered ? this.model.unregister(env.name) : this.model.register(env.name))
+    );
+  }
+}
