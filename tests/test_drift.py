@@ -210,3 +210,27 @@ def test_corrupt_record_is_a_warning_not_a_crash(world):
     (prefix / "conda-meta" / "broken-1.0-0.json").write_text("{oops")
     inv = read_inventory(prefix, "conda", "3.11.7")
     assert "numpy" in inv.conda and any("broken-1.0-0.json" in w for w in inv.warnings)
+
+
+def test_pip_extras_need_their_dependencies(world):
+    prefix = world.conda_env(world.base / "env", pip=[("requests", "2.32.3", True)])
+    site = prefix / "lib" / "python3.11" / "site-packages"
+    metadata = next(site.glob("requests-*.dist-info")) / "METADATA"
+    metadata.write_text(
+        "Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\nProvides-Extra: socks\n"
+        'Requires-Dist: idna<4,>=2.5\nRequires-Dist: PySocks!=1.5.7,>=1.5.6; extra == "socks"\n\nbody\n'
+    )
+    from jupyter_envpanel.core.service import EnvService
+
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - pip:\n    - requests[socks]>=2\n    - requests>=2\n")
+    service = EnvService(world.host())
+    env = service.find(str(prefix), allow_any_prefix=True)
+    first, second = service.drift(env, path).requirements
+    assert (first.status, first.reason) == ("mismatch", "extra [socks] needs PySocks, not installed")
+    assert second.status == "ok"
+    from factory import write_dist
+
+    write_dist(site, "PySocks", "1.7.1")
+    service.refresh()
+    assert service.drift(env, path).requirements[0].status == "ok"

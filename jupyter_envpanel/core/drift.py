@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as PipRequirement
 from packaging.utils import canonicalize_name
 
 from .envfile import EnvFile, Requirement
 from .inventory import Inventory, Package
-from .specs import CondaSpec, PipSpec, check_conda, check_pip, marker_false
+from .specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
 
 STATUSES = ("ok", "missing", "mismatch", "skipped")
 #: Packages that venv / virtualenv seed with a REQUESTED marker the user never asked for.
@@ -118,7 +120,29 @@ def _ordered(verdict: Tuple[str, str], pkg: Package) -> Tuple[str, Optional[str]
     return verdict[0], pkg.version, verdict[1]
 
 
-def _judge_pip(spec: PipSpec, inv: Inventory) -> Tuple[str, Optional[str], str]:
+def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, List[str]]) -> List[str]:
+    """Return `extra: dependency` for each dependency an asked-for extra needs that is not installed."""
+    env = marker_environment(inv.python_version)
+    missing = []
+    for line in requires.get(spec.name or "", []):
+        try:
+            dep = PipRequirement(line)
+        except InvalidRequirement:
+            continue
+        for extra in sorted(spec.requirement.extras if spec.requirement else ()):
+            if dep.marker is None or not dep.marker.evaluate({**env, "extra": extra}):
+                continue
+            if dep.marker.evaluate({**env, "extra": ""}):
+                continue  # not specific to the extra
+            name = canonicalize_name(dep.name)
+            if name not in inv.pip and _conda_by_canonical(inv, name) is None:
+                missing.append(f"[{extra}] needs {dep.name}")
+    return sorted(set(missing))
+
+
+def _judge_pip(
+    spec: PipSpec, inv: Inventory, requires: Mapping[str, List[str]]
+) -> Tuple[str, Optional[str], str]:
     """Judge a pip entry with PEP 440 against the env's distributions (conda's as fallback)."""
     if spec.skip:
         return "skipped", None, spec.skip
@@ -129,6 +153,10 @@ def _judge_pip(spec: PipSpec, inv: Inventory) -> Tuple[str, Optional[str], str]:
     if pkg is None:
         return "missing", None, "not installed"
     status, why = check_pip(spec, pkg.version)
+    if status == "ok" and spec.requirement is not None and spec.requirement.extras:
+        missing = _missing_extras(spec, inv, requires)
+        if missing:
+            return "mismatch", pkg.version, "extra " + "; ".join(missing) + ", not installed"
     return status, pkg.version, why
 
 
@@ -140,12 +168,12 @@ def _conda_by_canonical(inv: Inventory, name: str) -> Optional[Package]:
     return None
 
 
-def judge(req: Requirement, inv: Inventory) -> RequirementStatus:
+def judge(req: Requirement, inv: Inventory, requires: Mapping[str, List[str]]) -> RequirementStatus:
     """Return the verdict on one requirement."""
     if isinstance(req.spec, CondaSpec):
         status, installed, reason = _judge_conda(req.spec, inv, bool(inv.conda))
     else:
-        status, installed, reason = _judge_pip(req.spec, inv)
+        status, installed, reason = _judge_pip(req.spec, inv, requires)
     return RequirementStatus(
         req.spec.raw, req.source, req.name, req.file, req.line, req.column, status, installed, reason
     )
@@ -165,9 +193,24 @@ def unrequested(inv: Inventory, listed: Iterable[str]) -> List[Package]:
     return out
 
 
-def check(env_ref: dict, envfile: EnvFile, inv: Inventory, file_label: str = "") -> DriftReport:
-    """Compare an inventory with a parsed environment file."""
-    statuses = tuple(judge(req, inv) for req in envfile.requirements)
+def extras_wanted(envfile: EnvFile) -> List[str]:
+    """Return the names of pip entries that ask for extras (their metadata is needed)."""
+    return [
+        r.spec.name
+        for r in envfile.requirements
+        if isinstance(r.spec, PipSpec) and r.spec.requirement is not None and r.spec.requirement.extras
+    ]
+
+
+def check(
+    env_ref: dict,
+    envfile: EnvFile,
+    inv: Inventory,
+    file_label: str = "",
+    requires: Optional[Mapping[str, List[str]]] = None,
+) -> DriftReport:
+    """Compare an inventory with a parsed environment file (`requires`: Requires-Dist by name)."""
+    statuses = tuple(judge(req, inv, requires or {}) for req in envfile.requirements)
     listed = [r.name for r in envfile.requirements if r.name]
     return DriftReport(
         environment=env_ref,

@@ -35,6 +35,7 @@ class Package:
     subdir: str = ""
     installer: str = ""
     requested: bool = False
+    location: str = field(default="", compare=False)  # the dist-info folder, for pip packages
 
     def to_json(self) -> dict:
         """Return the package as the `show` JSON lists it."""
@@ -164,8 +165,25 @@ def read_distributions(site: Optional[Path], conda_owned: set) -> Dict[str, Pack
             source="pip",
             installer=installer,
             requested=requested,
+            location=str(folder),
         )
     return dists
+
+
+def read_requires_dist(pkg: Package) -> List[str]:
+    """Return the `Requires-Dist` lines of a distribution's METADATA (read only when asked)."""
+    if not pkg.location:
+        return []
+    try:
+        text = (Path(pkg.location) / "METADATA").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    head = text.split("\n\n", 1)[0]  # headers end at the first blank line
+    return [
+        line[len("Requires-Dist:") :].strip()
+        for line in head.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
 
 
 def _read_installer(folder: Path) -> str:

@@ -11,11 +11,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import kernels as kern
 from .discovery import Discovery, _mtime
-from .drift import DriftReport, check
+from .drift import DriftReport, check, extras_wanted
 from .envfile import parse_envfile
 from .errors import EnvNotFound, FileNotFound, InvalidArgument, OutsideRoot
 from .host import Host
-from .inventory import InventoryCache
+from .inventory import InventoryCache, read_requires_dist
 from .model import Environment, Listing
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
@@ -105,7 +105,9 @@ class EnvService:
         file is reported relative to it.
         """
         envfile = parse_envfile(path, confine=Path(self.host.root) if label else None)
-        report = check(env.ref(), envfile, self.inventory(env), label or str(path))
+        inv = self.inventory(env)
+        requires = {n: read_requires_dist(inv.pip[n]) for n in extras_wanted(envfile) if n in inv.pip}
+        report = check(env.ref(), envfile, inv, label or str(path), requires)
         if not label:
             return report
         items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)
