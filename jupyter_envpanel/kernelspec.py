@@ -29,9 +29,9 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             self.service = EnvService(Host.current(root=root))
         return self.service
 
-    def _offered(self) -> Dict[str, OfferedKernel]:
-        """Return our kernels by name."""
-        return self._service().offered_kernels()
+    def _offered(self, revalidate: bool = False) -> Dict[str, OfferedKernel]:
+        """Return our kernels by name; sync callers (on the event loop) trust the cache."""
+        return self._service().offered_kernels(revalidate)
 
     def find_kernel_specs(self) -> Dict[str, str]:
         """Return kernel names -> resource dirs, native first, ours replacing same-named ones."""
@@ -42,7 +42,14 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     def _ours(self, kernel_name: str) -> Optional[OfferedKernel]:
         """Return our kernel of that name (also under nb_conda_kernels' other names for it)."""
-        offered = self._offered()
+        found = self._lookup(kernel_name, self._offered())
+        if found is None and kernel_name.startswith("conda-"):  # ours all start so; maybe a new env
+            found = self._lookup(kernel_name, self._offered(revalidate=True))
+        return found
+
+    @staticmethod
+    def _lookup(kernel_name: str, offered: Dict[str, OfferedKernel]) -> Optional[OfferedKernel]:
+        """Return the kernel of that name or of one of its legacy names."""
         if kernel_name in offered:
             return offered[kernel_name]
         for old, new in LEGACY_PREFIXES:
@@ -63,7 +70,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
     def all_specs(self) -> Dict[str, dict]:
         """Return `{name: {resource_dir, spec}}` for every kernel (blocking; reads disk)."""
         out: Dict[str, dict] = {}
-        offered = self._offered()
+        offered = self._offered(revalidate=True)
         for name, resource_dir in super().find_kernel_specs().items():
             if name in offered:
                 continue

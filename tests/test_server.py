@@ -246,3 +246,11 @@ async def test_environment_by_url_encoded_prefix(
     url = f"http://localhost:{jp_http_port}{jp_base_url}envpanel/api/environments/{prefix}"
     response = await AsyncHTTPClient().fetch(url, headers=jp_auth_header)
     assert json.loads(response.body)["name"] == "ml"
+
+
+async def test_env_created_after_listing_resolves_by_name(server_world, jp_fetch):
+    make_envs(server_world)
+    await jp_fetch("api", "kernelspecs")  # the listing is now cached
+    server_world.conda_env(server_world.home / "miniconda3" / "envs" / "late", ipykernel=True)
+    response = await jp_fetch("api", "kernelspecs", "conda-env-late-py")
+    assert json.loads(response.body)["spec"]["metadata"]["conda_env_name"] == "late"

@@ -224,10 +224,10 @@ class Discovery:
         """Return the mtimes of paths, the key that invalidates the cache."""
         return tuple(_mtime(p) for p in paths)
 
-    def list(self) -> Listing:
-        """Return every environment, from cache when no watched mtime changed."""
+    def list(self, revalidate: bool = True) -> Listing:
+        """Return every environment, from cache when no watched mtime changed (or not checked)."""
         with self._lock:
-            if self._listing is not None and self._stamp_of(self._watched) == self._stamp:
+            if self._listing is not None and (not revalidate or self._stamp_of(self._watched) == self._stamp):
                 return self._listing
             listing, watched, stamp = self._scan()
             self._watched, self._stamp, self._listing = watched, stamp, listing

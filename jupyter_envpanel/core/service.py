@@ -47,8 +47,14 @@ class EnvService:
         with self._lock:
             self._cached = (None, None, None)
 
-    def listing(self) -> Listing:
-        """Return every environment with its kernels (cached until an mtime changes)."""
+    def listing(self, revalidate: bool = True) -> Listing:
+        """Return every environment with its kernels (cached until an mtime changes).
+
+        `revalidate=False` trusts the cache without a stat, for callers on the event loop.
+        """
+        with self._lock:
+            if not revalidate and self._cached[1] is not None:
+                return self._cached[1]
         raw = self.discovery.list()
         stamp = _mtime(kern.user_kernels_dir(self.host))
         with self._lock:
@@ -154,10 +160,10 @@ class EnvService:
 
     # --- kernels -----------------------------------------------------------------------
 
-    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
+    def offered_kernels(self, revalidate: bool = True) -> Dict[str, kern.OfferedKernel]:
         """Return every kernel offered for every environment, by kernel name."""
         out: Dict[str, kern.OfferedKernel] = {}
-        for env in self.listing().environments:
+        for env in self.listing(revalidate).environments:
             for kernel in kern.offered(env, self.options):
                 out.setdefault(kernel.name, kernel)
         return out
