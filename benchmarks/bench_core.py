@@ -32,7 +32,7 @@ def show(label: str, times: list, budget: float = 0) -> None:
     verdict = ("within" if med < budget else "OVER") if budget else "no budget of its own"
     print(
         f"{label:<34} median {med:8.2f} ms  min {min(times):8.2f}  max {max(times):8.2f}  "
-        f"(budget {budget:g} ms: {verdict})"
+        + (f"(budget {budget:g} ms: {verdict})" if budget else f"({verdict})")
     )
 
 
