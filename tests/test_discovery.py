@@ -180,3 +180,14 @@ def test_listing_does_not_parse_records(world):
     (prefix / "conda-meta" / "numpy-1.26.4-h1234567_0.json").write_text("{not json")
     env = envs_of(listing_of(world))["corrupt"]
     assert env.package_count == 2 and env.warnings == ()
+
+
+def test_installation_known_only_from_environments_txt(world):
+    root = world.base / "elsewhere" / "miniforge"
+    world.conda_env(root)
+    (root / "condabin").mkdir()
+    world.conda_env(root / "envs" / "tools")
+    world.environments_txt(root, root / "envs" / "tools")
+    envs = envs_of(listing_of(world))
+    assert envs["base"].is_base and envs["base"].named
+    assert envs["tools"].named

@@ -167,7 +167,7 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[_Foun
         ), ""
     if has_history:
         is_base = path in found.roots or (path / "condabin").is_dir()
-        named = is_base or parent in found.envs_dirs
+        named = is_base or parent in found.envs_dirs or _is_root_envs_dir(parent)
         name = "base" if is_base else path.name
         context = path.name if is_base else (parent.parent.name if named else parent.name)
         return _Found(path, "conda", named, is_base, is_server, name, context, cand.source), ""
@@ -180,6 +180,14 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[_Foun
     if cand.source in ("root", "envs_dirs", "environments.txt", "extra"):
         return None, f"{path} is not an environment (no conda-meta/history, no pyvenv.cfg), skipped"
     return None, ""
+
+
+def _is_root_envs_dir(folder: Path) -> bool:
+    """Return whether folder is the `envs/` of a conda installation no variable pointed at."""
+    root = folder.parent
+    return folder.name == "envs" and (
+        (root / "condabin").is_dir() or (root / "conda-meta" / "history").is_file()
+    )
 
 
 def assign_names(found: Sequence[_Found]) -> List[str]:
