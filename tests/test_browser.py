@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -31,6 +32,17 @@ def make_world(base: Path) -> World:
             activate={"10-env.sh": f'export ENV_LABEL="{name}"\n'},
         )
         write_kernel(prefix, "python3", PYKERNEL)
+    gamma = world.conda_env(root / "envs" / "gamma", ipykernel=True, runnable=True)
+    write_kernel(gamma, "python3", PYKERNEL)
+    write_kernel(
+        gamma,
+        "ir",
+        {
+            "argv": ["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"],
+            "display_name": "R",
+            "language": "R",
+        },
+    )
     (world.root / "environment.yml").write_text(
         "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy>=2\n  - scipy\n"
     )
@@ -181,3 +193,38 @@ def test_switch_is_disabled_with_a_reason_when_no_notebook_is_focused(lab, chrom
     assert "Open a notebook or console" in button.get_attribute("title")
     assert "Open a notebook or console to see its environment" in page.inner_text("#jp-envpanel")
     page.close()
+
+
+def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
+    page = open_notebook(chrome, lab)
+    page.wait_for_selector("[data-active-env]", timeout=60_000)
+    page.click('[data-env-name="gamma"] [data-action="switch"]')
+    items = page.locator('[data-env-name="gamma"] [data-action="switch-kernel"]')
+    items.first.wait_for(state="visible")
+    assert sorted(items.evaluate_all("els => els.map(e => e.dataset.kernel)")) == [
+        "conda-env-gamma-py",
+        "conda-env-gamma-r",
+    ]
+    page.click('[data-env-name="gamma"] [data-kernel="conda-env-gamma-py"]')
+    page.wait_for_selector('[data-active-env="gamma"]', timeout=60_000)
+    sessions = lab.api("GET", "/api/sessions")
+    assert [s["kernel"]["name"] for s in sessions if s["path"] == "demo.ipynb"] == ["conda-env-gamma-py"]
+    page.close()
+
+
+def test_panel_says_how_to_enable_a_missing_server_extension(tmp_path, chrome):
+    world = make_world(tmp_path)
+    config = tmp_path / "jupyter" / "config" / "jupyter_server_config.json"
+    config.parent.mkdir(parents=True)
+    # what `jupyter server extension disable --user jupyter_envpanel` writes
+    config.write_text(json.dumps({"ServerApp": {"jpserver_extensions": {"jupyter_envpanel": False}}}))
+    with run_lab(world.home, world.root, tmp_path / "jupyter") as server:
+        page = chrome.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(server.page_url("lab"))
+        page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
+        page.wait_for_timeout(500)
+        if not page.locator("#jp-envpanel").is_visible():
+            page.click('.jp-SideBar [data-id="jp-envpanel"]')
+        alert = page.wait_for_selector("#jp-envpanel [role=alert]", timeout=30_000)
+        assert "jupyter server extension enable jupyter_envpanel" in alert.inner_text()
+        page.close()
