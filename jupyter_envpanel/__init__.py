@@ -7,7 +7,6 @@ from typing import List, Optional, Union
 
 from .core.drift import DriftReport
 from .core.errors import EnvFileError, EnvNotFound, EnvPanelError
-from .core.host import Host
 from .core.model import Environment
 from .core.service import EnvService
 
@@ -24,8 +23,10 @@ __all__ = [
 
 
 def _service() -> EnvService:
-    """Return a service for this process (the current directory plays the server's root)."""
-    return EnvService(Host.current())
+    """Return a service for this process, with the server's settings (cwd plays the root)."""
+    from .settings import service_from_config
+
+    return service_from_config()
 
 
 def find_environments() -> List[Environment]:

@@ -10,8 +10,8 @@ from typing import List, Optional, Sequence
 
 from .core.drift import DriftReport
 from .core.errors import EnvPanelError
-from .core.host import Host
 from .core.service import EnvService
+from .settings import service_from_config
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 
@@ -184,7 +184,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; bad input is one line on stderr and exit code 2, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](EnvService(Host.current()), args)
+        return COMMANDS[args.command](service_from_config(), args)
     except EnvPanelError as err:
         print(f"jupyter envpanel {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD

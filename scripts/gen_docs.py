@@ -25,7 +25,7 @@ def configuration_md() -> str:
         "",
         "Set these in `jupyter_server_config.py` (`c.EnvPanelApp.NAME = ...`), in",
         '`jupyter_server_config.json` (`{"EnvPanelApp": {"NAME": ...}}`) or on the command line',
-        "(`jupyter lab --EnvPanelApp.NAME=...`).",
+        "(`jupyter lab --EnvPanelApp.NAME=...`). The CLI and the Python API read the same files.",
         "",
     ]
     own = set(EnvPanelApp.class_own_traits(config=True))

@@ -136,3 +136,22 @@ def test_kernels_register_and_unregister(world):
     assert out.returncode == 2 and "unknown kernel" in out.stderr
     out = run(world, "register", "ml", **env)  # ml has no ipykernel
     assert out.returncode == 2 and "no kernel to register" in out.stderr
+
+
+def test_cli_honours_the_servers_envpanel_settings(world):
+    make_world(world)
+    extra = world.base / "team-envs"
+    world.conda_env(extra / "shared", ipykernel=True)
+    config_dir = world.base / "jupyter-config"
+    config_dir.mkdir()
+    (config_dir / "jupyter_server_config.json").write_text(
+        json.dumps(
+            {"EnvPanelApp": {"extra_env_dirs": [str(extra)], "name_format": "{environment} ({language})"}}
+        )
+    )
+    data = json.loads(run(world, "list", "--json", JUPYTER_CONFIG_DIR=str(config_dir)).stdout)
+    shared = {e["name"]: e for e in data["environments"]}["shared"]
+    assert shared["kernels"][0]["display_name"] == "shared (Python)"
+    (config_dir / "jupyter_server_config.json").write_text("{not json")
+    out = run(world, "list", "--json", JUPYTER_CONFIG_DIR=str(config_dir))
+    assert out.returncode == 0 and "ignoring" in out.stderr
