@@ -93,8 +93,10 @@ class DriftHandler(EnvPanelHandler):
         label = service.relative(target)
         try:
             return service.drift(env, target, label).to_json()
-        except EnvFileError as err:
-            raise EnvFileError(label, err.detail, err.line, err.column, err.status) from None
+        except EnvFileError as err:  # name the file the error is in (maybe a -r include), root-relative
+            raise EnvFileError(
+                service.relative(Path(err.path)), err.detail, err.line, err.column, err.status
+            ) from None
 
     @web.authenticated
     @authorized

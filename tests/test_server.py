@@ -124,6 +124,10 @@ async def test_errors_are_4xx_json(server_world, jp_fetch, tmp_path):
     await expect_error(jp_fetch, 400, "environments", "ml", "drift", file="a.yml", path="b.ipynb")
     body = await expect_error(jp_fetch, 422, "environments", "ml", "drift", file="bad.yml")
     assert (body["line"], body["column"]) == (2, 5) and body["file"] == "bad.yml"
+    (server_world.root / "req.txt").write_text("rich\n  bad>>1\n")
+    (server_world.root / "with-req.yml").write_text("dependencies:\n  - pip:\n    - -r req.txt\n")
+    body = await expect_error(jp_fetch, 422, "environments", "ml", "drift", file="with-req.yml")
+    assert (body["file"], body["line"], body["column"]) == ("req.txt", 2, 3)
     await expect_error(jp_fetch, 404, "kernels", "no-such-kernel", "environment")
     (tmp_path / "outside.txt").write_text("root:x:0:0:secret\n")
     (server_world.root / "sneaky.yml").write_text(
@@ -254,3 +258,36 @@ async def test_env_created_after_listing_resolves_by_name(server_world, jp_fetch
     server_world.conda_env(server_world.home / "miniconda3" / "envs" / "late", ipykernel=True)
     response = await jp_fetch("api", "kernelspecs", "conda-env-late-py")
     assert json.loads(response.body)["spec"]["metadata"]["conda_env_name"] == "late"
+
+
+HOSTILE = ["..", "%2e%2e", "a" * 3000, "é", "con%00x", "%2Fetc%2Fpasswd", "name with space", "<script>"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+async def test_hostile_input_never_gets_a_5xx(
+    server_world, jp_fetch, jp_http_port, jp_base_url, jp_auth_header, value
+):
+    from tornado.httpclient import AsyncHTTPClient
+
+    make_envs(server_world)
+    await jp_fetch("envpanel", "api", "environments")
+    base = f"http://localhost:{jp_http_port}{jp_base_url}envpanel/api"
+    urls = [
+        (f"{base}/environments/{value}", "GET"),
+        (f"{base}/environments/{value}/drift", "GET"),
+        (f"{base}/environments/ml/drift?file={value}", "GET"),
+        (f"{base}/environments/ml/drift?path={value}", "GET"),
+        (f"{base}/kernels/{value}/environment", "GET"),
+        (f"{base}/environments/{value}/kernel", "POST"),
+        (f"{base}/environments/{value}/kernel", "DELETE"),
+    ]
+    client = AsyncHTTPClient()
+    for url, method in urls:
+        response = await client.fetch(
+            url,
+            method=method,
+            headers=jp_auth_header,
+            raise_error=False,
+            body=b"" if method == "POST" else None,
+        )
+        assert response.code < 500, (url, method, response.code, response.body[:300])
