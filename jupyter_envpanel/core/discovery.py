@@ -38,8 +38,10 @@ def _identity(path: Path) -> object:
     return (st.st_dev, st.st_ino)
 
 
-def _mtime(path: Path) -> Optional[int]:
-    """Return a path's mtime in ns, or None when it does not exist or cannot be read."""
+def mtime_ns(path: Optional[Path]) -> Optional[int]:
+    """Return a path's mtime in ns, or None when it is None, missing or unreadable."""
+    if path is None:
+        return None
     try:
         return os.stat(path).st_mtime_ns
     except OSError:
@@ -230,7 +232,7 @@ class Discovery:
 
     def _stamp_of(self, paths: Sequence[Path]) -> Tuple:
         """Return the mtimes of paths, the key that invalidates the cache."""
-        return tuple(_mtime(p) for p in paths)
+        return tuple(mtime_ns(p) for p in paths)
 
     def list(self, revalidate: bool = True) -> Listing:
         """Return every environment, from cache when no watched mtime changed (or not checked)."""

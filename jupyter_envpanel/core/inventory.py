@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 from packaging.utils import canonicalize_name
 
 from .channels import channel_name
-from .discovery import site_packages, venv_python_version
+from .discovery import mtime_ns, site_packages, venv_python_version
 
 _HISTORY_SPECS = re.compile(r"^#\s*(update|install|create|remove|uninstall)\s+specs:\s*(.*)$")
 _SPEC_NAME = re.compile(r"^\s*(?:[^\s:]+::)?([A-Za-z0-9_.\-]+)")
@@ -228,7 +228,7 @@ class InventoryCache:
     def get(self, prefix: Path, kind: str, python_version: Optional[str]) -> Inventory:
         """Return the inventory of a prefix, re-reading it only when an mtime changed."""
         sp = site_packages(prefix, python_version)
-        key = tuple(_stat(p) for p in (prefix / "conda-meta", prefix / "conda-meta" / "history", sp))
+        key = tuple(mtime_ns(p) for p in (prefix / "conda-meta", prefix / "conda-meta" / "history", sp))
         with self._lock:
             cached = self._items.get(str(prefix))
             if cached and cached[0] == key:
@@ -242,11 +242,3 @@ class InventoryCache:
         """Drop every cached inventory."""
         with self._lock:
             self._items.clear()
-
-
-def _stat(path: Optional[Path]) -> Optional[int]:
-    """Return an mtime in ns, None for a missing path."""
-    try:
-        return os.stat(path).st_mtime_ns if path else None
-    except OSError:
-        return None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import kernels as kern
-from .discovery import Discovery, _mtime
+from .discovery import Discovery, mtime_ns
 from .drift import DriftReport, check, extras_wanted
 from .envfile import parse_envfile
 from .errors import EnvNotFound, FileNotFound, InvalidArgument, OutsideRoot
@@ -56,7 +56,7 @@ class EnvService:
             if not revalidate and self._cached[1] is not None:
                 return self._cached[1]
         raw = self.discovery.list()
-        stamp = _mtime(kern.user_kernels_dir(self.host))
+        stamp = mtime_ns(kern.user_kernels_dir(self.host))
         with self._lock:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
                 return self._cached[1]
