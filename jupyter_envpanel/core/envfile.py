@@ -81,19 +81,25 @@ def _string_items(path: Path, node: yaml.Node, what: str) -> List[yaml.ScalarNod
     return list(node.value)
 
 
+def _describe(node: yaml.Node) -> str:
+    """Name what a YAML node holds, for an error message."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if not node.value.strip():
+        return "empty"
+    return {"int": "a number", "float": "a number", "bool": "a boolean", "null": "null"}.get(
+        node.tag.rsplit(":", 1)[-1], f"a {node.tag.rsplit(':', 1)[-1]}"
+    )
+
+
 def _scalar(path: Path, node: yaml.Node, what: str) -> str:
     """Return the text of a string node or raise an error located at the node."""
-    if not isinstance(node, yaml.ScalarNode) or node.tag != STR_TAG or node.value.strip() == "":
-        line, col = _where(node)
-        kind = "a number" if isinstance(node, yaml.ScalarNode) and node.value.strip() else type(node).__name__
-        if isinstance(node, yaml.MappingNode):
-            kind = "a mapping"
-        elif isinstance(node, yaml.SequenceNode):
-            kind = "a list"
-        elif isinstance(node, yaml.ScalarNode) and not node.value.strip():
-            kind = "empty"
-        raise EnvFileError(path, f"{what} must be a string, got {kind}", line, col)
-    return node.value
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and node.value.strip():
+        return node.value
+    line, col = _where(node)
+    raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
 
 
 def _compose(path: Path, text: str) -> Optional[yaml.Node]:
