@@ -191,3 +191,16 @@ def test_installation_known_only_from_environments_txt(world):
     envs = envs_of(listing_of(world))
     assert envs["base"].is_base and envs["base"].named
     assert envs["tools"].named
+
+
+def test_the_servers_own_installation_is_searched(world):
+    from dataclasses import replace
+
+    root = world.base / "srv" / "conda"
+    world.conda_env(root)
+    server = world.conda_env(root / "envs" / "notebook", ipykernel=True)
+    world.conda_env(root / "envs" / "demo")
+    host = replace(world.host(), sys_prefix=server)
+    envs = envs_of(Discovery(host).list())
+    assert envs["notebook"].is_server and envs["notebook"].named
+    assert {"base", "demo"} <= set(envs)

@@ -106,6 +106,9 @@ def find_roots(host: Host) -> List[Path]:
         root = root_of(host.expand(value)) if value else None
         if root is not None:
             found.append(root)
+    server_root = root_of(host.sys_prefix)  # the installation the server itself runs from
+    if server_root is not None:
+        found.append(server_root)
     found.extend(host.home / name for name in USUAL_HOMES)
     found.extend(Path(p) for p in host.system_roots)
     unique: List[Path] = []
