@@ -205,6 +205,15 @@ def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
         "conda-env-gamma-py",
         "conda-env-gamma-r",
     ]
+    page.keyboard.press("Escape")  # keyboard: Escape closes the menu, the Switch button has focus again
+    items.first.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.dataset.action") == "switch"
+    page.keyboard.press("Enter")
+    items.first.wait_for(state="visible")
+    order = items.evaluate_all("els => els.map(e => e.dataset.kernel)")
+    assert page.evaluate("document.activeElement.dataset.kernel") == order[0]
+    page.keyboard.press("ArrowDown")  # focus moves from the first kernel to the second
+    assert page.evaluate("document.activeElement.dataset.kernel") == order[1]
     page.click('[data-env-name="gamma"] [data-kernel="conda-env-gamma-py"]')
     page.wait_for_selector('[data-active-env="gamma"]', timeout=60_000)
     sessions = lab.api("GET", "/api/sessions")

@@ -132,6 +132,7 @@ export class EnvironmentList {
         (menu.querySelector('button') as HTMLElement | null)?.focus();
       }
     );
+    menu.addEventListener('keydown', (event: KeyboardEvent) => menuKeys(event, menu, toggle));
     wrapper.append(toggle, menu);
     return wrapper;
   }
@@ -155,4 +156,21 @@ export class EnvironmentList {
       () => void (registered ? this.model.unregister(env.name) : this.model.register(env.name))
     );
   }
+}
+
+/** Keyboard for the kernel menu: arrows move, Escape closes and returns to the Switch button. */
+function menuKeys(event: KeyboardEvent, menu: HTMLElement, toggle: HTMLElement): void {
+  const items = Array.from(menu.querySelectorAll<HTMLElement>('[role="menuitem"]'));
+  const index = items.indexOf(document.activeElement as HTMLElement);
+  if (event.key === 'Escape') {
+    menu.hidden = true;
+    toggle.focus();
+  } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    const step = event.key === 'ArrowDown' ? 1 : -1;
+    items[(index + step + items.length) % items.length]?.focus();
+  } else {
+    return;
+  }
+  event.preventDefault();
+  event.stopPropagation();
 }
