@@ -155,7 +155,10 @@ class World:
         bin_dir.mkdir(parents=True, exist_ok=True)
         target = bin_dir / "python"
         if not target.exists():
-            target.symlink_to(os.path.realpath(sys.executable))
+            # An exec wrapper, not a symlink: a venv's interpreter finds its site-packages only when
+            # invoked through its own path.
+            target.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+            target.chmod(0o755)
 
     def venv(self, prefix: Path, dists: Iterable[Tuple[str, str, bool]] = (), real: bool = False) -> Path:
         """Write a venv: `pyvenv.cfg` and site-packages (a real `python -m venv` if real)."""
