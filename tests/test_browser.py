@@ -77,14 +77,20 @@ def chrome():
         yield chrome
 
 
-def open_notebook(chrome, lab, theme: str = "light"):
+def show_panel(page) -> None:
+    """Open the Environments panel unless the layout restorer already reopened it."""
+    page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
+    page.wait_for_timeout(500)  # the restorer may reopen the panel from the last session
+    if not page.locator("#jp-envpanel").is_visible():
+        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+
+
+def open_notebook(chrome, lab):
     page = chrome.new_page(viewport={"width": 1400, "height": 900})
     page.goto(lab.page_url("lab/tree/demo.ipynb"))
     page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
     page.wait_for_selector("#jp-envpanel-status", timeout=60_000)
-    page.wait_for_timeout(500)  # the layout restorer may reopen the panel from the last session
-    if not page.locator("#jp-envpanel").is_visible():
-        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+    show_panel(page)
     page.wait_for_selector("#jp-envpanel [data-env-name]", timeout=30_000)
     return page
 
@@ -184,10 +190,7 @@ def test_filter_and_dark_theme_screenshot(lab, chrome):
 def test_switch_is_disabled_with_a_reason_when_no_notebook_is_focused(lab, chrome):
     page = chrome.new_page(viewport={"width": 1400, "height": 900})
     page.goto(lab.page_url("lab/workspaces/empty"))
-    page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
-    page.wait_for_timeout(500)
-    if not page.locator("#jp-envpanel").is_visible():
-        page.click('.jp-SideBar [data-id="jp-envpanel"]')
+    show_panel(page)
     button = page.wait_for_selector('[data-env-name="beta"] [data-action="switch"]', timeout=30_000)
     assert button.is_disabled()
     assert "Open a notebook or console" in button.get_attribute("title")
@@ -230,10 +233,7 @@ def test_panel_says_how_to_enable_a_missing_server_extension(tmp_path, chrome):
     with run_lab(world.home, world.root, tmp_path / "jupyter") as server:
         page = chrome.new_page(viewport={"width": 1400, "height": 900})
         page.goto(server.page_url("lab"))
-        page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
-        page.wait_for_timeout(500)
-        if not page.locator("#jp-envpanel").is_visible():
-            page.click('.jp-SideBar [data-id="jp-envpanel"]')
+        show_panel(page)
         alert = page.wait_for_selector("#jp-envpanel [role=alert]", timeout=30_000)
         assert "jupyter server extension enable jupyter_envpanel" in alert.inner_text()
         page.close()
