@@ -1,0 +1,198 @@
+"""The one place that reads files from a user's disk: regular files only, size caps, safe parsing.
+
+Every file the extension reads may be hostile: a FIFO that never answers, `/dev/zero`, a 2 GB
+file, JSON nested 100,000 deep, a field of the wrong type. Readers here open without blocking,
+refuse anything that is not a regular file, stop at a size cap per kind of file, and turn every
+parse failure into `UnreadableFile` naming the file, so a broken file costs only its own entry.
+`FileNotFoundError` passes through unchanged: a missing file is normal for most callers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any, Dict, Union
+
+import yaml
+
+from .errors import EnvPanelError
+
+KiB, MiB = 1 << 10, 1 << 20
+
+#: Size cap per kind of file (documented in docs/configuration.md, "Limits").
+CAPS: Dict[str, int] = {
+    "kernel.json": 1 * MiB,
+    "conda record": 64 * MiB,
+    "conda history": 64 * MiB,
+    "conda state": 1 * MiB,
+    "condarc": 1 * MiB,
+    "environment file": 1 * MiB,
+    "requirements file": 1 * MiB,
+    "environments.txt": 16 * MiB,
+    "pyvenv.cfg": 64 * KiB,
+    "dist-info METADATA": 16 * MiB,
+    "dist-info INSTALLER": 4 * KiB,
+    "project file": 4 * MiB,
+    "notebook": 64 * MiB,
+    "logo": 4 * MiB,
+}
+#: Deepest nesting accepted in a JSON or YAML document (real files use fewer than 10 levels).
+MAX_DEPTH = 64
+_KIND_NAMES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+class UnreadableFile(EnvPanelError):
+    """A file exists but cannot be used: not a regular file, too large, undecodable or malformed."""
+
+    status = 400
+
+    def __init__(self, path: Union[str, Path], reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+def read_bytes(path: Union[str, Path], kind: str) -> bytes:
+    """Return a regular file's bytes, at most the cap of its kind; never blocks on FIFOs or devices."""
+    cap = CAPS[kind]
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        raise UnreadableFile(path, f"cannot open: {err.strerror or err}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = _KIND_NAMES.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise UnreadableFile(path, f"is {what}, not a regular file; not read")
+        if info.st_size > cap:
+            raise UnreadableFile(path, f"{kind} is {info.st_size} bytes; the limit is {cap}")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 * MiB, cap + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > cap:
+                raise UnreadableFile(path, f"{kind} is larger than the limit of {cap} bytes")
+        return b"".join(chunks)
+    except OSError as err:
+        raise UnreadableFile(path, f"cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Union[str, Path], kind: str, errors: str = "strict") -> str:
+    """Return a regular file's text (UTF-8, a BOM dropped); undecodable bytes are UnreadableFile."""
+    data = read_bytes(path, kind)
+    try:
+        return data.decode("utf-8-sig", errors=errors)
+    except UnicodeDecodeError as err:
+        raise UnreadableFile(path, f"not UTF-8 text (byte {err.start})") from None
+
+
+def check_depth(value: Any, path: Union[str, Path], limit: int = MAX_DEPTH) -> Any:
+    """Return value unchanged, or raise UnreadableFile when lists / dicts nest deeper than limit."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            raise UnreadableFile(path, f"nested deeper than {limit} levels; not read")
+        stack.extend((child, depth + 1) for child in children)
+    return value
+
+
+def parse_json(data: Union[bytes, str], path: Union[str, Path]) -> Any:
+    """Parse JSON text, mapping syntax errors and excessive nesting to UnreadableFile."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise UnreadableFile(path, f"nested deeper than {MAX_DEPTH} levels; not read") from None
+    except UnicodeDecodeError as err:
+        raise UnreadableFile(path, f"not UTF-8 text (byte {err.start})") from None
+    except json.JSONDecodeError as err:
+        raise UnreadableFile(
+            path, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        ) from None
+    except ValueError as err:
+        raise UnreadableFile(path, f"invalid JSON: {err}") from None
+    return check_depth(value, path)
+
+
+def read_json(path: Union[str, Path], kind: str) -> Any:
+    """Return a regular file's JSON value (size-capped, depth-checked)."""
+    return parse_json(read_bytes(path, kind), path)
+
+
+def read_json_object(path: Union[str, Path], kind: str) -> Dict[str, Any]:
+    """Return a JSON file that must hold an object; anything else is UnreadableFile."""
+    value = read_json(path, kind)
+    if not isinstance(value, dict):
+        raise UnreadableFile(path, f"{kind} must hold a JSON object, not {type(value).__name__}")
+    return value
+
+
+def compose_yaml(text: str, path: Union[str, Path]) -> yaml.Node:
+    """Compose YAML into nodes with the safe loader; excessive nesting is UnreadableFile.
+
+    `yaml.MarkedYAMLError` propagates so callers can report its line and column.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise UnreadableFile(path, f"nested deeper than {MAX_DEPTH} levels; not read") from None
+    _check_node_depth(node, path)
+    return node
+
+
+def _check_node_depth(node: Any, path: Union[str, Path]) -> None:
+    """Raise UnreadableFile when YAML collections nest deeper than MAX_DEPTH."""
+    stack, seen = [(node, 1)], set()
+    while stack:
+        item, depth = stack.pop()
+        if id(item) in seen:  # an alias: its node was checked where it was defined
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.SequenceNode):
+            children = list(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            children = [v for pair in item.value for v in pair]
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise UnreadableFile(path, f"nested deeper than {MAX_DEPTH} levels; not read")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def load_yaml(path: Union[str, Path], kind: str) -> Any:
+    """Return a small YAML file's value (safe loader, size cap, depth check); errors are UnreadableFile."""
+    text = read_text(path, kind)
+    try:
+        node = compose_yaml(text, path)
+        if node is None:
+            return None
+        return yaml.SafeLoader(text).construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise UnreadableFile(path, f"invalid YAML{where}: {err.problem or err.context}") from None
+    except (yaml.YAMLError, RecursionError) as err:
+        raise UnreadableFile(path, f"invalid YAML: {type(err).__name__}") from None
