@@ -27,7 +27,7 @@ def timed(func, repeat: int) -> list:
 
 
 def show(label: str, times: list, budget: float = 0) -> None:
-    """Print median, min and max, against a budget when DESIGN.md sets one."""
+    """Print median, min and max, against its budget (docs/benchmarks.md) when it has one."""
     med = statistics.median(times)
     verdict = ("within" if med < budget else "OVER") if budget else "no budget of its own"
     print(

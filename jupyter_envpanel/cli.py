@@ -49,7 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _table(rows: List[Sequence[str]], header: Sequence[str]) -> str:
     """Return rows as an aligned plain-text table."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
     return "\n".join(lines)
 
 

@@ -73,7 +73,7 @@ def rest_api_md() -> str:
     lines += [
         "",
         'Error bodies are JSON `{"message": "..."}`; a 422 for an environment file that cannot be',
-        "parsed also carries `file`, `line` and `column`. See DESIGN.md for the environment and drift",
+        "parsed also carries `file`, `line` and `column`. See the README for the environment and drift",
         "report objects, and `jupyter envpanel ... --json`, which prints the same JSON.",
         "",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -63,3 +64,44 @@ def server_world(jp_environ, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     w.home.mkdir(exist_ok=True)
     w.root.mkdir(exist_ok=True)
     return w
+
+
+REPO = Path(__file__).resolve().parent.parent
+_TREE = pytest.StashKey["Optional[str]"]()
+
+
+def _git_status() -> Optional[str]:
+    """Return `git status --porcelain` of the checkout, or None when it is not a git checkout."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember the working tree's state: the suite must leave it as it found it."""
+    session.config.stash[_TREE] = _git_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when the tests changed, added or removed a file of the checkout."""
+    before = session.config.stash.get(_TREE, None)
+    after = _git_status() if before is not None else None
+    if before is None or after == before:
+        return
+    changed = sorted(set(after.splitlines()) ^ set(before.splitlines()))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("the tests changed the working tree (git status --porcelain):", red=True)
+        for line in changed:
+            reporter.write_line(f"  {line}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

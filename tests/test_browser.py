@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from labserver import browser, notebook, run_lab
 from test_server import PYKERNEL
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).parent.parent / "docs"
+# Screenshots go to an ignored folder; scripts/screenshots.sh points this at docs/ to refresh them.
+SHOTS = Path(os.environ.get("ENVPANEL_SCREENSHOTS") or Path(__file__).parent.parent / "test-results")
 CODE = "import os\nprint('PREFIX=' + os.environ['CONDA_PREFIX'])"
 
 
@@ -118,7 +120,7 @@ def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
     page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('alpha')")
     assert "3 drift" in page.inner_text("#jp-envpanel-status")
     assert f"PREFIX={alpha}" in run_cell(page)
-    page.screenshot(path=str(DOCS / "panel-light.png"))
+    page.screenshot(path=str(SHOTS / "panel-light.png"))
 
     # When the user clicks Switch on beta
     page.click('[data-env-name="beta"] [data-action="switch"]')
@@ -172,7 +174,7 @@ def test_filter_and_dark_theme_screenshot(lab, chrome):
         assert page.get_attribute("#jp-envpanel [data-env-name]", "data-env-name") == "beta"
         page.fill(".jp-EnvPanel-filter", "")
         page.wait_for_timeout(300)
-        page.screenshot(path=str(DOCS / "panel-dark.png"))
+        page.screenshot(path=str(SHOTS / "panel-dark.png"))
         # the status bar item opens the panel when it is closed
         page.click('.jp-SideBar [data-id="jp-envpanel"]')
         page.wait_for_selector("#jp-envpanel", state="hidden")

@@ -1,4 +1,4 @@
-"""Discovery: every source of DESIGN.md, names, kinds, dedupe, warnings, cache."""
+"""Discovery: every source README lists, names, kinds, dedupe, warnings, cache."""
 
 from __future__ import annotations
 

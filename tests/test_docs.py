@@ -72,7 +72,13 @@ def test_repo2docker_detects_the_binder_environment_and_postbuild(tmp_path):
     exe = shutil.which("repo2docker")
     assert exe, "jupyter-repo2docker is a test dependency: pip install -e '.[test]'"
     checkout = tmp_path / "repo"
-    shutil.copytree(REPO, checkout, ignore=shutil.ignore_patterns("node_modules", ".git", "lib", "*.png"))
+    shutil.copytree(
+        REPO,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            "node_modules", ".git", ".venv", ".venvs", "test-results", "lib", "*.png"
+        ),
+    )
     out = subprocess.run(
         [exe, "--no-build", "--debug", "--no-run", str(checkout)],
         capture_output=True,

@@ -200,7 +200,7 @@ def test_requirements_file_is_followed_relative_to_the_yml(world):
     report = check({}, parse_envfile(path), read_inventory(prefix, "conda", "3.11.7"))
     got = [
         (r.name, r.status, r.line, r.file.endswith(f))
-        for r, f in zip(report.requirements, ["requirements.txt", "more.txt"])
+        for r, f in zip(report.requirements, ["requirements.txt", "more.txt"], strict=True)
     ]
     assert got == [("rich", "ok", 2, True), ("idna", "mismatch", 1, True)]
 

@@ -276,7 +276,7 @@ class Discovery:
                 seen[real] = env
         envs = list(seen.values())
         result = []
-        for env, name in zip(envs, assign_names(envs)):
+        for env, name in zip(envs, assign_names(envs), strict=True):
             facts, watch, key = self._facts_for(env)
             watched.extend(watch)
             stamp.extend(key)

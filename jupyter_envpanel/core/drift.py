@@ -33,7 +33,7 @@ class RequirementStatus:
     reason: str
 
     def to_json(self) -> dict:
-        """Return the DESIGN.md requirement object."""
+        """Return the requirement object of the REST API."""
         return {
             "spec": self.spec,
             "source": self.source,
@@ -76,7 +76,7 @@ class DriftReport:
         return not self.in_sync or (strict and bool(self.unrequested))
 
     def to_json(self) -> dict:
-        """Return the DESIGN.md drift report."""
+        """Return the drift report of the REST API."""
         return {
             "environment": self.environment,
             "file": self.file,

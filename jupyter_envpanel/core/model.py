@@ -28,7 +28,7 @@ class KernelRef:
     resource_dir: Optional[str] = None
 
     def to_json(self) -> dict:
-        """Return the DESIGN.md kernel object."""
+        """Return the kernel object of the REST API."""
         return {
             "name": self.name,
             "display_name": self.display_name,
@@ -56,7 +56,7 @@ class Environment:
     kernel_files: Tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
 
     def to_json(self) -> dict:
-        """Return the DESIGN.md environment object."""
+        """Return the environment object of the REST API."""
         return {
             "name": self.name,
             "prefix": self.prefix,

@@ -1,4 +1,4 @@
-"""Where environments may live: the places DESIGN.md lists, read without any conda executable."""
+"""Where environments may live: the places README lists, read without any conda executable."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
 
 
 def search(host: Host, extra_dirs: Sequence[str] = ()) -> Search:
-    """Collect candidates from every source of DESIGN.md, in its order."""
+    """Collect candidates from every source README lists, in its order."""
     out = Search()
     out.candidates.append(Candidate(host.sys_prefix, "server"))
     out.roots = find_roots(host)

@@ -1,0 +1,77 @@
+"""The project's own tooling: the scripts' venv is listed once, as the server's environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from factory import envs_of
+
+from jupyter_envpanel.core.discovery import Discovery
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_venv_in_the_root_that_runs_the_server_is_listed_once_as_the_server(world):
+    # Given the server runs from `<root>/.venv` (what scripts/start.sh does)
+    venv = world.venv(world.root / ".venv")
+    host = world.host()
+    host = type(host)(home=host.home, environ=host.environ, root=host.root, sys_prefix=venv, system_roots=())
+
+    # When the environments are listed
+    listing = Discovery(host).list()
+
+    # Then .venv appears once, marked as the server's environment
+    matching = [e for e in listing.environments if os.path.samefile(e.prefix, venv)]
+    assert len(matching) == 1
+    assert matching[0].is_server and matching[0].kind == "venv"
+    assert len(envs_of(listing)) == len(listing.environments)
+
+
+async def test_server_environment_reached_through_a_root_venv_link_is_listed_once(server_world, jp_fetch):
+    # Given `<root>/.venv` is the very prefix the server runs from
+    (server_world.root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+
+    # When the panel asks for the listing
+    response = await jp_fetch("envpanel", "api", "environments")
+    envs = json.loads(response.body)["environments"]
+
+    # Then that prefix is one entry, the server's
+    same = [e for e in envs if os.path.realpath(e["prefix"]) == os.path.realpath(sys.prefix)]
+    assert len(same) == 1 and same[0]["is_server"]
+
+
+def test_every_script_is_valid_bash_and_executable():
+    for script in sorted((REPO / "scripts").glob("*.sh")):
+        subprocess.run(["bash", "-n", str(script)], check=True)
+        assert script.stat().st_mode & 0o111, f"{script.name} is not executable"
+
+
+def test_ci_runs_the_readme_test_command_which_runs_every_declared_python():
+    assert "bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
+    test_sh = (REPO / "scripts" / "test.sh").read_text()
+    assert "scripts/setup.sh --test" in test_sh and "scripts/pythons.sh" in test_sh
+    pythons = (REPO / "scripts" / "pythons.sh").read_text()
+    requires = (REPO / "pyproject.toml").read_text().split('requires-python = ">=', 1)[1].split('"')[0]
+    assert f"VERSIONS=({requires} " in pythons, "the oldest declared Python is tested"
+
+
+def test_nothing_in_the_repository_points_at_a_design_file_it_does_not_ship():
+    skip = {"node_modules", ".venv", ".venvs", ".git", "test-results", "labextension", "lib"}
+    offenders = []
+    for folder, dirs, names in os.walk(REPO):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in names:
+            path = Path(folder) / name
+            if path.suffix not in {".md", ".py", ".ts", ".sh", ".yml", ".yaml"} or name == "test_setup.py":
+                continue
+            text = path.read_text(errors="replace")
+            if "DESIGN.md" in text or "../shared" in text:
+                offenders.append(str(path.relative_to(REPO)))
+    for path in (REPO / "labextension" / "src").rglob("*.ts"):
+        if "DESIGN.md" in path.read_text():
+            offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []
