@@ -115,10 +115,16 @@ def _print_drift(report: DriftReport) -> None:
     ]
     if rows:
         print(_table(rows, ("LINE", "SOURCE", "SPEC", "STATUS", "INSTALLED", "REASON")))
+    if report.unrequested:
+        print(f"{len(report.unrequested)} installed by hand, not in the file (drift only with --strict):")
     for pkg in report.unrequested:
-        print(f"unrequested: {pkg.name} {pkg.version} ({pkg.source})")
-    summary = ", ".join(f"{v} {k}" for k, v in report.summary.items())
-    print(("in sync: " if report.in_sync else "drifted: ") + summary)
+        print(f"  {pkg.name} {pkg.version} ({pkg.source})")
+    counts = report.summary
+    head = "in sync" if report.in_sync else f"drifted: {report.drift_count} drift"
+    print(
+        f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
+        f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
+    )
 
 
 def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
