@@ -19,6 +19,7 @@ from test_server import PYKERNEL
 pytestmark = pytest.mark.browser
 OUTPUT = Path(__file__).resolve().parent.parent / "test-results"
 SLEEP = "import time\ntime.sleep(120)"
+SETTINGS = "/lab/api/settings/jupyter-envpanel:plugin"
 
 
 def make_world(base: Path) -> World:
@@ -156,15 +157,7 @@ def test_busy_kernel_asks_before_switch_and_undo_restores_the_previous_kernel(la
     page = open_page(chrome, lab, path)
     page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
     wait_for_kernel(lab, path, "conda-env-alpha-py")
-    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
-    page.keyboard.press("Shift+Enter")  # time.sleep(120): the kernel is busy
-    page.wait_for_selector(".jp-NotebookPanel .jp-InputPrompt:has-text('[*]')", timeout=30_000)
-    sessions = lab.api("GET", "/api/sessions")
-    deadline = time.monotonic() + 30
-    while [s["kernel"]["execution_state"] for s in sessions if s["path"] == path] != ["busy"]:
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-        sessions = lab.api("GET", "/api/sessions")
+    run_busy(page, lab, path)  # time.sleep(120): the kernel is busy
 
     # Switch asks first, and Cancel keeps the running kernel
     page.click('[data-env-name="beta"] [data-action="switch"]')
@@ -184,7 +177,39 @@ def test_busy_kernel_asks_before_switch_and_undo_restores_the_previous_kernel(la
     toast.query_selector("button:has-text('Undo')").click()
     wait_for_kernel(lab, path, "conda-env-alpha-py")
     page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+
+    # "Don't ask again" turns the setting off: the next switch of a busy kernel does not ask
+    try:
+        run_busy(page, lab, path)
+        page.click('[data-env-name="beta"] [data-action="switch"]')
+        page.click(".jp-Dialog .jp-Dialog-checkbox input")
+        page.click(".jp-Dialog .jp-mod-accept")
+        wait_for_kernel(lab, path, "conda-env-beta-py")
+        settings = lab.api("GET", SETTINGS)["settings"]
+        assert settings["confirmSwitch"] is False
+        page.wait_for_selector('[data-active-env="beta"]', timeout=60_000)
+        run_busy(page, lab, path)
+        page.click('[data-env-name="alpha"] [data-action="switch"]')
+        wait_for_kernel(lab, path, "conda-env-alpha-py")
+        assert page.locator(".jp-Dialog").count() == 0
+    finally:
+        lab.api("PUT", SETTINGS, {"raw": "{}"})
     page.close()
+
+
+def run_busy(page, lab, path: str) -> None:
+    """Run the notebook's `time.sleep` cell and wait until the server says its kernel is busy."""
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Control+Enter")
+    deadline = time.monotonic() + 60
+    while True:
+        states = [
+            s["kernel"]["execution_state"] for s in lab.api("GET", "/api/sessions") if s["path"] == path
+        ]
+        if states == ["busy"]:
+            return
+        assert time.monotonic() < deadline, states
+        time.sleep(0.3)
 
 
 def cli(lab, *args: str) -> subprocess.CompletedProcess:

@@ -80,7 +80,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       void model.setActive(
         current ? (kernel?.name ?? null) : null,
         current?.path ?? '',
-        current?.session.kernelDisplayName ?? ''
+        current?.session.kernelDisplayName ?? '',
+        !!current && !kernel && !current.session.isReady
       );
     });
     labShell?.currentChanged.connect((_, args) => followed.consider(args.newValue));

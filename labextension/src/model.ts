@@ -209,8 +209,14 @@ export class EnvPanelModel {
   /**
    * Follow the focused session: look up its kernel's environment, then that environment's drift
    * and the project of its folder. Answers for a session that lost focus meanwhile are ignored.
+   * `starting`: the session has no kernel yet because it is still starting one.
    */
-  async setActive(kernelName: string | null, path: string, displayName = ''): Promise<void> {
+  async setActive(
+    kernelName: string | null,
+    path: string,
+    displayName = '',
+    starting = false
+  ): Promise<void> {
     const generation = ++this._generation;
     this.active =
       kernelName === null && !path
@@ -221,8 +227,8 @@ export class EnvPanelModel {
             path,
             environment: null,
             prefix: null,
-            message: kernelName ? '' : 'no kernel',
-            loading: kernelName !== null
+            message: kernelName || starting ? '' : 'no kernel',
+            loading: kernelName !== null || starting
           };
     this.drift = null;
     this.driftError = null;

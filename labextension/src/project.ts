@@ -1,6 +1,7 @@
 /**
  * The Project card: which environment this project wants, and whether the notebook runs in it.
- * States (`data-project-state`): none, active, exists, missing, error.
+ * States (`data-project-state`): none, checking (the notebook's kernel is being looked up),
+ * active, exists, missing, error.
  */
 import { Clipboard } from '@jupyterlab/apputils';
 import { copyIcon } from '@jupyterlab/ui-components';
@@ -11,7 +12,7 @@ import { Child, button, h } from './dom';
 import { EnvPanelModel } from './model';
 
 /** The project card's state for the current answer. */
-export type ProjectState = 'none' | 'active' | 'exists' | 'missing' | 'error';
+export type ProjectState = 'none' | 'checking' | 'active' | 'exists' | 'missing' | 'error';
 
 /** Return the state the card shows. */
 export function projectState(model: EnvPanelModel): ProjectState | null {
@@ -27,6 +28,9 @@ export function projectState(model: EnvPanelModel): ProjectState | null {
   }
   if (!project.exists) {
     return 'missing';
+  }
+  if (model.active?.loading) {
+    return 'checking';
   }
   return model.isActive(project.environment) ? 'active' : 'exists';
 }
@@ -96,6 +100,9 @@ function body(
         drift.drift_count ? `${drift.drift_count} drift` : 'in sync'
       )
     : null;
+  if (state === 'checking') {
+    return [h('p', { class: 'jp-EnvPanel-muted' }, "Looking up the notebook's kernel…")];
+  }
   if (state === 'active') {
     return [h('p', { class: 'jp-EnvPanel-ok' }, '✓ Active: this notebook runs in it. ', driftNote)];
   }
@@ -103,9 +110,11 @@ function body(
     const running = model.active?.environment;
     const where = running
       ? `This notebook runs in ${running.name}, not in ${project.name}.`
-      : model.active
-        ? `This notebook does not run in ${project.name}.`
-        : 'It exists. Open a notebook to switch to it.';
+      : model.active?.kernelName
+        ? `This notebook runs in an environment jupyter-envpanel did not find, not in ${project.name}.`
+        : model.active
+          ? `This notebook has no kernel.`
+          : 'It exists. Open a notebook to switch to it.';
     const kernel = project.kernel;
     const env = project.environment;
     const switchButton =
