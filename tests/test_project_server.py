@@ -92,6 +92,10 @@ async def test_listing_answers_304_while_nothing_changed(server_world, jp_fetch)
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("envpanel", "api", "environments", headers={"If-None-Match": etag})
     assert info.value.code == 304
+    (server_world.root / "notes.txt").write_text("a new file in the root: a rescan, the same environments")
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("envpanel", "api", "environments", headers={"If-None-Match": etag})
+    assert info.value.code == 304
     server_world.conda_env(root / "envs" / "fresh")
     second = await jp_fetch("envpanel", "api", "environments", headers={"If-None-Match": etag})
     assert second.code == 200 and second.headers["Etag"] != etag

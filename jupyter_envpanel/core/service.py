@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import threading
@@ -42,8 +44,7 @@ class EnvService:
         self.inventories = InventoryCache()
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
-        self._generation = 0
-        self._epoch = os.urandom(4).hex()  # a restarted server never repeats an old version
+        self._digest: Tuple[Optional[Listing], str] = (None, "")
 
     def refresh(self) -> None:
         """Forget every cache."""
@@ -70,7 +71,6 @@ class EnvService:
         listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
-            self._generation += 1
         return listing
 
     def _labelled(self, env: Environment, registered: Sequence[str]) -> Environment:
@@ -78,12 +78,19 @@ class EnvService:
         return kern.with_kernel_refs(replace(env, label=env_label(env)), self.options, registered)
 
     def versioned_listing(self) -> Tuple[Listing, str]:
-        """Return the listing and a token that changes whenever the listing does (the REST ETag)."""
-        while True:
-            listing = self.listing()
-            with self._lock:
-                if self._cached[1] is listing:
-                    return listing, f"{self._epoch}-{self._generation}"
+        """Return the listing and a digest of its content (the REST ETag), computed once per listing.
+
+        A rescan that finds the same environments (a file created in the root, say) keeps the digest.
+        """
+        listing = self.listing()
+        with self._lock:
+            if self._digest[0] is listing:
+                return listing, self._digest[1]
+        text = json.dumps(listing.to_json(), sort_keys=True).encode()
+        digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
+        with self._lock:
+            self._digest = (listing, digest)
+        return listing, digest
 
     def adopt(self, prefix: Path) -> None:
         """List an in-project environment the usual places miss (found by the project resolver)."""

@@ -11,7 +11,7 @@ import { button, fill, h } from './dom';
 import { IDriftView, renderDrift } from './drift';
 import { EnvPanelModel } from './model';
 import { renderProject } from './project';
-import { EnvironmentList } from './rows';
+import { EnvironmentList, keepListState } from './rows';
 
 export type { IPanelActions } from './actions';
 
@@ -82,7 +82,9 @@ export class EnvPanel extends Widget {
     fill(this.projectNode, renderProject(this.model, this.actions));
     fill(this.activeNode, renderActive(this.model));
     fill(this.driftNode, renderDrift(this.model, this.actions, this.driftView));
+    const restore = keepListState(this.listNode);
     fill(this.listNode, this.list.renderList());
+    restore(this.listNode);
   }
 
   private loaded = false;

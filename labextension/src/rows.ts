@@ -190,3 +190,34 @@ function menuKeys(event: KeyboardEvent, menu: HTMLElement, toggle: HTMLElement):
   event.preventDefault();
   event.stopPropagation();
 }
+
+/**
+ * Remember which kernel menu is open and which control has focus in the list, so a re-render
+ * (a live update, say) does not close the menu under the user's pointer or drop keyboard focus.
+ * Returns a function that restores both in the new list.
+ */
+export function keepListState(list: HTMLElement): (list: HTMLElement) => void {
+  const rowOf = (el: Element | null) => el?.closest<HTMLElement>('[data-env-name]') ?? null;
+  const openMenu = rowOf(list.querySelector('.jp-EnvPanel-menu:not([hidden])'))?.dataset.envName;
+  const focused = document.activeElement as HTMLElement | null;
+  const inList = focused && list.contains(focused) ? focused : null;
+  const focusEnv = rowOf(inList)?.dataset.envName;
+  const selector = inList?.dataset.kernel
+    ? `[data-kernel="${CSS.escape(inList.dataset.kernel)}"]`
+    : inList?.dataset.action
+      ? `[data-action="${CSS.escape(inList.dataset.action)}"]`
+      : null;
+  return (next: HTMLElement) => {
+    const row = (name: string) =>
+      next.querySelector<HTMLElement>(`[data-env-name="${CSS.escape(name)}"]`);
+    if (openMenu) {
+      const menu = row(openMenu)?.querySelector<HTMLElement>('.jp-EnvPanel-menu');
+      if (menu) {
+        menu.hidden = false;
+      }
+    }
+    if (focusEnv && selector) {
+      row(focusEnv)?.querySelector<HTMLElement>(selector)?.focus();
+    }
+  };
+}
