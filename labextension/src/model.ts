@@ -14,47 +14,11 @@ import {
   IProject,
   IRequirementStatus
 } from './api';
+import { ProjectState } from './projectstate';
+import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } from './types';
 
-/** The focused notebook's or console's kernel and the environment it runs in. */
-export interface IActiveState {
-  /** Kernelspec name of the focused session's kernel, null when it has none. */
-  kernelName: string | null;
-  /** Kernel display name. */
-  displayName: string;
-  /** Path of the notebook (or console) on the server. */
-  path: string;
-  /** The environment, null while loading or when unknown. */
-  environment: IEnvironment | null;
-  /** The prefix the server guessed when the environment is unknown. */
-  prefix: string | null;
-  /** Why the environment is unknown, if it is. */
-  message: string;
-  /** True until the server answered. */
-  loading: boolean;
-}
-
-/** Settings the user can change (see schema/plugin.json). */
-export interface IPanelSettings {
-  /** Seconds between checks for new, removed or changed environments; 0 turns them off. */
-  refreshInterval: number;
-  /** Whether the server's own environment is listed. */
-  showServerEnv: boolean;
-  /** Whether drift is checked for the active environment. */
-  driftChecks: boolean;
-  /** Whether Switch asks first when the kernel is busy or cells were run. */
-  confirmSwitch: boolean;
-}
-
-/** Default settings. */
-export const DEFAULT_SETTINGS: IPanelSettings = {
-  refreshInterval: 5,
-  showServerEnv: true,
-  driftChecks: true,
-  confirmSwitch: true
-};
-
-/** How a message reaches the user (JupyterLab's notifications in the app; a list in tests). */
-export type Notify = (message: string, type: 'success' | 'error') => void;
+export { DEFAULT_SETTINGS, asApiError } from './types';
+export type { IActiveState, IPanelSettings, Notify } from './types';
 
 /** The panel's state, with a `changed` signal. */
 export class EnvPanelModel {
@@ -91,11 +55,7 @@ export class EnvPanelModel {
   /** True while drift loads. */
   driftLoading = false;
   /** The project's environment for the active notebook's (or the file browser's) folder. */
-  project: IProject | null = null;
-  /** Why the project could not be resolved. */
-  projectError: EnvPanelApiError | null = null;
-  /** The path the project was asked for ('' before the first answer). */
-  projectPath = '';
+  readonly projectState = new ProjectState(this.api, () => this._changed.emit());
   /** The filter box's text. */
   filter = '';
   /** Current settings. */
@@ -106,14 +66,19 @@ export class EnvPanelModel {
     return this.error?.status === 404;
   }
 
-  /** The project's environment when it exists. */
-  get projectEnvironment(): IEnvironment | null {
-    return this.project?.environment ?? null;
+  /** The server's answer about the project's environment. */
+  get project(): IProject | null {
+    return this.projectState.answer;
+  }
+
+  /** Why the project could not be resolved. */
+  get projectError(): EnvPanelApiError | null {
+    return this.projectState.error;
   }
 
   /** Whether an environment is the project's. */
   isProject(env: IEnvironment | null | undefined): boolean {
-    return !!env && this.projectEnvironment?.prefix === env.prefix;
+    return !!env && this.projectState.environment?.prefix === env.prefix;
   }
 
   /** Whether an environment is the one the focused kernel runs in. */
@@ -265,25 +230,8 @@ export class EnvPanelModel {
   }
 
   /** Load the project's environment for a notebook or folder path. */
-  async loadProject(path: string): Promise<void> {
-    const ticket = ++this._projectTicket;
-    try {
-      const project = await this.api.project(path);
-      if (ticket === this._projectTicket) {
-        this.project = project;
-        this.projectError = null;
-        this.projectPath = path;
-      }
-    } catch (error) {
-      if (ticket === this._projectTicket) {
-        this.project = null;
-        this.projectError = asApiError(error);
-        this.projectPath = path;
-      }
-    }
-    if (ticket === this._projectTicket) {
-      this._changed.emit();
-    }
+  loadProject(path: string): Promise<void> {
+    return this.projectState.load(path);
   }
 
   /** Load the drift of the active environment (when drift checks are on). */
@@ -377,14 +325,5 @@ export class EnvPanelModel {
   private _etag = '';
   private _browserPath = '';
   private _generation = 0;
-  private _projectTicket = 0;
   private _changed = new Signal<this, void>(this);
-}
-
-/** Return any thrown value as an EnvPanelApiError. */
-export function asApiError(error: unknown): EnvPanelApiError {
-  if (error instanceof EnvPanelApiError) {
-    return error;
-  }
-  return new EnvPanelApiError(0, error instanceof Error ? error.message : String(error));
 }

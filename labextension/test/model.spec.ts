@@ -331,6 +331,6 @@ describe('EnvPanelModel', () => {
     const model = new EnvPanelModel(api);
     await model.setBrowserPath('proj');
     expect(model.project?.exists).toBe(false);
-    expect(model.projectPath).toBe('proj');
+    expect(model.projectState.path).toBe('proj');
   });
 });
