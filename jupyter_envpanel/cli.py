@@ -165,7 +165,7 @@ def _print_project(found: Project) -> None:
     print(f"project environment: {found.name} ({found.file}, {found.tool})")
     env = found.environment
     if env is None:
-        print("not created; create it with:" if found.create else f"not created: {found.hint}")
+        print("not created; create it with:" if found.create else f"not found: {found.hint}")
         for command in found.create:
             print(f"  {command.command}")
         return

@@ -92,6 +92,16 @@ def test_prefix_wins_over_name_and_tilde_expands_against_home(world):
     assert found.name == "proj-env" and found.prefix == str(elsewhere)
 
 
+def test_a_prefix_outside_the_listing_is_not_adopted(world):
+    conda_root(world)
+    elsewhere = world.conda_env(world.base / "elsewhere" / "env")
+    (world.root / "environment.yml").write_text(f"prefix: {elsewhere}\ndependencies: [python]\n")
+    svc = service(world)
+    found = svc.project(world.root)
+    assert not found.exists and found.create == () and "extra_env_dirs" in found.hint
+    assert str(elsewhere) not in {e.prefix for e in svc.listing().environments}
+
+
 def test_nearest_definition_wins_from_nested_folders(world):
     conda_root(world)
     (world.root / "environment.yml").write_text("name: outer\ndependencies: [python]\n")

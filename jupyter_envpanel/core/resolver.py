@@ -37,7 +37,9 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
     base = Path(service.host.root)
     create: Tuple = ()
     hint = ""
-    if env is None:
+    if env is None and _unlisted(definition):
+        hint = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
+    elif env is None:
         tools = find_tools(service.host, find_roots(service.host))
         create, hint = create_commands(definition, tools, base)
     drift, drift_error = _drift(service, definition, env, confined)
@@ -60,12 +62,21 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
 
 
 def _environment(service: EnvService, definition: Definition) -> Optional[Environment]:
-    """Return the environment the definition names; an in-project one outside the search is adopted."""
+    """Return the environment the definition names; an in-project one outside the search is adopted.
+
+    Only `.venv` and `.pixi/envs/default` inside the project are adopted; a `prefix:` elsewhere is
+    matched against the listing only (a file in the root never widens where the server reads).
+    """
     env = match_environment(definition, service.listing().environments)
-    if env is None and definition.prefix is not None and looks_like_environment(definition.prefix):
+    if env is None and definition.tool != "conda" and _unlisted(definition):
         service.adopt(definition.prefix)
         env = match_environment(definition, service.listing().environments)
     return env
+
+
+def _unlisted(definition: Definition) -> bool:
+    """Return whether the definition's prefix holds an environment (listed or not)."""
+    return definition.prefix is not None and looks_like_environment(definition.prefix)
 
 
 def _drift(

@@ -154,7 +154,9 @@ function body(
     h(
       'p',
       { class: 'jp-EnvPanel-warnText' },
-      commands.length ? 'Not created yet. Create it from the server root with:' : 'Not created yet.'
+      commands.length
+        ? 'Not created yet. Create it from the server root with:'
+        : 'Not found among the listed environments.'
     ),
     ...commands,
     project.hint ? h('p', { class: 'jp-EnvPanel-muted' }, project.hint) : null
