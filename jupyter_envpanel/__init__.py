@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional, Union
 
 from .core.drift import DriftReport
 from .core.errors import EnvFileError, EnvNotFound, EnvPanelError
 from .core.model import Environment
+from .core.project import Project
 from .core.service import EnvService
 
 __version__ = "0.1.0"
@@ -17,8 +19,10 @@ __all__ = [
     "EnvNotFound",
     "EnvPanelError",
     "Environment",
+    "Project",
     "check_drift",
     "find_environments",
+    "project_environment",
 ]
 
 
@@ -40,6 +44,12 @@ def check_drift(env: Optional[str] = None, file: Optional[Union[str, Path]] = No
     target = service.find(env, allow_any_prefix=True) if env else service.active()
     path = Path(file) if file else service.nearest_envfile(Path.cwd())
     return service.drift(target, path)
+
+
+def project_environment(path: Optional[Union[str, Path]] = None) -> Project:
+    """Return the project environment of a folder or notebook (default: the current directory)."""
+    start = Path(os.path.realpath(Path(path) if path else Path.cwd()))
+    return _service().project(start, stop=Path(start.anchor))
 
 
 def _jupyter_server_extension_points() -> list:

@@ -63,7 +63,13 @@ class EnvPanelApp(ExtensionApp):
     name_format = Unicode(
         DEFAULT_NAME_FORMAT,
         config=True,
-        help="Kernel display name; fields {language}, {environment}, {kernel}, {display_name}.",
+        help=(
+            "Kernel display name, for every kind of environment. Fields: {language}; {label}, what the"
+            " environment is (`conda env:NAME` as nb_conda_kernels names it, `venv: PARENT/FOLDER`,"
+            " `pixi: PROJECT`, `pyenv 3.11.7` or `/usr/bin/python3` for a plain interpreter);"
+            " {environment}, its name in the listing; {kind}; {kernel}, the kernelspec's folder;"
+            " {display_name}, the kernelspec's own."
+        ),
     )
     env_file_names = List(
         Unicode(),

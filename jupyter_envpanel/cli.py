@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
 from .core.drift import DriftReport
-from .core.errors import EnvPanelError
+from .core.errors import EnvPanelError, InvalidArgument
+from .core.project import Project
 from .core.service import EnvService
 from .settings import service_from_config
 
@@ -37,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
     drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
     drift.add_argument("--json", action="store_true")
+    project = sub.add_parser("project", help="the project's environment, whether it exists, its drift")
+    project.add_argument("path", nargs="?", help="a folder or notebook (default: the current directory)")
+    project.add_argument("--json", action="store_true")
     sub.add_parser("kernels", help="every kernel and its environment").add_argument(
         "--json", action="store_true"
     )
@@ -113,10 +118,16 @@ def _print_drift(report: DriftReport) -> None:
     ]
     if rows:
         print(_table(rows, ("LINE", "SOURCE", "SPEC", "STATUS", "INSTALLED", "REASON")))
+    if report.unrequested:
+        print(f"{len(report.unrequested)} installed by hand, not in the file (drift only with --strict):")
     for pkg in report.unrequested:
-        print(f"unrequested: {pkg.name} {pkg.version} ({pkg.source})")
-    summary = ", ".join(f"{v} {k}" for k, v in report.summary.items())
-    print(("in sync: " if report.in_sync else "drifted: ") + summary)
+        print(f"  {pkg.name} {pkg.version} ({pkg.source})")
+    counts = report.summary
+    head = "in sync" if report.in_sync else f"drifted: {report.drift_count} drift"
+    print(
+        f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
+        f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
+    )
 
 
 def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
@@ -129,6 +140,46 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
     else:
         _print_drift(report)
     return EXIT_DRIFT if report.drifted(args.strict) else EXIT_OK
+
+
+def cmd_project(service: EnvService, args: argparse.Namespace) -> int:
+    """Print the project's environment; exit 0 exists and in sync, 1 not created or drifted, 2 none."""
+    start = Path(args.path or ".").absolute()
+    if not start.exists():
+        raise InvalidArgument(f"{args.path}: no such file or folder")
+    found = service.project(Path(os.path.realpath(start)), stop=Path(start.anchor))
+    if args.json:
+        print(json.dumps(found.to_json(), indent=2))
+    elif found.found:
+        _print_project(found)
+    if not found.found:
+        looked = ", ".join(found.looked_for)
+        print(f"jupyter envpanel project: no {looked} in {start} or any parent", file=sys.stderr)
+        return EXIT_BAD
+    if found.drift_error:
+        print(f"jupyter envpanel project: {found.drift_error['message']}", file=sys.stderr)
+        return EXIT_BAD
+    drifted = bool(found.drift and found.drift["drift_count"])
+    return EXIT_DRIFT if not found.exists or drifted else EXIT_OK
+
+
+def _print_project(found: Project) -> None:
+    """Print a project answer: what it names, whether it exists, its drift or how to create it."""
+    print(f"project environment: {found.name} ({found.file}, {found.tool})")
+    env = found.environment
+    if env is None:
+        print("not created; create it with:" if found.create else f"not found: {found.hint}")
+        for command in found.create:
+            print(f"  {command.command}")
+        return
+    kernel = (found.kernel or {}).get("name", "none (install ipykernel in it)")
+    print(f"exists: {env.name} ({env.prefix}), kernel: {kernel}")
+    if found.drift:
+        counts, total = found.drift["summary"], found.drift["drift_count"]
+        print(
+            f"drift: {total} ({counts['missing']} missing, {counts['mismatch']} mismatch)"
+            f"; {counts['unrequested']} installed by hand, not in the file"
+        )
 
 
 def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
@@ -177,6 +228,7 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "drift": cmd_drift,
+    "project": cmd_project,
     "kernels": cmd_kernels,
     "register": cmd_register,
     "unregister": cmd_unregister,

@@ -62,7 +62,13 @@ class EnvironmentsHandler(EnvPanelHandler):
     @authorized
     async def get(self) -> None:
         """Answer `{environments, warnings}`."""
-        listing = await self.run(self.service.listing)
+        listing, version = await self.run(self.service.versioned_listing)
+        etag = f'"{version}"'
+        self.set_header("Etag", etag)
+        if etag in self.request.headers.get("If-None-Match", ""):  # the panel's poll: nothing changed
+            self.set_status(304)
+            self.finish()
+            return
         self.answer(listing.to_json())
 
 
@@ -105,6 +111,21 @@ class DriftHandler(EnvPanelHandler):
         file = self.get_query_argument("file", "")
         path = self.get_query_argument("path", "")
         self.answer(await self.run(self._drift, name, file, path))
+
+
+class ProjectHandler(EnvPanelHandler):
+    """GET the project environment of `?path=` (a notebook or folder; default: the root)."""
+
+    def _project(self, path: str) -> dict:
+        """Resolve the path inside the root, then the nearest definition up to the root (blocking)."""
+        start = self.service.resolve_in_root(path or ".")
+        return self.service.project(start, confined=True).to_json()
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer the project object."""
+        self.answer(await self.run(self._project, self.get_query_argument("path", "")))
 
 
 class KernelEnvironmentHandler(EnvPanelHandler):
@@ -185,6 +206,7 @@ ROUTES = [
     (rf"environments/{_NAME}/drift", DriftHandler),
     (rf"environments/{_NAME}/kernel", KernelRegistrationHandler),
     (r"kernels/(?P<kernel>[^/]+)/environment", KernelEnvironmentHandler),
+    (r"project", ProjectHandler),
     (r"refresh", RefreshHandler),
     (r"openapi.yaml", OpenAPIHandler),
 ]

@@ -45,6 +45,7 @@ def test_list_json_has_the_design_shape(world):
         "name",
         "prefix",
         "kind",
+        "label",
         "named",
         "is_server",
         "python_version",

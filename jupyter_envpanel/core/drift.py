@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
@@ -67,6 +69,11 @@ class DriftReport:
         return counts
 
     @property
+    def drift_count(self) -> int:
+        """Return the drift count shown everywhere: missing + mismatch (unrequested is apart)."""
+        return sum(1 for r in self.requirements if r.status in ("missing", "mismatch"))
+
+    @property
     def in_sync(self) -> bool:
         """Return True when nothing is missing or mismatched."""
         return all(r.status in ("ok", "skipped") for r in self.requirements)
@@ -86,8 +93,25 @@ class DriftReport:
                 {"name": p.name, "version": p.version, "source": p.source} for p in self.unrequested
             ],
             "summary": self.summary,
+            "drift_count": self.drift_count,
+            "unrequested_yaml": "\n".join(yaml_lines(self.unrequested)),
             "warnings": list(self.warnings),
         }
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.+!*,<>=~-]+")
+
+
+def yaml_lines(packages: Iterable[Package]) -> List[str]:
+    """Return packages as pinned environment.yml dependency lines (conda `name=version`, a `pip:` list)."""
+
+    def item(indent: str, text: str) -> str:
+        return f"{indent}- {text if _PLAIN.fullmatch(text) else json.dumps(text)}"
+
+    packages = list(packages)
+    lines = [item("  ", f"{p.name}={p.version}") for p in packages if p.source == "conda"]
+    pip = [item("    ", f"{p.name}=={p.version}") for p in packages if p.source != "conda"]
+    return lines + (["  - pip:", *pip] if pip else [])
 
 
 def _python_package(inventory: Inventory) -> Optional[Package]:

@@ -16,11 +16,12 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from .activation import activation_env, wrap_argv
 from .errors import EnvPanelError, KernelNotFound, NotOurs
 from .host import Host
+from .labels import env_label
 from .model import Environment, KernelFile, KernelRef
 
 MARK = "jupyter-envpanel"
 NATIVE_KERNEL = "python3"
-DEFAULT_NAME_FORMAT = "{language} [conda env:{environment}]"
+DEFAULT_NAME_FORMAT = "{language} [{label}]"
 _SHORT = {"python2": "py", "python3": "py", "ir": "r"}
 _LOGO = re.compile(r"^logo-.*\.(png|svg)$")
 
@@ -86,10 +87,16 @@ def _kernel_files(env: Environment) -> List[KernelFile]:
 
 
 def _display_name(options: KernelOptions, env: Environment, kfile: KernelFile) -> str:
-    """Return the display name from `name_format` (language, environment, kernel, display_name)."""
+    """Return the display name from `name_format` (fields: see docs/configuration.md)."""
     original = str(kfile.spec.get("display_name") or kfile.dir_name)
     language = "Python" if original.startswith("Python") else original
-    values = {"language": language, "environment": env.name, "kernel": kfile.dir_name}
+    values = {
+        "language": language,
+        "environment": env.name,
+        "kernel": kfile.dir_name,
+        "kind": env.kind,
+        "label": env.label or env_label(env),
+    }
     try:
         name = options.name_format.format(display_name=original, **values)
     except (KeyError, IndexError, ValueError):

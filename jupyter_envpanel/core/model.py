@@ -53,6 +53,7 @@ class Environment:
     kernels: Tuple[KernelRef, ...] = ()
     warnings: Tuple[str, ...] = ()
     source: str = ""
+    label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
     kernel_files: Tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
 
     def to_json(self) -> dict:
@@ -61,6 +62,7 @@ class Environment:
             "name": self.name,
             "prefix": self.prefix,
             "kind": self.kind,
+            "label": self.label or self.name,
             "named": self.named,
             "is_server": self.is_server,
             "python_version": self.python_version,

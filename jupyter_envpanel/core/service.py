@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import threading
@@ -12,11 +14,14 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from . import kernels as kern
 from .discovery import Discovery, mtime_ns
 from .drift import DriftReport, check, extras_wanted
-from .envfile import parse_envfile
+from .envfile import EnvFile, parse_envfile, parse_requirements_file
 from .errors import EnvNotFound, FileNotFound, InvalidArgument, OutsideRoot
 from .host import Host
 from .inventory import InventoryCache, read_requires_dist
+from .labels import env_label
 from .model import Environment, Listing
+from .project import Project
+from .resolver import resolve_project
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
 
@@ -39,6 +44,7 @@ class EnvService:
         self.inventories = InventoryCache()
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
+        self._digest: Tuple[Optional[Listing], str] = (None, "")
 
     def refresh(self) -> None:
         """Forget every cache."""
@@ -61,11 +67,42 @@ class EnvService:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
                 return self._cached[1]
         registered = kern.registered_names(self.host)
-        envs = tuple(kern.with_kernel_refs(e, self.options, registered) for e in raw.environments)
+        envs = tuple(self._labelled(e, registered) for e in raw.environments)
         listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
         return listing
+
+    def _labelled(self, env: Environment, registered: Sequence[str]) -> Environment:
+        """Return env with its truthful label and its kernel list filled in."""
+        return kern.with_kernel_refs(replace(env, label=env_label(env)), self.options, registered)
+
+    def versioned_listing(self) -> Tuple[Listing, str]:
+        """Return the listing and a digest of its content (the REST ETag), computed once per listing.
+
+        A rescan that finds the same environments (a file created in the root, say) keeps the digest.
+        """
+        listing = self.listing()
+        with self._lock:
+            if self._digest[0] is listing:
+                return listing, self._digest[1]
+        text = json.dumps(listing.to_json(), sort_keys=True).encode()
+        digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
+        with self._lock:
+            self._digest = (listing, digest)
+        return listing, digest
+
+    def adopt(self, prefix: Path) -> None:
+        """List an in-project environment the usual places miss (found by the project resolver)."""
+        with self._lock:
+            if str(prefix) in self.discovery.extra_dirs:
+                return
+            self.discovery.extra_dirs = (*self.discovery.extra_dirs, str(prefix))
+        self.discovery.forget()
+
+    def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
+        """Return the project environment of a folder (nearest definition up to stop, default: root)."""
+        return resolve_project(self, start, stop or Path(os.path.realpath(self.host.root)), confined)
 
     def find(self, ref: str, allow_any_prefix: bool = False) -> Environment:
         """Return the environment with this name or prefix (only discovered ones, by default)."""
@@ -83,7 +120,7 @@ class EnvService:
             if allow_any_prefix:
                 env = self.discovery.describe(Path(real))
                 if env is not None:
-                    return kern.with_kernel_refs(env, self.options, [])
+                    return self._labelled(env, [])
         raise EnvNotFound(ref)
 
     def active(self) -> Environment:
@@ -110,7 +147,12 @@ class EnvService:
         With a label (the server's use), included files must lie inside the root and every
         file is reported relative to it.
         """
-        envfile = parse_envfile(path, confine=Path(self.host.root) if label else None)
+        confine = Path(self.host.root) if label else None
+        if path.suffix == ".txt":  # a pip requirements file (a venv project's definition)
+            reqs = parse_requirements_file(path, root=confine)
+            envfile = EnvFile(str(path), None, (), tuple(reqs))
+        else:
+            envfile = parse_envfile(path, confine=confine)
         inv = self.inventory(env)
         requires = {n: read_requires_dist(inv.pip[n]) for n in extras_wanted(envfile) if n in inv.pip}
         report = check(env.ref(), envfile, inv, label or str(path), requires)

@@ -5,10 +5,10 @@ import { IEnvironment, IKernelRef } from './api';
 
 /** What the panel asks of the application. */
 export interface IPanelActions {
-  /** Whether a notebook or console is focused (Switch needs one). */
+  /** Whether a notebook or console is followed (Switch needs one). */
   canSwitch(): boolean;
-  /** Switch the focused session to a kernel. */
+  /** Switch the followed session to a kernel (asking first when work would be lost). */
   switchKernel(kernel: IKernelRef, env: IEnvironment): Promise<void>;
-  /** Open a file at a line and column. */
+  /** Open a file at a line and column, keeping the panel on the notebook it follows. */
   openFile(path: string, line: number, column: number): Promise<void>;
 }

@@ -24,6 +24,8 @@ export interface IEnvironment {
   prefix: string;
   /** conda, pixi, venv or system. */
   kind: string;
+  /** What it is, in words: `conda env:ml`, `venv: proj/.venv`, `pixi: proj`, `pyenv 3.11.7`. */
+  label?: string;
   /** Whether conda knows it by name. */
   named: boolean;
   /** Whether the Jupyter server itself runs in it. */
@@ -94,8 +96,80 @@ export interface IDriftReport {
   unrequested: IUnrequested[];
   /** Counts per status. */
   summary: Record<string, number>;
+  /** missing + mismatch: the count shown everywhere (unrequested is apart). */
+  drift_count: number;
+  /** The unrequested packages as pinned environment.yml dependency lines. */
+  unrequested_yaml: string;
   /** Problems reading the environment. */
   warnings: string[];
+}
+
+/** A command that creates a project's missing environment. */
+export interface ICreateCommand {
+  /** conda, mamba, micromamba, pixi, uv or venv. */
+  tool: string;
+  /** One line for a POSIX shell (run from the server root), every argument quoted. */
+  command: string;
+  /** The same, as argument lists (one per step). */
+  argv: string[][];
+}
+
+/** The drift of a project's environment against its file, in short. */
+export interface IProjectDrift {
+  /** The file compared with, relative to the root. */
+  file: string;
+  /** True when nothing is missing or mismatched. */
+  in_sync: boolean;
+  /** Counts per status. */
+  summary: Record<string, number>;
+  /** missing + mismatch. */
+  drift_count: number;
+}
+
+/** The project's environment for a notebook's or folder's path. */
+export interface IProject {
+  /** The path asked about, relative to the root. */
+  path: string;
+  /** Whether a definition was found. */
+  found: boolean;
+  /** The defining file, relative to the root. */
+  file: string | null;
+  /** The project folder, relative to the root. */
+  folder: string | null;
+  /** The defining file's name (environment.yml, pixi.toml, ...). */
+  source: string | null;
+  /** conda, pixi or venv. */
+  tool: string | null;
+  /** What the project calls its environment. */
+  name: string | null;
+  /** Where it must be, when the definition says. */
+  prefix: string | null;
+  /** Whether the environment exists. */
+  exists: boolean;
+  /** The environment, when it exists. */
+  environment: IEnvironment | null;
+  /** The kernel to switch to. */
+  kernel: IKernelRef | null;
+  /** Its drift in short (environment.yml and requirements files only). */
+  drift: IProjectDrift | null;
+  /** Why drift could not be computed. */
+  drift_error: { message: string; file: string; line: number | null; column: number | null } | null;
+  /** Commands that create it, when it does not exist. */
+  create: ICreateCommand[];
+  /** Why no command is offered. */
+  hint: string;
+  /** File names looked for. */
+  looked_for: string[];
+  /** Problems reading the definition. */
+  warnings: string[];
+}
+
+/** A listing answer of the live poll: null when nothing changed since `etag`. */
+export interface IPolledListing {
+  /** The new listing, or null when unchanged (304). */
+  listing: IListing | null;
+  /** The ETag to send next time. */
+  etag: string;
 }
 
 /** The environment a kernel runs in. */
@@ -165,10 +239,48 @@ export async function requestAPI<T>(
   return data as T;
 }
 
+/**
+ * Ask for the listing only if it changed since `etag` (the server answers 304 otherwise).
+ * The request does not count as user activity, so an idle server can still be culled.
+ */
+export async function pollListing(
+  etag: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<IPolledListing> {
+  const url =
+    URLExt.join(settings.baseUrl, 'envpanel', 'api', 'environments') + '?no_track_activity=1';
+  let response: Response;
+  try {
+    const headers = etag ? { 'If-None-Match': etag } : undefined;
+    response = await ServerConnection.makeRequest(url, { headers }, settings);
+  } catch (error) {
+    throw new EnvPanelApiError(0, `cannot reach the server: ${String(error)}`);
+  }
+  const next = response.headers.get('Etag') ?? '';
+  if (response.status === 304) {
+    return { listing: null, etag: next || etag };
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = response.statusText;
+    try {
+      message = JSON.parse(text).message || message;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new EnvPanelApiError(response.status, message);
+  }
+  return { listing: JSON.parse(text) as IListing, etag: next };
+}
+
 /** The calls the model makes; tests pass a fake. */
 export interface IEnvPanelApi {
   /** List environments. */
   listEnvironments(): Promise<IListing>;
+  /** The listing if it changed since `etag` (cheap when it did not). */
+  pollEnvironments(etag: string): Promise<IPolledListing>;
+  /** The project's environment of a notebook or folder path. */
+  project(path: string): Promise<IProject>;
   /** Forget caches and list again. */
   refresh(): Promise<IListing>;
   /** The environment a kernel runs in. */
@@ -186,6 +298,8 @@ const enc = encodeURIComponent;
 /** The real API, over HTTP. */
 export const httpApi: IEnvPanelApi = {
   listEnvironments: () => requestAPI<IListing>('environments'),
+  pollEnvironments: etag => pollListing(etag),
+  project: path => requestAPI<IProject>(`project?path=${enc(path)}`),
   refresh: () => requestAPI<IListing>('refresh', { method: 'POST' }),
   kernelEnvironment: kernel => requestAPI<IKernelEnvironment>(`kernels/${enc(kernel)}/environment`),
   drift: (env, notebookPath) =>

@@ -7,18 +7,22 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, ISessionContext, InputDialog } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
-import { Widget } from '@lumino/widgets';
 
 import { IEnvironment, IKernelRef, httpApi } from './api';
+import { FollowedSession } from './context';
+import { LiveUpdates } from './live';
 import { EnvPanelModel, IPanelSettings } from './model';
 import { EnvPanel, IPanelActions, PANEL_ID } from './panel';
+import { pickKernel } from './picker';
 import { EnvStatus } from './status';
+import { trustedSwitch } from './switch';
 
 const PLUGIN_ID = 'jupyter-envpanel:plugin';
 
@@ -29,15 +33,20 @@ namespace CommandIDs {
   export const switchKernel = 'envpanel:switch-kernel';
 }
 
-/** The focused notebook or console: its session and the path drift is computed from. */
-interface IFocused {
-  session: ISessionContext;
-  path: string;
+/** Whether a saved file's name matches one the server looks for (`requirements*.txt` included). */
+function isDefinition(path: string, names: string[]): boolean {
+  const base = path.split('/').pop() ?? '';
+  return names.some(name =>
+    name.includes('*')
+      ? base.startsWith(name.split('*')[0]) && base.endsWith(name.split('*')[1])
+      : base === name
+  );
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'Environments panel: active environment, drift, one-click kernel switching.',
+  description:
+    'Environments panel: the project environment, drift, kernel switching you can trust.',
   autoStart: true,
   optional: [
     ILabShell,
@@ -47,7 +56,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     IStatusBar,
     ISettingRegistry,
     ICommandPalette,
-    IDocumentManager
+    IDocumentManager,
+    IDefaultFileBrowser
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -58,56 +68,48 @@ const plugin: JupyterFrontEndPlugin<void> = {
     statusBar: IStatusBar | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    docManager: IDocumentManager | null
+    docManager: IDocumentManager | null,
+    fileBrowser: IDefaultFileBrowser | null
   ) => {
-    const model = new EnvPanelModel(httpApi);
-    let focused: IFocused | null = null;
-
-    const focusedOf = (widget: Widget | null): IFocused | null => {
-      const nb = notebooks?.find(w => w === widget);
-      if (nb) {
-        return { session: nb.sessionContext, path: nb.context.path };
-      }
-      const cons = consoles?.find(w => w === widget);
-      if (cons) {
-        return { session: cons.sessionContext, path: cons.sessionContext.path };
-      }
-      return null;
-    };
-    const follow = () => {
-      const kernel = focused?.session.session?.kernel;
+    const model = new EnvPanelModel(httpApi, (message, type) =>
+      Notification.emit(message, type, { autoClose: type === 'error' ? 8000 : 5000 })
+    );
+    const followed = new FollowedSession(notebooks, consoles);
+    followed.changed.connect((_, current) => {
+      const kernel = current?.session.session?.kernel;
       void model.setActive(
-        focused ? (kernel?.name ?? null) : null,
-        focused?.path ?? '',
-        focused?.session.kernelDisplayName ?? ''
+        current ? (kernel?.name ?? null) : null,
+        current?.path ?? '',
+        current?.session.kernelDisplayName ?? '',
+        !!current && !kernel && !current.session.isReady
       );
-    };
-    const onFocus = (widget: Widget | null) => {
-      const next = focusedOf(widget);
-      if (next?.session === focused?.session) {
-        return;
+    });
+    labShell?.currentChanged.connect((_, args) => followed.consider(args.newValue));
+    app.restored.then(() => followed.consider(app.shell.currentWidget)).catch(console.error);
+    if (fileBrowser) {
+      const browse = () => void model.setBrowserPath(fileBrowser.model.path);
+      fileBrowser.model.pathChanged.connect(browse);
+      app.restored.then(browse).catch(console.error);
+    }
+    app.serviceManager.contents.fileChanged.connect((_, change) => {
+      const path = change.newValue?.path ?? '';
+      if (change.type === 'save' && isDefinition(path, model.project?.looked_for ?? [])) {
+        void model.reloadContext();
       }
-      focused?.session.kernelChanged.disconnect(follow);
-      focused?.session.sessionChanged.disconnect(follow);
-      focused = next;
-      focused?.session.kernelChanged.connect(follow);
-      focused?.session.sessionChanged.connect(follow);
-      if (focused && !focused.session.isReady) {
-        void focused.session.ready.then(follow);
-      }
-      follow();
-    };
-    labShell?.currentChanged.connect((_, args) => onFocus(args.newValue));
-    app.restored.then(() => onFocus(app.shell.currentWidget)).catch(console.error);
+    });
 
+    let settings: ISettingRegistry.ISettings | null = null;
     const actions: IPanelActions = {
-      canSwitch: () => focused !== null,
+      canSwitch: () => followed.current !== null,
       switchKernel: async (kernel: IKernelRef, env: IEnvironment) => {
-        if (!focused) {
+        const current = followed.current;
+        if (!current) {
           return;
         }
-        await focused.session.changeKernel({ name: kernel.name });
-        model.setNotice(`Switched to ${kernel.display_name} (${env.name}).`);
+        await trustedSwitch(current, kernel, env, model.active?.environment?.name ?? null, {
+          confirm: () => model.settings.confirmSwitch,
+          stopAsking: () => void settings?.set('confirmSwitch', false)
+        });
       },
       openFile: async (path: string, line: number, column: number) => {
         const widget: any = docManager
@@ -160,20 +162,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!model.environments.length) {
           await model.refresh();
         }
-        const choices = model.environments.flatMap(env => env.kernels.map(k => ({ env, k })));
-        let pick = choices.find(
-          c => c.env.name === args.env && (!args.kernel || c.k.name === args.kernel)
-        );
-        if (!pick) {
-          const labels = choices.map(c => `${c.env.name} — ${c.k.display_name}`);
-          const result = await InputDialog.getItem({ title: 'Switch kernel to', items: labels });
-          pick =
-            result.button.accept && result.value
-              ? choices[labels.indexOf(result.value)]
-              : undefined;
-        }
+        const named = model.environments.find(e => e.name === args.env);
+        const kernel = named?.kernels.find(k => !args.kernel || k.name === args.kernel);
+        const pick = named && kernel ? { env: named, kernel } : await pickKernel(model);
         if (pick) {
-          await actions.switchKernel(pick.k, pick.env);
+          await actions.switchKernel(pick.kernel, pick.env);
         }
       }
     });
@@ -181,23 +174,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
       palette?.addItem({ command, category: 'Environments' });
     }
 
-    let timer = 0;
-    const applySettings = (settings: Partial<IPanelSettings>) => {
-      model.setSettings(settings);
-      window.clearInterval(timer);
-      if (model.settings.refreshInterval > 0) {
-        timer = window.setInterval(
-          () => void model.refresh(),
-          model.settings.refreshInterval * 1000
-        );
-      }
+    const live = new LiveUpdates(model);
+    const applySettings = (next: Partial<IPanelSettings>) => {
+      model.setSettings(next);
+      live.setInterval(model.settings.refreshInterval);
     };
     if (settingRegistry) {
-      void settingRegistry.load(PLUGIN_ID).then(settings => {
-        const read = () => applySettings(settings.composite as unknown as IPanelSettings);
-        settings.changed.connect(read);
+      void settingRegistry.load(PLUGIN_ID).then(loaded => {
+        settings = loaded;
+        const read = () => applySettings(loaded.composite as unknown as IPanelSettings);
+        loaded.changed.connect(read);
         read();
       });
+    } else {
+      applySettings({});
     }
   }
 };

@@ -1,6 +1,7 @@
 /**
- * State of the Environments panel: the listing, the active kernel's environment and its drift.
- * The model never computes domain facts: it holds what the server answered.
+ * State of the Environments panel: the listing, the project's environment, the active kernel's
+ * environment and its drift. The model never computes domain facts: it holds what the server
+ * answered (and compares prefixes to say which environment is which).
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -10,55 +11,25 @@ import {
   IEnvPanelApi,
   IEnvironment,
   IListing,
-  IRequirementStatus,
-  IUnrequested
+  IProject,
+  IRequirementStatus
 } from './api';
+import { ProjectState } from './projectstate';
+import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } from './types';
 
-/** The focused notebook's or console's kernel and the environment it runs in. */
-export interface IActiveState {
-  /** Kernelspec name of the focused session's kernel, null when it has none. */
-  kernelName: string | null;
-  /** Kernel display name. */
-  displayName: string;
-  /** Path of the notebook (or console) on the server. */
-  path: string;
-  /** The environment, null while loading or when unknown. */
-  environment: IEnvironment | null;
-  /** The prefix the server guessed when the environment is unknown. */
-  prefix: string | null;
-  /** Why the environment is unknown, if it is. */
-  message: string;
-  /** True until the server answered. */
-  loading: boolean;
-}
-
-/** Settings the user can change (see schema/plugin.json). */
-export interface IPanelSettings {
-  /** Seconds between automatic refreshes; 0 turns them off. */
-  refreshInterval: number;
-  /** Whether the server's own environment is listed. */
-  showServerEnv: boolean;
-  /** Whether drift is checked for the active environment. */
-  driftChecks: boolean;
-}
-
-/** A drift entry shown in the panel: a missing or mismatched requirement, or an unrequested package. */
-export type DriftEntry =
-  { kind: 'requirement'; item: IRequirementStatus } | { kind: 'unrequested'; item: IUnrequested };
-
-/** Default settings. */
-export const DEFAULT_SETTINGS: IPanelSettings = {
-  refreshInterval: 0,
-  showServerEnv: true,
-  driftChecks: true
-};
+export { DEFAULT_SETTINGS, asApiError } from './types';
+export type { IActiveState, IPanelSettings, Notify } from './types';
 
 /** The panel's state, with a `changed` signal. */
 export class EnvPanelModel {
   /**
    * @param api The REST calls (the real one, or a fake in tests).
+   * @param notify Shows the outcome of register / unregister.
    */
-  constructor(private readonly api: IEnvPanelApi) {}
+  constructor(
+    private readonly api: IEnvPanelApi,
+    private readonly notify: Notify = () => undefined
+  ) {}
 
   /** Emitted whenever anything shown changes. */
   get changed(): ISignal<this, void> {
@@ -75,7 +46,7 @@ export class EnvPanelModel {
   loading = false;
   /** The listing error, if the last listing failed. */
   error: EnvPanelApiError | null = null;
-  /** The focused session, null when no notebook or console is focused. */
+  /** The focused session, null when no notebook or console was focused yet. */
   active: IActiveState | null = null;
   /** Drift of the active environment. */
   drift: IDriftReport | null = null;
@@ -83,50 +54,63 @@ export class EnvPanelModel {
   driftError: EnvPanelApiError | null = null;
   /** True while drift loads. */
   driftLoading = false;
+  /** The project's environment for the active notebook's (or the file browser's) folder. */
+  readonly projectState = new ProjectState(this.api, () => this._changed.emit());
   /** The filter box's text. */
   filter = '';
   /** Current settings. */
   settings: IPanelSettings = { ...DEFAULT_SETTINGS };
-  /** A message from the last register / unregister / switch action. */
-  notice = '';
 
   /** True when the server answered 404 for the API: the server extension is not enabled. */
   get serverMissing(): boolean {
     return this.error?.status === 404;
   }
 
-  /** Environments that match the filter (and the server-env setting). */
+  /** The server's answer about the project's environment. */
+  get project(): IProject | null {
+    return this.projectState.answer;
+  }
+
+  /** Why the project could not be resolved. */
+  get projectError(): EnvPanelApiError | null {
+    return this.projectState.error;
+  }
+
+  /** Whether an environment is the project's. */
+  isProject(env: IEnvironment | null | undefined): boolean {
+    return !!env && this.projectState.environment?.prefix === env.prefix;
+  }
+
+  /** Whether an environment is the one the focused kernel runs in. */
+  isActive(env: IEnvironment | null | undefined): boolean {
+    return !!env && this.active?.environment?.prefix === env.prefix;
+  }
+
+  /** Environments that match the filter (and the server-env setting), the project's first. */
   get filtered(): IEnvironment[] {
     const words = this.filter.toLowerCase().split(/\s+/).filter(Boolean);
-    return this.environments.filter(env => {
-      if (env.is_server && !this.settings.showServerEnv) {
+    const shown = this.environments.filter(env => {
+      if (env.is_server && !this.settings.showServerEnv && !this.isProject(env)) {
         return false;
       }
-      const text = [env.name, env.kind, env.prefix, env.python_version ?? '']
+      const text = [env.name, env.label ?? '', env.kind, env.prefix, env.python_version ?? '']
         .join(' ')
         .toLowerCase();
       return words.every(word => text.includes(word));
     });
+    return shown.filter(e => this.isProject(e)).concat(shown.filter(e => !this.isProject(e)));
   }
 
-  /** Missing and mismatched requirements, then unrequested packages. */
-  get driftEntries(): DriftEntry[] {
-    if (!this.drift) {
-      return [];
-    }
-    const requirements: DriftEntry[] = this.drift.requirements
-      .filter(r => r.status === 'missing' || r.status === 'mismatch')
-      .map(item => ({ kind: 'requirement', item }));
-    const unrequested: DriftEntry[] = this.drift.unrequested.map(item => ({
-      kind: 'unrequested',
-      item
-    }));
-    return requirements.concat(unrequested);
+  /** Missing and mismatched requirements of the active environment. */
+  get driftEntries(): IRequirementStatus[] {
+    return (this.drift?.requirements ?? []).filter(
+      r => r.status === 'missing' || r.status === 'mismatch'
+    );
   }
 
-  /** Number of drift entries, for the status bar; null when unknown. */
+  /** The drift count (missing + mismatch, as the server counts it); null when unknown. */
   get driftCount(): number | null {
-    return this.drift ? this.driftEntries.length : null;
+    return this.drift ? this.drift.drift_count : null;
   }
 
   /** Set the filter text. */
@@ -138,25 +122,24 @@ export class EnvPanelModel {
   /** Apply new settings. */
   setSettings(settings: Partial<IPanelSettings>): void {
     this.settings = { ...this.settings, ...settings };
-    this._changed.emit();
     if (!this.settings.driftChecks) {
       this.drift = null;
       this.driftError = null;
-      this._changed.emit();
     }
+    this._changed.emit();
   }
 
-  /** Load the listing (`force`: forget the server's caches first). */
+  /** Load the listing (`force`: forget the server's caches first), then what depends on it. */
   async refresh(force = false): Promise<void> {
     this.loading = true;
     this._changed.emit();
     try {
-      const listing: IListing = force
-        ? await this.api.refresh()
-        : await this.api.listEnvironments();
-      this.environments = listing.environments;
-      this.listingWarnings = listing.warnings;
-      this.searched = listing.searched ?? [];
+      if (force) {
+        this.setListing(await this.api.refresh(), '');
+      } else {
+        const answer = await this.api.pollEnvironments('');
+        this.setListing(answer.listing ?? { environments: [], warnings: [] }, answer.etag);
+      }
       this.error = null;
     } catch (error) {
       this.error = asApiError(error);
@@ -164,16 +147,41 @@ export class EnvPanelModel {
       this.loading = false;
       this._changed.emit();
     }
-    if (force && this.active?.kernelName) {
-      await this.setActive(this.active.kernelName, this.active.path, this.active.displayName);
+    if (force) {
+      await this.reloadContext();
     }
   }
 
   /**
-   * Follow the focused session: look up its kernel's environment, then that environment's drift.
-   * Answers for a session that lost focus meanwhile are ignored.
+   * Ask the server whether anything changed (a 304 costs it one stat per watched folder);
+   * when it did, take the new listing and reload the project and the drift. Rejects on
+   * failure so the caller's poll backs off.
    */
-  async setActive(kernelName: string | null, path: string, displayName = ''): Promise<void> {
+  async poll(): Promise<void> {
+    const answer = await this.api.pollEnvironments(this._etag);
+    if (!answer.listing) {
+      return;
+    }
+    const first = !this._etag;
+    this.setListing(answer.listing, answer.etag);
+    this.error = null;
+    this._changed.emit();
+    if (!first) {
+      await this.reloadContext();
+    }
+  }
+
+  /**
+   * Follow the focused session: look up its kernel's environment, then that environment's drift
+   * and the project of its folder. Answers for a session that lost focus meanwhile are ignored.
+   * `starting`: the session has no kernel yet because it is still starting one.
+   */
+  async setActive(
+    kernelName: string | null,
+    path: string,
+    displayName = '',
+    starting = false
+  ): Promise<void> {
     const generation = ++this._generation;
     this.active =
       kernelName === null && !path
@@ -184,45 +192,55 @@ export class EnvPanelModel {
             path,
             environment: null,
             prefix: null,
-            message: kernelName ? '' : 'no kernel',
-            loading: kernelName !== null
+            message: kernelName || starting ? '' : 'no kernel',
+            loading: kernelName !== null || starting
           };
     this.drift = null;
     this.driftError = null;
     this._changed.emit();
-    if (!kernelName || !this.active) {
-      return;
+    const project = this.loadProject(this.active ? path : this._browserPath);
+    if (kernelName && this.active) {
+      await this.lookUpKernel(generation, kernelName, displayName);
+      await this.loadDrift(generation);
     }
-    try {
-      const answer = await this.api.kernelEnvironment(kernelName);
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = {
-        ...this.active,
-        displayName: answer.display_name || displayName,
-        environment: answer.environment,
-        prefix: answer.prefix,
-        message: answer.message,
-        loading: false
-      };
-    } catch (error) {
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = { ...this.active, loading: false, message: asApiError(error).message };
+    await project;
+  }
+
+  /** Follow the file browser's folder: it decides the project when no notebook is focused. */
+  async setBrowserPath(path: string): Promise<void> {
+    this._browserPath = path;
+    if (!this.active) {
+      await this.loadProject(path);
     }
-    this._changed.emit();
-    await this.loadDrift(generation);
+  }
+
+  /** Ask again for everything that depends on the disk: the project, the active env, its drift. */
+  async reloadContext(): Promise<void> {
+    if (this.active?.kernelName) {
+      const generation = ++this._generation;
+      await Promise.all([
+        this.loadProject(this.active.path),
+        this.lookUpKernel(generation, this.active.kernelName, this.active.displayName, false).then(
+          () => this.loadDrift(generation, false)
+        )
+      ]);
+    } else {
+      await this.loadProject(this.active?.path ?? this._browserPath);
+    }
+  }
+
+  /** Load the project's environment for a notebook or folder path. */
+  loadProject(path: string): Promise<void> {
+    return this.projectState.load(path);
   }
 
   /** Load the drift of the active environment (when drift checks are on). */
-  async loadDrift(generation = this._generation): Promise<void> {
+  async loadDrift(generation = this._generation, showLoading = true): Promise<void> {
     const env = this.active?.environment;
     if (!env || !this.settings.driftChecks || !this.active) {
       return;
     }
-    this.driftLoading = true;
+    this.driftLoading = showLoading;
     this._changed.emit();
     try {
       const report = await this.api.drift(env.name, this.active.path);
@@ -257,29 +275,55 @@ export class EnvPanelModel {
     });
   }
 
-  /** Show a message (from a switch, say). */
-  setNotice(text: string): void {
-    this.notice = text;
+  private async lookUpKernel(
+    generation: number,
+    kernelName: string,
+    displayName: string,
+    showLoading = true
+  ): Promise<void> {
+    if (showLoading && this.active) {
+      this.active = { ...this.active, loading: true };
+    }
+    try {
+      const answer = await this.api.kernelEnvironment(kernelName);
+      if (generation !== this._generation || !this.active) {
+        return;
+      }
+      this.active = {
+        ...this.active,
+        displayName: answer.display_name || displayName,
+        environment: answer.environment,
+        prefix: answer.prefix,
+        message: answer.message,
+        loading: false
+      };
+    } catch (error) {
+      if (generation !== this._generation || !this.active) {
+        return;
+      }
+      this.active = { ...this.active, loading: false, message: asApiError(error).message };
+    }
     this._changed.emit();
+  }
+
+  private setListing(listing: IListing, etag: string): void {
+    this.environments = listing.environments;
+    this.listingWarnings = listing.warnings;
+    this.searched = listing.searched ?? [];
+    this._etag = etag;
   }
 
   private async act(action: () => Promise<string>): Promise<void> {
     try {
-      this.notice = await action();
+      this.notify(await action(), 'success');
     } catch (error) {
-      this.notice = asApiError(error).message;
+      this.notify(asApiError(error).message, 'error');
     }
     await this.refresh();
   }
 
+  private _etag = '';
+  private _browserPath = '';
   private _generation = 0;
   private _changed = new Signal<this, void>(this);
-}
-
-/** Return any thrown value as an EnvPanelApiError. */
-export function asApiError(error: unknown): EnvPanelApiError {
-  if (error instanceof EnvPanelApiError) {
-    return error;
-  }
-  return new EnvPanelApiError(0, error instanceof Error ? error.message : String(error));
 }

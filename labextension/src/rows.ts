@@ -39,9 +39,6 @@ export class EnvironmentList {
       return [h('p', { class: 'jp-EnvPanel-muted' }, 'Looking for environments…')];
     }
     const out: Child[] = [];
-    if (model.notice) {
-      out.push(h('p', { class: 'jp-EnvPanel-notice', role: 'status' }, model.notice));
-    }
     const envs = model.filtered;
     if (!model.environments.length) {
       const where = model.searched.length ? ` — looked in ${model.searched.join(', ')}` : '';
@@ -63,21 +60,35 @@ export class EnvironmentList {
   }
 
   private renderRow(env: IEnvironment): HTMLElement {
-    const isActive = this.model.active?.environment?.prefix === env.prefix;
+    const isActive = this.model.isActive(env);
+    const isProject = this.model.isProject(env);
     const kernels = env.kernels.map(k => k.display_name).join(', ') || 'no kernel';
+    // a plain interpreter is named by what it is ("pyenv 3.11.7"), not "system"
+    const shown = env.kind === 'system' && env.label ? env.label : env.name;
+    const classes = [
+      'jp-EnvPanel-row',
+      isActive ? 'jp-mod-active' : '',
+      isProject ? 'jp-mod-project' : ''
+    ];
     return h(
       'li',
       {
-        class: `jp-EnvPanel-row${isActive ? ' jp-mod-active' : ''}`,
+        class: classes.filter(Boolean).join(' '),
         'data-env-name': env.name,
-        title: env.prefix
+        'data-project': isProject,
+        title: `${env.label ?? env.name}\n${env.prefix}`
       },
       h(
         'div',
         { class: 'jp-EnvPanel-rowMain' },
-        h('span', { class: 'jp-EnvPanel-name' }, env.name),
-        isActive ? h('span', { class: 'jp-EnvPanel-tag' }, 'active') : null,
-        env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null,
+        h(
+          'div',
+          { class: 'jp-EnvPanel-rowTitle' },
+          h('span', { class: 'jp-EnvPanel-name', title: shown }, shown),
+          isProject ? h('span', { class: 'jp-EnvPanel-tag jp-mod-project' }, 'project') : null,
+          isActive ? h('span', { class: 'jp-EnvPanel-tag' }, 'active') : null,
+          env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null
+        ),
         h(
           'div',
           { class: 'jp-EnvPanel-muted' },
@@ -85,9 +96,14 @@ export class EnvironmentList {
             .filter(Boolean)
             .join(' · ')
         ),
-        h('div', { class: 'jp-EnvPanel-kernels' }, kernels)
+        h('div', { class: 'jp-EnvPanel-kernels', title: kernels }, kernels)
       ),
-      h('div', { class: 'jp-EnvPanel-actions' }, this.switchControl(env), this.registerControl(env))
+      h(
+        'div',
+        { class: 'jp-EnvPanel-actions' },
+        isActive ? null : this.switchControl(env),
+        this.registerControl(env)
+      )
     );
   }
 
@@ -173,4 +189,35 @@ function menuKeys(event: KeyboardEvent, menu: HTMLElement, toggle: HTMLElement):
   }
   event.preventDefault();
   event.stopPropagation();
+}
+
+/**
+ * Remember which kernel menu is open and which control has focus in the list, so a re-render
+ * (a live update, say) does not close the menu under the user's pointer or drop keyboard focus.
+ * Returns a function that restores both in the new list.
+ */
+export function keepListState(list: HTMLElement): (list: HTMLElement) => void {
+  const rowOf = (el: Element | null) => el?.closest<HTMLElement>('[data-env-name]') ?? null;
+  const openMenu = rowOf(list.querySelector('.jp-EnvPanel-menu:not([hidden])'))?.dataset.envName;
+  const focused = document.activeElement as HTMLElement | null;
+  const inList = focused && list.contains(focused) ? focused : null;
+  const focusEnv = rowOf(inList)?.dataset.envName;
+  const selector = inList?.dataset.kernel
+    ? `[data-kernel="${CSS.escape(inList.dataset.kernel)}"]`
+    : inList?.dataset.action
+      ? `[data-action="${CSS.escape(inList.dataset.action)}"]`
+      : null;
+  return (next: HTMLElement) => {
+    const row = (name: string) =>
+      next.querySelector<HTMLElement>(`[data-env-name="${CSS.escape(name)}"]`);
+    if (openMenu) {
+      const menu = row(openMenu)?.querySelector<HTMLElement>('.jp-EnvPanel-menu');
+      if (menu) {
+        menu.hidden = false;
+      }
+    }
+    if (focusEnv && selector) {
+      row(focusEnv)?.querySelector<HTMLElement>(selector)?.focus();
+    }
+  };
 }

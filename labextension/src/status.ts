@@ -1,5 +1,6 @@
 /**
- * Status bar item: the active environment's name and its drift count; click opens the panel.
+ * Status bar item: the active environment's name and its drift count, and when the notebook does
+ * not run in its project's environment, which one that is; click opens the panel.
  */
 import { Widget } from '@lumino/widgets';
 
@@ -8,7 +9,7 @@ import { EnvPanelModel } from './model';
 /** Status bar item id (a stable test hook). */
 export const STATUS_ID = 'jp-envpanel-status';
 
-/** Shows `env · N drift` for the focused notebook or console. */
+/** Shows `env: NAME · N drift` (`· project: DEMO` when it is not the project's) for the followed session. */
 export class EnvStatus extends Widget {
   constructor(
     private readonly model: EnvPanelModel,
@@ -37,11 +38,17 @@ export class EnvStatus extends Widget {
     const name = env ? env.name : 'unknown env';
     const count = this.model.driftCount;
     const drift = count === null ? '' : count === 0 ? ' · in sync' : ` · ${count} drift`;
-    this.node.textContent = `env: ${name}${drift}`;
+    const project = this.model.project;
+    const other = project?.found && env && !this.model.isProject(env) ? project.name : null;
+    this.node.textContent = `env: ${name}${drift}${other ? ` · project: ${other}` : ''}`;
     this.node.dataset.envName = env?.name ?? '';
     this.node.dataset.driftCount = count === null ? '' : String(count);
-    this.node.title = env
-      ? `Kernel runs in ${env.prefix}. Click to open the Environments panel.`
-      : 'The kernel runs in an environment jupyter-envpanel did not find.';
+    this.node.dataset.projectMismatch = other ?? '';
+    this.toggleClass('jp-mod-warn', !!other);
+    this.node.title = !env
+      ? 'The kernel runs in an environment jupyter-envpanel did not find.'
+      : other
+        ? `This notebook runs in ${env.name}, not in the project's environment ${other} (${project?.file}). Click to switch in the Environments panel.`
+        : `Kernel runs in ${env.prefix}. Drift counts missing and mismatched entries. Click to open the Environments panel.`;
   }
 }

@@ -6,7 +6,8 @@ import {
   IEnvPanelApi,
   IEnvironment,
   IKernelEnvironment,
-  IListing
+  IListing,
+  IProject
 } from '../src/api';
 import { EnvPanelModel } from '../src/model';
 
@@ -73,8 +74,33 @@ const report: IDriftReport = {
   ],
   unrequested: [{ name: 'seaborn', version: '0.13.2', source: 'conda' }],
   summary: { ok: 1, missing: 0, mismatch: 1, skipped: 1, unrequested: 1 },
+  drift_count: 1,
+  unrequested_yaml: '  - seaborn=0.13.2',
   warnings: []
 };
+
+function project(envName: string | null, extra: Partial<IProject> = {}): IProject {
+  return {
+    path: 'work/a.ipynb',
+    found: true,
+    file: 'environment.yml',
+    folder: '.',
+    source: 'environment.yml',
+    tool: 'conda',
+    name: envName ?? 'demo',
+    prefix: null,
+    exists: envName !== null,
+    environment: envName ? env(envName) : null,
+    kernel: null,
+    drift: null,
+    drift_error: null,
+    create: [],
+    hint: '',
+    looked_for: ['environment.yml'],
+    warnings: [],
+    ...extra
+  };
+}
 
 class FakeApi implements IEnvPanelApi {
   listing: IListing = {
@@ -89,12 +115,25 @@ class FakeApi implements IEnvPanelApi {
   calls: string[] = [];
   listError: EnvPanelApiError | null = null;
   driftDelay = 0;
+  etag = 'v1';
+  projects: Record<string, IProject> = {};
   async listEnvironments() {
     this.calls.push('list');
     if (this.listError) {
       throw this.listError;
     }
     return this.listing;
+  }
+  async pollEnvironments(etag: string) {
+    this.calls.push(`poll:${etag}`);
+    if (this.listError) {
+      throw this.listError;
+    }
+    return { listing: etag === this.etag ? null : this.listing, etag: this.etag };
+  }
+  async project(path: string) {
+    this.calls.push(`project:${path}`);
+    return this.projects[path] ?? project(null, { found: false, file: null, path });
   }
   async refresh() {
     this.calls.push('refresh');
@@ -160,10 +199,9 @@ describe('EnvPanelModel', () => {
     await model.setActive('conda-env-ml-py', 'work/a.ipynb');
     expect(model.active?.environment?.name).toBe('ml');
     expect(api.calls).toContain('drift:ml:work/a.ipynb');
-    expect(
-      model.driftEntries.map(e => (e.kind === 'requirement' ? e.item.status : 'unrequested'))
-    ).toEqual(['mismatch', 'unrequested']);
-    expect(model.driftCount).toBe(2);
+    expect(model.driftEntries.map(e => e.status)).toEqual(['mismatch']);
+    expect(model.driftCount).toBe(1); // missing + mismatch, from the server; unrequested apart
+    expect(api.calls).toContain('project:work/a.ipynb');
     expect(emitted).toBeGreaterThan(2);
   });
 
@@ -225,12 +263,74 @@ describe('EnvPanelModel', () => {
     expect(model.active).toBeNull();
   });
 
-  it('registers and unregisters, then lists again', async () => {
+  it('registers and unregisters, notifies, then lists again', async () => {
     const api = new FakeApi();
-    const model = new EnvPanelModel(api);
+    const notes: string[] = [];
+    const model = new EnvPanelModel(api, (message, type) => notes.push(`${type}:${message}`));
     await model.register('ml');
-    expect(model.notice).toContain('conda-env-ml-py');
+    expect(notes[0]).toMatch(/^success:Registered conda-env-ml-py/);
     await model.unregister('ml');
-    expect(api.calls.filter(c => c === 'list').length).toBe(2);
+    expect(api.calls.filter(c => c === 'poll:').length).toBe(2);
+  });
+
+  it("lists the project's environment first and knows which one is active", async () => {
+    const api = new FakeApi();
+    api.projects['work/a.ipynb'] = project('r-env');
+    api.kernels['conda-env-ml-py'] = {
+      kernel: 'conda-env-ml-py',
+      display_name: 'Python [conda env:ml]',
+      environment: env('ml'),
+      prefix: '/envs/ml',
+      message: ''
+    };
+    const model = new EnvPanelModel(api);
+    await model.refresh();
+    await model.setActive('conda-env-ml-py', 'work/a.ipynb');
+    expect(model.filtered.map(e => e.name)).toEqual(['r-env', 'server', 'ml']);
+    expect(model.isProject(model.environments[2])).toBe(true);
+    expect(model.isActive(model.environments[1])).toBe(true);
+    model.setSettings({ showServerEnv: false });
+    expect(model.filtered.map(e => e.name)).toEqual(['r-env', 'ml']);
+  });
+
+  it('polls cheaply: a 304 changes nothing, a new listing reloads project and drift', async () => {
+    const api = new FakeApi();
+    api.kernels['conda-env-ml-py'] = {
+      kernel: 'conda-env-ml-py',
+      display_name: 'ml',
+      environment: env('ml'),
+      prefix: '/envs/ml',
+      message: ''
+    };
+    const model = new EnvPanelModel(api);
+    await model.refresh();
+    await model.setActive('conda-env-ml-py', 'a.ipynb');
+    api.calls.length = 0;
+    await model.poll();
+    expect(api.calls).toEqual(['poll:v1']);
+    api.etag = 'v2';
+    api.listing = { ...api.listing, environments: [...api.listing.environments, env('fresh')] };
+    await model.poll();
+    expect(model.environments.map(e => e.name)).toContain('fresh');
+    expect(api.calls).toEqual(
+      expect.arrayContaining([
+        'poll:v1',
+        'project:a.ipynb',
+        'kernel:conda-env-ml-py',
+        'drift:ml:a.ipynb'
+      ])
+    );
+    api.listError = new EnvPanelApiError(0, 'down');
+    await expect(model.poll()).rejects.toThrow('down'); // the poll backs off
+    expect(model.environments.map(e => e.name)).toContain('fresh'); // and keeps what it had
+  });
+
+  it("follows the file browser's folder for the project when no notebook is open", async () => {
+    const api = new FakeApi();
+    api.projects['proj'] = project(null, { create: [] });
+    const model = new EnvPanelModel(api);
+    await model.setBrowserPath('proj');
+    expect(model.project?.exists).toBe(false);
+    expect(model.projectState.path).toBe('proj');
   });
 });

@@ -1,0 +1,292 @@
+"""The project's environment: the nearest definition from a folder up to the root, and what it names.
+
+Rules, nearest folder first; within one folder, the first that applies wins:
+1. `environment.yml` / `environment.yaml`: the conda environment its `name:` (or `prefix:`) names;
+   a file with neither names the environment after its folder (as `conda env create -n` would);
+2. `pixi.toml`, or `pyproject.toml` with a `[tool.pixi]` table: `<folder>/.pixi/envs/default`;
+3. `pyproject.toml`, `uv.lock` or `requirements*.txt`: the in-project `<folder>/.venv`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .errors import EnvPanelError
+from .model import Environment
+from .safe_read import UnreadableFile, check_depth, load_yaml, read_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.9 / 3.10
+    import tomli as tomllib
+
+PIXI_FILES = ("pixi.toml",)
+VENV_FILES = ("pyproject.toml", "uv.lock")
+VENV_DIR = ".venv"
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A file that defines the project's environment, and the environment it names."""
+
+    folder: Path
+    file: Path
+    tool: str  # "conda", "pixi" or "venv": who creates the environment
+    name: str  # what the project calls its environment (shown to the user)
+    prefix: Optional[Path] = None  # where it must be (None: a conda env found by name)
+    requirements: Optional[Path] = None  # a requirements file to install into a venv
+    editable: bool = False  # a pyproject.toml with a [project] table: `pip install -e` / `uv sync`
+    named_in_file: bool = True  # False when an environment file has neither `name:` nor `prefix:`
+    warnings: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreateCommand:
+    """A shell command (one or more steps) that creates the project's environment."""
+
+    tool: str
+    steps: Tuple[Tuple[str, ...], ...]
+
+    @property
+    def command(self) -> str:
+        """Return the steps as one line for a POSIX shell, every argument quoted safely."""
+        import shlex
+
+        return " && ".join(" ".join(shlex.quote(arg) for arg in step) for step in self.steps)
+
+    def to_json(self) -> dict:
+        """Return `{tool, command, argv}`."""
+        return {"tool": self.tool, "command": self.command, "argv": [list(s) for s in self.steps]}
+
+
+@dataclass(frozen=True)
+class Project:
+    """The answer of `project`: the definition, the environment, its kernel, drift and next steps."""
+
+    path: str  # the folder or notebook asked about
+    looked_for: Tuple[str, ...]
+    file: Optional[str] = None
+    folder: Optional[str] = None
+    source: Optional[str] = None
+    tool: Optional[str] = None
+    name: Optional[str] = None
+    prefix: Optional[str] = None
+    environment: Optional[Environment] = None
+    drift: Optional[dict] = None
+    drift_error: Optional[dict] = None
+    create: Tuple[CreateCommand, ...] = ()
+    hint: str = ""
+    warnings: Tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def found(self) -> bool:
+        """Return whether a definition was found."""
+        return self.file is not None
+
+    @property
+    def exists(self) -> bool:
+        """Return whether the environment the definition names exists."""
+        return self.environment is not None
+
+    @property
+    def kernel(self) -> Optional[dict]:
+        """Return the environment's kernel to switch to (its first Python kernel), if any."""
+        kernels = self.environment.kernels if self.environment else ()
+        python = [k for k in kernels if k.language.lower() == "python"]
+        chosen = (python or list(kernels) or [None])[0]
+        return chosen.to_json() if chosen else None
+
+    def to_json(self) -> dict:
+        """Return the `project` JSON (REST and CLI)."""
+        return {
+            "path": self.path,
+            "found": self.found,
+            "file": self.file,
+            "folder": self.folder,
+            "source": self.source,
+            "tool": self.tool,
+            "name": self.name,
+            "prefix": self.prefix,
+            "exists": self.exists,
+            "environment": self.environment.to_json() if self.environment else None,
+            "kernel": self.kernel,
+            "drift": self.drift,
+            "drift_error": self.drift_error,
+            "create": [c.to_json() for c in self.create],
+            "hint": self.hint,
+            "looked_for": list(self.looked_for),
+            "warnings": list(self.warnings),
+        }
+
+
+def looked_for(env_file_names: Sequence[str]) -> Tuple[str, ...]:
+    """Return the file names the search looks for, in rule order."""
+    return (*env_file_names, *PIXI_FILES, *VENV_FILES, "requirements*.txt")
+
+
+def find_definition(
+    start: Path, stop: Path, env_file_names: Sequence[str], home: Optional[Path] = None
+) -> Optional[Definition]:
+    """Return the nearest definition from start's folder up to stop (inclusive), or None.
+
+    `home` expands a `prefix:` that starts with `~`; nothing else in it is expanded.
+    """
+    folder = start if start.is_dir() else start.parent
+    while True:
+        found = read_folder(folder, env_file_names, home)
+        if found is not None:
+            return found
+        if folder == stop or folder == folder.parent or stop not in folder.parents:
+            return None
+        folder = folder.parent
+
+
+def read_folder(
+    folder: Path, env_file_names: Sequence[str], home: Optional[Path] = None
+) -> Optional[Definition]:
+    """Return the definition one folder holds, by the rules' order, or None."""
+    for name in env_file_names:
+        if (folder / name).is_file():
+            return _from_envfile(folder, folder / name, home)
+    pixi = folder / "pixi.toml"
+    if pixi.is_file():
+        data, warnings = _read_toml(pixi)
+        project = _table(data, "workspace") or _table(data, "project")
+        return _pixi(folder, pixi, project.get("name"), warnings)
+    pyproject = folder / "pyproject.toml"
+    warnings: List[str] = []
+    if pyproject.is_file():
+        data, warnings = _read_toml(pyproject)
+        pixi_table = _table(_table(data, "tool"), "pixi")
+        if pixi_table:
+            project = _table(pixi_table, "workspace") or _table(pixi_table, "project")
+            name = project.get("name") or _table(data, "project").get("name")
+            return _pixi(folder, pyproject, name, warnings)
+        return _venv(folder, pyproject, bool(_table(data, "project")), warnings)
+    if (folder / "uv.lock").is_file():
+        return _venv(folder, folder / "uv.lock", True, [])
+    if _requirements_files(folder):
+        return _venv(folder, _requirements_files(folder)[0], False, [])
+    return None
+
+
+def _requirements_files(folder: Path) -> List[Path]:
+    """Return `requirements*.txt` files of a folder, `requirements.txt` first."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith("requirements") and n.endswith(".txt"))
+    except OSError:
+        return []
+    names.sort(key=lambda n: n != "requirements.txt")
+    return [folder / n for n in names if (folder / n).is_file()]
+
+
+def _from_envfile(folder: Path, path: Path, home: Optional[Path]) -> Definition:
+    """Return the conda environment an environment file names (`prefix:` wins over `name:`)."""
+    warnings: List[str] = []
+    try:
+        data = load_yaml(path, "environment file")
+    except (UnreadableFile, FileNotFoundError) as err:
+        data, warnings = None, [str(err)]
+    data = data if isinstance(data, dict) else {}
+    prefix, name = data.get("prefix"), data.get("name")
+    if isinstance(prefix, str) and prefix.strip():
+        text = prefix.strip()
+        if home is not None and (text == "~" or text.startswith("~/")):
+            text = str(home) + text[1:]
+        target = Path(text) if os.path.isabs(text) else folder / text
+        return Definition(folder, path, "conda", target.name, prefix=target, warnings=tuple(warnings))
+    if isinstance(name, str) and name.strip():
+        return Definition(folder, path, "conda", name.strip(), warnings=tuple(warnings))
+    if name is not None or prefix is not None:
+        warnings.append(f"{path.name}: `name:` / `prefix:` must be a string; using the folder's name")
+    name = folder.name or "env"
+    return Definition(folder, path, "conda", name, named_in_file=False, warnings=tuple(warnings))
+
+
+def _pixi(folder: Path, path: Path, name: Any, warnings: List[str]) -> Definition:
+    """Return the definition of a pixi project: its default environment under `.pixi/envs/`."""
+    label = name if isinstance(name, str) and name.strip() else folder.name
+    prefix = folder / ".pixi" / "envs" / "default"
+    return Definition(folder, path, "pixi", label, prefix=prefix, warnings=tuple(warnings))
+
+
+def _venv(folder: Path, path: Path, editable: bool, warnings: List[str]) -> Definition:
+    """Return the definition of a project whose environment is its in-project `.venv`."""
+    requirements = next(iter(_requirements_files(folder)), None)
+    name = f"{folder.name}/{VENV_DIR}" if folder.name else VENV_DIR
+    return Definition(
+        folder,
+        path,
+        "venv",
+        name,
+        folder / VENV_DIR,
+        requirements=requirements,
+        editable=editable,
+        warnings=tuple(warnings),
+    )
+
+
+def _read_toml(path: Path) -> Tuple[Dict[str, Any], List[str]]:
+    """Return a TOML file's tables; a broken file is a warning and an empty dict."""
+    try:
+        text = read_text(path, "project file")
+        return check_depth(tomllib.loads(text), path), []
+    except FileNotFoundError:
+        return {}, []
+    except UnreadableFile as err:
+        return {}, [str(err)]
+    except tomllib.TOMLDecodeError as err:
+        return {}, [f"{path.name}: invalid TOML: {err}"]
+    except RecursionError:
+        return {}, [f"{path.name}: nested too deeply; not read"]
+
+
+def _table(data: Any, key: str) -> Dict[str, Any]:
+    """Return `data[key]` when both are tables, else an empty dict."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _identity(path: Path) -> object:
+    """Return (device, inode) of a path, or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def match_environment(definition: Definition, envs: Sequence[Environment]) -> Optional[Environment]:
+    """Return the discovered environment a definition names, or None when it is not there."""
+    if definition.prefix is not None:
+        target = _identity(definition.prefix)
+        if target is None:
+            return None
+        for env in envs:
+            if env.prefix == str(definition.prefix) or _identity(Path(env.prefix)) == target:
+                return env
+        return None
+    if definition.name == "base":
+        return next((e for e in envs if e.is_base), None)
+    named = [
+        e
+        for e in envs
+        if e.kind == "conda" and e.named and not e.is_base and Path(e.prefix).name == definition.name
+    ]
+    exact = [e for e in named if e.name == definition.name]
+    return (exact or named or [None])[0]
+
+
+def looks_like_environment(prefix: Path) -> bool:
+    """Return whether a folder holds an environment the discovery would classify."""
+    return (prefix / "conda-meta").is_dir() or (prefix / "pyvenv.cfg").is_file()
+
+
+class NoProject(EnvPanelError):
+    """No definition was found from a folder up to the root (the CLI answers exit 2)."""
+
+    status = 404

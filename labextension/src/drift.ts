@@ -1,0 +1,129 @@
+/**
+ * The Drift section: missing and mismatched entries (click: open the file at the line), and a
+ * collapsed group of packages installed by hand that the file does not list.
+ */
+import { Clipboard } from '@jupyterlab/apputils';
+
+import { IRequirementStatus, IUnrequested } from './api';
+import { IPanelActions } from './actions';
+import { Child, button, h } from './dom';
+import { EnvPanelModel } from './model';
+
+/** What the section remembers between renders. */
+export interface IDriftView {
+  /** Whether the "installed by hand" group is expanded. */
+  unrequestedOpen: boolean;
+}
+
+/** Render the Drift section. */
+export function renderDrift(
+  model: EnvPanelModel,
+  actions: IPanelActions,
+  view: IDriftView
+): Child[] {
+  if (!model.settings.driftChecks || !model.active?.environment) {
+    return [];
+  }
+  const title = h('h3', {}, 'Drift');
+  if (model.driftLoading && !model.drift) {
+    return [title, h('p', { class: 'jp-EnvPanel-muted' }, 'Comparing with the environment file…')];
+  }
+  if (model.driftError) {
+    const err = model.driftError;
+    const text = err.status === 404 ? `No environment file: ${err.message}` : err.message;
+    return [title, h('p', { class: 'jp-EnvPanel-error', role: 'alert' }, text)];
+  }
+  const report = model.drift;
+  if (!report) {
+    return [];
+  }
+  const file = h(
+    'button',
+    { type: 'button', class: 'jp-EnvPanel-link', title: `Open ${report.file}` },
+    report.file
+  );
+  file.addEventListener('click', () => void actions.openFile(report.file, 1, 1));
+  const entries = model.driftEntries;
+  const out: Child[] = [title];
+  if (!entries.length) {
+    out.push(h('p', { class: 'jp-EnvPanel-ok' }, `${report.environment.name} matches `, file, '.'));
+  } else {
+    out.push(
+      h('p', { class: 'jp-EnvPanel-muted' }, 'Compared with ', file),
+      h(
+        'ul',
+        { class: 'jp-EnvPanel-drift', 'aria-label': 'Drift entries' },
+        ...entries.map(r => renderEntry(r, actions))
+      )
+    );
+  }
+  out.push(renderUnrequested(report.unrequested, report.unrequested_yaml, view));
+  return out;
+}
+
+function renderEntry(r: IRequirementStatus, actions: IPanelActions): HTMLElement {
+  const li = h(
+    'li',
+    {
+      class: 'jp-EnvPanel-entry jp-mod-clickable',
+      'data-drift-status': r.status,
+      tabindex: '0',
+      role: 'button',
+      title: `Open ${r.file} at line ${r.line}`
+    },
+    h('span', { class: `jp-EnvPanel-status jp-mod-${r.status}` }, r.status),
+    h('span', { class: 'jp-EnvPanel-spec' }, r.spec),
+    h(
+      'span',
+      { class: 'jp-EnvPanel-reason' },
+      r.installed ? `installed ${r.installed}: ${r.reason}` : r.reason
+    )
+  );
+  const open = () => void actions.openFile(r.file, r.line, r.column);
+  li.addEventListener('click', open);
+  li.addEventListener('keydown', (event: KeyboardEvent) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      open();
+    }
+  });
+  return li;
+}
+
+function renderUnrequested(packages: IUnrequested[], yaml: string, view: IDriftView): Child {
+  if (!packages.length) {
+    return null;
+  }
+  const n = packages.length;
+  const copy = button(
+    'Copy as environment.yml lines',
+    { 'data-action': 'copy-unrequested', title: 'Pinned dependency lines to paste into the file' },
+    () => Clipboard.copyToSystem(yaml)
+  );
+  const details = h(
+    'details',
+    {
+      class: 'jp-EnvPanel-unrequested',
+      'data-unrequested-count': String(n),
+      open: view.unrequestedOpen
+    },
+    h('summary', {}, `${n} installed by hand, not in the file`),
+    h(
+      'ul',
+      { class: 'jp-EnvPanel-drift', 'aria-label': 'Installed by hand' },
+      ...packages.map(p =>
+        h(
+          'li',
+          { class: 'jp-EnvPanel-entry', 'data-drift-status': 'unrequested' },
+          h('span', { class: 'jp-EnvPanel-spec' }, `${p.name} ${p.version}`),
+          h('span', { class: 'jp-EnvPanel-reason' }, `${p.source}`)
+        )
+      )
+    ),
+    copy
+  );
+  details.addEventListener('toggle', () => {
+    view.unrequestedOpen = (details as HTMLDetailsElement).open;
+  });
+  return details;
+}
