@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
 ENVPANEL_SCREENSHOTS="$PWD/docs" python -m pytest -m browser -q "$@"
+python scripts/screenshot_project.py
 git status --short docs/
