@@ -7,7 +7,7 @@ import os
 import re
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum, List, TraitError, Unicode, validate
+from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
 
 from .core.host import Host
 from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
@@ -15,6 +15,7 @@ from .core.model import KINDS
 from .core.service import DEFAULT_ENV_FILES, EnvService
 from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
+from .pool import DiskPool
 
 #: Kernel spec managers ours may replace: Jupyter's default and nb_conda_kernels' (same names).
 REPLACEABLE = (
@@ -82,6 +83,14 @@ class EnvPanelApp(ExtensionApp):
         config=True,
         help="Also offer the server's own environment as conda-env-<name>-* (it already has python3).",
     )
+    request_timeout = Float(
+        30.0,
+        config=True,
+        help="Seconds a route waits for disk work before answering 503 (a read is stuck).",
+    )
+    disk_workers = Int(
+        8, config=True, help="Threads the routes use for disk work at most (a bounded pool of their own)."
+    )
     manage_kernelspecs = Bool(
         True,
         config=True,
@@ -139,13 +148,17 @@ class EnvPanelApp(ExtensionApp):
         ksm = self.serverapp.kernel_spec_manager
         if isinstance(ksm, EnvPanelKernelSpecManager):
             ksm.service = service
+            ksm.refresh_soon()  # the first kernel table, built before the first request needs it
         self.settings["envpanel_service"] = service
+        self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
 
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
         self.handlers.extend(default_handlers)
 
     async def _start_jupyter_server_extension(self, serverapp) -> None:
-        """Warm the listing in a thread so the first request is fast."""
+        """Warm the listing in the pool so the first request is fast."""
         await super()._start_jupyter_server_extension(serverapp)
-        self._warmup = asyncio.ensure_future(asyncio.to_thread(self.settings["envpanel_service"].listing))
+        pool, service = self.settings["envpanel_pool"], self.settings["envpanel_service"]
+        self._warmup = asyncio.ensure_future(pool.run(service.listing))
+        self._warmup.add_done_callback(lambda task: task.cancelled() or task.exception())

@@ -29,6 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """Return the CLI's argument parser."""
     parser = _Parser(prog="jupyter envpanel", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="all environments").add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="one environment and its packages")
@@ -219,8 +220,13 @@ def cmd_register(service: EnvService, args: argparse.Namespace) -> int:
 
 def cmd_unregister(service: EnvService, args: argparse.Namespace) -> int:
     """Remove the kernelspecs jupyter-envpanel registered for an environment."""
-    for name in service.unregister(args.env):
+    from jupyter_core.paths import jupyter_path
+
+    removed = service.unregister(args.env, [Path(d) for d in jupyter_path("kernels")])
+    for name in removed:
         print(f"unregistered {name}")
+    if not removed:
+        print(f"nothing to unregister: no kernelspec of {args.env} was registered by jupyter-envpanel")
     return EXIT_OK
 
 
@@ -236,15 +242,28 @@ COMMANDS = {
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the CLI; bad input is one line on stderr and exit code 2, never a traceback."""
+    """Run the CLI; every failure is one line on stderr and exit code 2 (`--debug`: a traceback)."""
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](service_from_config(), args)
     except EnvPanelError as err:
-        print(f"jupyter envpanel {args.command}: {err}", file=sys.stderr)
+        _complain(args, str(err))
         return EXIT_BAD
     except BrokenPipeError:  # `| head`
         return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # a bug or data no check foresaw: one line, the traceback on request
+        if args.debug:
+            raise
+        _complain(args, f"unexpected {type(err).__name__} (run with --debug for the traceback)")
+        return EXIT_BAD
+
+
+def _complain(args: argparse.Namespace, message: str) -> None:
+    """Print one line on stderr: the command and what went wrong (never a file's contents)."""
+    line = " ".join(message.split())
+    print(f"jupyter envpanel {args.command}: {line[:500]}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -15,6 +14,7 @@ from tornado import web
 
 from .core.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
 from .core.service import EnvService
+from .pool import DiskPool, PoolBusy
 
 OPENAPI = Path(__file__).parent / "openapi.yaml"
 
@@ -29,18 +29,31 @@ class EnvPanelHandler(APIHandler):
         """Return the service the extension app created."""
         return self.settings["envpanel_service"]
 
+    @property
+    def pool(self) -> DiskPool:
+        """Return the extension's bounded, time-limited pool for disk work."""
+        return self.settings["envpanel_pool"]
+
     async def run(self, func: Callable, *args: Any) -> Any:
-        """Run blocking service work in a thread; raise typed errors as their HTTP status."""
+        """Run blocking service work in the pool; map every failure to a 4xx/503 JSON answer."""
         try:
-            return await asyncio.to_thread(func, *args)
+            return await self.pool.run(func, *args)
+        except PoolBusy as err:
+            self._fail(503, {"message": f"the disk is not answering ({err}); try again later"})
         except EnvFileError as err:
             self._fail(err.status, err.to_json())
         except EnvPanelError as err:
             self._fail(err.status, {"message": str(err)})
         except NoSuchKernel as err:
-            self._fail(404, {"message": f"unknown kernel: {err}"})
+            self._fail(404, {"message": f"unknown kernel: {str(err)[:200]}"})
         except OSError as err:
-            self._fail(400, {"message": f"{err.strerror or err}: {err.filename or ''}".strip(": ")})
+            self._fail(400, {"message": f"cannot read: {err.strerror or type(err).__name__}"})
+        except (web.Finish, web.HTTPError):
+            raise
+        except Exception as err:  # never a 500: a bug or data no check foresaw costs this answer only
+            self.log.exception("jupyter-envpanel: %s %s failed", self.request.method, self.request.path)
+            what = f"{type(err).__name__}; the server log has the details"
+            self._fail(422, {"message": f"jupyter-envpanel could not process this request ({what})"})
 
     def _fail(self, status: int, body: dict) -> None:
         """Answer an error as JSON and stop the request."""
@@ -54,6 +67,14 @@ class EnvPanelHandler(APIHandler):
         self.set_status(status)
         self.finish(json.dumps(body))
 
+    def _versioned_listing(self):
+        """Return the listing and its digest; the kernel table follows it before the answer (blocking)."""
+        listing, version = self.service.versioned_listing()
+        refresh = getattr(self.kernel_spec_manager, "refresh_table", None)
+        if refresh is not None:
+            refresh()  # so a Switch right after finds the kernels this listing shows
+        return listing, version
+
 
 class EnvironmentsHandler(EnvPanelHandler):
     """GET the list of environments."""
@@ -62,7 +83,7 @@ class EnvironmentsHandler(EnvPanelHandler):
     @authorized
     async def get(self) -> None:
         """Answer `{environments, warnings}`."""
-        listing, version = await self.run(self.service.versioned_listing)
+        listing, version = await self.run(self._versioned_listing)
         etag = f'"{version}"'
         self.set_header("Etag", etag)
         if etag in self.request.headers.get("If-None-Match", ""):  # the panel's poll: nothing changed
@@ -95,7 +116,7 @@ class DriftHandler(EnvPanelHandler):
             target = service.resolve_in_root(file)
         else:
             start = service.resolve_in_root(path) if path else service.resolve_in_root(".")
-            target = service.nearest_envfile(start, service.resolve_in_root("."))
+            target = service.nearest_envfile(start, service.resolve_in_root("."), confined=True)
         label = service.relative(target)
         try:
             return service.drift(env, target, label).to_json()
@@ -134,7 +155,9 @@ class KernelEnvironmentHandler(EnvPanelHandler):
     def _lookup(self, kernel: str) -> dict:
         """Read the kernelspec and map it to an environment (blocking)."""
         try:
-            spec = self.kernel_spec_manager.get_kernel_spec(kernel).to_dict()
+            ksm = self.kernel_spec_manager
+            lookup = getattr(ksm, "get_kernel_spec_fresh", ksm.get_kernel_spec)  # off the loop here
+            spec = lookup(kernel).to_dict()
         except NoSuchKernel:
             raise KernelNotFound(kernel) from None
         env, prefix = self.service.environment_of_spec(spec)
@@ -167,7 +190,8 @@ class KernelRegistrationHandler(EnvPanelHandler):
     @authorized
     async def delete(self, name: str) -> None:
         """Unregister -> 204."""
-        await self.run(self.service.unregister, name)
+        system_dirs = [Path(d) for d in getattr(self.kernel_spec_manager, "kernel_dirs", [])]
+        await self.run(self.service.unregister, name, system_dirs)
         self.set_status(204)
         self.finish()
 
@@ -178,7 +202,7 @@ class RefreshHandler(EnvPanelHandler):
     def _refresh(self) -> dict:
         """Drop caches and list again (blocking)."""
         self.service.refresh()
-        return self.service.listing().to_json()
+        return self._versioned_listing()[0].to_json()
 
     @web.authenticated
     @authorized

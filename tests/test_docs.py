@@ -6,6 +6,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_postbuild_is_valid_bash():
 
 
 def test_repo2docker_detects_the_binder_environment_and_postbuild(tmp_path):
-    exe = shutil.which("repo2docker")
+    exe = shutil.which("repo2docker") or shutil.which("repo2docker", path=str(Path(sys.executable).parent))
     assert exe, "jupyter-repo2docker is a test dependency: pip install -e '.[test]'"
     checkout = tmp_path / "repo"
     shutil.copytree(

@@ -34,7 +34,7 @@ def test_parses_name_channels_dependencies_and_pip_with_lines(world):
 @pytest.mark.parametrize(
     "text,line,column,needle",
     [
-        ("dependencies:\n  - numpy\n  - [unclosed\n", 4, 1, "invalid YAML"),
+        ("dependencies:\n  - numpy\n  - [unclosed\n", 3, 5, "'[' opened here is never closed"),
         ("dependencies: numpy\n", 1, 15, "dependencies must be a list"),
         ("dependencies:\n  - numpy\n  - 3.11\n", 3, 5, "must be a string"),
         ("dependencies:\n  - {scipy: 1}\n", 2, 5, "only a `pip:` list"),
@@ -76,8 +76,11 @@ def test_directory_and_binary_files_are_errors(world):
     with pytest.raises(EnvFileError, match="directory"):
         parse_envfile(world.root / "dir.yml")
     (world.root / "bin.yml").write_bytes(b"\xff\xfe\x00dependencies")
-    with pytest.raises(EnvFileError, match="UTF-8"):
+    with pytest.raises(EnvFileError, match="not a text file"):
         parse_envfile(world.root / "bin.yml")
+    (world.root / "latin1.yml").write_bytes(b"dependencies:\n  - caf\xe9\n")
+    with pytest.raises(EnvFileError, match="UTF-8"):
+        parse_envfile(world.root / "latin1.yml")
 
 
 def test_yaml_tags_are_not_constructed(world):

@@ -18,6 +18,7 @@ CODE = (
 
 
 async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str) -> dict:
+    await jp_fetch("api", "kernelspecs")  # as JupyterLab does first: envs made after the server started
     response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": kernel_name}))
     kernel_id = json.loads(response.body)["id"]
     client = jp_serverapp.kernel_manager.get_kernel(kernel_id).client()

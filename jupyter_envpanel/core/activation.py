@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from .model import Environment
+from .kernelfiles import split_env, template_literal
+from .model import CONDA_KINDS, Environment
+from .safe_read import UnreadableFile, read_json_object
 
 #: Runs the env's activate.d scripts, then replaces itself with the kernel ($0 is the prefix).
 ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
@@ -26,15 +27,17 @@ def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
     """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
     path = prefix / "conda-meta" / "state"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json_object(path, "conda state")
     except FileNotFoundError:
         return {}, []
-    except (OSError, ValueError) as err:
-        return {}, [f"cannot read {path}: {err}"]
-    env_vars = data.get("env_vars") if isinstance(data, dict) else None
+    except (OSError, UnreadableFile) as err:
+        return {}, [f"conda env config vars not applied: {err}"]
+    env_vars = data.get("env_vars", {})
     if not isinstance(env_vars, dict):
-        return {}, []
-    return {str(k): str(v) for k, v in env_vars.items()}, []
+        return {}, [f"{path}: `env_vars` is not a mapping; conda env config vars not applied"]
+    good, skipped = split_env(env_vars)
+    warnings = [f"{path}: variable {name!r} skipped (invalid name or value)" for name in skipped]
+    return good, warnings
 
 
 def activate_scripts(prefix: Path) -> List[Path]:
@@ -47,22 +50,29 @@ def activate_scripts(prefix: Path) -> List[Path]:
 
 
 def activation_env(env: Environment) -> Dict[str, str]:
-    """Return the variables an activated env has; `${PATH}` is filled in by jupyter_client."""
+    """Return the variables an activated env has, as kernelspec `env` values.
+
+    jupyter_client expands `$NAME` / `${NAME}` in those values like `string.Template`: `${PATH}`
+    is meant to be expanded; every other value is escaped so it reaches the kernel verbatim.
+    """
     prefix = Path(env.prefix)
-    variables = {"PATH": os.pathsep.join(bin_dirs(prefix) + ["${PATH}"])}
-    if env.kind == "venv":
-        variables["VIRTUAL_ENV"] = env.prefix
-    elif env.kind in ("conda", "pixi"):
-        variables["CONDA_PREFIX"] = env.prefix
-        variables["CONDA_DEFAULT_ENV"] = env.name if env.named else env.prefix
-        variables["CONDA_PROMPT_MODIFIER"] = f"({variables['CONDA_DEFAULT_ENV']}) "
-        variables.update(state_env_vars(prefix)[0])
+    bins = [template_literal(b) for b in bin_dirs(prefix)]
+    variables = {"PATH": os.pathsep.join(bins + ["${PATH}"])}
+    literal: Dict[str, str] = {}
+    if env.kind in CONDA_KINDS:
+        literal["CONDA_PREFIX"] = env.prefix
+        literal["CONDA_DEFAULT_ENV"] = env.name if env.named else env.prefix
+        literal["CONDA_PROMPT_MODIFIER"] = f"({literal['CONDA_DEFAULT_ENV']}) "
+        literal.update(dict(env.env_vars))
+    elif env.is_venv:
+        literal["VIRTUAL_ENV"] = env.prefix
+    variables.update({key: template_literal(value) for key, value in literal.items()})
     return variables
 
 
 def wrap_argv(env: Environment, argv: List[str]) -> List[str]:
     """Wrap a kernel command so activate.d scripts run first; unchanged when there are none."""
-    if env.kind not in ("conda", "pixi") or not activate_scripts(Path(env.prefix)):
+    if env.kind not in CONDA_KINDS or not activate_scripts(Path(env.prefix)):
         return list(argv)
     shell = shutil.which("bash") or "/bin/sh"
     return [shell, "-c", ACTIVATE_SCRIPT, env.prefix, *argv]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -11,7 +10,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .host import Host
-from .model import Environment, KernelFile, Listing
+from .kernelfiles import read_kernel_json
+from .model import CONDA_KINDS, Environment, KernelFile, Listing
+from .safe_read import UnreadableFile, read_text
 from .sources import Candidate, Search, search
 
 
@@ -26,7 +27,9 @@ class Facts:
     warnings: Tuple[str, ...]
 
 
-_PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^\n]*\.json\n")
+# conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
+_PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^-\n]+\.json\n")
+_IPYKERNEL_RECORD = re.compile(r"\nipykernel-[^-\n]+-[^-\n]+\.json\n")
 
 
 def _identity(path: Path) -> object:
@@ -65,8 +68,8 @@ def site_packages(prefix: Path, python_version: Optional[str]) -> Optional[Path]
 def venv_python_version(prefix: Path) -> Optional[str]:
     """Return the python version recorded in a venv's `pyvenv.cfg`."""
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(prefix / "pyvenv.cfg", "pyvenv.cfg", errors="replace")
+    except (OSError, UnreadableFile):
         return None
     values = {}
     for line in text.splitlines():
@@ -91,13 +94,14 @@ def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[KernelFile, ..
     for entry in entries:
         spec_path = Path(entry.path) / "kernel.json"
         try:
-            spec = json.loads(spec_path.read_text(encoding="utf-8"))
-            if not isinstance(spec, dict) or not isinstance(spec.get("argv"), list):
-                raise ValueError("no argv list")
-        except FileNotFoundError:
+            spec = read_kernel_json(spec_path)
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        except (OSError, ValueError) as err:
-            warnings.append(f"broken kernelspec {spec_path}: {err}")
+        except UnreadableFile as err:
+            warnings.append(f"kernel not offered: {err}")
+            continue
+        except OSError as err:
+            warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
             continue
         found.append(KernelFile(entry.name.lower(), entry.path, spec))
     return tuple(found)
@@ -109,7 +113,7 @@ def read_facts(prefix: Path, kind: str, server_python: Optional[str]) -> Facts:
     version: Optional[str] = None
     count = 0
     ipykernel = False
-    if kind in ("conda", "pixi"):
+    if kind in CONDA_KINDS:
         try:
             names = os.listdir(prefix / "conda-meta")
         except OSError as err:
@@ -120,7 +124,7 @@ def read_facts(prefix: Path, kind: str, server_python: Optional[str]) -> Facts:
         count = blob.count(".json\n")
         match = _PYTHON_RECORD.search(blob)
         version = match.group(1) if match else None
-        ipykernel = "\nipykernel-" in blob
+        ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
     else:
         version = venv_python_version(prefix) if kind == "venv" else server_python
         sp = site_packages(prefix, version)
@@ -130,7 +134,7 @@ def read_facts(prefix: Path, kind: str, server_python: Optional[str]) -> Facts:
             names = []
         dists = [n for n in names if n.endswith(".dist-info")]
         count = len(dists)
-        ipykernel = any(n.lower().startswith("ipykernel-") for n in dists)
+        ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
     kernels = read_kernel_files(prefix, warnings)
     return Facts(version, count, ipykernel, kernels, tuple(warnings))
 

@@ -9,6 +9,8 @@ from typing import List, Optional, Tuple, Union
 import yaml
 
 from .errors import EnvFileError, FileNotFound
+from .safe_read import UnreadableFile, compose_yaml
+from .safe_read import read_text as safe_read_text
 from .specs import CondaSpec, PipSpec, parse_conda, parse_pip
 
 MAX_BYTES = 1 << 20  # 1 MiB
@@ -41,21 +43,18 @@ class EnvFile:
     requirements: Tuple[Requirement, ...]
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, kind: str = "environment file") -> str:
     """Read a text file under the size limit, mapping every failure to EnvFileError."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise EnvFileError(path, "is a directory, not an environment file", status=400)
-        if size > MAX_BYTES:
-            raise EnvFileError(path, f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)", status=400)
-        return path.read_bytes().decode("utf-8")
+        return safe_read_text(path, kind)
     except FileNotFoundError:
         raise FileNotFound(path) from None
-    except UnicodeDecodeError as err:
-        raise EnvFileError(path, f"not UTF-8 text (byte {err.start})", status=400) from None
+    except IsADirectoryError:
+        raise EnvFileError(path, "is a directory, not an environment file", status=400) from None
     except PermissionError:
         raise EnvFileError(path, "permission denied", status=403) from None
+    except UnreadableFile as err:
+        raise EnvFileError(path, err.reason, status=400) from None
     except OSError as err:
         raise EnvFileError(path, f"cannot read: {err.strerror or err}", status=400) from None
 
@@ -102,16 +101,46 @@ def _scalar(path: Path, node: yaml.Node, what: str) -> str:
     raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
 
 
+def _unclosed_flow(text: str) -> Optional[yaml.Mark]:
+    """Return where the innermost `[` or `{` that is never closed was opened, if one is."""
+    openers: List[yaml.Mark] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                openers.append(token.start_mark)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and openers:
+                openers.pop()
+    except yaml.YAMLError:
+        pass
+    return openers[-1] if openers else None
+
+
 def _compose(path: Path, text: str) -> Optional[yaml.Node]:
     """Compose YAML safely into nodes (no objects built), mapping syntax errors to locations."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return compose_yaml(text, path)
+    except UnreadableFile as err:
+        raise EnvFileError(path, err.reason) from None
     except yaml.MarkedYAMLError as err:
+        opener = _unclosed_flow(text)
         mark = err.problem_mark or err.context_mark
+        if opener is not None and (mark is None or opener.line <= mark.line):
+            bracket = text[opener.index] if opener.index < len(text) else "["
+            raise EnvFileError(
+                path,
+                f"invalid YAML: {bracket!r} opened here is never closed",
+                opener.line + 1,
+                opener.column + 1,
+            ) from None
+        if err.context == "while scanning a quoted scalar" and err.context_mark is not None:
+            mark = err.context_mark  # where the quote that never closes was opened
+            raise EnvFileError(
+                path, "invalid YAML: quote opened here is never closed", mark.line + 1, mark.column + 1
+            ) from None
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise EnvFileError(path, f"invalid YAML: {err.problem or err.context}", line, col) from None
     except yaml.YAMLError as err:
-        raise EnvFileError(path, f"invalid YAML: {err}") from None
+        raise EnvFileError(path, f"invalid YAML: {type(err).__name__}") from None
 
 
 def _parse_entry(path: Path, node: yaml.Node, source: str) -> Requirement:
@@ -142,7 +171,7 @@ def parse_requirements_file(
     real = str(path.resolve())
     if real in seen:
         raise EnvFileError(path, "requirements files include each other (a -r cycle)", status=400)
-    text = read_text(path)
+    text = read_text(path, "requirements file")
     out: List[Requirement] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""

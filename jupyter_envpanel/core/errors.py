@@ -6,6 +6,13 @@ from pathlib import Path
 from typing import Optional
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """Return a short, single-line, quoted excerpt of text for an error message (never more)."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    line = "".join(c if c.isprintable() else "?" for c in line)
+    return repr(line if len(line) <= limit else line[:limit] + "…")
+
+
 class EnvPanelError(Exception):
     """Base class of every error the core raises on bad input."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import threading
@@ -15,6 +14,7 @@ from packaging.utils import canonicalize_name
 
 from .channels import channel_name
 from .discovery import mtime_ns, site_packages, venv_python_version
+from .safe_read import UnreadableFile, read_json_object, read_text
 
 _HISTORY_SPECS = re.compile(r"^#\s*(update|install|create|remove|uninstall)\s+specs:\s*(.*)$")
 _SPEC_NAME = re.compile(r"^\s*(?:[^\s:]+::)?([A-Za-z0-9_.\-]+)")
@@ -79,8 +79,8 @@ def spec_name(spec: str) -> Optional[str]:
 def read_history_requests(path: Path) -> FrozenSet[str]:
     """Return names the user asked for: `# update specs` minus later `# remove specs`."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(path, "conda history", errors="replace")
+    except (OSError, UnreadableFile):
         return frozenset()
     requested: Dict[str, bool] = {}
     for line in text.splitlines():
@@ -88,8 +88,8 @@ def read_history_requests(path: Path) -> FrozenSet[str]:
         if not match:
             continue
         try:
-            specs = ast.literal_eval(match.group(2))
-        except (ValueError, SyntaxError):
+            specs = ast.literal_eval(match.group(2)) if len(match.group(2)) < 100_000 else None
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
             specs = [s.strip(" '\"[]") for s in match.group(2).split(",")]
         for spec in specs if isinstance(specs, (list, tuple)) else []:
             name = spec_name(str(spec))
@@ -107,6 +107,41 @@ def _record_channel(record: dict) -> Tuple[str, str]:
     return channel_name(raw), raw
 
 
+_RECORD_STRINGS = ("build", "channel", "url", "subdir")
+
+
+def _read_record(path: Path) -> Tuple[Package, List[str]]:
+    """Parse one conda-meta record; a field of the wrong type makes the record unreadable."""
+    record = read_json_object(path, "conda record")
+    name, version = record.get("name"), record.get("version")
+    if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
+        raise UnreadableFile(path, "`name` and `version` must be non-empty strings")
+    for key in _RECORD_STRINGS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise UnreadableFile(path, f"`{key}` must be a string, not {type(record[key]).__name__}")
+    number = record.get("build_number", 0)
+    if number is None:
+        number = 0
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise UnreadableFile(path, f"`build_number` must be an integer, not {str(number)[:20]!r}")
+    files = record.get("files") or []
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise UnreadableFile(path, "`files` must be a list of strings")
+    channel, url = _record_channel(record)
+    package = Package(
+        name=name,
+        version=version,
+        source="conda",
+        build=record.get("build") or "",
+        build_number=number,
+        channel=channel,
+        channel_url=url,
+        subdir=record.get("subdir") or "",
+        installer="conda",
+    )
+    return package, files
+
+
 def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Package], set]:
     """Parse every conda-meta record; return packages by name and the dist-info dirs they own."""
     packages: Dict[str, Package] = {}
@@ -119,24 +154,12 @@ def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Pac
     for fname in names:
         path = meta / fname
         try:
-            record = json.loads(path.read_bytes())
-            name, version = str(record["name"]), str(record["version"])
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            warnings.append(f"corrupt conda record {path}: {type(err).__name__}: {err}")
+            package, files = _read_record(path)
+        except (OSError, UnreadableFile) as err:
+            warnings.append(f"corrupt conda record, package skipped: {err}")
             continue
-        channel, url = _record_channel(record)
-        packages[name.lower()] = Package(
-            name=name,
-            version=version,
-            source="conda",
-            build=str(record.get("build", "")),
-            build_number=int(record.get("build_number") or 0),
-            channel=channel,
-            channel_url=url,
-            subdir=str(record.get("subdir", "")),
-            installer="conda",
-        )
-        for file in record.get("files") or ():
+        packages[package.name.lower()] = package
+        for file in files:
             if ".dist-info/" in file or ".egg-info/" in file:
                 owned.add(file.split("-info/", 1)[0].rsplit("/", 1)[-1] + "-info")
     return packages, owned
@@ -175,8 +198,8 @@ def read_requires_dist(pkg: Package) -> List[str]:
     if not pkg.location:
         return []
     try:
-        text = (Path(pkg.location) / "METADATA").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(Path(pkg.location) / "METADATA", "dist-info METADATA", errors="replace")
+    except (OSError, UnreadableFile):
         return []
     head = text.split("\n\n", 1)[0]  # headers end at the first blank line
     return [
@@ -189,8 +212,8 @@ def read_requires_dist(pkg: Package) -> List[str]:
 def _read_installer(folder: Path) -> str:
     """Return the INSTALLER of a dist-info (pip, uv, conda, ...), empty when unknown."""
     try:
-        return (folder / "INSTALLER").read_text(encoding="utf-8").strip().lower()
-    except OSError:
+        return read_text(folder / "INSTALLER", "dist-info INSTALLER", errors="replace").strip().lower()[:40]
+    except (OSError, UnreadableFile):
         return ""
 
 

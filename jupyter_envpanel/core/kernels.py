@@ -1,29 +1,24 @@
-"""Kernelspecs for environments: nb_conda_kernels-compatible names, activation, (un)register."""
+"""Kernelspecs for environments: nb_conda_kernels-compatible names, display names, activation."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
-import json
 import os
 import re
 import shutil
-import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from .activation import activation_env, wrap_argv
-from .errors import EnvPanelError, KernelNotFound, NotOurs
-from .host import Host
 from .labels import env_label
 from .model import Environment, KernelFile, KernelRef
 
-MARK = "jupyter-envpanel"
 NATIVE_KERNEL = "python3"
 DEFAULT_NAME_FORMAT = "{language} [{label}]"
 _SHORT = {"python2": "py", "python3": "py", "ir": "r"}
-_LOGO = re.compile(r"^logo-.*\.(png|svg)$")
 
 
 @dataclass(frozen=True)
@@ -54,10 +49,32 @@ def clean_kernel_name(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9._\-]", "_", name)
 
 
+def kernel_stems(envs: Sequence[Environment]) -> Dict[str, str]:
+    """Return the cleaned env part of kernel names by prefix, unique across a listing.
+
+    Cleaning can make two names one (`with space` and `with_space`). Then the env whose name was
+    already clean keeps it, and each env whose name needed cleaning gets a suffix made from its
+    prefix (`with_space-3f2a9c`): deterministic, and no other env's kernel names change.
+    """
+    stems = {env.prefix: clean_kernel_name(env.name) for env in envs}
+    owners: Dict[str, List[Environment]] = {}
+    for env in envs:
+        owners.setdefault(stems[env.prefix], []).append(env)
+    for stem, group in owners.items():
+        if len(group) < 2:
+            continue
+        for env in group:
+            if env.name != stem:
+                digest = hashlib.sha1(env.prefix.encode("utf-8", "surrogateescape")).hexdigest()[:6]
+                stems[env.prefix] = f"{stem}-{digest}"
+    return stems
+
+
 def kernel_name(env: Environment, dir_name: str) -> str:
     """Return `conda-env-<env>-<kernel>` (`conda-base-<kernel>` for base)."""
     short = _SHORT.get(dir_name, dir_name)
-    middle = "base" if env.name == "base" else f"env-{env.name}"
+    stem = env.kernel_stem or env.name
+    middle = "base" if env.name == "base" else f"env-{stem}"
     return clean_kernel_name(f"conda-{middle}-{short}")
 
 
@@ -119,7 +136,7 @@ def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> d
     spec["argv"] = wrap_argv(env, _resolve_argv(env, [str(a) for a in spec.get("argv", [])]))
     spec["display_name"] = _display_name(options, env, kfile)
     spec["language"] = spec.get("language") or "python"
-    spec["env"] = {**activation_env(env), **(spec.get("env") or {})}
+    spec["env"] = {**activation_env(env), **(spec.get("env") or {})}  # the kernel.json's own env wins
     metadata = dict(spec.get("metadata") or {})
     metadata.update(
         conda_env_name=env.name,
@@ -181,78 +198,17 @@ def with_kernel_refs(env: Environment, options: KernelOptions, registered: Itera
     return replace(env, kernels=kernel_refs(env, options, registered))
 
 
-def user_kernels_dir(host: Host) -> Path:
-    """Return the user's Jupyter kernels directory (what `jupyter --data-dir` says)."""
-    if host.getenv("JUPYTER_DATA_DIR"):
-        return host.expand(host.getenv("JUPYTER_DATA_DIR") or "") / "kernels"
-    if sys.platform == "darwin":
-        return host.home / "Library" / "Jupyter" / "kernels"
-    if os.name == "nt":  # pragma: no cover
-        return Path(host.getenv("APPDATA") or host.home) / "jupyter" / "kernels"
-    xdg = host.getenv("XDG_DATA_HOME")
-    return (host.expand(xdg) if xdg else host.home / ".local" / "share") / "jupyter" / "kernels"
-
-
-def read_spec(folder: Path) -> Optional[dict]:
-    """Return a kernel.json as a dict, or None when missing or broken."""
-    try:
-        data = json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def prefix_from_argv(argv: List[str]) -> Optional[str]:
+    """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`."""
+    if len(argv) > 3 and os.path.basename(argv[0]) in ("bash", "sh") and argv[1] == "-c":
+        return argv[3]
+    if "nb_conda_kernels.runner" in argv:
+        index = argv.index("nb_conda_kernels.runner")
+        return argv[index + 2] if len(argv) > index + 2 else None
+    exe = argv[0]
+    if not os.path.isabs(exe):
+        exe = shutil.which(exe) or ""
+    if not exe:
         return None
-    return data if isinstance(data, dict) else None
-
-
-def is_ours(spec: Optional[dict]) -> bool:
-    """Return whether a kernelspec was written by jupyter-envpanel."""
-    meta = (spec or {}).get("metadata") or {}
-    return isinstance(meta.get("envpanel"), dict) and meta["envpanel"].get("registered_by") == MARK
-
-
-def registered_names(host: Host) -> List[str]:
-    """Return the names of kernelspecs jupyter-envpanel registered in the user's directory."""
-    base = user_kernels_dir(host)
-    try:
-        folders = sorted(p for p in base.iterdir() if p.is_dir())
-    except OSError:
-        return []
-    return [p.name for p in folders if is_ours(read_spec(p))]
-
-
-def register(kernels: Sequence[OfferedKernel], host: Host) -> List[str]:
-    """Write each kernel as a normal kernelspec in the user's directory; return their names."""
-    if not kernels:
-        raise EnvPanelError("this environment has no kernel to register (install ipykernel in it)")
-    base = user_kernels_dir(host)
-    for kernel in kernels:
-        existing = read_spec(base / kernel.name)
-        if (base / kernel.name).exists() and not is_ours(existing):
-            raise NotOurs(f"{base / kernel.name} exists and was not written by jupyter-envpanel")
-    written = []
-    for kernel in kernels:
-        folder = base / kernel.name
-        folder.mkdir(parents=True, exist_ok=True)
-        spec = json.loads(json.dumps(kernel.spec))
-        spec["metadata"]["envpanel"]["registered_by"] = MARK
-        if kernel.resource_dir and os.path.isdir(kernel.resource_dir):
-            for item in os.listdir(kernel.resource_dir):
-                if _LOGO.match(item):
-                    shutil.copyfile(os.path.join(kernel.resource_dir, item), folder / item)
-        tmp = folder / "kernel.json.tmp"
-        tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-        tmp.replace(folder / "kernel.json")
-        written.append(kernel.name)
-    return written
-
-
-def unregister(names: Sequence[str], host: Host) -> List[str]:
-    """Remove kernelspecs jupyter-envpanel wrote; refuse (409) any other."""
-    base = user_kernels_dir(host)
-    present = [n for n in names if (base / n).is_dir()]
-    if not present:
-        raise KernelNotFound(", ".join(names) or "(none)")
-    for name in present:
-        if not is_ours(read_spec(base / name)):
-            raise NotOurs(f"{base / name} was not written by jupyter-envpanel; remove it yourself")
-    for name in present:
-        shutil.rmtree(base / name)
-    return present
+    parent = Path(exe).parent
+    return str(parent.parent if parent.name in ("bin", "Scripts") else parent)

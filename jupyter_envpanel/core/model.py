@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 KINDS = ("conda", "pixi", "venv", "system")
+#: Kinds whose prefix is a conda environment (conda-meta records, activation scripts).
+CONDA_KINDS = ("conda", "pixi")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class Environment:
     source: str = ""
     label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
     kernel_files: Tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
+    #: The env part of its kernel names, unique in a listing (see kernels.kernel_stems).
+    kernel_stem: str = field(default="", compare=False, repr=False)
+    #: `conda env config vars` (conda-meta/state), read once per listing.
+    env_vars: Tuple[Tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def is_venv(self) -> bool:
+        """Return whether the prefix is a virtual environment (it has a pyvenv.cfg)."""
+        return self.kind == "venv"
 
     def to_json(self) -> dict:
         """Return the environment object of the REST API."""

@@ -38,6 +38,16 @@ CAPS: Dict[str, int] = {
     "notebook": 64 * MiB,
     "logo": 4 * MiB,
 }
+
+
+def human_size(size: int) -> str:
+    """Return a byte count as people write it: `1 MiB`, `64 KiB`, `1200014 bytes`."""
+    for unit, scale in (("MiB", MiB), ("KiB", KiB)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size} bytes"
+
+
 #: Deepest nesting accepted in a JSON or YAML document (real files use fewer than 10 levels).
 MAX_DEPTH = 64
 _KIND_NAMES = {
@@ -77,7 +87,7 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
             what = _KIND_NAMES.get(stat.S_IFMT(info.st_mode), "not a regular file")
             raise UnreadableFile(path, f"is {what}, not a regular file; not read")
         if info.st_size > cap:
-            raise UnreadableFile(path, f"{kind} is {info.st_size} bytes; the limit is {cap}")
+            raise UnreadableFile(path, f"{kind} is {info.st_size} bytes; the limit is {human_size(cap)}")
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(1 * MiB, cap + 1 - total))
@@ -86,7 +96,7 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > cap:
-                raise UnreadableFile(path, f"{kind} is larger than the limit of {cap} bytes")
+                raise UnreadableFile(path, f"{kind} is larger than the limit of {human_size(cap)}")
         return b"".join(chunks)
     except OSError as err:
         raise UnreadableFile(path, f"cannot read: {err.strerror or err}") from None
@@ -97,6 +107,9 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
 def read_text(path: Union[str, Path], kind: str, errors: str = "strict") -> str:
     """Return a regular file's text (UTF-8, a BOM dropped); undecodable bytes are UnreadableFile."""
     data = read_bytes(path, kind)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableFile(path, f"contains NUL bytes: not a text file (byte {nul})")
     try:
         return data.decode("utf-8-sig", errors=errors)
     except UnicodeDecodeError as err:

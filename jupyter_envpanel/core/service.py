@@ -5,21 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import kernels as kern
+from . import paths, registry
+from .activation import state_env_vars
 from .discovery import Discovery, mtime_ns
 from .drift import DriftReport, check, extras_wanted
 from .envfile import EnvFile, parse_envfile, parse_requirements_file
-from .errors import EnvNotFound, FileNotFound, InvalidArgument, OutsideRoot
+from .errors import EnvNotFound, InvalidArgument
 from .host import Host
 from .inventory import InventoryCache, read_requires_dist
 from .labels import env_label
-from .model import Environment, Listing
+from .model import CONDA_KINDS, Environment, Listing
 from .project import Project
 from .resolver import resolve_project
 
@@ -62,20 +63,29 @@ class EnvService:
             if not revalidate and self._cached[1] is not None:
                 return self._cached[1]
         raw = self.discovery.list()
-        stamp = mtime_ns(kern.user_kernels_dir(self.host))
+        stamp = mtime_ns(registry.user_kernels_dir(self.host))
         with self._lock:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
                 return self._cached[1]
-        registered = kern.registered_names(self.host)
-        envs = tuple(self._labelled(e, registered) for e in raw.environments)
+        registered = registry.registered_names(self.host)
+        stems = kern.kernel_stems(raw.environments)
+        envs = tuple(self._labelled(e, registered, stems.get(e.prefix, "")) for e in raw.environments)
         listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
         return listing
 
-    def _labelled(self, env: Environment, registered: Sequence[str]) -> Environment:
-        """Return env with its truthful label and its kernel list filled in."""
-        return kern.with_kernel_refs(replace(env, label=env_label(env)), self.options, registered)
+    def _labelled(self, env: Environment, registered: Sequence[str], stem: str = "") -> Environment:
+        """Return env with its label, kernel name stem, env config vars and kernel list filled in."""
+        env_vars, warnings = state_env_vars(Path(env.prefix)) if env.kind in CONDA_KINDS else ({}, [])
+        env = replace(
+            env,
+            label=env_label(env),
+            kernel_stem=stem,
+            env_vars=tuple(env_vars.items()),
+            warnings=env.warnings + tuple(warnings),
+        )
+        return kern.with_kernel_refs(env, self.options, registered)
 
     def versioned_listing(self) -> Tuple[Listing, str]:
         """Return the listing and a digest of its content (the REST ETag), computed once per listing.
@@ -165,70 +175,54 @@ class EnvService:
 
     def resolve_in_root(self, rel: str) -> Path:
         """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
-        if not rel or "\x00" in rel:
-            raise InvalidArgument("a file path relative to the server root is required")
-        if os.path.isabs(rel) or rel.startswith("~"):
-            raise OutsideRoot(f"{rel!r} is absolute; paths are relative to the server root")
-        root = Path(os.path.realpath(self.host.root))
-        target = Path(os.path.realpath(root / rel))
-        if target != root and root not in target.parents:
-            raise OutsideRoot(f"{rel!r} resolves outside the server root")
-        return target
+        return paths.resolve_in_root(self.host.root, rel)
 
     def relative(self, path: Path) -> str:
         """Return a path relative to the root, for labels in reports."""
-        root = Path(os.path.realpath(self.host.root))
-        try:
-            return str(Path(os.path.realpath(path)).relative_to(root))
-        except ValueError:
-            return str(path)
+        return paths.relative(self.host.root, path)
 
-    def nearest_envfile(self, start: Path, stop: Optional[Path] = None) -> Path:
+    def nearest_envfile(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Path:
         """Return the nearest environment file from start upwards (to stop), then binder/."""
-        folder = start if start.is_dir() else start.parent
-        stop = stop or Path(folder.anchor)
-        while True:
-            for name in self.env_file_names:
-                if (folder / name).is_file():
-                    return folder / name
-            if folder == stop or folder == folder.parent or stop not in folder.parents:
-                break
-            folder = folder.parent
-        for name in self.env_file_names:
-            if (stop / "binder" / name).is_file():
-                return stop / "binder" / name
-        looked = ", ".join(self.env_file_names)
-        raise FileNotFound(start, f"no {looked} in this folder or any parent up to {stop}")
+        confine = Path(self.host.root) if confined else None
+        return paths.nearest_envfile(start, self.env_file_names, stop, confine)
 
     # --- kernels -----------------------------------------------------------------------
 
-    def offered_kernels(self, revalidate: bool = True) -> Dict[str, kern.OfferedKernel]:
+    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
         """Return every kernel offered for every environment, by kernel name."""
+        return self.offered_kernels_for(self.listing())
+
+    def offered_kernels_for(self, listing: Listing) -> Dict[str, kern.OfferedKernel]:
+        """Return every kernel offered for the environments of a listing, by kernel name."""
         out: Dict[str, kern.OfferedKernel] = {}
-        for env in self.listing(revalidate).environments:
+        for env in listing.environments:
             for kernel in kern.offered(env, self.options):
                 out.setdefault(kernel.name, kernel)
         return out
 
-    def register(self, ref: str) -> List[str]:
-        """Write persistent kernelspecs for an environment; return their names."""
+    def _own_kernels(self, ref: str) -> List[kern.OfferedKernel]:
+        """Return every kernel of an environment, the server's own included."""
         env = self.find(ref)
-        kernels = kern.offered(env, kern.KernelOptions(**{**self.options.__dict__, "offer_server_env": True}))
-        return kern.register(kernels, self.host)
+        return kern.offered(env, replace(self.options, offer_server_env=True))
 
-    def unregister(self, ref: str) -> List[str]:
+    def register(self, ref: str) -> List[str]:
+        """Write persistent kernelspecs for an environment; return their names (again: a success)."""
+        return registry.register(self._own_kernels(ref), self.host)
+
+    def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> List[str]:
         """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
-        env = self.find(ref)
-        options = kern.KernelOptions(**{**self.options.__dict__, "offer_server_env": True})
-        return kern.unregister([k.name for k in kern.offered(env, options)], self.host)
+        names = [k.name for k in self._own_kernels(ref)]
+        return registry.unregister(names, self.host, system_dirs)
 
     def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
         """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
-        meta = spec.get("metadata") or {}
-        prefix = (meta.get("envpanel") or {}).get("prefix") or meta.get("conda_env_path")
+        meta = spec.get("metadata") if isinstance(spec.get("metadata"), dict) else {}
+        ours = meta.get("envpanel") if isinstance(meta.get("envpanel"), dict) else {}
+        prefix = ours.get("prefix") or meta.get("conda_env_path")
+        prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
         argv = [str(a) for a in spec.get("argv") or []]
         if not prefix and argv:
-            prefix = _prefix_from_argv(argv)
+            prefix = kern.prefix_from_argv(argv)
         if not prefix:
             return None, None
         real = os.path.realpath(prefix)
@@ -236,19 +230,3 @@ class EnvService:
             if os.path.realpath(env.prefix) == real:
                 return env, prefix
         return None, prefix
-
-
-def _prefix_from_argv(argv: List[str]) -> Optional[str]:
-    """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`."""
-    if len(argv) > 3 and os.path.basename(argv[0]) in ("bash", "sh") and argv[1] == "-c":
-        return argv[3]
-    if "nb_conda_kernels.runner" in argv:
-        index = argv.index("nb_conda_kernels.runner")
-        return argv[index + 2] if len(argv) > index + 2 else None
-    exe = argv[0]
-    if not os.path.isabs(exe):
-        exe = shutil.which(exe) or ""
-    if not exe:
-        return None
-    parent = Path(exe).parent
-    return str(parent.parent if parent.name in ("bin", "Scripts") else parent)

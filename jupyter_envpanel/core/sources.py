@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
-import yaml
-
 from .host import Host
+from .safe_read import UnreadableFile, load_yaml, read_text
 
 #: Installation homes searched even when no variable points at them (relative to HOME).
 USUAL_HOMES = (
@@ -24,7 +23,6 @@ USUAL_HOMES = (
 VENV_NAMES = (".venv", "venv")
 #: Condarc files relative to HOME, read after `$CONDARC`.
 HOME_CONDARCS = (".condarc", ".config/conda/.condarc", ".config/conda/condarc", ".conda/condarc")
-MAX_CONDARC_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -131,19 +129,14 @@ def condarc_files(host: Host, roots: Iterable[Path]) -> List[Path]:
 def read_condarc_envs_dirs(path: Path, host: Host, warnings: List[str]) -> List[Path]:
     """Return the `envs_dirs` a condarc file lists; a broken file is a warning."""
     try:
-        if path.stat().st_size > MAX_CONDARC_BYTES:
-            warnings.append(f"{path}: larger than 1 MiB, ignored")
-            return []
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path, "condarc")
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as err:
-        warnings.append(f"cannot read {path}: {err}")
+    except UnreadableFile as err:
+        warnings.append(f"{err}; envs_dirs ignored")
         return []
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        warnings.append(f"{path}{where}: invalid YAML, envs_dirs ignored")
+    except OSError as err:
+        warnings.append(f"cannot read {path}: {err.strerror or err}")
         return []
     dirs = data.get("envs_dirs") if isinstance(data, dict) else None
     if dirs is None:
@@ -157,14 +150,17 @@ def read_condarc_envs_dirs(path: Path, host: Host, warnings: List[str]) -> List[
 def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
     """Return the prefixes listed in `~/.conda/environments.txt`."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text(path, "environments.txt", errors="replace")
     except FileNotFoundError:
+        return []
+    except UnreadableFile as err:
+        warnings.append(str(err))
         return []
     except OSError as err:
         warnings.append(f"cannot read {path}: {err.strerror or err}")
         return []
     lines = (line.strip() for line in text.splitlines())
-    return [Path(line) for line in lines if line and not line.startswith("#")]
+    return [Path(line) for line in lines if line and not line.startswith("#") and "\x00" not in line]
 
 
 def search(host: Host, extra_dirs: Sequence[str] = ()) -> Search:

@@ -17,6 +17,7 @@ from rattler import Version as CondaVersion
 from rattler.package.build_string import BuildString
 
 from .channels import channel_matches, parse_spec_channel
+from .errors import excerpt
 from .inventory import Package
 
 Verdict = Tuple[str, str]  # (status, reason)
@@ -33,7 +34,8 @@ _OPTION_REASONS = {
 def _first_line(err: Exception) -> str:
     """Return the first line of an error message (parsers add multi-line pointers)."""
     text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+    line = text.splitlines()[0] if text else type(err).__name__
+    return line if len(line) <= 120 else line[:120] + "…"
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,14 @@ def parse_conda(raw: str) -> CondaSpec:
     try:
         match = MatchSpec(text)
     except Exception as err:  # py-rattler raises its own exception types
-        raise ValueError(f"invalid conda spec {text!r}: {_first_line(err)}") from None
+        raise ValueError(f"invalid conda spec {excerpt(text)}: {_first_line(err)}") from None
     channel, subdir, rest = parse_spec_channel(text)
     if channel is None and match.channel is not None:
         channel = match.channel.name
     subdir = subdir or match.subdir
     name_match = re.match(r"\s*([A-Za-z0-9_.\-]+)", rest)
     if not name_match:
-        raise ValueError(f"invalid conda spec {text!r}: no package name")
+        raise ValueError(f"invalid conda spec {excerpt(text)}: no package name")
     return CondaSpec(text, name_match.group(1).lower(), match, channel, subdir)
 
 
@@ -90,7 +92,7 @@ def parse_pip(raw: str) -> PipSpec:
     try:
         req = Requirement(text)
     except InvalidRequirement as err:
-        raise ValueError(f"invalid pip requirement {text!r}: {_first_line(err)}") from None
+        raise ValueError(f"invalid pip requirement {excerpt(text)}: {_first_line(err)}") from None
     name = canonicalize_name(req.name)
     if req.url:
         return PipSpec(text, name, req, f"direct reference ({req.url}) cannot be checked offline")

@@ -1,0 +1,70 @@
+"""Paths from requests and environment files: confined to the server's root after symlinks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .errors import EnvFileError, FileNotFound, InvalidArgument, OutsideRoot
+
+
+def real_root(root: Path) -> Path:
+    """Return the root with every symlink resolved."""
+    return Path(os.path.realpath(root))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Return whether path, after following symlinks, is root or lies under it (a path relation)."""
+    real, top = Path(os.path.realpath(path)), real_root(root)
+    return real == top or top in real.parents
+
+
+def resolve_in_root(root: Path, rel: str) -> Path:
+    """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
+    if not rel or "\x00" in rel:
+        raise InvalidArgument("a file path relative to the server root is required")
+    if os.path.isabs(rel) or rel.startswith("~"):
+        raise OutsideRoot("paths are relative to the server root; an absolute path is not accepted")
+    top = real_root(root)
+    target = Path(os.path.realpath(top / rel))
+    if target != top and top not in target.parents:
+        raise OutsideRoot("the path resolves outside the server root")
+    return target
+
+
+def relative(root: Path, path: Path) -> str:
+    """Return a path relative to the root, for labels in reports (the path itself if outside)."""
+    try:
+        return str(Path(os.path.realpath(path)).relative_to(real_root(root)))
+    except ValueError:
+        return str(path)
+
+
+def nearest_envfile(
+    start: Path, names: Sequence[str], stop: Optional[Path] = None, confine: Optional[Path] = None
+) -> Path:
+    """Return the nearest environment file from start upwards (to stop), then stop's binder/.
+
+    With `confine` (the server's root), a file found that resolves outside it after following
+    symlinks is refused (403), never read.
+    """
+    folder = start if start.is_dir() else start.parent
+    stop = stop or Path(folder.anchor)
+    candidates = []
+    while True:
+        candidates.extend(folder / name for name in names)
+        if folder == stop or folder == folder.parent or stop not in folder.parents:
+            break
+        folder = folder.parent
+    candidates.extend(stop / "binder" / name for name in names)
+    for path in candidates:
+        if not path.is_file():
+            continue
+        if confine is not None and not inside(path, confine):
+            where = relative(confine, path)
+            raise EnvFileError(where, "resolves outside the server root (a symlink?); not read", status=403)
+        return path
+    looked = ", ".join(names)
+    label = relative(confine, start) if confine is not None else str(start)
+    raise FileNotFound(label, f"no {looked} in this folder or any parent up to the root")

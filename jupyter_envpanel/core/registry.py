@@ -1,0 +1,138 @@
+"""Persistent kernelspecs in the user's Jupyter data dir: register, unregister, and what is ours."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence
+
+from .errors import EnvPanelError, NotOurs
+from .host import Host
+from .kernelfiles import read_kernel_json
+from .safe_read import UnreadableFile, read_bytes
+
+MARK = "jupyter-envpanel"
+_LOGO = re.compile(r"^logo-[A-Za-z0-9_.-]*\.(png|svg)$")
+#: Register and unregister of this process take turns (the folder is check-then-write).
+_LOCK = threading.Lock()
+
+
+def user_kernels_dir(host: Host) -> Path:
+    """Return the user's Jupyter kernels directory (what `jupyter --data-dir` says)."""
+    if host.getenv("JUPYTER_DATA_DIR"):
+        return host.expand(host.getenv("JUPYTER_DATA_DIR") or "") / "kernels"
+    if sys.platform == "darwin":
+        return host.home / "Library" / "Jupyter" / "kernels"
+    if os.name == "nt":  # pragma: no cover
+        return Path(host.getenv("APPDATA") or host.home) / "jupyter" / "kernels"
+    xdg = host.getenv("XDG_DATA_HOME")
+    return (host.expand(xdg) if xdg else host.home / ".local" / "share") / "jupyter" / "kernels"
+
+
+def read_spec(folder: Path) -> Optional[dict]:
+    """Return a checked kernel.json as a dict, or None when missing or broken."""
+    try:
+        return read_kernel_json(folder / "kernel.json")
+    except (OSError, UnreadableFile):
+        return None
+
+
+def is_ours(spec: Optional[dict]) -> bool:
+    """Return whether a kernelspec was written by jupyter-envpanel."""
+    meta = (spec or {}).get("metadata") or {}
+    return isinstance(meta.get("envpanel"), dict) and meta["envpanel"].get("registered_by") == MARK
+
+
+def registered_names(host: Host) -> List[str]:
+    """Return the names of kernelspecs jupyter-envpanel registered in the user's directory."""
+    base = user_kernels_dir(host)
+    try:
+        folders = sorted(p for p in base.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    return [p.name for p in folders if is_ours(read_spec(p))]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a file through a uniquely named temporary file in the same folder, then rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _copy_logos(resource_dir: Optional[str], folder: Path) -> None:
+    """Copy an environment kernel's logos (regular files under the logo size cap only)."""
+    if not resource_dir:
+        return
+    try:
+        items = os.listdir(resource_dir)
+    except OSError:
+        return
+    for item in items:
+        if not _LOGO.match(item):
+            continue
+        try:
+            data = read_bytes(os.path.join(resource_dir, item), "logo")
+        except (OSError, UnreadableFile):
+            continue  # a logo that is a device, a FIFO or too large is not copied
+        _write_atomically(folder / item, data)
+
+
+def register(kernels: Sequence[object], host: Host) -> List[str]:
+    """Write each kernel as a normal kernelspec in the user's directory; return their names.
+
+    `kernels` are `OfferedKernel`s (name, spec, resource_dir). Registering again is a success.
+    """
+    if not kernels:
+        raise EnvPanelError("this environment has no kernel to register (install ipykernel in it)")
+    base = user_kernels_dir(host)
+    with _LOCK:
+        for kernel in kernels:
+            folder = base / kernel.name
+            if folder.exists() and not is_ours(read_spec(folder)):
+                raise NotOurs(f"{folder} exists and was not written by jupyter-envpanel")
+        for kernel in kernels:
+            folder = base / kernel.name
+            folder.mkdir(parents=True, exist_ok=True)
+            spec = json.loads(json.dumps(kernel.spec))
+            spec["metadata"]["envpanel"]["registered_by"] = MARK
+            _copy_logos(kernel.resource_dir, folder)
+            _write_atomically(folder / "kernel.json", json.dumps(spec, indent=1).encode("utf-8"))
+    return [k.name for k in kernels]
+
+
+def unregister(names: Sequence[str], host: Host, system_dirs: Iterable[Path] = ()) -> List[str]:
+    """Remove kernelspecs jupyter-envpanel wrote; refuse (409) any other. Nothing there is a success.
+
+    A spec of that name installed system-wide (`system_dirs`, e.g. by an administrator) is never
+    touched: with none in the user's directory, that is a 409 saying where it is.
+    """
+    base = user_kernels_dir(host)
+    with _LOCK:
+        present = [n for n in names if (base / n).is_dir()]
+        for name in present:
+            if not is_ours(read_spec(base / name)):
+                raise NotOurs(f"{base / name} was not written by jupyter-envpanel; remove it yourself")
+        if not present:
+            for folder in system_dirs:
+                found = [folder / n for n in names if (folder / n / "kernel.json").exists()]
+                if found and Path(folder) != base:
+                    raise NotOurs(
+                        f"{found[0]} is installed system-wide (by an administrator); "
+                        "jupyter-envpanel only removes kernelspecs it wrote in your own directory"
+                    )
+        for name in present:
+            shutil.rmtree(base / name, ignore_errors=True)
+    return present
