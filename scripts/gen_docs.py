@@ -42,7 +42,29 @@ def configuration_md() -> str:
             f"- default: `{default}`",
             "",
         ]
+    lines += limits_md()
     return "\n".join(lines)
+
+
+def limits_md() -> list:
+    """Return the "Limits" section: the size cap of each kind of file read from a user's disk."""
+    from jupyter_envpanel.core.safe_read import CAPS, MAX_DEPTH, human_size
+
+    lines = [
+        "## Limits",
+        "",
+        "Every file jupyter-envpanel reads from a user's disk must be a regular file (never a FIFO,",
+        "a device or a socket), at most the size below, and nested at most "
+        f"{MAX_DEPTH} levels deep (JSON, YAML).",
+        "A file over its limit, of the wrong type, or with a field of the wrong type is reported as a",
+        "warning on its own environment (or as an error naming the file, for an environment file you",
+        "asked to compare with); nothing else is lost. These limits are fixed, not settings.",
+        "",
+        "| file | limit |",
+        "|---|---|",
+    ]
+    lines += [f"| {kind} | {human_size(cap)} |" for kind, cap in CAPS.items()]
+    return lines + [""]
 
 
 def rest_api_md() -> str:

@@ -17,7 +17,7 @@ CODE = (
 )
 
 
-async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str) -> dict:
+async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str, code: str = CODE) -> dict:
     await jp_fetch("api", "kernelspecs")  # as JupyterLab does first: envs made after the server started
     response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": kernel_name}))
     kernel_id = json.loads(response.body)["id"]
@@ -31,7 +31,7 @@ async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str) -> dict:
             if msg["msg_type"] == "stream":
                 chunks.append(msg["content"]["text"])
 
-        reply = await client.execute_interactive(CODE, output_hook=hook, timeout=60)
+        reply = await client.execute_interactive(code, output_hook=hook, timeout=60)
         assert reply["content"]["status"] == "ok"
     finally:
         client.stop_channels()

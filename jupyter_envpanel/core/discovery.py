@@ -85,14 +85,14 @@ def venv_python_version(prefix: Path) -> Optional[str]:
 
 def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[KernelFile, ...]:
     """Return every parsed `share/jupyter/kernels/*/kernel.json`; broken ones become warnings."""
-    base = prefix / "share" / "jupyter" / "kernels"
+    base = os.path.join(prefix, "share", "jupyter", "kernels")
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except OSError:
         return ()
     found = []
     for entry in entries:
-        spec_path = Path(entry.path) / "kernel.json"
+        spec_path = os.path.join(entry.path, "kernel.json")
         try:
             spec = read_kernel_json(spec_path)
         except (FileNotFoundError, NotADirectoryError):
@@ -114,11 +114,12 @@ def read_facts(prefix: Path, kind: str, server_python: Optional[str]) -> Facts:
     count = 0
     ipykernel = False
     if kind in CONDA_KINDS:
+        meta = os.path.join(prefix, "conda-meta")
         try:
-            names = os.listdir(prefix / "conda-meta")
+            names = os.listdir(meta)
         except OSError as err:
             names = []
-            warnings.append(f"cannot read {prefix / 'conda-meta'}: {err.strerror or err}")
+            warnings.append(f"cannot read {meta}: {err.strerror or err}")
         # One joined string scanned in C: a listing touches 80,000 file names.
         blob = "\n" + "\n".join(names) + "\n"
         count = blob.count(".json\n")
@@ -249,16 +250,17 @@ class Discovery:
 
     def _facts_for(self, env: _Found) -> Tuple[Facts, List[Path], Tuple]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
-        watch = [env.prefix / "conda-meta", env.prefix / "share" / "jupyter" / "kernels"]
+        prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
+        watch = [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
         if env.kind in ("venv", "system"):
-            watch.append(env.prefix / "pyvenv.cfg")
-            watch.append(env.prefix / "lib")
+            watch.append(prefix + "/pyvenv.cfg")
+            watch.append(prefix + "/lib")
         key = self._stamp_of(watch)
-        cached = self._facts.get(env.prefix)
+        cached = self._facts.get(prefix)
         if cached and cached[0] == key:
             return cached[1], watch, key
         facts = read_facts(env.prefix, env.kind, self.host.sys_python_version)
-        self._facts[env.prefix] = (key, facts)
+        self._facts[prefix] = (key, facts)
         return facts, watch, key
 
     def _scan(self) -> Tuple[Listing, List[Path], Tuple]:

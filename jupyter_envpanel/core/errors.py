@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Optional
 
 
-def excerpt(text: str, limit: int = 40) -> str:
+def excerpt(text: str, limit: int = 24) -> str:
     """Return a short, single-line, quoted excerpt of text for an error message (never more)."""
     line = text.strip().splitlines()[0] if text.strip() else ""
     line = "".join(c if c.isprintable() else "?" for c in line)

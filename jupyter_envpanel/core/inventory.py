@@ -112,7 +112,7 @@ _RECORD_STRINGS = ("build", "channel", "url", "subdir")
 
 def _read_record(path: Path) -> Tuple[Package, List[str]]:
     """Parse one conda-meta record; a field of the wrong type makes the record unreadable."""
-    record = read_json_object(path, "conda record")
+    record = read_json_object(path, "conda record", depth_check=False)
     name, version = record.get("name"), record.get("version")
     if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
         raise UnreadableFile(path, "`name` and `version` must be non-empty strings")

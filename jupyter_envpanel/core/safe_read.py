@@ -89,8 +89,10 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
         if info.st_size > cap:
             raise UnreadableFile(path, f"{kind} is {info.st_size} bytes; the limit is {human_size(cap)}")
         chunks, total = [], 0
+        want = min(info.st_size + 1, cap + 1)  # one read for a regular file; more if it grew
         while True:
-            chunk = os.read(fd, min(1 * MiB, cap + 1 - total))
+            chunk = os.read(fd, max(min(want, cap + 1 - total), 1))
+            want = 64 * KiB
             if not chunk:
                 break
             chunks.append(chunk)
@@ -133,8 +135,12 @@ def check_depth(value: Any, path: Union[str, Path], limit: int = MAX_DEPTH) -> A
     return value
 
 
-def parse_json(data: Union[bytes, str], path: Union[str, Path]) -> Any:
-    """Parse JSON text, mapping syntax errors and excessive nesting to UnreadableFile."""
+def parse_json(data: Union[bytes, str], path: Union[str, Path], depth_check: bool = True) -> Any:
+    """Parse JSON text, mapping syntax errors and excessive nesting to UnreadableFile.
+
+    Without `depth_check`, only nesting past the parser's own recursion limit is refused: for
+    files whose deep values are never used (conda records: only top-level fields are read).
+    """
     try:
         value = json.loads(data)
     except RecursionError:
@@ -147,17 +153,17 @@ def parse_json(data: Union[bytes, str], path: Union[str, Path]) -> Any:
         ) from None
     except ValueError as err:
         raise UnreadableFile(path, f"invalid JSON: {err}") from None
-    return check_depth(value, path)
+    return check_depth(value, path) if depth_check else value
 
 
-def read_json(path: Union[str, Path], kind: str) -> Any:
+def read_json(path: Union[str, Path], kind: str, depth_check: bool = True) -> Any:
     """Return a regular file's JSON value (size-capped, depth-checked)."""
-    return parse_json(read_bytes(path, kind), path)
+    return parse_json(read_bytes(path, kind), path, depth_check)
 
 
-def read_json_object(path: Union[str, Path], kind: str) -> Dict[str, Any]:
+def read_json_object(path: Union[str, Path], kind: str, depth_check: bool = True) -> Dict[str, Any]:
     """Return a JSON file that must hold an object; anything else is UnreadableFile."""
-    value = read_json(path, kind)
+    value = read_json(path, kind, depth_check)
     if not isinstance(value, dict):
         raise UnreadableFile(path, f"{kind} must hold a JSON object, not {type(value).__name__}")
     return value

@@ -27,17 +27,27 @@ export interface IAtStake {
   executed: number;
 }
 
-/** Return what switching the followed session's kernel would lose. */
+/**
+ * Return what switching the followed session's kernel would lose. A notebook's kernel counts as
+ * busy only while one of its cells runs (a kernel that is busy starting up loses nothing).
+ */
 export function atStake(followed: IFollowed): IAtStake {
-  const busy = followed.session.session?.kernel?.status === 'busy';
+  let busy = followed.session.session?.kernel?.status === 'busy';
   let executed = 0;
   const widget = followed.widget;
   if (widget instanceof NotebookPanel) {
+    let running = false;
     for (const cell of widget.content.model?.cells ?? []) {
-      if (cell.type === 'code' && (cell as ICodeCellModel).executionCount !== null) {
+      if (cell.type !== 'code') {
+        continue;
+      }
+      const code = cell as ICodeCellModel;
+      running = running || code.executionState === 'running';
+      if (code.executionCount !== null) {
         executed++;
       }
     }
+    busy = busy && running;
   } else if (widget instanceof ConsolePanel) {
     executed = widget.console.cells.length;
   }
