@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
-from .core.drift import DriftReport
 from .core.errors import EnvFileError, EnvNotFound, EnvPanelError
 from .core.model import Environment
-from .core.project import Project
-from .core.service import EnvService
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from .core.drift import DriftReport
+    from .core.project import Project
+    from .core.service import EnvService
+
+__version__ = "0.2.0"
 __all__ = [
     "DriftReport",
     "EnvFileError",
@@ -23,19 +26,54 @@ __all__ = [
     "check_drift",
     "find_environments",
     "project_environment",
+    "refresh",
 ]
+#: One service per current directory, kept for the life of the process (validated by mtimes).
+_SERVICES: Dict[Tuple[str, str], EnvService] = {}
+_LOCK = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    """Import the drift and project types when first used (a listing never needs them)."""
+    if name == "DriftReport":
+        from .core.drift import DriftReport
+
+        return DriftReport
+    if name == "Project":
+        from .core.project import Project
+
+        return Project
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _service() -> EnvService:
-    """Return a service for this process, with the server's settings (cwd plays the root)."""
-    from .settings import service_from_config
+    """Return this process's service for the current directory, with the server's settings."""
+    key = (os.getcwd(), os.environ.get("HOME", ""))
+    with _LOCK:
+        service = _SERVICES.get(key)
+        if service is None:
+            from .settings import service_from_config
 
-    return service_from_config()
+            service = _SERVICES[key] = service_from_config()
+        return service
 
 
-def find_environments() -> List[Environment]:
-    """Return every environment the CLI and the server would list."""
-    return list(_service().listing().environments)
+def refresh() -> None:
+    """Forget every cached fact and re-read the settings: the next call reads the disk afresh."""
+    with _LOCK:
+        _SERVICES.clear()
+
+
+def find_environments(refresh: bool = False) -> List[Environment]:
+    """Return every environment the CLI and the server would list (`refresh`: forget caches first).
+
+    Repeated calls reuse one service: they only stat the folders they watch, so a new or changed
+    environment is seen at once, and an unchanged listing costs about a millisecond.
+    """
+    service = _service()
+    if refresh:
+        service.refresh()
+    return list(service.listing().environments)
 
 
 def check_drift(env: Optional[str] = None, file: Optional[Union[str, Path]] = None) -> DriftReport:

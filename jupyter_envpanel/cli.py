@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
-from .core.drift import DriftReport
 from .core.errors import EnvPanelError, InvalidArgument
-from .core.project import Project
-from .core.service import EnvService
 from .settings import service_from_config
+
+if TYPE_CHECKING:  # `list`, `show` and `kernels` never import the drift chain
+    from .core.drift import DriftReport
+    from .core.project import Project
+    from .core.service import EnvService
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 

@@ -44,6 +44,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._build_lock = threading.Lock()
         self._pending = threading.Lock()
         self._native: Tuple[Dict[str, Tuple[str, dict]], Tuple] = ({}, ())
+        self._specs: Dict[str, Tuple[object, KernelSpec]] = {}
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""
@@ -125,8 +126,13 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         if entry is None:
             self.refresh_soon()  # maybe an environment created since: the next lookup knows
             raise NoSuchKernel(kernel_name)
+        cached = self._specs.get(kernel_name)
+        if cached is not None and cached[0] is entry:
+            return cached[1]
         fields = {k: entry.spec[k] for k in _KERNEL_FIELDS if k in entry.spec}
-        return KernelSpec(resource_dir=entry.resource_dir, **fields)
+        spec = KernelSpec(resource_dir=entry.resource_dir, **fields)
+        self._specs[kernel_name] = (entry, spec)  # built once per table entry, then a dict read
+        return spec
 
     def get_kernel_spec_fresh(self, kernel_name: str) -> KernelSpec:
         """Return a KernelSpec; on a miss, rebuild the table first (blocking: threads only)."""
@@ -143,14 +149,16 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         }
 
     async def get_all_specs(self) -> Dict[str, dict]:  # type: ignore[override]
-        """Return every kernelspec, refreshed in a thread (the last table if that takes too long)."""
+        """Return every kernelspec as its REST model, refreshed in a thread (else the last table).
+
+        Whole models (name, spec, resources) let jupyter_server answer `/api/kernelspecs` without
+        listing each kernel's folder on its event loop.
+        """
         task = asyncio.ensure_future(asyncio.to_thread(self.refresh_table))
         try:
             table = await asyncio.wait_for(asyncio.shield(task), self.refresh_timeout)
         except asyncio.TimeoutError:
             self.log.warning("jupyter-envpanel: kernel table refresh is slow; answering the last one")
             table = self._table or KernelTable()
-        return {
-            name: {"resource_dir": entry.resource_dir, "spec": dict(entry.spec)}
-            for name, entry in table.entries.items()
-        }
+        base_url = getattr(self.parent, "base_url", "/") or "/"
+        return {name: entry.model(base_url) for name, entry in table.entries.items()}

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
-
-from jupyter_core.paths import jupyter_config_path
-from traitlets.config.loader import Config, ConfigFileNotFound, JSONFileConfigLoader, PyFileConfigLoader
+from typing import Any, Dict, List, Optional
 
 from .core.host import Host
 from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
 from .core.model import KINDS
+from .core.safe_read import UnreadableFile, read_json_object
 from .core.service import DEFAULT_ENV_FILES, EnvService
 
 BASENAME = "jupyter_server_config"
+SECTION = "EnvPanelApp"
 
 
 def _files(folder: Path) -> List[Path]:
@@ -23,26 +22,44 @@ def _files(folder: Path) -> List[Path]:
     return [*drop_ins, folder / f"{BASENAME}.json", folder / f"{BASENAME}.py"]
 
 
-def load_config(paths: Optional[List[str]] = None) -> Config:
-    """Merge the server's config files (lowest priority first); a broken file is skipped with a note."""
-    merged = Config()
-    for folder in reversed(paths if paths is not None else jupyter_config_path()):
+def _section_of(path: Path) -> Dict[str, Any]:
+    """Return the EnvPanelApp section of one config file (JSON read directly, Python via traitlets)."""
+    if path.suffix == ".json":
+        data = read_json_object(path, "jupyter config")
+        section = data.get(SECTION)
+        return dict(section) if isinstance(section, dict) else {}
+    from traitlets.config.loader import PyFileConfigLoader  # only when a .py config exists
+
+    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    return dict(config.get(SECTION, {}))
+
+
+def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Merge the EnvPanelApp settings of the server's config files (lowest priority first).
+
+    A broken file is skipped with a note on stderr, as the server does.
+    """
+    if paths is None:
+        from jupyter_core.paths import jupyter_config_path
+
+        paths = jupyter_config_path()
+    merged: Dict[str, Any] = {}
+    for folder in reversed(paths):
         for path in _files(Path(folder)):
             if not path.is_file():
                 continue
-            loader_class = JSONFileConfigLoader if path.suffix == ".json" else PyFileConfigLoader
             try:
-                merged.merge(loader_class(path.name, path=str(path.parent)).load_config())
-            except ConfigFileNotFound:
-                continue
-            except Exception as err:  # a user's config file may raise anything
+                merged.update(_section_of(path))
+            except (OSError, UnreadableFile) as err:
                 print(f"jupyter envpanel: ignoring {path}: {err}", file=sys.stderr)
+            except Exception as err:  # a user's Python config file may raise anything
+                print(f"jupyter envpanel: ignoring {path}: {type(err).__name__}: {err}", file=sys.stderr)
     return merged
 
 
-def service_from_config(root: Optional[Path] = None, config: Optional[Config] = None) -> EnvService:
+def service_from_config(root: Optional[Path] = None, section: Optional[Dict[str, Any]] = None) -> EnvService:
     """Return a service with the EnvPanelApp settings the server would use."""
-    section = (config if config is not None else load_config()).get("EnvPanelApp", Config())
+    section = load_section() if section is None else section
     options = KernelOptions(
         name_format=section.get("name_format", DEFAULT_NAME_FORMAT),
         exclude=section.get("exclude", None),

@@ -293,9 +293,11 @@ class Discovery:
 
     def describe(self, path: Path) -> Optional[Environment]:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""
-        found, _ = classify(Candidate(path, "cli"), search(self.host, self.extra_dirs), self.host)
+        places = search(self.host, self.extra_dirs, enumerate_envs=False)
+        found, _ = classify(Candidate(path, "cli"), places, self.host)
         if found is None:
             return None
+        found.is_server = _identity(path) == _identity(self.host.sys_prefix)
         facts = read_facts(found.prefix, found.kind, self.host.sys_python_version)
         return _environment(found, found.base_name, facts)
 

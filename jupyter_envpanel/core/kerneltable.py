@@ -6,6 +6,7 @@ whole; lookups are dict reads with no filesystem access and no spec building.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Tuple
 
@@ -35,6 +36,16 @@ class KernelEntry:
     resource_dir: str
     spec: dict = field(compare=False)
     ours: bool = False
+    #: Files the REST model links to (`kernel.js`, `kernel.css`, `logo-*`), listed at build time.
+    resources: Tuple[str, ...] = ()
+
+    def model(self, base_url: str) -> dict:
+        """Return the `/api/kernelspecs` model (what jupyter_server would build on its loop)."""
+        links = {}
+        for fname in self.resources:
+            key = fname if fname in ("kernel.js", "kernel.css") else os.path.splitext(fname)[0]
+            links[key] = f"{base_url.rstrip('/')}/kernelspecs/{self.name}/{fname}"
+        return {"name": self.name, "spec": self.spec, "resources": links}
 
 
 @dataclass(frozen=True)
@@ -63,16 +74,27 @@ class KernelTable:
         return {name: entry.resource_dir for name, entry in self.entries.items()}
 
 
+def resource_files(resource_dir: str) -> Tuple[str, ...]:
+    """Return the files of a kernel's folder the REST model links to (one listdir)."""
+    try:
+        names = os.listdir(resource_dir) if resource_dir else []
+    except OSError:
+        return ()
+    wanted = [n for n in names if n in ("kernel.js", "kernel.css") or n.startswith("logo-")]
+    return tuple(sorted(wanted))
+
+
 def build_table(
     offered: Mapping[str, OfferedKernel], native: Mapping[str, Tuple[str, Mapping]]
 ) -> KernelTable:
     """Return the table: native specs, then ours (an env kernel replaces a same-named native one)."""
     entries: Dict[str, KernelEntry] = {}
     for name, (resource_dir, spec) in sorted(native.items()):
-        entries[name] = KernelEntry(name, resource_dir, spec_dict(spec))
+        entries[name] = KernelEntry(name, resource_dir, spec_dict(spec), False, resource_files(resource_dir))
     aliases: Dict[str, str] = {}
     for name, kernel in offered.items():
-        entries[name] = KernelEntry(name, kernel.resource_dir or "", spec_dict(kernel.spec), ours=True)
+        folder = kernel.resource_dir or ""
+        entries[name] = KernelEntry(name, folder, spec_dict(kernel.spec), True, resource_files(folder))
         for legacy in legacy_names(kernel):
             aliases.setdefault(legacy, name)
     return KernelTable(entries, {k: v for k, v in aliases.items() if k not in entries})

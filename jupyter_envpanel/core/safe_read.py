@@ -15,8 +15,6 @@ import stat
 from pathlib import Path
 from typing import Any, Dict, Union
 
-import yaml
-
 from .errors import EnvPanelError
 
 KiB, MiB = 1 << 10, 1 << 20
@@ -37,6 +35,7 @@ CAPS: Dict[str, int] = {
     "project file": 4 * MiB,
     "notebook": 64 * MiB,
     "logo": 4 * MiB,
+    "jupyter config": 1 * MiB,
 }
 
 
@@ -169,11 +168,13 @@ def read_json_object(path: Union[str, Path], kind: str, depth_check: bool = True
     return value
 
 
-def compose_yaml(text: str, path: Union[str, Path]) -> yaml.Node:
+def compose_yaml(text: str, path: Union[str, Path]) -> Any:
     """Compose YAML into nodes with the safe loader; excessive nesting is UnreadableFile.
 
     `yaml.MarkedYAMLError` propagates so callers can report its line and column.
     """
+    import yaml  # imported when a YAML file is read, not by a plain listing
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
@@ -184,6 +185,8 @@ def compose_yaml(text: str, path: Union[str, Path]) -> yaml.Node:
 
 def _check_node_depth(node: Any, path: Union[str, Path]) -> None:
     """Raise UnreadableFile when YAML collections nest deeper than MAX_DEPTH."""
+    import yaml
+
     stack, seen = [(node, 1)], set()
     while stack:
         item, depth = stack.pop()
@@ -203,7 +206,9 @@ def _check_node_depth(node: Any, path: Union[str, Path]) -> None:
 
 def load_yaml(path: Union[str, Path], kind: str) -> Any:
     """Return a small YAML file's value (safe loader, size cap, depth check); errors are UnreadableFile."""
-    text = read_text(path, kind)
+    text = read_text(path, kind)  # a missing file raises before yaml is imported
+    import yaml
+
     try:
         node = compose_yaml(text, path)
         if node is None:

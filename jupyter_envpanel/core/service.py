@@ -8,21 +8,21 @@ import os
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from . import kernels as kern
 from . import paths, registry
 from .activation import state_env_vars
 from .discovery import Discovery, mtime_ns
-from .drift import DriftReport, check, extras_wanted
-from .envfile import EnvFile, parse_envfile, parse_requirements_file
 from .errors import EnvNotFound, InvalidArgument
 from .host import Host
-from .inventory import InventoryCache, read_requires_dist
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
-from .project import Project
-from .resolver import resolve_project
+
+if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported when drift is asked for
+    from .drift import DriftReport
+    from .inventory import Inventory, InventoryCache
+    from .project import Project
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
 
@@ -42,7 +42,7 @@ class EnvService:
         self.options = options or kern.KernelOptions()
         self.env_file_names = tuple(env_file_names)
         self.discovery = Discovery(host, extra_dirs)
-        self.inventories = InventoryCache()
+        self._inventories: Optional[InventoryCache] = None
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
         self._digest: Tuple[Optional[Listing], str] = (None, "")
@@ -50,7 +50,8 @@ class EnvService:
     def refresh(self) -> None:
         """Forget every cache."""
         self.discovery.forget()
-        self.inventories.forget()
+        if self._inventories is not None:
+            self._inventories.forget()
         with self._lock:
             self._cached = (None, None, None)
 
@@ -110,27 +111,39 @@ class EnvService:
             self.discovery.extra_dirs = (*self.discovery.extra_dirs, str(prefix))
         self.discovery.forget()
 
+    @property
+    def inventories(self) -> InventoryCache:
+        """Return the inventory cache (created, with its imports, when packages are first asked for)."""
+        if self._inventories is None:
+            from .inventory import InventoryCache
+
+            self._inventories = InventoryCache()
+        return self._inventories
+
     def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
+        from .resolver import resolve_project
+
         return resolve_project(self, start, stop or Path(os.path.realpath(self.host.root)), confined)
 
     def find(self, ref: str, allow_any_prefix: bool = False) -> Environment:
         """Return the environment with this name or prefix (only discovered ones, by default)."""
         if not ref or "\x00" in ref:
             raise InvalidArgument("an environment name or prefix is required")
+        is_path = os.sep in ref or ref.startswith(("~", "."))
+        if is_path and allow_any_prefix:  # the CLI and the API: read that prefix only, not every env
+            env = self.discovery.describe(Path(os.path.realpath(self.host.expand(ref))))
+            if env is not None:
+                return self._labelled(env, [])
         envs = self.listing().environments
         for env in envs:
             if env.name == ref:
                 return env
-        if os.sep in ref or ref.startswith(("~", ".")):
+        if is_path:
             real = os.path.realpath(self.host.expand(ref))
             for env in envs:
                 if os.path.realpath(env.prefix) == real:
                     return env
-            if allow_any_prefix:
-                env = self.discovery.describe(Path(real))
-                if env is not None:
-                    return self._labelled(env, [])
         raise EnvNotFound(ref)
 
     def active(self) -> Environment:
@@ -138,7 +151,7 @@ class EnvService:
         prefix = self.host.getenv("CONDA_PREFIX") or str(self.host.sys_prefix)
         return self.find(str(Path(prefix).absolute()), allow_any_prefix=True)
 
-    def inventory(self, env: Environment):
+    def inventory(self, env: Environment) -> Inventory:
         """Return what is installed in an environment (parses records, cached by mtime)."""
         return self.inventories.get(Path(env.prefix), env.kind, env.python_version)
 
@@ -159,11 +172,18 @@ class EnvService:
         """
         confine = Path(self.host.root) if label else None
         if path.suffix == ".txt":  # a pip requirements file (a venv project's definition)
+            from .envfile import EnvFile, parse_requirements_file
+
             reqs = parse_requirements_file(path, root=confine)
             envfile = EnvFile(str(path), None, (), tuple(reqs))
         else:
+            from .envfile import parse_envfile
+
             envfile = parse_envfile(path, confine=confine)
         inv = self.inventory(env)
+        from .drift import check, extras_wanted
+        from .inventory import read_requires_dist
+
         requires = {n: read_requires_dist(inv.pip[n]) for n in extras_wanted(envfile) if n in inv.pip}
         report = check(env.ref(), envfile, inv, label or str(path), requires)
         if not label:

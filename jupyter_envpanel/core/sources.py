@@ -42,6 +42,8 @@ class Search:
     envs_dirs: List[Path] = field(default_factory=list)
     watched: List[Path] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+    #: False: learn the places (roots, envs dirs) without enumerating the environments in them.
+    enumerate: bool = True
 
     def searched(self) -> List[str]:
         """Return the places looked in that exist, for an empty listing to name."""
@@ -52,6 +54,8 @@ class Search:
     def add_dir_of_envs(self, folder: Path, source: str) -> None:
         """Offer every subdirectory of an envs directory as a candidate."""
         self.watched.append(folder)
+        if not self.enumerate:
+            return
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except FileNotFoundError:
@@ -163,9 +167,13 @@ def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
     return [Path(line) for line in lines if line and not line.startswith("#") and "\x00" not in line]
 
 
-def search(host: Host, extra_dirs: Sequence[str] = ()) -> Search:
-    """Collect candidates from every source README lists, in its order."""
-    out = Search()
+def search(host: Host, extra_dirs: Sequence[str] = (), enumerate_envs: bool = True) -> Search:
+    """Collect candidates from every source README lists, in its order.
+
+    `enumerate_envs=False` only learns the places (to classify one given prefix): no folder of
+    environments is listed and environments.txt is not read, so the cost does not grow with N.
+    """
+    out = Search(enumerate=enumerate_envs)
     out.candidates.append(Candidate(host.sys_prefix, "server"))
     out.roots = find_roots(host)
     for root in out.roots:
@@ -186,7 +194,7 @@ def search(host: Host, extra_dirs: Sequence[str] = ()) -> Search:
             out.add_dir_of_envs(folder, "envs_dirs")
     env_txt = host.home / ".conda" / "environments.txt"
     out.watched.append(env_txt)
-    for prefix in read_environments_txt(env_txt, out.warnings):
+    for prefix in read_environments_txt(env_txt, out.warnings) if enumerate_envs else ():
         out.candidates.append(Candidate(prefix, "environments.txt"))
     out.add_dir_of_envs(host.root / ".pixi" / "envs", "pixi")
     out.watched.append(host.root)

@@ -1,0 +1,131 @@
+"""The kernel table and the instant CLI: lookups without the disk, imports only what is needed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from factory import envs_of, write_dist, write_kernel, write_record
+from hostile import PYKERNEL, envs_root, healthy
+from jupyter_client.kernelspec import NoSuchKernel
+
+from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
+
+
+def test_only_the_ipykernel_package_itself_gives_a_kernel(world):
+    root = envs_root(world)
+    world.conda_env(root, python="3.12.1")
+    conda = world.conda_env(root / "envs" / "lookalike-conda")
+    write_record(conda, ("ipykernel-dep", "1.0", "0"))
+    write_record(conda, ("ipykernel_helper", "2.0", "py_0"))
+    venv = world.venv(
+        world.root / ".venv", dists=[("ipykernel_helper", "1.0", True), ("ipykernel-dep", "1", True)]
+    )
+    real = world.conda_env(root / "envs" / "real", ipykernel=True)
+    envs = envs_of(EnvService(world.host()).listing())
+    assert envs["lookalike-conda"].kernels == () and not envs["lookalike-conda"].has_ipykernel
+    assert not envs[".venv"].has_ipykernel
+    assert [k.name for k in envs["real"].kernels] == ["conda-env-real-py"]
+    write_dist(
+        venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages",
+        "ipykernel",
+        "6.29.5",
+    )
+    assert envs_of(EnvService(world.host()).listing())[".venv"].has_ipykernel
+    assert real.is_dir()
+
+
+def test_lookups_read_the_table_not_the_disk(world, tmp_path, monkeypatch):
+    good = healthy(world)
+    write_kernel(good, "ir", {"argv": ["R", "{connection_file}"], "display_name": "R", "language": "R"})
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "no-kernels"))
+    manager = EnvPanelKernelSpecManager(service=EnvService(world.host()))
+    manager.refresh_table()
+
+    # When every environment disappears from the disk
+    shutil.rmtree(world.home)
+
+    # Then lookups still answer from the table (no disk access), until the next refresh
+    assert {"conda-env-good-py", "conda-env-good-r"} <= set(manager.find_kernel_specs())
+    spec = manager.get_kernel_spec("conda-env-good-py")
+    assert spec.metadata["conda_env_name"] == "good" and spec.env["CONDA_PREFIX"] == str(good)
+    with pytest.raises(NoSuchKernel):
+        manager.get_kernel_spec("conda-env-unknown-py")  # a miss: NoSuchKernel now, refresh behind
+    manager.refresh_table()
+    assert "conda-env-good-py" not in manager.find_kernel_specs()
+
+
+def test_legacy_and_current_names_resolve_through_the_table(world):
+    healthy(world)
+    world.conda_env(world.home / ".conda" / "envs" / "foo", ipykernel=True)
+    manager = EnvPanelKernelSpecManager(service=EnvService(world.host()))
+    manager.refresh_table()
+    assert manager.get_kernel_spec("conda-env-.conda-foo-py").metadata["conda_env_name"] == "foo"
+    assert manager.get_kernel_spec("conda-env-miniconda3-good-py").metadata["conda_env_name"] == "good"
+
+
+@pytest.mark.parametrize("command", [["list", "--json"], ["kernels", "--json"], ["show", "good", "--json"]])
+def test_cli_listing_commands_never_import_the_drift_chain(world, command):
+    healthy(world)
+    code = (
+        "import sys\n"
+        "from jupyter_envpanel.cli import main\n"
+        f"code = main({command!r})\n"
+        "loaded = [m for m in ('rattler', 'yaml', 'packaging.specifiers', 'jupyter_envpanel.core.drift')"
+        " if m in sys.modules]\n"
+        "print('LOADED=' + ','.join(loaded), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=world.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(world.home), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = out.stderr.strip().splitlines()[-1]
+    assert loaded == "LOADED=", loaded
+
+
+def test_python_api_reuses_one_service_and_still_sees_changes(world):
+    import jupyter_envpanel as ep
+
+    healthy(world)
+    ep.refresh()
+    first = ep.find_environments()
+    assert ep.find_environments()[0] is first[0]  # warm: the same objects, nothing re-read
+    world.conda_env(envs_root(world) / "envs" / "late")
+    assert "late" in {e.name for e in ep.find_environments()}  # mtimes checked on every call
+    report = ep.check_drift("good", _envfile(world))
+    assert report.summary["missing"] == 1
+    ep.refresh()
+    assert {e.name for e in ep.find_environments()} >= {"good", "late"}
+
+
+def _envfile(world):
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - python>=3\n  - scipy\n")
+    return path
+
+
+def test_kernels_json_is_what_the_server_offers(world):
+    healthy(world)
+    data_dir = world.base / "data"
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", "kernels", "--json"],
+        cwd=world.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(world.home), "PATH": "/usr/bin:/bin", "JUPYTER_DATA_DIR": str(data_dir)},
+    )
+    names = {k["name"]: k for k in json.loads(out.stdout)["kernels"]}
+    assert names["conda-env-good-py"]["environment"]["name"] == "good"
+    assert names["conda-env-good-py"]["display_name"] == "Python [conda env:good]"
+    assert PYKERNEL["language"] == names["conda-env-good-py"]["language"]
