@@ -94,7 +94,24 @@ def open_notebook(chrome, lab):
     page.wait_for_selector("#jp-envpanel-status", timeout=60_000)
     show_panel(page)
     page.wait_for_selector("#jp-envpanel [data-env-name]", timeout=30_000)
+    wait_kernel_idle(lab, "demo.ipynb")
     return page
+
+
+def wait_kernel_idle(lab, path: str, seconds: float = 60) -> None:
+    """Wait until the notebook's kernel has started and is idle (a starting kernel takes focus)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        states = [
+            s["kernel"]["execution_state"] for s in lab.api("GET", "/api/sessions") if s["path"] == path
+        ]
+        if states == ["idle"]:
+            time.sleep(0.3)  # the page hears the status a moment later
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the kernel of {path} did not become idle within {seconds} s")
 
 
 def run_cell(page) -> str:

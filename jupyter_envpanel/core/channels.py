@@ -1,36 +1,264 @@
-"""Conda channel names and URLs, compared the way conda canonicalises them."""
+"""Conda channels, named and compared the way conda canonicalises them (`models/channel.py`).
+
+A channel is a location plus a name (`conda.anaconda.org` + `conda-forge`). Its canonical name
+is the bare name when the location is the `channel_alias` (or a custom channel's), the
+multichannel it belongs to (`defaults` for `pkgs/main` and `pkgs/r`), else the full URL.
+A spec's bare channel name matches a package from any location with that name, so a mirror
+(`https://mirror.example.com/conda-forge`) satisfies `conda-forge::`, as for conda.
+"""
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-from urllib.parse import urlsplit
+import re
+from dataclasses import dataclass, field, replace
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 SUBDIRS = frozenset(
     {
         "noarch",
-        "linux-64",
         "linux-32",
+        "linux-64",
         "linux-aarch64",
         "linux-armv6l",
         "linux-armv7l",
-        "linux-ppc64le",
         "linux-ppc64",
-        "linux-s390x",
+        "linux-ppc64le",
         "linux-riscv64",
+        "linux-s390x",
         "osx-64",
         "osx-arm64",
-        "win-64",
         "win-32",
+        "win-64",
         "win-arm64",
         "emscripten-wasm32",
         "wasi-wasm32",
         "zos-z",
+        "freebsd-64",
     }
 )
-#: Hosts whose channels conda names by their path alone (channel_alias and defaults hosts).
-NAMED_HOSTS = frozenset({"conda.anaconda.org", "repo.anaconda.com", "repo.continuum.io"})
-#: What `defaults` means on Unix and Windows (conda's DEFAULT_CHANNELS).
-DEFAULTS = frozenset({"pkgs/main", "pkgs/r", "pkgs/msys2"})
+DEFAULT_ALIAS = "https://conda.anaconda.org"
+DEFAULT_CHANNELS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
+UNKNOWN = "<unknown>"
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9.+-]*://")
+_TOKEN = re.compile(r"/t/[a-zA-Z0-9-_]+(?=/|$)")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel as conda models it: scheme, location (host[:port][/path]), name, platform."""
+
+    scheme: Optional[str] = None
+    location: Optional[str] = None
+    name: Optional[str] = None
+    platform: Optional[str] = None
+    multi: bool = False  # a multichannel (`defaults`): a name for several channels
+
+    @property
+    def base_url(self) -> Optional[str]:
+        """Return `scheme://location/name` (None for a multichannel or the unknown channel)."""
+        if self.multi or self.name == UNKNOWN or not self.scheme:
+            return None
+        return f"{self.scheme}://{_join(self.location, self.name)}"
+
+    def canonical_name(self, ctx: ChannelContext) -> str:
+        """Return conda's canonical name: a multichannel, the bare name, or the full URL."""
+        if self.multi or self.name == UNKNOWN:
+            return self.name or UNKNOWN
+        for multiname, members in ctx.multichannels.items():
+            if any(self.name == member.name for member in members):
+                return multiname
+        for custom in ctx.custom_channels:
+            if self.name and _token_prefix(self.name.split("/"), custom.split("/")):
+                return self.name
+        if self.location in ctx.alias_locations:
+            return self.name or ""
+        joined = _join(self.location, self.name)
+        return f"{self.scheme}://{joined}" if self.scheme else joined.lstrip("/")
+
+
+def _join(*parts: Optional[str]) -> str:
+    """Join URL path pieces with single slashes."""
+    return "/".join(p.strip("/") for p in parts if p and p.strip("/"))
+
+
+def _token_prefix(tokens: Sequence[str], prefix: Sequence[str]) -> bool:
+    """Return whether tokens start with prefix, token by token."""
+    return all(t == p for t, p in zip(tokens, prefix, strict=False))  # conda's: the shorter decides
+
+
+def _split_url(url: str) -> Tuple[str, str, Optional[str]]:
+    """Return (scheme, location-with-path, platform) of a channel URL, token and auth removed."""
+    scheme, _, rest = url.partition("://")
+    rest = _TOKEN.sub("", rest.split("@", 1)[-1] if "@" in rest.split("/", 1)[0] else rest)
+    rest = rest.rstrip("/")
+    platform = None
+    parts = rest.split("/")
+    for i, part in enumerate(parts[1:], start=1):
+        if part in SUBDIRS:
+            platform = part
+            parts = parts[:i]  # what follows the subdir is a package file name
+            break
+    return scheme.lower(), "/".join(parts), platform
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """The condarc settings that name channels (defaults as conda's when nothing is set)."""
+
+    alias: Channel = field(default_factory=lambda: _simple(DEFAULT_ALIAS))
+    migrated_aliases: Tuple[str, ...] = ()
+    custom_channels: Mapping[str, Channel] = field(default_factory=dict)
+    multichannels: Mapping[str, Tuple[Channel, ...]] = field(default_factory=dict)
+    known_subdirs: FrozenSet[str] = SUBDIRS
+    #: What the context was built from, as text: equal settings, equal key (for caches).
+    key: str = ""
+
+    @property
+    def alias_locations(self) -> Tuple[Optional[str], ...]:
+        """Return the locations whose channels are named by their path alone."""
+        return (self.alias.location, *self.migrated_aliases)
+
+
+def _simple(url: str, alias: Optional[Channel] = None, name: Optional[str] = None) -> Channel:
+    """Return a channel from a URL, named by its path under the alias (conda's make_simple_channel)."""
+    scheme, rest, _ = _split_url(url) if _SCHEME.match(url) else ("", url, None)
+    if name and scheme:
+        return Channel(scheme, rest, name.strip("/"))
+    if not scheme and alias is not None:
+        return Channel(alias.scheme, alias.location, (name or url).strip("/"))
+    if alias is not None and alias.location and rest.startswith(alias.location):
+        return Channel(scheme, alias.location, rest[len(alias.location) :].strip("/"))
+    host, _, path = rest.partition("/")
+    return Channel(scheme or "https", host, path.strip("/"))
+
+
+def channel_context(
+    channel_alias: Optional[str] = None,
+    default_channels: Optional[Sequence[str]] = None,
+    custom_channels: Optional[Mapping[str, str]] = None,
+    custom_multichannels: Optional[Mapping[str, Sequence[str]]] = None,
+    migrated_channel_aliases: Sequence[str] = (),
+) -> ChannelContext:
+    """Build the context from condarc values, with conda's defaults where a value is not set."""
+    alias = _simple(channel_alias or DEFAULT_ALIAS)
+    defaults = tuple(_simple(url, alias) for url in (default_channels or DEFAULT_CHANNELS))
+    custom: Dict[str, Channel] = {ch.name or "": ch for ch in defaults}
+    for name, location in (custom_channels or {}).items():
+        custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
+    migrated = tuple(_simple(m).location or "" for m in migrated_channel_aliases)
+    partial = ChannelContext(alias, migrated, custom)
+    multi: Dict[str, Tuple[Channel, ...]] = {"defaults": defaults}
+    for name, members in (custom_multichannels or {}).items():
+        multi[name] = tuple(_parse_channel_value(m, partial) for m in members)
+    key = repr(
+        (
+            channel_alias,
+            default_channels,
+            sorted((custom_channels or {}).items()),
+            sorted((k, tuple(v)) for k, v in (custom_multichannels or {}).items()),
+            tuple(migrated_channel_aliases),
+        )
+    )
+    return replace(partial, multichannels=multi, key=key)
+
+
+def _from_url(url: str, ctx: ChannelContext) -> Channel:
+    """Return the channel of a URL, named through the configured custom channels and alias."""
+    scheme, test, platform = _split_url(url)
+    host, _, path = test.partition("/")
+    path = path.strip("/")
+    if not path:
+        return Channel(scheme or "https", host, None, platform)
+    tokens = test.split("/")
+    for location in ctx.migrated_aliases:
+        if location and test.startswith(location):
+            return Channel(scheme, ctx.alias.location, test[len(location) :].strip("/"), platform)
+    for _, custom in sorted(ctx.custom_channels.items(), key=lambda kv: -len(kv[0])):
+        base = _join(custom.location, custom.name)
+        if _token_prefix(tokens, base.split("/")):
+            sub = test.replace(base, "", 1).strip("/")
+            return Channel(scheme, custom.location, _join(custom.name, sub), platform)
+    location = ctx.alias.location
+    if location and _token_prefix(tokens, location.split("/")):
+        return Channel(scheme, location, test.replace(location, "", 1).strip("/") or None, platform)
+    if scheme == "file" or not host:
+        location, _, name = ("/" + test.lstrip("/")).rpartition("/")
+        return Channel("file", location or "/", name, platform)
+    first, _, remainder = path.partition("/")
+    if first == "conda":  # Anaconda Enterprise layout: /conda/<channel>
+        return Channel(scheme, f"{host}/conda", remainder or None, platform)
+    return Channel(scheme or "https", host, path, platform)
+
+
+_PARSED: Dict[Tuple[str, str], Channel] = {}
+
+
+def parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
+    """Return the channel a spec's or a record's channel value names (cached per context)."""
+    key = (value, ctx.key)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) > 8192:
+            _PARSED.clear()
+        found = _PARSED[key] = _parse_channel_value(value, ctx)
+    return found
+
+
+def _parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
+    """Return the channel a spec's or a record's channel value names (conda's Channel.from_value)."""
+    value = (value or "").strip()
+    if value in ("", UNKNOWN, "None:///<unknown>", "None"):
+        return Channel(name=UNKNOWN)
+    if _SCHEME.match(value):
+        return _from_url(value, ctx)
+    if value.startswith(("/", "./", "../", "~")):
+        return _from_url("file://" + value, ctx)
+    stripped, platform = value, None
+    head, _, last = value.rpartition("/")
+    if head and last in ctx.known_subdirs:
+        stripped, platform = head, last
+    if stripped in ctx.multichannels:
+        return Channel(name=stripped, platform=platform, multi=True)
+    probe = stripped
+    while True:
+        if probe in ctx.custom_channels:
+            custom = ctx.custom_channels[probe]
+            return Channel(custom.scheme, custom.location, stripped, platform)
+        shorter = probe.rsplit("/", 1)[0]
+        if shorter == probe:
+            break
+        probe = shorter
+    return Channel(ctx.alias.scheme, ctx.alias.location, stripped, platform)
+
+
+_NAMES: Dict[Tuple[str, str], str] = {}
+
+
+def channel_name(raw: str, ctx: Optional[ChannelContext] = None) -> str:
+    """Return conda's canonical name of a channel value: `conda-forge`, `defaults`, or a URL."""
+    ctx = ctx or DEFAULT_CONTEXT
+    key = (raw, ctx.key)
+    name = _NAMES.get(key)
+    if name is None:
+        if len(_NAMES) > 8192:
+            _NAMES.clear()
+        name = _NAMES[key] = parse_channel_value(raw, ctx).canonical_name(ctx)
+    return name
+
+
+def channel_matches(wanted: str, installed: str, ctx: Optional[ChannelContext] = None) -> bool:
+    """Return whether a record's channel satisfies a spec's channel value (conda's ChannelMatch)."""
+    ctx = ctx or DEFAULT_CONTEXT
+    record = parse_channel_value(installed, ctx)
+    if wanted.startswith("^") and wanted.endswith("$"):
+        return re.match(wanted, record.canonical_name(ctx)) is not None
+    if "*" in wanted:
+        pattern = wanted.replace("*", ".*")
+        return re.match(rf"^(?:{pattern})$", record.canonical_name(ctx)) is not None
+    spec = parse_channel_value(wanted, ctx)
+    if spec.location and spec.location not in ctx.alias_locations:  # a URL, or a custom channel's
+        return spec.base_url == record.base_url
+    return spec.name in (record.name, record.canonical_name(ctx))
 
 
 def split_subdir(channel: str) -> Tuple[str, Optional[str]]:
@@ -42,39 +270,9 @@ def split_subdir(channel: str) -> Tuple[str, Optional[str]]:
     return stripped, None
 
 
-def channel_name(raw: str) -> str:
-    """Return conda's canonical name of a channel: `conda-forge`, `pkgs/main`, or a URL."""
-    raw, _ = split_subdir(raw.strip())
-    if "://" not in raw:
-        return raw
-    parts = urlsplit(raw)
-    path = parts.path.strip("/")
-    if path.startswith("t/") and path.count("/") >= 2:  # anaconda.org token: t/<token>/<channel>
-        path = path.split("/", 2)[2]
-    if parts.hostname in NAMED_HOSTS:
-        return path
-    if parts.scheme == "file":
-        return f"file://{parts.path.rstrip('/')}"
-    return f"{parts.scheme}://{parts.netloc}/{path}".rstrip("/")
+def channel_list(ctx: ChannelContext, names: List[str]) -> List[str]:
+    """Return canonical names for a list of channel values (an environment file's `channels:`)."""
+    return [channel_name(n, ctx) for n in names]
 
 
-def parse_spec_channel(spec: str) -> Tuple[Optional[str], Optional[str], str]:
-    """Split `channel[/subdir]::rest` into (canonical channel, subdir, rest)."""
-    head, sep, rest = spec.rpartition("::")
-    if not sep:
-        return None, None, spec
-    channel, subdir = split_subdir(head.strip())
-    if not channel:
-        return None, subdir, rest
-    return channel_name(channel), subdir, rest
-
-
-def channel_matches(wanted: str, installed: str) -> bool:
-    """Return whether an installed package's channel satisfies a spec's channel."""
-    if wanted == installed:
-        return True
-    if wanted == "defaults":
-        return installed in DEFAULTS or installed == "defaults"
-    if installed == "defaults":
-        return wanted in DEFAULTS
-    return False
+DEFAULT_CONTEXT = channel_context()

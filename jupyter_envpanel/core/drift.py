@@ -11,6 +11,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PipRequirement
 from packaging.utils import canonicalize_name
 
+from .channels import DEFAULT_CONTEXT, ChannelContext
 from .envfile import EnvFile, Requirement
 from .inventory import Inventory, Package
 from .specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
@@ -121,11 +122,13 @@ def _python_package(inventory: Inventory) -> Optional[Package]:
     return Package("python", inventory.python_version, "pip", installer="python")
 
 
-def _judge_conda(spec: CondaSpec, inv: Inventory, has_conda: bool) -> Tuple[str, Optional[str], str]:
+def _judge_conda(
+    spec: CondaSpec, inv: Inventory, has_conda: bool, ctx: ChannelContext
+) -> Tuple[str, Optional[str], str]:
     """Judge a conda entry: against conda records, or against distributions in a venv."""
     pkg = inv.conda.get(spec.name)
     if pkg is not None:
-        return _ordered(check_conda(spec, pkg), pkg)
+        return _ordered(check_conda(spec, pkg, ctx=ctx), pkg)
     by_pip = inv.pip.get(canonicalize_name(spec.name))
     if spec.name == "python" and by_pip is None:
         by_pip = _python_package(inv)
@@ -136,7 +139,7 @@ def _judge_conda(spec: CondaSpec, inv: Inventory, has_conda: bool) -> Tuple[str,
         return "missing", None, reason
     if by_pip is None:
         return "missing", None, "not installed"
-    return _ordered(check_conda(spec, by_pip, by_pip=True), by_pip)
+    return _ordered(check_conda(spec, by_pip, by_pip=True, ctx=ctx), by_pip)
 
 
 def _ordered(verdict: Tuple[str, str], pkg: Package) -> Tuple[str, Optional[str], str]:
@@ -192,10 +195,12 @@ def _conda_by_canonical(inv: Inventory, name: str) -> Optional[Package]:
     return None
 
 
-def judge(req: Requirement, inv: Inventory, requires: Mapping[str, List[str]]) -> RequirementStatus:
-    """Return the verdict on one requirement."""
+def judge(
+    req: Requirement, inv: Inventory, requires: Mapping[str, List[str]], ctx: ChannelContext = DEFAULT_CONTEXT
+) -> RequirementStatus:
+    """Return the verdict on one requirement (channels named as the condarc files say)."""
     if isinstance(req.spec, CondaSpec):
-        status, installed, reason = _judge_conda(req.spec, inv, bool(inv.conda))
+        status, installed, reason = _judge_conda(req.spec, inv, bool(inv.conda), ctx)
     else:
         status, installed, reason = _judge_pip(req.spec, inv, requires)
     return RequirementStatus(
@@ -232,9 +237,10 @@ def check(
     inv: Inventory,
     file_label: str = "",
     requires: Optional[Mapping[str, List[str]]] = None,
+    ctx: ChannelContext = DEFAULT_CONTEXT,
 ) -> DriftReport:
     """Compare an inventory with a parsed environment file (`requires`: Requires-Dist by name)."""
-    statuses = tuple(judge(req, inv, requires or {}) for req in envfile.requirements)
+    statuses = tuple(judge(req, inv, requires or {}, ctx) for req in envfile.requirements)
     listed = [r.name for r in envfile.requirements if r.name]
     return DriftReport(
         environment=env_ref,

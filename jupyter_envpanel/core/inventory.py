@@ -36,6 +36,14 @@ class Package:
     installer: str = ""
     requested: bool = False
     location: str = field(default="", compare=False)  # the dist-info folder, for pip packages
+    #: Other record fields a MatchSpec may ask for (md5, sha256, url, fn, license, features ...).
+    extra: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+
+    def field(self, key: str) -> object:
+        """Return a record field by conda's name (`version`, `build_number`, `md5`, ...)."""
+        if key in ("version", "build", "build_number", "subdir"):
+            return getattr(self, key)
+        return dict(self.extra).get(key, "")
 
     def to_json(self) -> dict:
         """Return the package as the `show` JSON lists it."""
@@ -107,12 +115,17 @@ def _record_channel(record: dict) -> Tuple[str, str]:
     return channel_name(raw), raw
 
 
-_RECORD_STRINGS = ("build", "channel", "url", "subdir")
+_RECORD_STRINGS = ("build", "channel", "url", "subdir", "fn", "md5", "sha256", "license", "license_family")
+_RECORD_EXTRA = ("url", "fn", "md5", "sha256", "license", "license_family", "features", "track_features")
 
 
 def _read_record(path: Path) -> Tuple[Package, List[str]]:
     """Parse one conda-meta record; a field of the wrong type makes the record unreadable."""
-    record = read_json_object(path, "conda record", depth_check=False)
+    return package_from_record(read_json_object(path, "conda record", depth_check=False), path)
+
+
+def package_from_record(record: dict, path: object = "record") -> Tuple[Package, List[str]]:
+    """Return the package a conda record describes and its files; raise UnreadableFile on a bad field."""
     name, version = record.get("name"), record.get("version")
     if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
         raise UnreadableFile(path, "`name` and `version` must be non-empty strings")
@@ -125,9 +138,16 @@ def _read_record(path: Path) -> Tuple[Package, List[str]]:
     if isinstance(number, bool) or not isinstance(number, int):
         raise UnreadableFile(path, f"`build_number` must be an integer, not {str(number)[:20]!r}")
     files = record.get("files") or []
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+    if not isinstance(files, list) or not set(map(type, files)) <= {str}:  # in C: records list many
         raise UnreadableFile(path, "`files` must be a list of strings")
+    for key in ("features", "track_features"):
+        value = record.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            record[key] = ",".join(value)
+        elif value is not None and not isinstance(value, str):
+            raise UnreadableFile(path, f"`{key}` must be a string or a list of strings")
     channel, url = _record_channel(record)
+    extra = tuple((key, record[key]) for key in _RECORD_EXTRA if record.get(key))
     package = Package(
         name=name,
         version=version,
@@ -138,6 +158,7 @@ def _read_record(path: Path) -> Tuple[Package, List[str]]:
         channel_url=url,
         subdir=record.get("subdir") or "",
         installer="conda",
+        extra=extra,
     )
     return package, files
 

@@ -20,6 +20,7 @@ from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
 
 if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported when drift is asked for
+    from .channels import ChannelContext
     from .drift import DriftReport
     from .inventory import Inventory, InventoryCache
     from .project import Project
@@ -46,6 +47,7 @@ class EnvService:
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
         self._digest: Tuple[Optional[Listing], str] = (None, "")
+        self._channels: Optional[Tuple[Tuple, ChannelContext]] = None
 
     def refresh(self) -> None:
         """Forget every cache."""
@@ -151,6 +153,20 @@ class EnvService:
         prefix = self.host.getenv("CONDA_PREFIX") or str(self.host.sys_prefix)
         return self.find(str(Path(prefix).absolute()), allow_any_prefix=True)
 
+    def channel_context(self) -> ChannelContext:
+        """Return how the condarc files name channels (channel_alias, custom channels, defaults)."""
+        from .condarc import merge
+        from .sources import condarc_files, find_roots
+
+        files = condarc_files(self.host, find_roots(self.host))
+        stamp = tuple(mtime_ns(f) for f in files)
+        cached = self._channels
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        context = merge(files, self.host.expand, []).channels()
+        self._channels = (stamp, context)
+        return context
+
     def inventory(self, env: Environment) -> Inventory:
         """Return what is installed in an environment (parses records, cached by mtime)."""
         return self.inventories.get(Path(env.prefix), env.kind, env.python_version)
@@ -185,7 +201,7 @@ class EnvService:
         from .inventory import read_requires_dist
 
         requires = {n: read_requires_dist(inv.pip[n]) for n in extras_wanted(envfile) if n in inv.pip}
-        report = check(env.ref(), envfile, inv, label or str(path), requires)
+        report = check(env.ref(), envfile, inv, label or str(path), requires, self.channel_context())
         if not label:
             return report
         items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)

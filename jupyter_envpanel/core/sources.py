@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
+from .condarc import CondaSettings, merge
 from .host import Host
-from .safe_read import UnreadableFile, load_yaml, read_text
+from .safe_read import UnreadableFile, read_text
 
 #: Installation homes searched even when no variable points at them (relative to HOME).
 USUAL_HOMES = (
@@ -44,6 +45,8 @@ class Search:
     warnings: List[str] = field(default_factory=list)
     #: False: learn the places (roots, envs dirs) without enumerating the environments in them.
     enumerate: bool = True
+    #: What the condarc files say (envs_dirs, channel naming).
+    settings: CondaSettings = field(default_factory=CondaSettings)
 
     def searched(self) -> List[str]:
         """Return the places looked in that exist, for an empty listing to name."""
@@ -130,27 +133,6 @@ def condarc_files(host: Host, roots: Iterable[Path]) -> List[Path]:
     return files
 
 
-def read_condarc_envs_dirs(path: Path, host: Host, warnings: List[str]) -> List[Path]:
-    """Return the `envs_dirs` a condarc file lists; a broken file is a warning."""
-    try:
-        data = load_yaml(path, "condarc")
-    except FileNotFoundError:
-        return []
-    except UnreadableFile as err:
-        warnings.append(f"{err}; envs_dirs ignored")
-        return []
-    except OSError as err:
-        warnings.append(f"cannot read {path}: {err.strerror or err}")
-        return []
-    dirs = data.get("envs_dirs") if isinstance(data, dict) else None
-    if dirs is None:
-        return []
-    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
-        warnings.append(f"{path}: envs_dirs is not a list of paths, ignored")
-        return []
-    return [host.expand(d) for d in dirs]
-
-
 def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
     """Return the prefixes listed in `~/.conda/environments.txt`."""
     try:
@@ -185,9 +167,10 @@ def search(host: Host, extra_dirs: Sequence[str] = (), enumerate_envs: bool = Tr
     configured: List[Path] = [host.home / ".conda" / "envs"]
     for key in ("CONDA_ENVS_PATH", "CONDA_ENVS_DIRS"):
         configured.extend(host.expand(p) for p in _split_paths(host.getenv(key) or ""))
-    for rc in condarc_files(host, out.roots):
-        out.watched.append(rc)
-        configured.extend(read_condarc_envs_dirs(rc, host, out.warnings))
+    rc_files = condarc_files(host, out.roots)
+    out.watched.extend(rc_files)
+    out.settings = merge(rc_files, host.expand, out.warnings)
+    configured.extend(folder for folder, _ in out.settings.envs_dirs)
     for folder in configured:
         if folder not in out.envs_dirs:
             out.envs_dirs.append(folder)

@@ -1,4 +1,4 @@
-"""Spec semantics: conda MatchSpec (py-rattler, channels ours) and PEP 440 (packaging)."""
+"""Spec semantics: conda entries (core/condaspec.py) and PEP 440 for `pip:` entries (packaging)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
-from rattler import MatchSpec, PackageRecord, VersionSpec
-from rattler import Version as CondaVersion
-from rattler.package.build_string import BuildString
 
-from .channels import channel_matches, parse_spec_channel
+from .condaspec import CondaSpec, check_conda, parse_conda
 from .errors import excerpt
-from .inventory import Package
+
+__all__ = ["CondaSpec", "PipSpec", "check_conda", "check_pip", "parse_conda", "parse_pip"]
 
 Verdict = Tuple[str, str]  # (status, reason)
 
@@ -39,17 +37,6 @@ def _first_line(err: Exception) -> str:
 
 
 @dataclass(frozen=True)
-class CondaSpec:
-    """A parsed conda dependency entry."""
-
-    raw: str
-    name: str
-    match: MatchSpec
-    channel: Optional[str]
-    subdir: Optional[str]
-
-
-@dataclass(frozen=True)
 class PipSpec:
     """A parsed pip entry; `skip` says why it cannot be checked offline, if so."""
 
@@ -57,25 +44,6 @@ class PipSpec:
     name: Optional[str]
     requirement: Optional[Requirement]
     skip: Optional[str] = None
-
-
-def parse_conda(raw: str) -> CondaSpec:
-    """Parse a conda spec with conda's grammar; raise ValueError with conda's complaint."""
-    text = raw.strip()
-    if not text:
-        raise ValueError("empty package spec")
-    try:
-        match = MatchSpec(text)
-    except Exception as err:  # py-rattler raises its own exception types
-        raise ValueError(f"invalid conda spec {excerpt(text)}: {_first_line(err)}") from None
-    channel, subdir, rest = parse_spec_channel(text)
-    if channel is None and match.channel is not None:
-        channel = match.channel.name
-    subdir = subdir or match.subdir
-    name_match = re.match(r"\s*([A-Za-z0-9_.\-]+)", rest)
-    if not name_match:
-        raise ValueError(f"invalid conda spec {excerpt(text)}: no package name")
-    return CondaSpec(text, name_match.group(1).lower(), match, channel, subdir)
 
 
 def parse_pip(raw: str) -> PipSpec:
@@ -109,46 +77,6 @@ def marker_environment(python_version: Optional[str]) -> dict:
         env["implementation_version"] = python_version
     env.setdefault("platform_machine", platform.machine())
     return env
-
-
-def _record(pkg: Package) -> PackageRecord:
-    """Return a py-rattler record for an installed package, for MatchSpec.matches."""
-    return PackageRecord(
-        pkg.name.lower(), pkg.version, BuildString(pkg.build), pkg.build_number, pkg.subdir or "noarch"
-    )
-
-
-def _version_ok(spec: MatchSpec, version: str) -> bool:
-    """Return whether a version alone satisfies a MatchSpec's version part."""
-    if spec.version is None:
-        return True
-    return VersionSpec(str(spec.version)).matches(CondaVersion(version))
-
-
-def check_conda(spec: CondaSpec, pkg: Package, by_pip: bool = False) -> Verdict:
-    """Judge an installed package against a conda spec: ok or mismatch, with a reason."""
-    try:
-        if not _version_ok(spec.match, pkg.version):
-            return "mismatch", f"{pkg.version} does not satisfy {spec.match.version}"
-        if by_pip:
-            if spec.channel or spec.match.build or spec.subdir:
-                return "ok", f"{pkg.version} installed by pip; build and channel not checked"
-            return "ok", ""
-        full_match = spec.match.matches(_record(pkg))
-    except Exception as err:  # an installed version or build conda cannot read
-        return "mismatch", f"cannot compare installed {pkg.version!r} ({pkg.build!r}): {err}"
-    if not full_match:
-        number = f" (build number {pkg.build_number})" if spec.match.build_number else ""
-        want = spec.match.build or ""
-        if spec.match.build_number:
-            want = f"{want} build_number {spec.match.build_number}".strip()
-        return "mismatch", f"build {pkg.build}{number} does not match {want}"
-    if spec.channel and not channel_matches(spec.channel, pkg.channel):
-        got = pkg.channel or "an unknown channel"
-        return "mismatch", f"installed from {got}, spec asks for {spec.channel}"
-    if spec.subdir and pkg.subdir and spec.subdir != pkg.subdir:
-        return "mismatch", f"installed for {pkg.subdir}, spec asks for {spec.subdir}"
-    return "ok", ""
 
 
 def marker_false(spec: PipSpec, python_version: Optional[str]) -> Optional[str]:
