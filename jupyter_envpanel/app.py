@@ -13,6 +13,7 @@ from .core.host import Host
 from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
 from .core.model import KINDS
 from .core.service import DEFAULT_ENV_FILES, EnvService
+from .core.tools import SOURCES
 from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool
@@ -49,6 +50,12 @@ class EnvPanelApp(ExtensionApp):
         config=True,
         help="Extra directories to search: a prefix, or a folder whose subfolders are environments.",
     )
+    sources = List(
+        Enum(list(SOURCES)),
+        default_value=list(SOURCES),
+        config=True,
+        help="Where to look for environments (drop one to switch it off): " + ", ".join(SOURCES) + ".",
+    )
     exclude = Unicode(
         None,
         allow_none=True,
@@ -59,7 +66,7 @@ class EnvPanelApp(ExtensionApp):
         Enum(list(KINDS)),
         default_value=list(KINDS),
         config=True,
-        help="Kinds of environment whose kernels are offered: conda, pixi, venv, system.",
+        help="Kinds of environment whose kernels are offered: " + ", ".join(KINDS) + ".",
     )
     name_format = Unicode(
         DEFAULT_NAME_FORMAT,
@@ -144,6 +151,7 @@ class EnvPanelApp(ExtensionApp):
             extra_dirs=self.extra_env_dirs,
             options=options,
             env_file_names=self.env_file_names,
+            sources=self.sources,
         )
         ksm = self.serverapp.kernel_spec_manager
         if isinstance(ksm, EnvPanelKernelSpecManager):

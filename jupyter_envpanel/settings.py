@@ -11,6 +11,7 @@ from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
 from .core.model import KINDS
 from .core.safe_read import UnreadableFile, read_json_object
 from .core.service import DEFAULT_ENV_FILES, EnvService
+from .core.tools import SOURCES
 
 BASENAME = "jupyter_server_config"
 SECTION = "EnvPanelApp"
@@ -71,4 +72,5 @@ def service_from_config(root: Optional[Path] = None, section: Optional[Dict[str,
         extra_dirs=list(section.get("extra_env_dirs", [])),
         options=options,
         env_file_names=list(section.get("env_file_names", DEFAULT_ENV_FILES)),
+        sources=tuple(section.get("sources", SOURCES)),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -191,10 +190,15 @@ class World:
         """Return a Host for this world (no system roots: tests never read the real machine)."""
         from jupyter_envpanel.core.host import Host
 
-        env = {"HOME": str(self.home), "PATH": os.environ.get("PATH", "")}
+        env = {"HOME": str(self.home), "PATH": str(self.base / "bin")}  # no Python of this machine's
         env.update(environ)
         return Host(
-            home=self.home, environ=env, root=self.root, sys_prefix=self.base / "server", system_roots=()
+            home=self.home,
+            environ=env,
+            root=self.root,
+            sys_prefix=self.base / "server",
+            system_roots=(),
+            system_bins=(),
         )
 
     def server_env(self) -> Path:

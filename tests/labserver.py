@@ -76,7 +76,12 @@ def run_lab(home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90) -> 
     """Start `jupyter lab` with HOME and Jupyter's dirs isolated under the given folders."""
     port, token = free_port(), secrets.token_hex(16)
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER", "VIRTUAL_ENV"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("CONDA", "MAMBA", "JUPYTER", "VIRTUAL_ENV", "PYENV", "POETRY", "HATCH", "UV_", "PIXI")
+        )
+        and k not in ("WORKON_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
     }
     env.update(
         HOME=str(home),

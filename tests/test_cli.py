@@ -46,11 +46,13 @@ def test_list_json_has_the_design_shape(world):
         "prefix",
         "kind",
         "label",
+        "source",
         "named",
         "is_server",
         "python_version",
         "package_count",
         "kernels",
+        "kernel_hint",
         "warnings",
     }
     assert envs["ml"]["python_version"] == "3.11.7" and envs["base"]["python_version"] == "3.12.1"

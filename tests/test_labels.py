@@ -55,14 +55,14 @@ def test_name_format_applies_to_every_kind(world):
 
 
 @pytest.mark.parametrize(
-    "prefix, version, label",
+    "prefix, kind, version, label",
     [
-        ("/root/.pyenv/versions/3.11.7", "3.11.7", "pyenv 3.11.7"),
-        ("/usr", "3.11.2", "/usr/bin/python3"),
-        ("/usr/local", "3.12.1", "/usr/local/bin/python3"),
-        ("/opt/python/3.10", "3.10.13", "python 3.10.13 (3.10)"),
+        ("/root/.pyenv/versions/3.11.7", "pyenv", "3.11.7", "pyenv 3.11.7"),
+        ("/usr", "system", "3.11.2", "/usr/bin/python3"),
+        ("/usr/local", "system", "3.12.1", "/usr/local/bin/python3"),
+        ("/opt/python/3.10", "system", "3.10.13", "python 3.10.13 (3.10)"),
     ],
 )
-def test_the_servers_interpreter_is_labelled_by_what_it_is(prefix, version, label):
-    env = Environment(name="system", prefix=prefix, kind="system", is_server=True, python_version=version)
+def test_the_servers_interpreter_is_labelled_by_what_it_is(prefix, kind, version, label):
+    env = Environment(name="system", prefix=prefix, kind=kind, is_server=True, python_version=version)
     assert env_label(env) == label

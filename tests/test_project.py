@@ -163,8 +163,9 @@ def test_venv_projects_use_their_in_project_venv(world, file):
     assert (svc.project(project).tool, svc.project(project).exists) == ("venv", False)
     world.venv(project / ".venv", dists=[("numpy", "1.26.4", True), ("ipykernel", "6.29.5", False)])
     found = svc.project(project)
-    assert found.exists and found.name == "proj/.venv" and found.environment.kind == "venv"
-    assert found.kernel["display_name"] == "Python [venv: proj/.venv]"
+    kind = "uv" if file == "uv.lock" else "venv"  # a uv project's .venv is labelled by its tool
+    assert found.exists and found.name == "proj/.venv" and found.environment.kind == kind
+    assert found.kernel["display_name"] == f"Python [{kind}: proj/.venv]"
     if file.endswith(".txt"):  # drift against the requirements file
         assert found.drift["file"] == "proj/requirements-dev.txt" and found.drift["drift_count"] == 1
     else:

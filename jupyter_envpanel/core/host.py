@@ -21,8 +21,11 @@ class Host:
     root: Path = field(default_factory=Path.cwd)
     sys_prefix: Path = field(default_factory=lambda: Path(sys.prefix))
     sys_python_version: str = field(default_factory=lambda: ".".join(str(p) for p in sys.version_info[:3]))
+    sys_executable: str = field(default_factory=lambda: sys.executable)
     #: Installation roots outside HOME that are always looked at.
     system_roots: Tuple[str, ...] = ("/opt/conda",)
+    #: Folders whose Pythons are listed besides those on PATH (kind `system`).
+    system_bins: Tuple[str, ...] = ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin")
 
     @classmethod
     def current(cls, root: Optional[Path | str] = None) -> Host:

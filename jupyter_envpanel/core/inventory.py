@@ -245,7 +245,7 @@ def read_inventory(prefix: Path, kind: str, python_version: Optional[str]) -> In
     requested = read_history_requests(prefix / "conda-meta" / "history")
     if "python" in conda:
         python_version = conda["python"].version
-    elif kind == "venv":
+    elif (prefix / "pyvenv.cfg").is_file():
         python_version = venv_python_version(prefix) or python_version
     conda = {key: _with_requested(pkg, key in requested) for key, pkg in conda.items()}
     pip = read_distributions(site_packages(prefix, python_version), owned)

@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 
 from .activation import activation_env, wrap_argv
 from .labels import env_label
-from .model import Environment, KernelFile, KernelRef
+from .model import KINDS, Environment, KernelFile, KernelRef
 
 NATIVE_KERNEL = "python3"
 DEFAULT_NAME_FORMAT = "{language} [{label}]"
@@ -27,7 +28,7 @@ class KernelOptions:
 
     name_format: str = DEFAULT_NAME_FORMAT
     exclude: Optional[str] = None
-    kinds: Sequence[str] = ("conda", "pixi", "venv", "system")
+    kinds: Sequence[str] = KINDS
     offer_server_env: bool = False
 
 
@@ -92,7 +93,7 @@ def _kernel_files(env: Environment) -> List[KernelFile]:
     files = list(env.kernel_files)
     has_python = any(str(k.spec.get("language", "")).lower() == "python" for k in files)
     if env.has_ipykernel and not has_python:
-        python = str(Path(env.prefix) / ("python.exe" if os.name == "nt" else "bin/python"))
+        python = env.executable or str(Path(env.prefix) / ("python.exe" if os.name == "nt" else "bin/python"))
         spec = {
             "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "Python 3 (ipykernel)",
@@ -194,8 +195,19 @@ def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[s
 
 
 def with_kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[str]) -> Environment:
-    """Return a copy of env with its kernel list filled in."""
-    return replace(env, kernels=kernel_refs(env, options, registered))
+    """Return a copy of env with its kernel list filled in (and, with none, how to get one)."""
+    refs = kernel_refs(env, options, registered)
+    return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else install_hint(env))
+
+
+def install_hint(env: Environment) -> str:
+    """Return the command that gives an environment a Python kernel (installs ipykernel in it)."""
+    if env.kind == "conda":
+        return f"conda install -p {shlex.quote(env.prefix)} ipykernel"
+    if env.kind == "pixi":
+        return "pixi add ipykernel"
+    python = env.executable or str(Path(env.prefix) / "bin" / "python")
+    return f"{shlex.quote(python)} -m pip install ipykernel"
 
 
 def prefix_from_argv(argv: List[str]) -> Optional[str]:

@@ -9,32 +9,48 @@ from .model import Environment
 #: `{label}` of each kind of environment: nb_conda_kernels' for conda, the truth for the others.
 LABELS = {
     "conda": "conda env:{name}",
-    "pixi": "pixi: {project}",
+    "pixi": "pixi: {pixi}",
+    "poetry": "poetry: {project}",
+    "pipenv": "pipenv: {project}",
+    "hatch": "hatch: {name}",
+    "uv": "{uv}",
+    "virtualenvwrapper": "virtualenvwrapper: {folder}",
     "venv": "venv: {parent}/{folder}",
+    "pyenv": "{pyenv}",
     "system": "{interpreter}",
 }
 
 
 def _interpreter(env: Environment) -> str:
-    """Name a plain Python installation by what it is: `pyenv 3.11.7`, `/usr/bin/python3`, ..."""
+    """Name a plain Python installation by what it is: `/usr/bin/python3.12`, `python 3.12 (x)`."""
+    if env.executable:
+        return env.executable
     prefix = Path(env.prefix)
-    if prefix.parent.name == "versions" and prefix.parent.parent.name.endswith("pyenv"):
-        return f"pyenv {prefix.name}"
     major = (env.python_version or "3").split(".")[0]
     if str(prefix) in ("/usr", "/usr/local", "/opt/homebrew"):
         return f"{prefix}/bin/python{major}"
     return f"python {env.python_version} ({prefix.name})" if env.python_version else f"python ({prefix.name})"
 
 
+def _pixi(env: Environment) -> str:
+    """Name a pixi env: `project` (default env), `project:env`, or `global name`."""
+    prefix = Path(env.prefix)
+    if not env.project:
+        return f"global {prefix.name}"
+    return env.project if prefix.name == "default" else f"{env.project}:{prefix.name}"
+
+
 def env_label(env: Environment) -> str:
     """Return what an environment is, in words, for display names and the panel."""
     prefix = Path(env.prefix)
-    project = prefix.parent.parent.parent.name
     values = {
         "name": env.name,
-        "project": project if prefix.name == "default" else f"{project}:{prefix.name}",
+        "project": env.project or env.name,
+        "pixi": _pixi(env) if env.kind == "pixi" else "",
         "parent": prefix.parent.name,
         "folder": prefix.name,
-        "interpreter": _interpreter(env) if env.kind == "system" else env.name,
+        "uv": f"uv: {prefix.parent.name}/{prefix.name}" if env.is_venv else f"uv python {env.python_version}",
+        "pyenv": f"pyenv-virtualenv: {prefix.name}" if env.is_venv else f"pyenv {prefix.name}",
+        "interpreter": _interpreter(env),
     }
-    return LABELS.get(env.kind, "{name}").format(**values)
+    return LABELS.get(env.kind, "{name}").format(**values).strip()

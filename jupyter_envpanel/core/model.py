@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-KINDS = ("conda", "pixi", "venv", "system")
+#: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
+KINDS = ("conda", "pixi", "poetry", "pipenv", "hatch", "uv", "virtualenvwrapper", "venv", "pyenv", "system")
 #: Kinds whose prefix is a conda environment (conda-meta records, activation scripts).
 CONDA_KINDS = ("conda", "pixi")
 
@@ -62,10 +63,14 @@ class Environment:
     #: `conda env config vars` (conda-meta/state), read once per listing.
     env_vars: Tuple[Tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
-    @property
-    def is_venv(self) -> bool:
-        """Return whether the prefix is a virtual environment (it has a pyvenv.cfg)."""
-        return self.kind == "venv"
+    #: The interpreter of a plain Python installation (pyenv, uv-managed, system); "" otherwise.
+    executable: str = ""
+    #: The project a tool made the environment for (poetry, pipenv, hatch, an in-project .venv).
+    project: str = ""
+    #: Whether the prefix is a virtual environment (it has a pyvenv.cfg).
+    is_venv: bool = False
+    #: With no kernel: the command that installs ipykernel in it (shown, copyable, never run).
+    kernel_hint: str = ""
 
     def to_json(self) -> dict:
         """Return the environment object of the REST API."""
@@ -74,11 +79,13 @@ class Environment:
             "prefix": self.prefix,
             "kind": self.kind,
             "label": self.label or self.name,
+            "source": self.source,
             "named": self.named,
             "is_server": self.is_server,
             "python_version": self.python_version,
             "package_count": self.package_count,
             "kernels": [k.to_json() for k in self.kernels],
+            "kernel_hint": self.kernel_hint,
             "warnings": list(self.warnings),
         }
 

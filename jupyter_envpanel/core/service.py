@@ -18,6 +18,7 @@ from .errors import EnvNotFound, InvalidArgument
 from .host import Host
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
+from .tools import SOURCES
 
 if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported when drift is asked for
     from .channels import ChannelContext
@@ -37,12 +38,13 @@ class EnvService:
         extra_dirs: Sequence[str] = (),
         options: Optional[kern.KernelOptions] = None,
         env_file_names: Sequence[str] = DEFAULT_ENV_FILES,
+        sources: Sequence[str] = SOURCES,
     ) -> None:
         """Remember the host and settings; nothing is read until asked."""
         self.host = host
         self.options = options or kern.KernelOptions()
         self.env_file_names = tuple(env_file_names)
-        self.discovery = Discovery(host, extra_dirs)
+        self.discovery = Discovery(host, extra_dirs, sources)
         self._inventories: Optional[InventoryCache] = None
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence
 
 from .condarc import CondaSettings, merge
 from .host import Host
 from .safe_read import UnreadableFile, read_text
+from .tools import SOURCES, hatch_prefixes, project_venvs, pyenv_prefixes, system_pythons, tool_folders
 
 #: Installation homes searched even when no variable points at them (relative to HOME).
 USUAL_HOMES = (
@@ -32,6 +33,7 @@ class Candidate:
 
     path: Path
     source: str
+    executable: str = ""  # the interpreter, for a plain Python installation found on PATH
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Search:
     enumerate: bool = True
     #: What the condarc files say (envs_dirs, channel naming).
     settings: CondaSettings = field(default_factory=CondaSettings)
+    #: Where each Python tool keeps its environments (classification looks there).
+    tool_dirs: Dict[str, List[Path]] = field(default_factory=dict)
 
     def searched(self) -> List[str]:
         """Return the places looked in that exist, for an empty listing to name."""
@@ -149,15 +153,43 @@ def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
     return [Path(line) for line in lines if line and not line.startswith("#") and "\x00" not in line]
 
 
-def search(host: Host, extra_dirs: Sequence[str] = (), enumerate_envs: bool = True) -> Search:
-    """Collect candidates from every source README lists, in its order.
+def search(
+    host: Host, extra_dirs: Sequence[str] = (), enumerate_envs: bool = True, sources: Sequence[str] = SOURCES
+) -> Search:
+    """Collect candidates from every enabled source README lists, in its order.
 
     `enumerate_envs=False` only learns the places (to classify one given prefix): no folder of
     environments is listed and environments.txt is not read, so the cost does not grow with N.
     """
     out = Search(enumerate=enumerate_envs)
     out.candidates.append(Candidate(host.sys_prefix, "server"))
-    out.roots = find_roots(host)
+    out.tool_dirs = tool_folders(host)
+    if "conda" in sources:
+        _conda_sources(out, host)
+    if "pixi" in sources:
+        out.add_dir_of_envs(host.root / ".pixi" / "envs", "pixi")
+        for folder in out.tool_dirs["pixi"]:
+            out.add_dir_of_envs(folder, "pixi")
+    out.watched.append(host.root)
+    if "project-venvs" in sources:
+        out.candidates.extend(Candidate(host.root / name, "root-venv") for name in VENV_NAMES)
+        if enumerate_envs:
+            out.candidates.extend(Candidate(p, "project-venv") for p in project_venvs(host.root))
+    _tool_sources(out, host, sources)
+    for extra in extra_dirs:
+        folder = host.expand(extra)
+        if (folder / "conda-meta").is_dir() or (folder / "pyvenv.cfg").is_file():
+            out.candidates.append(Candidate(folder, "extra"))
+        else:
+            out.add_dir_of_envs(folder, "extra")
+            out.envs_dirs.append(folder)
+    return out
+
+
+def _conda_sources(out: Search, host: Host) -> None:
+    """Add conda's places: installation roots, envs dirs, condarc's envs_dirs, environments.txt."""
+    installs = [p for p in pyenv_prefixes_of(out) if p.parent in out.tool_dirs.get("pyenv", [])]
+    out.roots = find_roots(host) + [p for p in installs if (p / "conda-meta").is_dir()]
     for root in out.roots:
         out.watched.append(root)
         if (root / "conda-meta").is_dir():
@@ -177,17 +209,30 @@ def search(host: Host, extra_dirs: Sequence[str] = (), enumerate_envs: bool = Tr
             out.add_dir_of_envs(folder, "envs_dirs")
     env_txt = host.home / ".conda" / "environments.txt"
     out.watched.append(env_txt)
-    for prefix in read_environments_txt(env_txt, out.warnings) if enumerate_envs else ():
+    for prefix in read_environments_txt(env_txt, out.warnings) if out.enumerate else ():
         out.candidates.append(Candidate(prefix, "environments.txt"))
-    out.add_dir_of_envs(host.root / ".pixi" / "envs", "pixi")
-    out.watched.append(host.root)
-    for name in VENV_NAMES:
-        out.candidates.append(Candidate(host.root / name, "root-venv"))
-    for extra in extra_dirs:
-        folder = host.expand(extra)
-        if (folder / "conda-meta").is_dir() or (folder / "pyvenv.cfg").is_file():
-            out.candidates.append(Candidate(folder, "extra"))
-        else:
-            out.add_dir_of_envs(folder, "extra")
-            out.envs_dirs.append(folder)
-    return out
+
+
+def pyenv_prefixes_of(out: Search) -> List[Path]:
+    """Return pyenv's installs (conda installs inside pyenv are conda roots)."""
+    return [p for folder in out.tool_dirs.get("pyenv", []) for p in pyenv_prefixes(folder)]
+
+
+def _tool_sources(out: Search, host: Host, sources: Sequence[str]) -> None:
+    """Add the folders of pyenv, virtualenvwrapper, pipenv, poetry, hatch, uv, and PATH's Pythons."""
+    folders = out.tool_dirs
+    for tool in ("virtualenvwrapper", "pipenv", "poetry", "uv"):
+        if tool in sources:
+            for folder in folders[tool]:
+                out.add_dir_of_envs(folder, tool)
+    if "pyenv" in sources:
+        out.watched.extend(folders["pyenv"])
+        if out.enumerate:
+            out.candidates.extend(Candidate(p, "pyenv") for p in pyenv_prefixes_of(out))
+    if "hatch" in sources:
+        out.watched.extend(folders["hatch"])
+        if out.enumerate:
+            out.candidates.extend(Candidate(p, "hatch") for f in folders["hatch"] for p in hatch_prefixes(f))
+    if "system" in sources and out.enumerate:
+        for executable, prefix in system_pythons(host).items():
+            out.candidates.append(Candidate(prefix, "system", executable))

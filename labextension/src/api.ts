@@ -22,8 +22,12 @@ export interface IEnvironment {
   name: string;
   /** Absolute prefix on the server. */
   prefix: string;
-  /** conda, pixi, venv or system. */
+  /** Who made it: conda, pixi, poetry, pipenv, hatch, uv, virtualenvwrapper, venv, pyenv, system. */
   kind: string;
+  /** The source it was found by (the tool's folder, conda's places, PATH, ...). */
+  source?: string;
+  /** With no kernel: the command that installs ipykernel in it (shown, never run). */
+  kernel_hint?: string;
   /** What it is, in words: `conda env:ml`, `venv: proj/.venv`, `pixi: proj`, `pyenv 3.11.7`. */
   label?: string;
   /** Whether conda knows it by name. */

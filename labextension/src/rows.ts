@@ -1,6 +1,9 @@
 /**
  * The "All environments" list: one row per environment with Switch and Register / Unregister.
  */
+import { Clipboard } from '@jupyterlab/apputils';
+import { copyIcon } from '@jupyterlab/ui-components';
+
 import { IEnvironment } from './api';
 import { Child, button, h } from './dom';
 import { EnvPanelModel } from './model';
@@ -63,8 +66,9 @@ export class EnvironmentList {
     const isActive = this.model.isActive(env);
     const isProject = this.model.isProject(env);
     const kernels = env.kernels.map(k => k.display_name).join(', ') || 'no kernel';
-    // a plain interpreter is named by what it is ("pyenv 3.11.7"), not "system"
+    // a plain interpreter is named by what it is ("/usr/bin/python3.12"), not "system"
     const shown = env.kind === 'system' && env.label ? env.label : env.name;
+    const hint = !env.kernels.length && env.kernel_hint ? kernelHint(env.kernel_hint) : null;
     const classes = [
       'jp-EnvPanel-row',
       isActive ? 'jp-mod-active' : '',
@@ -96,7 +100,7 @@ export class EnvironmentList {
             .filter(Boolean)
             .join(' · ')
         ),
-        h('div', { class: 'jp-EnvPanel-kernels', title: kernels }, kernels)
+        hint ?? h('div', { class: 'jp-EnvPanel-kernels', title: kernels }, kernels)
       ),
       h(
         'div',
@@ -172,6 +176,26 @@ export class EnvironmentList {
       () => void (registered ? this.model.unregister(env.name) : this.model.register(env.name))
     );
   }
+}
+
+/** "no ipykernel" with the command that installs it, copyable (never run by the extension). */
+function kernelHint(command: string): HTMLElement {
+  const copy = button(
+    copyIcon.element({ tag: 'span' }),
+    {
+      'data-action': 'copy-kernel-hint',
+      title: 'Copy the command',
+      'aria-label': 'Copy the command'
+    },
+    () => Clipboard.copyToSystem(command)
+  );
+  return h(
+    'div',
+    { class: 'jp-EnvPanel-kernels jp-EnvPanel-hint', 'data-kernel-hint': command },
+    'no ipykernel: ',
+    h('code', { title: command }, command),
+    copy
+  );
 }
 
 /** Keyboard for the kernel menu: arrows move, Escape closes and returns to the Switch button. */

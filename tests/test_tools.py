@@ -1,0 +1,249 @@
+"""Every Python environment a user has, labelled by the tool that made it (layouts as the tools make them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from factory import envs_of, write_dist
+
+from jupyter_envpanel.core.discovery import Discovery
+from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.service import EnvService
+
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def host_of(world, bins=(), **environ) -> Host:
+    """Return the world's host, with extra variables and folders of system Pythons."""
+    host = world.host(**environ)
+    return Host(host.home, host.environ, host.root, host.sys_prefix, system_roots=(), system_bins=tuple(bins))
+
+
+def listing(world, bins=(), sources=None, **environ):
+    """Return the environments of the world (labelled, as the panel shows them), by name."""
+    kwargs = {"sources": sources} if sources is not None else {}
+    return envs_of(EnvService(host_of(world, bins, **environ), **kwargs).listing())
+
+
+def venv_at(world, prefix: Path, uv: bool = False) -> Path:
+    """Write a venv as `python -m venv` (or uv) lays it out."""
+    world.venv(prefix)
+    if uv:
+        with (prefix / "pyvenv.cfg").open("a") as fh:
+            fh.write("uv = 0.13.9\n")
+    return prefix
+
+
+def interpreter_at(prefix: Path, name: str = "python3") -> Path:
+    """Write a Python installation: bin/<name> and lib/pythonX.Y/site-packages."""
+    (prefix / "bin").mkdir(parents=True, exist_ok=True)
+    exe = prefix / "bin" / name
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    (prefix / "lib" / f"python{PY}" / "site-packages").mkdir(parents=True, exist_ok=True)
+    return exe
+
+
+def test_each_tools_folder_is_found_and_labelled_by_its_tool(world):
+    home = world.home
+    venv_at(world, home / ".virtualenvs" / "wrapped")
+    venv_at(world, home / ".local" / "share" / "virtualenvs" / "webapp-kmsDziFu")
+    venv_at(world, home / ".cache" / "pypoetry" / "virtualenvs" / f"api-_dnqLNgR-py{PY}")
+    venv_at(world, home / ".local" / "share" / "hatch" / "env" / "virtual" / "lib1" / "wycxEar1" / "lib1")
+    venv_at(world, home / ".local" / "share" / "hatch" / "env" / "virtual" / "lib1" / "wycxEar1" / "test")
+    interpreter_at(home / ".pyenv" / "versions" / "3.12.1")
+    venv_at(world, home / ".pyenv" / "versions" / "3.12.1" / "envs" / "tools")
+    (home / ".pyenv" / "versions" / "tools").symlink_to(
+        home / ".pyenv" / "versions" / "3.12.1" / "envs" / "tools"
+    )
+    interpreter_at(home / ".local" / "share" / "uv" / "python" / "cpython-3.13.0-linux-x86_64-gnu")
+    world.conda_env(home / ".pixi" / "envs" / "ripgrep", python=None, packages=["ripgrep=14.1.0"])
+    (world.root / "svc").mkdir()
+    (world.root / "svc" / "uv.lock").write_text("")
+    venv_at(world, world.root / "svc" / ".venv", uv=True)
+
+    envs = listing(world)
+
+    kinds = {name: (env.kind, env.label) for name, env in envs.items() if name != "server"}
+    assert kinds == {
+        "wrapped": ("virtualenvwrapper", "virtualenvwrapper: wrapped"),
+        "webapp": ("pipenv", "pipenv: webapp"),
+        "api": ("poetry", "poetry: api"),
+        "lib1": ("hatch", "hatch: lib1"),
+        "lib1:test": ("hatch", "hatch: lib1:test"),
+        "3.12.1": ("pyenv", "pyenv 3.12.1"),
+        "tools": ("pyenv", "pyenv-virtualenv: tools"),  # listed once, though linked from versions/
+        "cpython-3.13.0": ("uv", "uv python 3.13.0"),
+        "ripgrep": ("pixi", "pixi: global ripgrep"),
+        ".venv": ("uv", "uv: svc/.venv"),
+    } | {
+        k: v
+        for k, v in kinds.items()
+        if k
+        not in {
+            "wrapped",
+            "webapp",
+            "api",
+            "lib1",
+            "lib1:test",
+            "3.12.1",
+            "tools",
+            "cpython-3.13.0",
+            "ripgrep",
+            ".venv",
+        }
+    }
+    assert envs["3.12.1"].python_version == "3.12.1" and envs["cpython-3.13.0"].python_version == "3.13.0"
+    assert envs["api"].project == "api" and envs["webapp"].source == "pipenv"
+
+
+def test_the_variables_that_move_each_tools_folder_are_honoured(world, tmp_path):
+    places = {
+        "WORKON_HOME": tmp_path / "workon",
+        "PYENV_ROOT": tmp_path / "pyenv",
+        "POETRY_VIRTUALENVS_PATH": tmp_path / "poetry",
+        "HATCH_DATA_DIR": tmp_path / "hatch",
+        "UV_PYTHON_INSTALL_DIR": tmp_path / "uvpy",
+        "PIXI_HOME": tmp_path / "pixi",
+    }
+    venv_at(world, places["WORKON_HOME"] / "w1")
+    interpreter_at(places["PYENV_ROOT"] / "versions" / "3.11.9")
+    venv_at(world, places["POETRY_VIRTUALENVS_PATH"] / f"p1-abcdefgh-py{PY}")
+    venv_at(world, places["HATCH_DATA_DIR"] / "env" / "virtual" / "h1" / "abcd1234" / "h1")
+    interpreter_at(places["UV_PYTHON_INSTALL_DIR"] / "pypy-3.10.14-linux-x86_64-gnu")
+    world.conda_env(places["PIXI_HOME"] / "envs" / "tool", python=None)
+    envs = listing(world, **{k: str(v) for k, v in places.items()})
+    assert {n: e.kind for n, e in envs.items() if n != "server"}.items() >= {
+        "w1": "virtualenvwrapper",
+        "3.11.9": "pyenv",
+        "p1": "poetry",
+        "h1": "hatch",
+        "pypy-3.10.14": "uv",
+        "tool": "pixi",
+    }.items()
+
+
+def test_a_specific_tool_wins_over_the_generic_venv(world):
+    # poetry configured to keep its envs in ~/.virtualenvs: poetry, not virtualenvwrapper
+    venv_at(world, world.home / ".virtualenvs" / f"api-abcdefgh-py{PY}")
+    # pipenv with WORKON_HOME=~/.virtualenvs: its .project names a folder with a Pipfile
+    project = world.base / "webapp"
+    project.mkdir()
+    (project / "Pipfile").write_text("[packages]\n")
+    pipenv = venv_at(world, world.home / ".virtualenvs" / "webapp-kmsDziFu")
+    (pipenv / ".project").write_text(str(project))
+    # a conda install inside pyenv is a conda installation, with its own envs
+    miniforge = world.home / ".pyenv" / "versions" / "miniforge3-24.3.0"
+    world.conda_env(miniforge)
+    world.conda_env(miniforge / "envs" / "ml")
+    home = str(world.home)
+    envs = listing(world, POETRY_VIRTUALENVS_PATH=f"{home}/.virtualenvs", WORKON_HOME=f"{home}/.virtualenvs")
+    assert envs["api"].kind == "poetry"
+    assert envs["webapp"].kind == "pipenv" and envs["webapp"].project == "webapp"
+    assert envs["base"].kind == "conda" and envs["base"].is_base and envs["ml"].kind == "conda"
+    assert envs["ml"].named
+
+
+def test_pythons_on_path_are_listed_once_by_real_path(world):
+    usr = world.base / "usr"
+    exe = interpreter_at(usr, f"python{PY}")
+    (usr / "bin" / "python3").symlink_to(exe.name)  # python3 -> python3.X, as Debian ships it
+    other = world.base / "opt" / "bin"
+    other.mkdir(parents=True)
+    (other / "python3").symlink_to(exe)
+    write_dist(usr / "lib" / f"python{PY}" / "site-packages", "ipykernel", "6.29.5")
+    envs = listing(world, bins=[str(usr / "bin")], PATH=f"{other}{os.pathsep}{usr / 'bin'}")
+    systems = [e for e in envs.values() if e.kind == "system" and not e.is_server]
+    assert len(systems) == 1
+    env = systems[0]
+    assert env.executable == str(exe) and env.label == str(exe) and env.python_version == PY
+    assert env.has_ipykernel
+
+
+def test_every_source_can_be_switched_off(world):
+    venv_at(world, world.home / ".virtualenvs" / "wrapped")
+    world.conda_env(world.home / "miniconda3")
+    interpreter_at(world.home / ".pyenv" / "versions" / "3.12.1")
+    everything = listing(world)
+    assert {"wrapped", "base", "3.12.1"} <= set(everything)
+    only = listing(world, sources=["pyenv"])
+    assert "3.12.1" in only and "wrapped" not in only and "base" not in only
+
+
+def test_an_interpreter_without_ipykernel_says_how_to_get_a_kernel(world):
+    interpreter_at(world.home / ".pyenv" / "versions" / "3.12.1")
+    conda = world.conda_env(world.home / "miniconda3" / "envs" / "with space")
+    service = EnvService(host_of(world))
+    envs = envs_of(service.listing())
+    pyenv = envs["3.12.1"]
+    assert pyenv.kernels == ()
+    assert pyenv.kernel_hint == f"{world.home}/.pyenv/versions/3.12.1/bin/python3 -m pip install ipykernel"
+    assert envs["with space"].kernel_hint == f"conda install -p '{conda}' ipykernel"
+    subprocess.run(["bash", "-n", "-c", envs["with space"].kernel_hint], check=True)
+
+
+REAL_TOOLS = ["virtualenv", "uv", "poetry", "pipenv", "hatch"]
+
+
+@pytest.fixture
+def real_home(tmp_path, monkeypatch):
+    """A HOME where real tools create their environments, with this interpreter."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "WORKON_HOME", "VIRTUAL_ENV", "PIPENV_VENV_IN_PROJECT"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PIPENV_YES", "1")
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    return home
+
+
+def _tool(name: str) -> str:
+    """Return a tool installed with the test dependencies."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        pytest.skip(f"{name} is a test dependency; install it with `pip install -e '.[test]'`")
+    return found
+
+
+def test_environments_made_by_the_real_tools_get_their_kind(real_home, tmp_path):
+    python = os.path.realpath(sys.executable)
+    base = Path(sys.base_prefix) / "bin" / f"python{PY}"
+    python = str(base) if base.exists() else python
+    projects = {name: tmp_path / f"proj-{name}" for name in REAL_TOOLS}
+    for folder in projects.values():
+        folder.mkdir()
+    run = lambda cmd, cwd: subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, timeout=180)  # noqa: E731
+    run([_tool("virtualenv"), "-q", str(real_home / ".virtualenvs" / "wrapped")], tmp_path)
+    (projects["poetry"] / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "proj-poetry"\nversion = "0.1.0"\ndescription = ""\nauthors = []\n'
+        'package-mode = false\n[tool.poetry.dependencies]\npython = ">=3.10"\n'
+    )
+    run([_tool("poetry"), "env", "use", python], projects["poetry"])
+    run([_tool("pipenv"), "--python", python], projects["pipenv"])
+    (projects["hatch"] / "pyproject.toml").write_text(
+        '[project]\nname = "proj-hatch"\nversion = "0.1"\n[tool.hatch.envs.default]\nskip-install = true\n'
+    )
+    run([_tool("hatch"), "env", "create"], projects["hatch"])
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.move(str(projects["uv"]), root / "svc")
+    (root / "svc" / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\n')
+    run([_tool("uv"), "venv", "--python", python], root / "svc")
+
+    host = Host.current(root=root)
+    sources = ["virtualenvwrapper", "pipenv", "poetry", "hatch", "project-venvs"]
+    found = Discovery(host, sources=sources).list().environments
+    kinds = {(Path(e.prefix).parent.name if e.prefix.endswith(".venv") else e.name, e.kind) for e in found}
+    assert kinds - {(Path(sys.prefix).parent.name, "venv")} == {  # the server's own .venv aside
+        ("wrapped", "virtualenvwrapper"),
+        ("proj-poetry", "poetry"),
+        ("proj-pipenv", "pipenv"),
+        ("proj-hatch", "hatch"),
+        ("svc", "uv"),
+    }
