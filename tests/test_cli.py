@@ -91,7 +91,8 @@ def test_drift_accepts_a_prefix_path_and_a_file(world):
     root = make_world(world)
     (world.base / "other.yml").write_text("dependencies:\n  - numpy=1.24\n")
     out = run(world, "drift", str(root / "envs" / "ml"), "--file", str(world.base / "other.yml"))
-    assert out.returncode == 0, out.stdout + out.stderr and "in sync" in out.stdout
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "in sync" in out.stdout
 
 
 def test_show_lists_packages(world):

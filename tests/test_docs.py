@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,10 @@ def test_readme_documents_every_cli_command_and_both_quickstart_commands():
         assert f"jupyter envpanel {command}" in readme or f"/  {command} ENV" in readme, command
     assert "bash scripts/start.sh" in readme and "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
-    assert (REPO / "docs" / "panel-light.png").exists()
+    images = re.findall(r"\]\((docs/[^)]+\.png)\)", readme)
+    assert "docs/panel-light.png" in images
+    for image in images:  # every screenshot the README shows is a real PNG in the repository
+        assert (REPO / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,18 @@ def jp_server_config(nb_conda_kernels_importable):
 
 
 async def test_nb_conda_kernels_manager_is_replaced_so_nothing_is_listed_twice(
-    server_world, jp_fetch, jp_serverapp
+    server_world, jp_fetch, jp_serverapp, jp_data_dir
 ):
     make_envs(server_world)
     assert isinstance(jp_serverapp.kernel_spec_manager, EnvPanelKernelSpecManager)
+    # nb_conda_kernels with `kernelspec_path` also wrote its spec for ml where Jupyter looks
+    written = jp_data_dir / "kernels" / "conda-env-ml-py"
+    written.mkdir(parents=True)
+    (written / "kernel.json").write_text(
+        json.dumps({"argv": ["python"], "display_name": "Python [conda env:ml]", "language": "python"})
+    )
     response = await jp_fetch("api", "kernelspecs")
-    names = list(json.loads(response.body)["kernelspecs"])
-    assert "conda-env-ml-py" in names and len(names) == len(set(names))
+    specs = json.loads(response.body)["kernelspecs"]
+    shown = [s["spec"]["display_name"] for s in specs.values()]
+    assert shown.count("Python [conda env:ml]") == 1  # one kernel per env kernel, not two
+    assert specs["conda-env-ml-py"]["spec"]["metadata"]["envpanel"]["name"] == "ml"  # ours, activated
