@@ -53,6 +53,8 @@ CONDA_CASES = [
     ("defaults::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN), "ok"),
     ("defaults::r-base", ("r-base", "4.3.1", "h0_0", R), "ok"),
     ("defaults::numpy", ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE), "mismatch"),
+    ("defaults::numpy", ("numpy", "1.26.4", "py311h0_0", "https://repo.anaconda.com/pkgs/free"), "mismatch"),
+    ("defaults::numpy", ("numpy", "1.26.4", "py311h0_0", "https://repo.anaconda.com/pkgs/msys2"), "mismatch"),
     ("pkgs/main::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN), "ok"),
     ("https://conda.anaconda.org/conda-forge::numpy", ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE), "ok"),
     ("conda-forge/linux-64::numpy", ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE, "linux-64"), "ok"),

@@ -79,6 +79,9 @@ def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[KernelFile, ..
     base = os.path.join(prefix, "share", "jupyter", "kernels")
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except PermissionError:
+        warnings.append(f"kernels in {base} not offered: the folder is not readable by this user")
+        return ()
     except OSError:
         return ()
     found = []

@@ -115,7 +115,17 @@ class FakeApi implements IEnvPanelApi {
   calls: string[] = [];
   listError: EnvPanelApiError | null = null;
   driftDelay = 0;
+  /** Extra delay (ms) per call, e.g. `drift:a`, `kernel:a`, `project:a.ipynb`: late answers. */
+  delays: Record<string, number> = {};
+  /** Calls that fail after their delay. */
+  failing = new Set<string>();
   etag = 'v1';
+  private async answerLate(key: string): Promise<void> {
+    await new Promise(resolve => setTimeout(resolve, this.delays[key] ?? 0));
+    if (this.failing.has(key)) {
+      throw new EnvPanelApiError(500, `failed: ${key}`);
+    }
+  }
   projects: Record<string, IProject> = {};
   async listEnvironments() {
     this.calls.push('list');
@@ -133,6 +143,7 @@ class FakeApi implements IEnvPanelApi {
   }
   async project(path: string) {
     this.calls.push(`project:${path}`);
+    await this.answerLate(`project:${path}`);
     return this.projects[path] ?? project(null, { found: false, file: null, path });
   }
   async refresh() {
@@ -141,6 +152,7 @@ class FakeApi implements IEnvPanelApi {
   }
   async kernelEnvironment(kernel: string) {
     this.calls.push(`kernel:${kernel}`);
+    await this.answerLate(`kernel:${kernel}`);
     const answer = this.kernels[kernel];
     if (!answer) {
       throw new EnvPanelApiError(404, `unknown kernel: ${kernel}`);
@@ -150,6 +162,7 @@ class FakeApi implements IEnvPanelApi {
   async drift(name: string, path: string) {
     this.calls.push(`drift:${name}:${path}`);
     await new Promise(resolve => setTimeout(resolve, this.driftDelay));
+    await this.answerLate(`drift:${name}`);
     return { ...report, environment: { name, prefix: `/envs/${name}` } };
   }
   async register(name: string) {
@@ -332,5 +345,75 @@ describe('EnvPanelModel', () => {
     await model.setBrowserPath('proj');
     expect(model.project?.exists).toBe(false);
     expect(model.projectState.path).toBe('proj');
+  });
+
+  describe('drops answers that arrive after the focus moved on', () => {
+    function twoKernels(): FakeApi {
+      const api = new FakeApi();
+      for (const name of ['a', 'b']) {
+        api.kernels[name] = {
+          kernel: name,
+          display_name: name.toUpperCase(),
+          environment: env(name),
+          prefix: `/envs/${name}`,
+          message: ''
+        };
+      }
+      return api;
+    }
+
+    it('a late kernel lookup', async () => {
+      const api = twoKernels();
+      api.delays['kernel:a'] = 40;
+      const model = new EnvPanelModel(api);
+      await Promise.all([model.setActive('a', 'a.ipynb'), model.setActive('b', 'b.ipynb')]);
+      expect(model.active?.kernelName).toBe('b');
+      expect(model.active?.environment?.name).toBe('b');
+      expect(model.active?.displayName).toBe('B');
+    });
+
+    it('a late drift report', async () => {
+      const api = twoKernels();
+      api.delays['drift:a'] = 40;
+      const model = new EnvPanelModel(api);
+      const first = model.setActive('a', 'a.ipynb');
+      await new Promise(resolve => setTimeout(resolve, 5)); // a's drift is on its way
+      await Promise.all([first, model.setActive('b', 'b.ipynb')]);
+      expect(api.calls).toContain('drift:a:a.ipynb');
+      expect(model.drift?.environment.name).toBe('b');
+    });
+
+    it('a late drift error', async () => {
+      const api = twoKernels();
+      api.delays['drift:a'] = 40;
+      api.failing.add('drift:a');
+      const model = new EnvPanelModel(api);
+      const first = model.setActive('a', 'a.ipynb');
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await Promise.all([first, model.setActive('b', 'b.ipynb')]);
+      expect(model.driftError).toBeNull();
+      expect(model.drift?.environment.name).toBe('b');
+    });
+
+    it('a late kernel lookup error', async () => {
+      const api = twoKernels();
+      api.delays['kernel:a'] = 40;
+      api.failing.add('kernel:a');
+      const model = new EnvPanelModel(api);
+      await Promise.all([model.setActive('a', 'a.ipynb'), model.setActive('b', 'b.ipynb')]);
+      expect(model.active?.message).toBe('');
+      expect(model.active?.environment?.name).toBe('b');
+    });
+
+    it('a late project answer', async () => {
+      const api = twoKernels();
+      api.projects['a.ipynb'] = project('a', { path: 'a.ipynb' });
+      api.projects['b.ipynb'] = project('b', { path: 'b.ipynb' });
+      api.delays['project:a.ipynb'] = 40;
+      const model = new EnvPanelModel(api);
+      await Promise.all([model.setActive('a', 'a.ipynb'), model.setActive('b', 'b.ipynb')]);
+      expect(model.projectState.path).toBe('b.ipynb');
+      expect(model.project?.environment?.name).toBe('b');
+    });
   });
 });

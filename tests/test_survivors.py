@@ -1,0 +1,159 @@
+"""One test per bug a mutation run left alive: paths, the event loop, kernel names and env, marks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+import pytest
+from factory import write_kernel
+from test_cli import make_world, run
+from test_kernel_run import run_in_kernel
+from test_server import PYKERNEL, expect_error, get_json, make_envs
+
+from jupyter_envpanel.core.errors import EnvFileError, OutsideRoot
+from jupyter_envpanel.core.paths import nearest_envfile, resolve_in_root
+
+
+async def test_a_sibling_folder_named_like_the_root_is_outside_it(server_world, jp_fetch):
+    make_envs(server_world)
+    evil = server_world.root.parent / f"{server_world.root.name}_evil"
+    evil.mkdir()
+    (evil / "x.yml").write_text("dependencies:\n  - secret-package\n")
+    rel = f"../{server_world.root.name}_evil/x.yml"
+    body = await expect_error(jp_fetch, 403, "environments", "ml", "drift", file=rel)
+    assert "secret" not in json.dumps(body)
+    await expect_error(jp_fetch, 403, "environments", "ml", "drift", path=f"../{evil.name}/n.ipynb")
+    await expect_error(jp_fetch, 403, "project", path=f"../{evil.name}/n.ipynb")
+    with pytest.raises(OutsideRoot):
+        resolve_in_root(server_world.root, rel)
+
+
+async def test_an_environment_file_only_above_the_root_is_never_found(server_world, jp_fetch):
+    make_envs(server_world)
+    (server_world.root / "environment.yml").unlink()
+    (server_world.root.parent / "environment.yml").write_text("dependencies:\n  - above-the-root\n")
+    (server_world.root / "sub").mkdir()
+    body = await expect_error(jp_fetch, 404, "environments", "ml", "drift", path="sub/n.ipynb")
+    assert "above-the-root" not in json.dumps(body) and str(server_world.root.parent) not in body["message"]
+    code, project = await get_json(jp_fetch, "project", path="sub/n.ipynb")
+    assert code == 200 and project.get("file") in (None, "") and "above-the-root" not in json.dumps(project)
+    with pytest.raises(EnvFileError):
+        nearest_envfile(server_world.root / "sub", ["environment.yml"], stop=server_world.root)
+
+
+GATED = (
+    "versioned_listing",
+    "show",
+    "find",
+    "project",
+    "environment_of_spec",
+    "register",
+    "unregister",
+    "refresh",
+)
+REQUESTS = [
+    ("GET", ("environments",), {}),
+    ("GET", ("environments", "ml"), {}),
+    ("GET", ("environments", "ml", "drift"), {"file": "environment.yml"}),
+    ("GET", ("project",), {"path": "n.ipynb"}),
+    ("GET", ("kernels", "conda-env-ml-py", "environment"), {}),
+    ("POST", ("environments", "ml", "kernel"), {}),
+    ("DELETE", ("environments", "ml", "kernel"), {}),
+    ("POST", ("refresh",), {}),
+]
+
+
+@pytest.mark.parametrize(
+    "method,parts,params", REQUESTS, ids=lambda v: "/".join(v) if isinstance(v, tuple) else None
+)
+async def test_route_disk_work_never_runs_on_the_event_loop(
+    server_world, jp_fetch, jp_serverapp, monkeypatch, method, parts, params
+):
+    """Service calls wait until /api/status has answered: on the loop, that could never happen."""
+    make_envs(server_world)
+    await jp_fetch("envpanel", "api", "environments")  # the extension is loaded and has listed once
+    service = jp_serverapp.web_app.settings["envpanel_service"]
+    status_answered = threading.Event()
+    waited_on_loop: list = []
+    loop_thread = threading.current_thread()
+
+    def gated(name, original):
+        def call(*args, **kwargs):
+            if threading.current_thread() is loop_thread:
+                waited_on_loop.append(name)
+            elif not status_answered.wait(20):
+                waited_on_loop.append(f"{name} (timed out)")
+            return original(*args, **kwargs)
+
+        return call
+
+    for name in GATED:
+        monkeypatch.setattr(service, name, gated(name, getattr(service, name)))
+    body = b"" if method == "POST" else None
+    request = asyncio.ensure_future(
+        jp_fetch("envpanel", "api", *parts, method=method, body=body, params=params or None)
+    )
+    await asyncio.sleep(0.05)  # the route has started and is waiting in the pool
+    status = await asyncio.wait_for(jp_fetch("api", "status"), 15)
+    status_answered.set()
+    response = await request
+    assert status.code == 200 and response.code in (200, 201, 204)
+    assert waited_on_loop == []
+
+
+@pytest.mark.parametrize("folder,kernel", [("with space", "with_space"), ("café", "cafe")])
+async def test_env_names_that_need_cleaning_give_kernels_that_start(
+    server_world, jp_fetch, jp_serverapp, folder, kernel
+):
+    prefix = server_world.conda_env(
+        server_world.home / "miniconda3" / "envs" / folder, ipykernel=True, runnable=True
+    )
+    write_kernel(prefix, "python3", PYKERNEL)
+    response = await jp_fetch("api", "kernelspecs")
+    specs = json.loads(response.body)["kernelspecs"]
+    name = f"conda-env-{kernel}-py"
+    assert name in specs and specs[name]["spec"]["display_name"] == f"Python [conda env:{folder}]"
+    seen = await run_in_kernel(jp_fetch, jp_serverapp, name)
+    assert seen["PREFIX"] == str(prefix) and seen["DEFAULT"] == folder
+
+
+async def test_a_venv_kernel_runs_with_virtual_env_set(server_world, jp_fetch, jp_serverapp):
+    prefix = server_world.venv(server_world.root / "proj" / ".venv", dists=[("ipykernel", "6.29.5", True)])
+    (server_world.root / "proj" / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "0"\n')
+    server_world.make_runnable(prefix)
+    code, data = await get_json(jp_fetch, "environments")
+    env = next(e for e in data["environments"] if e["prefix"] == str(prefix))
+    kernel = env["kernels"][0]["name"]
+    code = (
+        "import os\n"
+        "print('VENV=' + os.environ.get('VIRTUAL_ENV', ''))\n"
+        "print('CONDA=' + os.environ.get('CONDA_PREFIX', ''))\n"
+    )
+    seen = await run_in_kernel(jp_fetch, jp_serverapp, kernel, code)
+    assert seen == {"VENV": str(prefix), "CONDA": ""}
+
+
+async def test_a_spec_copied_from_the_api_is_not_ours_to_delete(server_world, jp_fetch, jp_data_dir):
+    make_envs(server_world)
+    response = await jp_fetch("api", "kernelspecs")
+    copied = json.loads(response.body)["kernelspecs"]["conda-env-ml-py"]["spec"]
+    folder = jp_data_dir / "kernels" / "conda-env-ml-py"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps(copied))
+    await expect_error(jp_fetch, 409, "environments", "ml", "kernel", method="DELETE")
+    assert json.loads((folder / "kernel.json").read_text()) == copied
+
+
+def test_skipped_entries_are_not_drift(world):
+    make_world(world)
+    (world.root / "environment.yml").write_text(
+        "dependencies:\n  - numpy\n  - pip:\n    - -e .\n    - git+https://example.invalid/x/y.git\n"
+    )
+    out = run(world, "drift", "ml", "--json")
+    report = json.loads(out.stdout)
+    assert report["summary"]["skipped"] == 2 and report["in_sync"], out.stdout
+    assert out.returncode == 0
+    out = run(world, "drift", "ml")
+    assert out.returncode == 0 and "in sync" in out.stdout
