@@ -1,4 +1,5 @@
-"""Budgets: list 200 envs (< 50 ms cold, < 5 ms warm); drift, 60 entries x 400 packages (< 50 ms cold).
+"""Budgets: list 200 envs (< 50 ms cold, < 5 ms warm); drift, 60 entries x 400 packages (< 50 ms cold);
+package search over 200 envs x 400 packages (< 100 ms warm).
 
 Usage: python benchmarks/bench_core.py [--repeat N]
 """
@@ -72,6 +73,23 @@ def main() -> None:
     show("drift incl. cold listing (one-shot)", timed(one_shot, args.repeat))
     report = EnvService(host).drift(EnvService(host).find("env000"), envfile)
     print("drift summary:", report.summary)
+
+    def search_cold() -> None:
+        svc = EnvService(host)
+        svc.listing()
+        start = time.perf_counter()
+        svc.packages("pkg042")
+        cold.append((time.perf_counter() - start) * 1000)
+
+    cold: list = []
+    for _ in range(max(3, args.repeat // 4)):
+        search_cold()
+    show("package search, cold index", cold)
+    service = EnvService(host)
+    answer = service.packages("pkg042")
+    show("package search 'pkg042', warm", timed(lambda: service.packages("pkg042"), args.repeat), 100)
+    show("package search 'pkg' (partial)", timed(lambda: service.packages("pkg1"), args.repeat), 100)
+    print(f"package search: {len(answer['matches'])} environments have pkg042")
 
 
 if __name__ == "__main__":

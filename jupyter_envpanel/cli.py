@@ -7,14 +7,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
+from .clitext import print_drift, print_project, table
 from .core.errors import EnvPanelError, InvalidArgument
 from .settings import service_from_config
 
 if TYPE_CHECKING:  # `list`, `show` and `kernels` never import the drift chain
-    from .core.drift import DriftReport
-    from .core.project import Project
     from .core.service import EnvService
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
@@ -42,6 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
     drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
     drift.add_argument("--json", action="store_true")
+    drift.add_argument(
+        "--fix-command", action="store_true", help="print only the commands that fix the drift (never run)"
+    )
+    export = sub.add_parser(
+        "export", help="write an environment down as environment.yml (what you asked for, pinned)"
+    )
+    export.add_argument("env", help="a name from `list` or a prefix path")
+    export.add_argument("--file", help="write this new file (never overwritten) instead of printing")
+    packages = sub.add_parser("packages", help="which environments have a package, and which version")
+    packages.add_argument("query", help="a package name, or part of one")
+    packages.add_argument("--json", action="store_true")
     project = sub.add_parser("project", help="the project's environment, whether it exists, its drift")
     project.add_argument("path", nargs="?", help="a folder or notebook (default: the current directory)")
     project.add_argument("--json", action="store_true")
@@ -52,16 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=f"{name} persistent kernelspecs for an environment")
         cmd.add_argument("env")
     return parser
-
-
-def _table(rows: List[Sequence[str]], header: Sequence[str]) -> str:
-    """Return rows as an aligned plain-text table."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
-    ]
-    return "\n".join(lines)
 
 
 def cmd_list(service: EnvService, args: argparse.Namespace) -> int:
@@ -81,7 +81,7 @@ def cmd_list(service: EnvService, args: argparse.Namespace) -> int:
         )
         for e in listing.environments
     ]
-    print(_table(rows, ("  NAME", "KIND", "PYTHON", "PKGS", "KERNELS", "PREFIX")))
+    print(table(rows, ("  NAME", "KIND", "PYTHON", "PKGS", "KERNELS", "PREFIX")))
     for warning in listing.warnings + tuple(w for e in listing.environments for w in e.warnings):
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
@@ -104,33 +104,10 @@ def cmd_show(service: EnvService, args: argparse.Namespace) -> int:
         )
         for p in data["packages"]
     ]
-    print(_table(rows, ("NAME", "VERSION", "BUILD", "CHANNEL", "REQUESTED")))
+    print(table(rows, ("NAME", "VERSION", "BUILD", "CHANNEL", "REQUESTED")))
     for warning in data["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
-
-
-def _print_drift(report: DriftReport) -> None:
-    """Print a drift report as a table and a summary line."""
-    env = report.environment
-    print(f"{env['name']} ({env['prefix']}) vs {report.file}")
-    rows = [
-        (f"{r.line}", r.source, r.spec, r.status, r.installed or "-", r.reason)
-        for r in report.requirements
-        if r.status != "ok"
-    ]
-    if rows:
-        print(_table(rows, ("LINE", "SOURCE", "SPEC", "STATUS", "INSTALLED", "REASON")))
-    if report.unrequested:
-        print(f"{len(report.unrequested)} installed by hand, not in the file (drift only with --strict):")
-    for pkg in report.unrequested:
-        print(f"  {pkg.name} {pkg.version} ({pkg.source})")
-    counts = report.summary
-    head = "in sync" if report.in_sync else f"drifted: {report.drift_count} drift"
-    print(
-        f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
-        f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
-    )
 
 
 def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
@@ -138,11 +115,42 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
     env = service.find(args.env, allow_any_prefix=True) if args.env else service.active()
     path = Path(args.file) if args.file else service.nearest_envfile(Path.cwd())
     report = service.drift(env, path)
-    if args.json:
+    if args.fix_command:
+        for fix in report.fixes:
+            print(fix.command)
+    elif args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        _print_drift(report)
+        print_drift(report)
     return EXIT_DRIFT if report.drifted(args.strict) else EXIT_OK
+
+
+def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
+    """Print (or write to a new file) an environment.yml made from an environment."""
+    text = service.export(service.find(args.env, allow_any_prefix=True))
+    if not args.file:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from .core.export import write_new
+
+    write_new(Path(args.file), text)
+    print(f"wrote {args.file}")
+    return EXIT_OK
+
+
+def cmd_packages(service: EnvService, args: argparse.Namespace) -> int:
+    """Print the environments that have a package named like the query; exit 1 when none has."""
+    answer = service.packages(args.query)
+    if args.json:
+        print(json.dumps(answer, indent=2))
+    elif answer["matches"]:
+        rows = [
+            (m["name"], m["version"], m["source"], m["environment"], m["prefix"]) for m in answer["matches"]
+        ]
+        print(table(rows, ("PACKAGE", "VERSION", "SOURCE", "ENVIRONMENT", "PREFIX")))
+    else:
+        print(f"no environment has a package named like {args.query!r}")
+    return EXIT_OK if answer["matches"] else EXIT_DRIFT
 
 
 def cmd_project(service: EnvService, args: argparse.Namespace) -> int:
@@ -154,7 +162,7 @@ def cmd_project(service: EnvService, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found.to_json(), indent=2))
     elif found.found:
-        _print_project(found)
+        print_project(found)
     if not found.found:
         looked = ", ".join(found.looked_for)
         print(f"jupyter envpanel project: no {looked} in {start} or any parent", file=sys.stderr)
@@ -164,25 +172,6 @@ def cmd_project(service: EnvService, args: argparse.Namespace) -> int:
         return EXIT_BAD
     drifted = bool(found.drift and found.drift["drift_count"])
     return EXIT_DRIFT if not found.exists or drifted else EXIT_OK
-
-
-def _print_project(found: Project) -> None:
-    """Print a project answer: what it names, whether it exists, its drift or how to create it."""
-    print(f"project environment: {found.name} ({found.file}, {found.tool})")
-    env = found.environment
-    if env is None:
-        print("not created; create it with:" if found.create else f"not found: {found.hint}")
-        for command in found.create:
-            print(f"  {command.command}")
-        return
-    kernel = (found.kernel or {}).get("name", "none (install ipykernel in it)")
-    print(f"exists: {env.name} ({env.prefix}), kernel: {kernel}")
-    if found.drift:
-        counts, total = found.drift["summary"], found.drift["drift_count"]
-        print(
-            f"drift: {total} ({counts['missing']} missing, {counts['mismatch']} mismatch)"
-            f"; {counts['unrequested']} installed by hand, not in the file"
-        )
 
 
 def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
@@ -209,7 +198,7 @@ def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
             (k["name"], k["display_name"], (k["environment"] or {}).get("name", "?"), k["prefix"] or "-")
             for k in items
         ]
-        print(_table(rows, ("KERNEL", "DISPLAY NAME", "ENVIRONMENT", "PREFIX")))
+        print(table(rows, ("KERNEL", "DISPLAY NAME", "ENVIRONMENT", "PREFIX")))
     return EXIT_OK
 
 
@@ -236,6 +225,8 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "drift": cmd_drift,
+    "packages": cmd_packages,
+    "export": cmd_export,
     "project": cmd_project,
     "kernels": cmd_kernels,
     "register": cmd_register,

@@ -149,6 +149,42 @@ class ProjectHandler(EnvPanelHandler):
         self.answer(await self.run(self._project, self.get_query_argument("path", "")))
 
 
+class ExportHandler(EnvPanelHandler):
+    """POST writes an environment.yml made from an environment into a folder of the root."""
+
+    def _export(self, name: str, path: str) -> dict:
+        """Resolve the folder inside the root, then create the file there, never over one (blocking)."""
+        from .core.export import write_new
+
+        service = self.service
+        env = service.find(name)
+        target = service.resolve_in_root(path or ".")
+        folder = target if target.is_dir() else target.parent
+        service.resolve_in_root(service.relative(folder))  # the folder itself lies in the root
+        text = service.export(env)
+        write_new(folder / "environment.yml", text)
+        return {"file": service.relative(folder / "environment.yml"), "text": text}
+
+    @web.authenticated
+    @authorized
+    async def post(self, name: str) -> None:
+        """Answer 201 with `{file, text}`; 409 when the folder has an environment.yml already."""
+        self.answer(await self.run(self._export, name, self.get_query_argument("path", "")), status=201)
+
+
+class PackagesHandler(EnvPanelHandler):
+    """GET which environments have a package named like `?q=`, with the installed versions."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer `{query, matches, truncated}`."""
+        query = self.get_query_argument("q", "")
+        if not query.strip() or len(query) > 200 or "\x00" in query:
+            self._fail(400, {"message": "give a package name (1 to 200 characters) as ?q="})
+        self.answer(await self.run(self.service.packages, query))
+
+
 class KernelEnvironmentHandler(EnvPanelHandler):
     """GET the environment any kernelspec runs in."""
 
@@ -230,7 +266,9 @@ ROUTES = [
     (rf"environments/{_NAME}/drift", DriftHandler),
     (rf"environments/{_NAME}/kernel", KernelRegistrationHandler),
     (r"kernels/(?P<kernel>[^/]+)/environment", KernelEnvironmentHandler),
+    (rf"environments/{_NAME}/export", ExportHandler),
     (r"project", ProjectHandler),
+    (r"packages", PackagesHandler),
     (r"refresh", RefreshHandler),
     (r"openapi.yaml", OpenAPIHandler),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -97,6 +98,8 @@ def _git_status() -> Optional[str]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Remember the working tree's state: the suite must leave it as it found it."""
+    if os.environ.get("MUTANT_UNDER_TEST"):  # mutmut runs a copy of the tree; the checkout may change
+        return
     session.config.stash[_TREE] = _git_status()
 
 

@@ -72,8 +72,10 @@ class Lab:
 
 
 @contextmanager
-def run_lab(home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90) -> Iterator[Lab]:
-    """Start `jupyter lab` with HOME and Jupyter's dirs isolated under the given folders."""
+def run_lab(
+    home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90, app: str = "jupyterlab"
+) -> Iterator[Lab]:
+    """Start `jupyter lab` (or `jupyter notebook`: app="notebook") with HOME and Jupyter's dirs isolated."""
     port, token = free_port(), secrets.token_hex(16)
     env = {
         k: v
@@ -105,7 +107,7 @@ def run_lab(home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90) -> 
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--no-browser",
         "--allow-root",
         f"--port={port}",

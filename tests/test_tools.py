@@ -183,7 +183,7 @@ def test_an_interpreter_without_ipykernel_says_how_to_get_a_kernel(world):
     pyenv = envs["3.12.1"]
     assert pyenv.kernels == ()
     assert pyenv.kernel_hint == f"{world.home}/.pyenv/versions/3.12.1/bin/python3 -m pip install ipykernel"
-    assert envs["with space"].kernel_hint == f"conda install -p '{conda}' ipykernel"
+    assert envs["with space"].kernel_hint == f"conda install --prefix '{conda}' ipykernel"
     subprocess.run(["bash", "-n", "-c", envs["with space"].kernel_hint], check=True)
 
 

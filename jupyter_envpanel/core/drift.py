@@ -59,6 +59,8 @@ class DriftReport:
     requirements: Tuple[RequirementStatus, ...]
     unrequested: Tuple[Package, ...]
     warnings: Tuple[str, ...] = ()
+    #: The commands that fix the missing and mismatched entries (see fixes.py), never run.
+    fixes: Tuple = ()
 
     @property
     def summary(self) -> Dict[str, int]:
@@ -97,6 +99,7 @@ class DriftReport:
             "drift_count": self.drift_count,
             "unrequested_yaml": "\n".join(yaml_lines(self.unrequested)),
             "warnings": list(self.warnings),
+            "fix_commands": [f.to_json() for f in self.fixes],
         }
 
 

@@ -43,6 +43,10 @@ class Host:
         value = self.environ.get(key)
         return value or None
 
+    def expand_user(self, path: str) -> Path:
+        """Expand a leading `~` only: a path a user typed (the shell already did the variables)."""
+        return Path(str(self.home) + path[1:] if path == "~" or path.startswith("~/") else path)
+
     def expand(self, path: str) -> Path:
         """Expand `~` and `$VARS` in a path the way conda does, against this host."""
         if path.startswith("~"):

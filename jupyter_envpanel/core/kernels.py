@@ -6,7 +6,6 @@ import hashlib
 import importlib.util
 import os
 import re
-import shlex
 import shutil
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from .activation import activation_env, wrap_argv
+from .fixes import install_hint
 from .labels import env_label
 from .model import KINDS, Environment, KernelFile, KernelRef
 
@@ -198,16 +198,6 @@ def with_kernel_refs(env: Environment, options: KernelOptions, registered: Itera
     """Return a copy of env with its kernel list filled in (and, with none, how to get one)."""
     refs = kernel_refs(env, options, registered)
     return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else install_hint(env))
-
-
-def install_hint(env: Environment) -> str:
-    """Return the command that gives an environment a Python kernel (installs ipykernel in it)."""
-    if env.kind == "conda":
-        return f"conda install -p {shlex.quote(env.prefix)} ipykernel"
-    if env.kind == "pixi":
-        return "pixi add ipykernel"
-    python = env.executable or str(Path(env.prefix) / "bin" / "python")
-    return f"{shlex.quote(python)} -m pip install ipykernel"
 
 
 def prefix_from_argv(argv: List[str]) -> Optional[str]:

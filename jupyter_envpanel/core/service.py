@@ -50,12 +50,15 @@ class EnvService:
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
         self._digest: Tuple[Optional[Listing], str] = (None, "")
         self._channels: Optional[Tuple[Tuple, ChannelContext]] = None
+        self._packages = None  # a PackageIndex, made on the first package search
 
     def refresh(self) -> None:
         """Forget every cache."""
         self.discovery.forget()
         if self._inventories is not None:
             self._inventories.forget()
+        if self._packages is not None:
+            self._packages.forget()
         with self._lock:
             self._cached = (None, None, None)
 
@@ -124,6 +127,21 @@ class EnvService:
             self._inventories = InventoryCache()
         return self._inventories
 
+    def export(self, env: Environment) -> str:
+        """Return an environment.yml for an environment: what the user asked for, pinned."""
+        from .export import export_text
+
+        return export_text(env, self.inventory(env), self.channel_context())
+
+    def packages(self, query: str) -> dict:
+        """Return `{query, matches, truncated}`: installed packages named like the query, per env."""
+        from .packages import PackageIndex
+
+        if self._packages is None:
+            self._packages = PackageIndex()
+        hits, truncated = self._packages.search(self.listing().environments, query)
+        return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
+
     def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
         from .resolver import resolve_project
@@ -136,7 +154,7 @@ class EnvService:
             raise InvalidArgument("an environment name or prefix is required")
         is_path = os.sep in ref or ref.startswith(("~", "."))
         if is_path and allow_any_prefix:  # the CLI and the API: read that prefix only, not every env
-            env = self.discovery.describe(Path(os.path.realpath(self.host.expand(ref))))
+            env = self.discovery.describe(Path(os.path.realpath(self.host.expand_user(ref))))
             if env is not None:
                 return self._labelled(env, [])
         envs = self.listing().environments
@@ -144,7 +162,7 @@ class EnvService:
             if env.name == ref:
                 return env
         if is_path:
-            real = os.path.realpath(self.host.expand(ref))
+            real = os.path.realpath(self.host.expand_user(ref))
             for env in envs:
                 if os.path.realpath(env.prefix) == real:
                     return env
@@ -204,6 +222,9 @@ class EnvService:
 
         requires = {n: read_requires_dist(inv.pip[n]) for n in extras_wanted(envfile) if n in inv.pip}
         report = check(env.ref(), envfile, inv, label or str(path), requires, self.channel_context())
+        from .fixes import fix_commands
+
+        report = replace(report, fixes=fix_commands(env, report.requirements, envfile.channels))
         if not label:
             return report
         items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)

@@ -11,4 +11,10 @@ export interface IPanelActions {
   switchKernel(kernel: IKernelRef, env: IEnvironment): Promise<void>;
   /** Open a file at a line and column, keeping the panel on the notebook it follows. */
   openFile(path: string, line: number, column: number): Promise<void>;
+  /** Ask, then write an environment.yml made from an environment next to a notebook. */
+  createEnvFile(env: string, notebookPath: string): Promise<void>;
+  /** Whether this server offers terminals. */
+  canOpenTerminal(): boolean;
+  /** Open a new terminal with a command typed at its prompt, not run: the user presses Enter. */
+  typeInTerminal(command: string): Promise<void>;
 }

@@ -55,7 +55,7 @@ export function renderActive(model: EnvPanelModel): Child[] {
   const facts = [
     env.label && env.label !== env.name ? env.label : env.kind,
     env.python_version ? `Python ${env.python_version}` : null,
-    `${env.package_count} packages`
+    `${env.package_count} ${env.package_count === 1 ? 'package' : 'packages'}`
   ]
     .filter(Boolean)
     .join(' · ');

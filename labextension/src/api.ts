@@ -106,6 +106,36 @@ export interface IDriftReport {
   unrequested_yaml: string;
   /** Problems reading the environment. */
   warnings: string[];
+  /** Commands that fix the missing and mismatched entries (shown, copied, typed; never run). */
+  fix_commands?: IFixCommand[];
+}
+
+/** A command that would fix drift, for the tool that owns the environment. */
+export interface IFixCommand {
+  /** conda, mamba, micromamba, pixi, pip or uv. */
+  tool: string;
+  /** The arguments. */
+  argv: string[];
+  /** The command as one line for a POSIX shell, quoted. */
+  command: string;
+  /** The environment file entries it fixes. */
+  entries: string[];
+}
+
+/** One installed package that matched a search, in one environment. */
+export interface IPackageHit {
+  environment: string;
+  prefix: string;
+  name: string;
+  version: string;
+  source: string;
+}
+
+/** The answer of the package search. */
+export interface IPackageSearch {
+  query: string;
+  matches: IPackageHit[];
+  truncated: boolean;
 }
 
 /** A command that creates a project's missing environment. */
@@ -295,6 +325,10 @@ export interface IEnvPanelApi {
   register(env: string): Promise<string[]>;
   /** Remove persistent kernelspecs. */
   unregister(env: string): Promise<void>;
+  /** Which environments have a package named like the query. */
+  packages(query: string): Promise<IPackageSearch>;
+  /** Write an environment.yml made from an environment into a notebook's folder (never over one). */
+  exportEnvFile(env: string, path: string): Promise<{ file: string; text: string }>;
 }
 
 const enc = encodeURIComponent;
@@ -313,5 +347,11 @@ export const httpApi: IEnvPanelApi = {
       .kernels,
   unregister: async env => {
     await requestAPI<null>(`environments/${enc(env)}/kernel`, { method: 'DELETE' });
-  }
+  },
+  packages: query => requestAPI<IPackageSearch>(`packages?q=${enc(query)}`),
+  exportEnvFile: (env, path) =>
+    requestAPI<{ file: string; text: string }>(
+      `environments/${enc(env)}/export?path=${enc(path)}`,
+      { method: 'POST' }
+    )
 };

@@ -4,7 +4,7 @@
  */
 import { Clipboard } from '@jupyterlab/apputils';
 
-import { IRequirementStatus, IUnrequested } from './api';
+import { IFixCommand, IRequirementStatus, IUnrequested } from './api';
 import { IPanelActions } from './actions';
 import { Child, button, h } from './dom';
 import { EnvPanelModel } from './model';
@@ -28,10 +28,11 @@ export function renderDrift(
   if (model.driftLoading && !model.drift) {
     return [title, h('p', { class: 'jp-EnvPanel-muted' }, 'Comparing with the environment file…')];
   }
+  if (model.driftError?.status === 404) {
+    return [title, ...renderNoFile(model, actions)];
+  }
   if (model.driftError) {
-    const err = model.driftError;
-    const text = err.status === 404 ? `No environment file: ${err.message}` : err.message;
-    return [title, h('p', { class: 'jp-EnvPanel-error', role: 'alert' }, text)];
+    return [title, h('p', { class: 'jp-EnvPanel-error', role: 'alert' }, model.driftError.message)];
   }
   const report = model.drift;
   if (!report) {
@@ -54,11 +55,37 @@ export function renderDrift(
         'ul',
         { class: 'jp-EnvPanel-drift', 'aria-label': 'Drift entries' },
         ...entries.map(r => renderEntry(r, actions))
-      )
+      ),
+      renderFixes(report.fix_commands ?? [], actions)
     );
   }
   out.push(renderUnrequested(report.unrequested, report.unrequested_yaml, view));
   return out;
+}
+
+/** No environment file yet: the normal state of a new project, with the next step. */
+function renderNoFile(model: EnvPanelModel, actions: IPanelActions): Child[] {
+  const env = model.active?.environment;
+  const path = model.active?.path ?? '';
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  const where = folder ? `${folder}/` : 'this folder';
+  return [
+    h(
+      'p',
+      { class: 'jp-EnvPanel-muted', 'data-no-envfile': folder || '.' },
+      `No environment.yml in ${where} or above: nothing to compare with yet.`
+    ),
+    env
+      ? button(
+          'Create environment.yml from this environment',
+          {
+            'data-action': 'create-envfile',
+            title: `Write ${env.name}'s requested packages, pinned, to ${folder ? folder + '/' : ''}environment.yml`
+          },
+          () => void actions.createEnvFile(env.name, path)
+        )
+      : null
+  ];
 }
 
 function renderEntry(r: IRequirementStatus, actions: IPanelActions): HTMLElement {
@@ -88,6 +115,43 @@ function renderEntry(r: IRequirementStatus, actions: IPanelActions): HTMLElement
     }
   });
   return li;
+}
+
+/** The commands that fix the drift: Copy, or Open in Terminal (typed at the prompt, not run). */
+function renderFixes(fixes: IFixCommand[], actions: IPanelActions): Child {
+  if (!fixes.length) {
+    return null;
+  }
+  const terminal = actions.canOpenTerminal();
+  return h(
+    'div',
+    { class: 'jp-EnvPanel-fixes', 'aria-label': 'Fix the drift' },
+    h('p', { class: 'jp-EnvPanel-muted' }, 'To fix it, run (nothing is installed until you do):'),
+    ...fixes.map(fix =>
+      h(
+        'div',
+        { class: 'jp-EnvPanel-fix', 'data-fix-tool': fix.tool, 'data-fix-command': fix.command },
+        h('code', { class: 'jp-EnvPanel-command', title: fix.entries.join(', ') }, fix.command),
+        h(
+          'div',
+          { class: 'jp-EnvPanel-fixActions' },
+          button('Copy', { 'data-action': 'copy-fix', title: 'Copy the command' }, () =>
+            Clipboard.copyToSystem(fix.command)
+          ),
+          terminal
+            ? button(
+                'Open in Terminal',
+                {
+                  'data-action': 'terminal-fix',
+                  title: 'Open a terminal with the command typed; press Enter to run it'
+                },
+                () => void actions.typeInTerminal(fix.command)
+              )
+            : null
+        )
+      )
+    )
+  );
 }
 
 function renderUnrequested(packages: IUnrequested[], yaml: string, view: IDriftView): Child {

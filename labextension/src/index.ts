@@ -23,6 +23,8 @@ import { EnvPanel, IPanelActions, PANEL_ID } from './panel';
 import { pickKernel } from './picker';
 import { EnvStatus } from './status';
 import { trustedSwitch } from './switch';
+import { CREATE_TERMINAL, typeInTerminal } from './terminal';
+import { createEnvFile } from './envfile';
 
 const PLUGIN_ID = 'jupyter-envpanel:plugin';
 
@@ -123,6 +125,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
           editor.revealPosition(position);
           editor.focus();
         }
+      },
+      createEnvFile: async (env: string, notebookPath: string) => {
+        const file = await createEnvFile(httpApi, env, notebookPath);
+        if (file) {
+          await model.reloadContext();
+          await actions.openFile(file, 1, 1);
+        }
+      },
+      canOpenTerminal: () => app.commands.hasCommand(CREATE_TERMINAL),
+      typeInTerminal: async (command: string) => {
+        try {
+          await typeInTerminal(app, command);
+        } catch (error) {
+          Notification.error(`Could not open a terminal (${error}): copy the command instead.`, {
+            autoClose: 8000
+          });
+        }
       }
     };
 
@@ -140,8 +159,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
+    // Notebook 7 has no status bar: the notebook page's toolbar shows the same item, next to the
+    // kernel's name, and a click opens the Environments panel there too.
+    if (notebooks && (!statusBar || app.name === 'Jupyter Notebook')) {
+      notebooks.widgetAdded.connect((_, notebookPanel) => {
+        const item = new EnvStatus(model, openPanel, '');
+        item.addClass('jp-EnvPanel-toolbarItem');
+        item.node.dataset.envpanelToolbar = 'true';
+        const toolbar = notebookPanel.toolbar;
+        if (!toolbar.insertAfter('kernelName', 'envpanel-environment', item)) {
+          toolbar.addItem('envpanel-environment', item);
+        }
+      });
+    }
+
     app.commands.addCommand(CommandIDs.open, {
       label: 'Show Environments Panel',
+      caption: 'Which environment this notebook runs in, its drift, and every other environment',
       execute: openPanel
     });
     app.commands.addCommand(CommandIDs.refresh, {

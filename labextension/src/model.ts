@@ -10,10 +10,12 @@ import {
   IDriftReport,
   IEnvPanelApi,
   IEnvironment,
+  IPackageHit,
   IListing,
   IProject,
   IRequirementStatus
 } from './api';
+import { PackageSearch } from './packagesearch';
 import { ProjectState } from './projectstate';
 import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } from './types';
 
@@ -58,6 +60,8 @@ export class EnvPanelModel {
   readonly projectState = new ProjectState(this.api, () => this._changed.emit());
   /** The filter box's text. */
   filter = '';
+  /** The filter as a package name: which environments have it. */
+  readonly packageSearch = new PackageSearch(this.api, () => this._changed.emit());
   /** Current settings. */
   settings: IPanelSettings = { ...DEFAULT_SETTINGS };
 
@@ -96,9 +100,15 @@ export class EnvPanelModel {
       const text = [env.name, env.label ?? '', env.kind, env.prefix, env.python_version ?? '']
         .join(' ')
         .toLowerCase();
-      return words.every(word => text.includes(word));
+      return words.every(word => text.includes(word)) || this.packageHits(env).length > 0;
     });
     return shown.filter(e => this.isProject(e)).concat(shown.filter(e => !this.isProject(e)));
+  }
+
+  /** The packages of an environment that match the filter text (as a package name). */
+  packageHits(env: IEnvironment): IPackageHit[] {
+    const search = this.packageSearch;
+    return search.query && search.query === this.filter.trim() ? search.hitsFor(env) : [];
   }
 
   /** Missing and mismatched requirements of the active environment. */
@@ -114,9 +124,10 @@ export class EnvPanelModel {
   }
 
   /** Set the filter text. */
-  setFilter(text: string): void {
+  setFilter(text: string): Promise<void> {
     this.filter = text;
     this._changed.emit();
+    return this.packageSearch.search(text);
   }
 
   /** Apply new settings. */

@@ -46,7 +46,10 @@ export class EnvPanel extends Widget {
       placeholder: 'Filter environments',
       'aria-label': 'Filter environments'
     }) as HTMLInputElement;
-    this.filterInput.addEventListener('input', () => this.model.setFilter(this.filterInput.value));
+    this.filterInput.addEventListener(
+      'input',
+      () => void this.model.setFilter(this.filterInput.value)
+    );
     const refresh = button(
       refreshIcon.element({ tag: 'span' }),
       { title: 'Refresh', 'aria-label': 'Refresh environments', 'data-action': 'refresh' },

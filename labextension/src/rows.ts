@@ -100,7 +100,8 @@ export class EnvironmentList {
             .filter(Boolean)
             .join(' · ')
         ),
-        hint ?? h('div', { class: 'jp-EnvPanel-kernels', title: kernels }, kernels)
+        hint ?? h('div', { class: 'jp-EnvPanel-kernels', title: kernels }, kernels),
+        this.packageLine(env)
       ),
       h(
         'div',
@@ -108,6 +109,25 @@ export class EnvironmentList {
         isActive ? null : this.switchControl(env),
         this.registerControl(env)
       )
+    );
+  }
+
+  /** The packages that matched the filter, with their versions ("numpy 1.26.4"). */
+  private packageLine(env: IEnvironment): HTMLElement | null {
+    const hits = this.model.packageHits(env);
+    if (!hits.length) {
+      return null;
+    }
+    const text = hits.map(p => `${p.name} ${p.version}`);
+    const shown = text.length > 4 ? [...text.slice(0, 4), `+${text.length - 4} more`] : text;
+    return h(
+      'div',
+      {
+        class: 'jp-EnvPanel-packages',
+        'data-package-hits': text.join(', '),
+        title: hits.map(p => `${p.name} ${p.version} (${p.source})`).join('\n')
+      },
+      shown.join(', ')
     );
   }
 

@@ -11,12 +11,20 @@ export const STATUS_ID = 'jp-envpanel-status';
 
 /** Shows `env: NAME · N drift` (`· project: DEMO` when it is not the project's) for the followed session. */
 export class EnvStatus extends Widget {
+  /**
+   * @param model The panel's model.
+   * @param onClick Opens the Environments panel.
+   * @param id The node's id: the status bar's item, or none for a notebook toolbar's copy.
+   */
   constructor(
     private readonly model: EnvPanelModel,
-    onClick: () => void
+    onClick: () => void,
+    id: string = STATUS_ID
   ) {
     super({ node: document.createElement('button') });
-    this.id = STATUS_ID;
+    if (id) {
+      this.id = id;
+    }
     this.addClass('jp-EnvPanel-statusItem');
     this.node.setAttribute('type', 'button');
     this.node.addEventListener('click', onClick);

@@ -7,6 +7,7 @@ import {
   IEnvironment,
   IKernelEnvironment,
   IListing,
+  IPackageHit,
   IProject
 } from '../src/api';
 import { EnvPanelModel } from '../src/model';
@@ -171,6 +172,17 @@ class FakeApi implements IEnvPanelApi {
   }
   async unregister(name: string) {
     this.calls.push(`unregister:${name}`);
+  }
+  async exportEnvFile(name: string, path: string) {
+    this.calls.push(`export:${name}:${path}`);
+    return { file: 'environment.yml', text: '' };
+  }
+  packageMatches: IPackageHit[] = [];
+  async packages(query: string) {
+    this.calls.push(`packages:${query}`);
+    await this.answerLate(`packages:${query}`);
+    const matches = this.packageMatches.filter(m => m.name.includes(query.toLowerCase()));
+    return { query, matches, truncated: false };
   }
 }
 
@@ -414,6 +426,65 @@ describe('EnvPanelModel', () => {
       await Promise.all([model.setActive('a', 'a.ipynb'), model.setActive('b', 'b.ipynb')]);
       expect(model.projectState.path).toBe('b.ipynb');
       expect(model.project?.environment?.name).toBe('b');
+    });
+  });
+
+  describe('the filter finds packages too', () => {
+    function withPackages(): FakeApi {
+      const api = new FakeApi();
+      api.packageMatches = [
+        {
+          environment: 'ml',
+          prefix: '/envs/ml',
+          name: 'numpy',
+          version: '1.26.4',
+          source: 'conda'
+        },
+        {
+          environment: 'server',
+          prefix: '/envs/server',
+          name: 'numpy',
+          version: '1.24.4',
+          source: 'pip'
+        }
+      ];
+      return api;
+    }
+
+    it('shows the environments that have the package, with the version', async () => {
+      const api = withPackages();
+      const model = new EnvPanelModel(api);
+      (model.packageSearch as any).delay = 0;
+      await model.refresh();
+      await model.setFilter('numpy');
+      expect(model.filtered.map(e => e.name)).toEqual(['server', 'ml']);
+      expect(model.packageHits(model.environments[1]).map(p => p.version)).toEqual(['1.26.4']);
+      expect(model.packageHits(model.environments[2])).toEqual([]);
+    });
+
+    it('keeps matching names, and asks nothing for short or several-word text', async () => {
+      const api = withPackages();
+      const model = new EnvPanelModel(api);
+      (model.packageSearch as any).delay = 0;
+      await model.refresh();
+      await model.setFilter('r');
+      await model.setFilter('3.11 ml');
+      expect(api.calls.filter(c => c.startsWith('packages'))).toEqual([]);
+      await model.setFilter('pixi');
+      expect(model.filtered.map(e => e.name)).toEqual(['r-env']); // by kind; no package matched
+    });
+
+    it('drops a late answer for text the user already changed', async () => {
+      const api = withPackages();
+      api.delays['packages:numpy'] = 40;
+      const model = new EnvPanelModel(api);
+      (model.packageSearch as any).delay = 0;
+      await model.refresh();
+      const first = model.setFilter('numpy');
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await Promise.all([first, model.setFilter('nothing')]);
+      expect(model.packageSearch.query).toBe('nothing');
+      expect(model.filtered).toEqual([]);
     });
   });
 });

@@ -1,0 +1,65 @@
+"""The CLI's readable output: aligned tables and report summaries (no imports of the drift chain)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Sequence
+
+if TYPE_CHECKING:
+    from .core.drift import DriftReport
+    from .core.project import Project
+
+
+def table(rows: List[Sequence[str]], header: Sequence[str]) -> str:
+    """Return rows as an aligned plain-text table."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def print_drift(report: DriftReport) -> None:
+    """Print a drift report as a table and a summary line."""
+    env = report.environment
+    print(f"{env['name']} ({env['prefix']}) vs {report.file}")
+    rows = [
+        (f"{r.line}", r.source, r.spec, r.status, r.installed or "-", r.reason)
+        for r in report.requirements
+        if r.status != "ok"
+    ]
+    if rows:
+        print(table(rows, ("LINE", "SOURCE", "SPEC", "STATUS", "INSTALLED", "REASON")))
+    if report.unrequested:
+        print(f"{len(report.unrequested)} installed by hand, not in the file (drift only with --strict):")
+    for pkg in report.unrequested:
+        print(f"  {pkg.name} {pkg.version} ({pkg.source})")
+    counts = report.summary
+    head = "in sync" if report.in_sync else f"drifted: {report.drift_count} drift"
+    print(
+        f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
+        f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
+    )
+    if report.fixes:
+        print("to fix it, run (nothing was installed):")
+    for fix in report.fixes:
+        print(f"  {fix.command}")
+
+
+def print_project(found: Project) -> None:
+    """Print a project answer: what it names, whether it exists, its drift or how to create it."""
+    print(f"project environment: {found.name} ({found.file}, {found.tool})")
+    env = found.environment
+    if env is None:
+        print("not created; create it with:" if found.create else f"not found: {found.hint}")
+        for command in found.create:
+            print(f"  {command.command}")
+        return
+    kernel = (found.kernel or {}).get("name", "none (install ipykernel in it)")
+    print(f"exists: {env.name} ({env.prefix}), kernel: {kernel}")
+    if found.drift:
+        counts, total = found.drift["summary"], found.drift["drift_count"]
+        print(
+            f"drift: {total} ({counts['missing']} missing, {counts['mismatch']} mismatch)"
+            f"; {counts['unrequested']} installed by hand, not in the file"
+        )

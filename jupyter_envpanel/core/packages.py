@@ -1,0 +1,122 @@
+"""Find a package across environments: names and versions from file names, cached by mtimes.
+
+A conda record is `conda-meta/<name>-<version>-<build>.json` and a pip distribution is
+`site-packages/<name>-<version>.dist-info`: both name and version are in the file name, so an
+index of every environment costs one `listdir` per folder and no record is parsed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from .facts import mtime_ns, site_packages
+from .inventory import _DIST_DIR
+from .model import Environment
+
+#: At most this many matches in one answer (a one-letter query would match everything).
+MAX_MATCHES = 2000
+
+
+def normalise(name: str) -> str:
+    """Return a name as PEP 503 and conda compare them: lower case, `_` and `.` as `-`."""
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+@dataclass(frozen=True)
+class PackageHit:
+    """One installed package that matched a query, in one environment."""
+
+    environment: str
+    prefix: str
+    name: str
+    version: str
+    source: str
+
+    def to_json(self) -> dict:
+        """Return the match object of the REST API."""
+        return {
+            "environment": self.environment,
+            "prefix": self.prefix,
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+        }
+
+
+def _listdir(path: Optional[Path]) -> List[str]:
+    """Return a folder's names, none when it is missing or unreadable."""
+    if path is None:
+        return []
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def read_names(prefix: Path, python_version: Optional[str]) -> Dict[str, Tuple[str, str, str]]:
+    """Return normalised name -> (name, version, source) from the file names of one prefix."""
+    found: Dict[str, Tuple[str, str, str]] = {}
+    for entry in _listdir(prefix / "conda-meta"):
+        if entry.endswith(".json"):
+            parts = entry[:-5].rsplit("-", 2)
+            if len(parts) == 3 and all(parts):
+                found[normalise(parts[0])] = (parts[0], parts[1], "conda")
+    for entry in _listdir(site_packages(prefix, python_version)):
+        match = _DIST_DIR.match(entry)
+        if match:
+            key = normalise(match.group("name"))
+            found.setdefault(key, (match.group("name"), match.group("version"), "pip"))
+    return found
+
+
+class PackageIndex:
+    """Per-environment package names, re-read only when `conda-meta` or site-packages changed."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._lock = threading.Lock()
+        self._items: Dict[str, Tuple[Tuple, Dict[str, Tuple[str, str, str]]]] = {}
+
+    def names(self, env: Environment) -> Dict[str, Tuple[str, str, str]]:
+        """Return the packages of one environment by normalised name."""
+        prefix = Path(env.prefix)
+        site = site_packages(prefix, env.python_version)
+        key = (mtime_ns(prefix / "conda-meta"), mtime_ns(site) if site else None)
+        with self._lock:
+            cached = self._items.get(env.prefix)
+        if cached and cached[0] == key:
+            return cached[1]
+        names = read_names(prefix, env.python_version)
+        with self._lock:
+            self._items[env.prefix] = (key, names)
+        return names
+
+    def search(self, envs: Iterable[Environment], query: str) -> Tuple[List[PackageHit], bool]:
+        """Return installed packages whose name contains the query (exact names first), and truncated."""
+        wanted = normalise(query)
+        if not wanted:
+            return [], False
+        exact: List[PackageHit] = []
+        partial: List[PackageHit] = []
+        for env in envs:
+            names = self.names(env)
+            hit = names.get(wanted)
+            if hit is not None:
+                exact.append(PackageHit(env.name, env.prefix, *hit))
+            if len(partial) <= MAX_MATCHES:
+                partial.extend(
+                    PackageHit(env.name, env.prefix, *value)
+                    for key, value in names.items()
+                    if wanted in key and key != wanted
+                )
+        hits = exact + sorted(partial, key=lambda h: (normalise(h.name), h.environment))
+        return hits[:MAX_MATCHES], len(hits) > MAX_MATCHES
+
+    def forget(self) -> None:
+        """Drop every cached index."""
+        with self._lock:
+            self._items.clear()

@@ -1,0 +1,136 @@
+"""From a drift warning to the next step: the fix command typed into a real terminal (not run), and
+the filter finding a package across 200 environments with its versions."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from factory import CONDA_FORGE
+from labserver import run_lab
+from test_browser import SHOTS, make_world, open_notebook
+
+pytestmark = pytest.mark.browser
+RECORDER = """#!{python}
+import json, os, sys
+with open({log!r}, "a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+"""
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    from labserver import browser
+
+    with browser() as chrome:
+        yield chrome
+
+
+def snapshot(folder: Path) -> dict:
+    return {
+        str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    base = tmp_path_factory.mktemp("fixlab")
+    world = make_world(base)
+    # the terminal's shell finds this `conda` first: it records its arguments if it is ever run
+    fake = world.home / "fake-bin"
+    fake.mkdir()
+    log = base / "conda-argv.log"
+    (fake / "conda").write_text(RECORDER.format(python=sys.executable, log=str(log)))
+    (fake / "conda").chmod(0o755)
+    for profile in (".bash_profile", ".bashrc", ".profile"):
+        (world.home / profile).write_text(f'export PATH="{fake}:$PATH"\nexport PS1="$ "\n')
+    root = world.home / "miniconda3"
+    for i in range(200):  # a world of 200 environments; every other one has scipy
+        packages = [("numpy", f"1.{i % 27}.0", "py311h0_0", CONDA_FORGE)]
+        if i % 2 == 0:
+            packages.append(("scipy", f"1.{i % 13}.1", "py311h0_0", CONDA_FORGE))
+        world.conda_env(root / "envs" / f"e{i:03d}", packages=packages, python="3.11.7")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SHELL", "/bin/bash")
+    try:
+        with run_lab(world.home, world.root, base / "jupyter") as server:
+            server.world, server.log_file = world, log
+            yield server
+    finally:
+        mp.undo()
+
+
+def test_fix_command_is_typed_into_a_terminal_and_runs_only_on_enter(lab, chrome):
+    world = lab.world
+    alpha = world.home / "miniconda3" / "envs" / "alpha"
+    before = snapshot(world.home / "miniconda3")
+    page = open_notebook(chrome, lab)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    fix = page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
+    command = fix.get_attribute("data-fix-command")
+    expected = ["install", "--prefix", str(alpha), "-c", "conda-forge", "numpy>=2", "scipy"]
+    assert command == "conda " + " ".join(a if a != "numpy>=2" else "'numpy>=2'" for a in expected)
+    assert fix.inner_text().startswith(command)
+    page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "fix-drift.png"))
+
+    # When the user clicks Open in Terminal
+    page.click('[data-fix-tool="conda"] [data-action="terminal-fix"]')
+    page.wait_for_selector(".jp-Terminal", timeout=60_000)
+    # Then the command is typed, not run: the terminal waits for Enter
+    time.sleep(3)
+    assert not lab.log_file.exists()
+    assert snapshot(world.home / "miniconda3") == before  # nothing installed, nothing written
+
+    # and when the user presses Enter, the tool receives exactly the arguments shown
+    page.click(".jp-Terminal .xterm")
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + 30
+    while not lab.log_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [json.loads(line) for line in lab.log_file.read_text().splitlines()] == [expected]
+    page.close()
+
+
+def test_filter_finds_a_package_across_200_environments_with_versions(lab, chrome):
+    before = snapshot(lab.world.home / "miniconda3")
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab"))
+    from test_browser import show_panel
+
+    show_panel(page)
+    page.wait_for_selector('#jp-envpanel [data-env-name="e199"]', timeout=60_000)
+    page.fill("#jp-envpanel input[type=search], #jp-envpanel .jp-EnvPanel-filter input", "scipy")
+    page.wait_for_selector('[data-env-name="e000"] [data-package-hits]', timeout=30_000)
+    rows = page.locator("#jp-envpanel [data-env-name^='e']")
+    assert rows.count() == 100  # scipy is in every other env of the 200 (and maybe the machine's Python)
+    assert (
+        page.get_attribute('[data-env-name="e014"] [data-package-hits]', "data-package-hits") == "scipy 1.1.1"
+    )
+    assert page.locator('[data-env-name="e001"]').count() == 0
+    page.fill("#jp-envpanel input[type=search], #jp-envpanel .jp-EnvPanel-filter input", "numpy")
+    page.wait_for_selector('[data-env-name="e001"] [data-package-hits]', timeout=30_000)
+    assert (
+        page.get_attribute('[data-env-name="e028"] [data-package-hits]', "data-package-hits") == "numpy 1.1.0"
+    )
+    assert (
+        page.get_attribute('[data-env-name="alpha"] [data-package-hits]', "data-package-hits")
+        == "numpy 1.24.4"
+    )
+    assert snapshot(lab.world.home / "miniconda3") == before
+    page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "package-filter.png"))
+    page.close()

@@ -1,0 +1,113 @@
+"""Write an environment down as code: the exported environment.yml round-trips with zero drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from factory import CONDA_FORGE, MAIN
+from test_cli import run
+from test_server import expect_error
+
+from jupyter_envpanel.core.envfile import parse_envfile
+from jupyter_envpanel.core.service import EnvService
+
+
+def make_ml(world) -> Path:
+    return world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        python="3.11.7",
+        packages=[
+            ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE),
+            ("seaborn", "0.13.2", "pyhd8ed1ab_0", CONDA_FORGE),
+            ("libblas", "3.9.0", "20_linux64_openblas", CONDA_FORGE),  # a dependency: not exported
+            ("r-base", "4.3.1", "h0_0", MAIN),
+        ],
+        requested=["numpy>=1.26", "seaborn", "r-base"],
+        pip=[("rich", "13.7.1", True), ("markdown-it-py", "3.0.0", False), ("pip", "24.0", True)],
+    )
+
+
+EXPECTED = """# written by jupyter-envpanel from the environment 'ml': what you asked for, pinned
+name: ml
+channels:
+  - conda-forge
+  - defaults
+dependencies:
+  - python=3.11.7
+  - numpy=1.26.4
+  - r-base=4.3.1
+  - seaborn=0.13.2
+  - pip:
+    - rich==13.7.1
+"""
+
+
+def test_export_is_what_was_asked_for_pinned_and_round_trips_with_zero_drift(world):
+    prefix = make_ml(world)
+    service = EnvService(world.host())
+    env = service.find("ml")
+    text = service.export(env)
+    assert text == EXPECTED
+    assert EnvService(world.host()).export(env) == text  # stable: same env, same bytes
+    path = world.root / "environment.yml"
+    path.write_text(text)
+    envfile = parse_envfile(path)
+    assert envfile.name == "ml" and envfile.channels == ("conda-forge", "defaults")
+    report = service.drift(env, path)
+    assert report.drift_count == 0 and report.unrequested == () and not report.drifted(strict=True)
+    assert {r.status for r in report.requirements} == {"ok"}
+    assert prefix.is_dir()
+
+
+def test_a_venv_exports_its_requested_distributions(world):
+    venv = world.venv(
+        world.root / "proj" / ".venv", dists=[("httpx", "0.27.0", True), ("idna", "3.7", False)]
+    )
+    service = EnvService(world.host())
+    env = service.find(str(venv), allow_any_prefix=True)
+    text = service.export(env)
+    assert "channels" not in text and "  - pip:\n    - httpx==0.27.0\n" in text and "idna" not in text
+    (world.root / "proj" / "environment.yml").write_text(text)
+    assert service.drift(env, world.root / "proj" / "environment.yml").drift_count == 0
+
+
+def test_cli_export_prints_or_writes_a_new_file_never_over_one(world):
+    make_ml(world)
+    out = run(world, "export", "ml")
+    assert out.returncode == 0 and out.stdout == EXPECTED
+    target = world.root / "env.yml"
+    assert run(world, "export", "ml", "--file", str(target)).returncode == 0
+    assert target.read_text() == EXPECTED
+    target.write_text("mine\n")
+    again = run(world, "export", "ml", "--file", str(target))
+    assert again.returncode == 2 and "exists already" in again.stderr and target.read_text() == "mine\n"
+
+
+async def test_rest_export_creates_the_file_in_the_notebooks_folder(server_world, jp_fetch, tmp_path):
+    make_ml(server_world)
+    (server_world.root / "work").mkdir()
+    response = await jp_fetch(
+        "envpanel",
+        "api",
+        "environments",
+        "ml",
+        "export",
+        method="POST",
+        body=b"",
+        params={"path": "work/n.ipynb"},
+    )
+    answer = json.loads(response.body)
+    assert response.code == 201 and answer["file"] == "work/environment.yml"
+    assert (server_world.root / "work" / "environment.yml").read_text() == answer["text"] == EXPECTED
+    body = await expect_error(
+        jp_fetch, 409, "environments", "ml", "export", method="POST", path="work/n.ipynb"
+    )
+    assert "exists already" in body["message"]
+    # a link named environment.yml, even dangling, is never written through
+    (server_world.root / "linked").mkdir()
+    (server_world.root / "linked" / "environment.yml").symlink_to(tmp_path / "outside.yml")
+    await expect_error(jp_fetch, 409, "environments", "ml", "export", method="POST", path="linked")
+    assert not (tmp_path / "outside.yml").exists()
+    await expect_error(jp_fetch, 403, "environments", "ml", "export", method="POST", path="../elsewhere")
+    await expect_error(jp_fetch, 404, "environments", "nope", "export", method="POST", path="work")

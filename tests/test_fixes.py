@@ -1,0 +1,173 @@
+"""Fix-drift commands: the right tool per kind, quoted so a shell passes every argument verbatim."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from factory import write_dist
+
+from jupyter_envpanel.core.service import EnvService
+
+WEIRD = "we ird $HOME 'q' \"d\" `x`"
+YML = (
+    "channels:\n  - conda-forge\n  - defaults\n"
+    "dependencies:\n"
+    "  - numpy>=1.26\n"
+    "  - conda-forge::pytorch\n"
+    "  - python=3.11\n"
+    "  - pip:\n"
+    "    - \"requests[socks]>=2; python_version >= '3'\"\n"
+    "    - rich\n"
+)
+RECORDER = """#!{python}
+import json, os, sys
+with open(os.environ["ARGV_LOG"], "a") as log:
+    log.write(json.dumps([sys.argv[0], *sys.argv[1:]]) + "\\n")
+"""
+
+
+def recorder(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(RECORDER.format(python=sys.executable))
+    path.chmod(0o755)
+
+
+def run_and_record(command: str, tmp_path: Path, fake_bin: Path) -> list:
+    """Check the line parses, then run it with fake tools first on PATH; return what they received."""
+    subprocess.run(["bash", "-n", "-c", command], check=True)
+    log = tmp_path / "argv.log"
+    log.unlink(missing_ok=True)
+    env = {"PATH": f"{fake_bin}:/usr/bin:/bin", "ARGV_LOG": str(log), "HOME": str(tmp_path)}
+    subprocess.run(["bash", "-c", command], check=True, env=env, timeout=30)
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+@pytest.fixture
+def fake_bin(tmp_path):
+    folder = tmp_path / "fake-bin"
+    for tool in ("conda", "mamba", "micromamba", "pixi", "uv"):
+        recorder(folder / tool)
+    return folder
+
+
+def snapshot(prefix: Path) -> dict:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(prefix.rglob("*"))}
+
+
+def fixes_for(world, prefix: Path, yml: str = YML):
+    (world.root / "environment.yml").write_text(yml)
+    service = EnvService(world.host())
+    env = service.find(str(prefix), allow_any_prefix=True)
+    before = snapshot(prefix)
+    report = service.drift(env, world.root / "environment.yml")
+    assert snapshot(prefix) == before  # computing a fix changes nothing
+    return env, report.fixes
+
+
+def conda_root(world, tool: str) -> Path:
+    root = world.base / WEIRD / tool
+    if tool == "micromamba":
+        (root / "pkgs").mkdir(parents=True)
+    else:
+        world.conda_env(root)
+        recorder(root / ("condabin" if tool == "conda" else "bin") / tool)
+    return root
+
+
+@pytest.mark.parametrize("tool", ["conda", "mamba", "micromamba"])
+def test_conda_env_fixes_by_its_own_tool(world, tmp_path, fake_bin, tool):
+    prefix = world.conda_env(conda_root(world, tool) / "envs" / "ml", python="3.12.1")
+    recorder(prefix / "bin" / "python")
+    env, fixes = fixes_for(world, prefix)
+    conda, pip = fixes
+    assert conda.tool == tool and pip.tool == "pip"
+    assert conda.argv == (
+        tool, "install", "--prefix", str(prefix), "-c", "conda-forge", "-c", "defaults",
+        "numpy>=1.26", "conda-forge::pytorch", "python=3.11",
+    )  # fmt: skip
+    assert conda.entries == ("numpy>=1.26", "conda-forge::pytorch", "python=3.11")
+    assert run_and_record(conda.command, tmp_path, fake_bin) == [[str(fake_bin / tool), *conda.argv[1:]]]
+    requests = "requests[socks]>=2; python_version >= '3'"
+    assert pip.argv == (str(prefix / "bin" / "python"), "-m", "pip", "install", requests, "rich")
+    assert run_and_record(pip.command, tmp_path, fake_bin) == [list(pip.argv)]
+
+
+def test_pixi_project_env_fixes_through_its_manifest(world, tmp_path, fake_bin):
+    project = world.base / WEIRD / "proj"
+    prefix = world.conda_env(project / ".pixi" / "envs" / "default", python="3.12.1")
+    (project / "pixi.toml").write_text('[project]\nname = "proj"\nchannels = ["conda-forge"]\n')
+    env, (conda, pip) = fixes_for(world, prefix)
+    assert env.kind == "pixi"
+    manifest = str(project / "pixi.toml")
+    assert conda.argv == (
+        "pixi",
+        "add",
+        "--manifest-path",
+        manifest,
+        "numpy>=1.26",
+        "conda-forge::pytorch",
+        "python=3.11",
+    )
+    assert pip.argv[:5] == ("pixi", "add", "--pypi", "--manifest-path", manifest)
+    for fix in (conda, pip):
+        assert run_and_record(fix.command, tmp_path, fake_bin) == [[str(fake_bin / "pixi"), *fix.argv[1:]]]
+
+
+@pytest.mark.parametrize("uv", [False, True])
+def test_venv_fixes_by_pip_or_uv(world, tmp_path, fake_bin, uv):
+    prefix = world.venv(world.base / WEIRD / "proj" / ".venv")
+    if uv:
+        cfg = prefix / "pyvenv.cfg"
+        cfg.write_text(cfg.read_text() + "uv = 0.4.18\n")
+    recorder(prefix / "bin" / "python")
+    yml = "dependencies:\n  - pip:\n    - \"rich>=13; sys_platform == 'linux'\"\n    - httpx[http2]\n"
+    env, (fix,) = fixes_for(world, prefix, yml)
+    python = str(prefix / "bin" / "python")
+    specs = ("rich>=13; sys_platform == 'linux'", "httpx[http2]")
+    if uv:
+        assert env.kind == "uv" and fix.argv == ("uv", "pip", "install", "--python", python, *specs)
+        assert run_and_record(fix.command, tmp_path, fake_bin) == [[str(fake_bin / "uv"), *fix.argv[1:]]]
+    else:
+        assert env.kind == "venv" and fix.argv == (python, "-m", "pip", "install", *specs)
+        assert run_and_record(fix.command, tmp_path, fake_bin) == [list(fix.argv)]
+
+
+def test_nothing_to_fix_gives_no_command_and_ok_entries_are_left_out(world):
+    prefix = world.conda_env(world.home / "miniconda3", python="3.11.7", pip=[("rich", "13.7.1", True)])
+    write_dist(prefix / "lib" / "python3.11" / "site-packages", "numpy", "1.26.4")
+    _, fixes = fixes_for(world, prefix, "dependencies:\n  - python=3.11\n  - pip:\n    - rich\n    - -e .\n")
+    assert fixes == ()
+    _, (fix,) = fixes_for(world, prefix, "dependencies:\n  - python=3.11\n  - scipy\n")
+    assert fix.entries == ("scipy",)
+
+
+def test_cli_prints_the_commands_and_runs_nothing(world, tmp_path, fake_bin):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml")
+    recorder(world.home / "miniconda3" / "condabin" / "conda")
+    (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=1.26\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA"))}
+    env.update(HOME=str(world.home), ARGV_LOG=str(tmp_path / "never.log"))
+    run = subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", "drift", "ml", "--fix-command"],
+        cwd=world.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and run.stdout == f"conda install --prefix {prefix} 'numpy>=1.26'\n"
+    table = subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", "drift", "ml"],
+        cwd=world.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert f"  conda install --prefix {prefix} 'numpy>=1.26'" in table.stdout.splitlines()
+    assert not (tmp_path / "never.log").exists()

@@ -1,0 +1,95 @@
+"""Find a package: which environments have it, which version, through the core, REST and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from factory import CONDA_FORGE, write_dist
+from test_cli import run
+from test_server import expect_error, get_json
+
+from jupyter_envpanel.core.service import EnvService
+
+
+def make_world(world):
+    root = world.home / "miniconda3"
+    world.conda_env(root, packages=[("numpy", "1.24.4", "py311h0_0", CONDA_FORGE)])
+    world.conda_env(
+        root / "envs" / "ml",
+        packages=[("numpy", "1.26.4", "py311h0_0", CONDA_FORGE), ("numpy-base", "1.26.4", "py311h1_0")],
+        pip=[("Typing_Extensions", "4.12.2", True)],
+    )
+    world.conda_env(root / "envs" / "plain")
+    venv = world.venv(world.root / ".venv", dists=[("numpy", "2.1.3", True)])
+    return root, venv
+
+
+def test_exact_names_first_then_names_that_contain_the_query(world):
+    make_world(world)
+    service = EnvService(world.host())
+    answer = service.packages("NumPy")
+    found = [(m["environment"], m["name"], m["version"], m["source"]) for m in answer["matches"]]
+    exact = [
+        ("base", "numpy", "1.24.4", "conda"),
+        ("ml", "numpy", "1.26.4", "conda"),
+        (".venv", "numpy", "2.1.3", "pip"),
+    ]
+    assert sorted(found[:3]) == sorted(exact)  # exact names first, in listing order
+    assert found[3:] == [("ml", "numpy-base", "1.26.4", "conda")]
+    assert answer["truncated"] is False
+    # pip and conda names compare alike: `typing_extensions` is `typing-extensions`
+    [hit] = service.packages("typing_extensions")["matches"]
+    assert (hit["environment"], hit["version"], hit["source"]) == ("ml", "4.12.2", "pip")
+    assert service.packages("not-installed-anywhere")["matches"] == []
+
+
+def test_the_index_follows_installs(world):
+    root, venv = make_world(world)
+    service = EnvService(world.host())
+    assert service.packages("rich")["matches"] == []
+    write_dist(venv / "lib" / "python3.11" / "site-packages", "rich", "13.7.1")
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    os.utime(site, ns=(1, 1))  # a racily-clean scan would otherwise be possible within one tick
+    os.utime(site)
+    [hit] = service.packages("rich")["matches"]
+    assert hit["version"] == "13.7.1" and hit["prefix"] == str(venv)
+
+
+async def test_rest_packages_route(server_world, jp_fetch):
+    root, venv = make_world(server_world)
+    code, answer = await get_json(jp_fetch, "packages", q="numpy")
+    assert code == 200 and answer["query"] == "numpy"
+    ours = str(server_world.base)  # the machine's own Pythons are listed by the server too
+    hits = {
+        (m["prefix"], m["version"])
+        for m in answer["matches"]
+        if m["name"] == "numpy" and m["prefix"].startswith(ours)
+    }
+    assert hits == {(str(root), "1.24.4"), (str(root / "envs" / "ml"), "1.26.4"), (str(venv), "2.1.3")}
+    await expect_error(jp_fetch, 400, "packages")
+    await expect_error(jp_fetch, 400, "packages", q="  ")
+    await expect_error(jp_fetch, 400, "packages", q="x" * 201)
+
+
+async def test_rest_drift_carries_the_fix_commands(server_world, jp_fetch):
+    root, _ = make_world(server_world)
+    (server_world.root / "environment.yml").write_text("dependencies:\n  - numpy>=2\n")
+    code, report = await get_json(jp_fetch, "environments", "ml", "drift", file="environment.yml")
+    [fix] = report["fix_commands"]
+    assert fix["argv"] == ["conda", "install", "--prefix", str(root / "envs" / "ml"), "numpy>=2"]
+    assert fix["command"] == f"conda install --prefix {root / 'envs' / 'ml'} 'numpy>=2'"
+    assert fix["entries"] == ["numpy>=2"] and fix["tool"] == "conda"
+
+
+def test_cli_packages(world):
+    root, venv = make_world(world)
+    out = run(world, "packages", "numpy", "--json")
+    assert out.returncode == 0
+    matches = json.loads(out.stdout)["matches"]
+    ours = {m["prefix"] for m in matches if m["prefix"].startswith(str(world.base))}
+    assert ours == {str(root), str(root / "envs" / "ml"), str(venv)}
+    table = run(world, "packages", "numpy")
+    assert table.stdout.splitlines()[0].split() == ["PACKAGE", "VERSION", "SOURCE", "ENVIRONMENT", "PREFIX"]
+    missing = run(world, "packages", "nothing-like-this")
+    assert missing.returncode == 1 and "no environment has a package named like" in missing.stdout
