@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("env", help="a name from `list` or a prefix path")
     export.add_argument("--file", help="write this new file (never overwritten) instead of printing")
+    check = sub.add_parser("check", help="compare what a notebook ran with and an environment now")
+    check.add_argument("notebook", help="a .ipynb saved with jupyter-envpanel's record")
+    check.add_argument("env", nargs="?", help="name or prefix (default: the active env)")
+    check.add_argument("--json", action="store_true")
     packages = sub.add_parser("packages", help="which environments have a package, and which version")
     packages.add_argument("query", help="a package name, or part of one")
     packages.add_argument("--json", action="store_true")
@@ -126,8 +130,18 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
 
 
 def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
-    """Print (or write to a new file) an environment.yml made from an environment."""
-    text = service.export(service.find(args.env, allow_any_prefix=True))
+    """Print (or write to a new file) an environment.yml made from an environment or a notebook."""
+    if args.env.endswith(".ipynb"):
+        from .core.notebooks import notebook_record, read_notebook
+        from .core.provenance import export_record
+
+        path = Path(args.env)
+        recorded = notebook_record(read_notebook(path), path)
+        if recorded is None:
+            raise InvalidArgument(f"{path.name} has no record of what it ran with (save it after it ran)")
+        text = export_record(recorded)
+    else:
+        text = service.export(service.find(args.env, allow_any_prefix=True))
     if not args.file:
         sys.stdout.write(text)
         return EXIT_OK
@@ -136,6 +150,25 @@ def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
     write_new(Path(args.file), text)
     print(f"wrote {args.file}")
     return EXIT_OK
+
+
+def cmd_check(service: EnvService, args: argparse.Namespace) -> int:
+    """Compare a notebook's record with an environment; exit 0 same, 1 different, 2 bad input."""
+    from .core.notebooks import notebook_report
+
+    env = args.env or service.active().prefix
+    report = notebook_report(service, Path(args.notebook), env)
+    if report["recorded"] is None:
+        raise InvalidArgument(f"{Path(args.notebook).name} has no record of what it ran with")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        name = (report["environment"] or {}).get("name", "?")
+        print(f"{args.notebook} ran with {report['recorded'].get('environment')!r}; compared with {name}")
+        for item in report["differences"]:
+            print(f"  {item['text']}")
+        print("same packages" if not report["count"] else f"{report['count']} different")
+    return EXIT_DRIFT if report["count"] else EXIT_OK
 
 
 def cmd_packages(service: EnvService, args: argparse.Namespace) -> int:
@@ -227,6 +260,7 @@ COMMANDS = {
     "drift": cmd_drift,
     "packages": cmd_packages,
     "export": cmd_export,
+    "check": cmd_check,
     "project": cmd_project,
     "kernels": cmd_kernels,
     "register": cmd_register,

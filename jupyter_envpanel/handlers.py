@@ -172,6 +172,40 @@ class ExportHandler(EnvPanelHandler):
         self.answer(await self.run(self._export, name, self.get_query_argument("path", "")), status=201)
 
 
+class RecordHandler(EnvPanelHandler):
+    """GET what a notebook running in this environment records when it is saved (`ran_with`)."""
+
+    def _record(self, name: str) -> dict:
+        """Read the environment's requested packages and digest (blocking)."""
+        from .core.notebooks import ran_with
+
+        return ran_with(self.service, self.service.find(name))
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        """Answer the record."""
+        self.answer(await self.run(self._record, name))
+
+
+class NotebookHandler(EnvPanelHandler):
+    """GET a notebook's record of what it ran with, compared with its kernel's environment now."""
+
+    def _report(self, path: str, env: str) -> dict:
+        """Resolve the notebook inside the root, read it and compare (blocking)."""
+        from .core.notebooks import notebook_report
+
+        target = self.service.resolve_in_root(path)
+        return notebook_report(self.service, target, env, label=self.service.relative(target))
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer `{path, recorded, environment, current, differences, count}`."""
+        path, env = self.get_query_argument("path", ""), self.get_query_argument("env", "")
+        self.answer(await self.run(self._report, path, env))
+
+
 class PackagesHandler(EnvPanelHandler):
     """GET which environments have a package named like `?q=`, with the installed versions."""
 
@@ -267,6 +301,8 @@ ROUTES = [
     (rf"environments/{_NAME}/kernel", KernelRegistrationHandler),
     (r"kernels/(?P<kernel>[^/]+)/environment", KernelEnvironmentHandler),
     (rf"environments/{_NAME}/export", ExportHandler),
+    (rf"environments/{_NAME}/record", RecordHandler),
+    (r"notebook", NotebookHandler),
     (r"project", ProjectHandler),
     (r"packages", PackagesHandler),
     (r"refresh", RefreshHandler),

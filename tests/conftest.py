@@ -98,7 +98,7 @@ def _git_status() -> Optional[str]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Remember the working tree's state: the suite must leave it as it found it."""
-    if os.environ.get("MUTANT_UNDER_TEST"):  # mutmut runs a copy of the tree; the checkout may change
+    if "MUTANT_UNDER_TEST" in os.environ or REPO.name == "mutants":  # mutmut's copy of the tree
         return
     session.config.stash[_TREE] = _git_status()
 

@@ -134,3 +134,44 @@ def test_filter_finds_a_package_across_200_environments_with_versions(lab, chrom
     assert snapshot(lab.world.home / "miniconda3") == before
     page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "package-filter.png"))
     page.close()
+
+
+def test_saved_notebook_records_what_it_ran_with_and_shows_what_changed_since(lab, chrome):
+    from factory import write_record
+    from test_browser import run_cell
+
+    world = lab.world
+    path = world.root / "demo.ipynb"
+    page = open_notebook(chrome, lab)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    # Given a notebook that ran a cell, when it is saved: its metadata says what it ran with
+    run_cell(page)
+    page.wait_for_timeout(1500)  # the record is refreshed when the kernel is idle again
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while "ran_with" not in path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    ran = json.loads(path.read_text())["metadata"]["envpanel"]["ran_with"]
+    assert ran["environment"] == "alpha" and ran["python"] == "3.11.7"
+    assert "conda-forge::numpy=1.24.4=py311h0_0" in ran["packages"]
+    assert len(json.dumps(ran)) < 2048
+    # a second save writes the same bytes
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Control+s")
+    time.sleep(1.5)
+    assert json.loads(path.read_text())["metadata"]["envpanel"]["ran_with"] == ran
+    page.close()
+
+    # When a package changes in the environment and the notebook is opened again
+    alpha = world.home / "miniconda3" / "envs" / "alpha"
+    (alpha / "conda-meta" / "numpy-1.24.4-py311h0_0.json").unlink()
+    write_record(alpha, ("numpy", "1.25.2", "py311h9_0", CONDA_FORGE))
+    page = open_notebook(chrome, lab)
+    # Then the panel and the status bar say what changed since it ran
+    item = page.wait_for_selector('[data-ran-with="numpy"]', timeout=60_000)
+    assert item.inner_text() == "numpy: ran with 1.24.4=py311h0_0, now 1.25.2=py311h9_0"
+    page.wait_for_function(
+        "document.querySelector('#jp-envpanel-status').textContent.includes('1 changed since run')"
+    )
+    page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "ran-with.png"))
+    page.close()

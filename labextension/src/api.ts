@@ -110,6 +110,26 @@ export interface IDriftReport {
   fix_commands?: IFixCommand[];
 }
 
+/** What a notebook ran with (`metadata.envpanel.ran_with`). */
+export interface IRanWith {
+  format: number;
+  environment: string;
+  kind: string;
+  python: string;
+  packages: string[];
+  digest: string;
+  package_count: number;
+}
+
+/** A notebook's record compared with its kernel's environment now. */
+export interface INotebookReport {
+  path: string;
+  recorded: IRanWith | null;
+  environment: { name: string; prefix: string } | null;
+  differences: { name: string; recorded: string | null; current: string | null; text: string }[];
+  count: number;
+}
+
 /** A command that would fix drift, for the tool that owns the environment. */
 export interface IFixCommand {
   /** conda, mamba, micromamba, pixi, pip or uv. */
@@ -327,6 +347,10 @@ export interface IEnvPanelApi {
   unregister(env: string): Promise<void>;
   /** Which environments have a package named like the query. */
   packages(query: string): Promise<IPackageSearch>;
+  /** What a notebook running in an environment records when saved. */
+  record(env: string): Promise<IRanWith>;
+  /** A notebook's record compared with its kernel's environment now. */
+  notebook(path: string): Promise<INotebookReport>;
   /** Write an environment.yml made from an environment into a notebook's folder (never over one). */
   exportEnvFile(env: string, path: string): Promise<{ file: string; text: string }>;
 }
@@ -349,6 +373,8 @@ export const httpApi: IEnvPanelApi = {
     await requestAPI<null>(`environments/${enc(env)}/kernel`, { method: 'DELETE' });
   },
   packages: query => requestAPI<IPackageSearch>(`packages?q=${enc(query)}`),
+  record: env => requestAPI<IRanWith>(`environments/${enc(env)}/record`),
+  notebook: path => requestAPI<INotebookReport>(`notebook?path=${enc(path)}`),
   exportEnvFile: (env, path) =>
     requestAPI<{ file: string; text: string }>(
       `environments/${enc(env)}/export?path=${enc(path)}`,

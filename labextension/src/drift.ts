@@ -63,6 +63,54 @@ export function renderDrift(
   return out;
 }
 
+/** Since this notebook ran: its record (`metadata.envpanel.ran_with`) compared with now. */
+export function renderRanWith(model: EnvPanelModel): Child[] {
+  const state = model.ranWith;
+  if (state.error) {
+    return [
+      h('h3', {}, 'Since this notebook ran'),
+      h('p', { class: 'jp-EnvPanel-error', role: 'alert' }, state.error)
+    ];
+  }
+  const report = state.report;
+  if (!report?.recorded) {
+    return [];
+  }
+  const ran = report.recorded;
+  const title = h('h3', {}, 'Since this notebook ran');
+  const where = report.environment ? ` ${report.environment.name} now` : '';
+  if (!report.count) {
+    return [
+      title,
+      h(
+        'p',
+        { class: 'jp-EnvPanel-ok', 'data-ran-with-count': '0' },
+        `Ran with ${ran.environment} (Python ${ran.python || '?'}): same packages in${where || ' it'}.`
+      )
+    ];
+  }
+  const n = report.count;
+  return [
+    title,
+    h(
+      'p',
+      { class: 'jp-EnvPanel-muted', 'data-ran-with-count': String(n) },
+      `Ran with ${ran.environment}; ${n} ${n === 1 ? 'difference' : 'differences'} in${where}:`
+    ),
+    h(
+      'ul',
+      { class: 'jp-EnvPanel-drift', 'aria-label': 'Differences since the notebook ran' },
+      ...report.differences.map(d =>
+        h(
+          'li',
+          { class: 'jp-EnvPanel-entry', 'data-ran-with': d.name },
+          h('span', { class: 'jp-EnvPanel-reason' }, d.text)
+        )
+      )
+    )
+  ];
+}
+
 /** No environment file yet: the normal state of a new project, with the next step. */
 function renderNoFile(model: EnvPanelModel, actions: IPanelActions): Child[] {
   const env = model.active?.environment;

@@ -25,6 +25,7 @@ import { EnvStatus } from './status';
 import { trustedSwitch } from './switch';
 import { CREATE_TERMINAL, typeInTerminal } from './terminal';
 import { createEnvFile } from './envfile';
+import { RecordKeeper } from './ranwith';
 
 const PLUGIN_ID = 'jupyter-envpanel:plugin';
 
@@ -97,6 +98,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       const path = change.newValue?.path ?? '';
       if (change.type === 'save' && isDefinition(path, model.project?.looked_for ?? [])) {
         void model.reloadContext();
+      } else if (change.type === 'save' && path === model.active?.path && path.endsWith('.ipynb')) {
+        void model.ranWith.load(path); // the record it was saved with
       }
     });
 
@@ -158,6 +161,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         isActive: () => true
       });
     }
+
+    const keeper = new RecordKeeper(httpApi, () => model.settings.recordRanWith);
+    notebooks?.widgetAdded.connect((_, notebookPanel) => keeper.track(notebookPanel));
 
     // Notebook 7 has no status bar: the notebook page's toolbar shows the same item, next to the
     // kernel's name, and a click opens the Environments panel there too.

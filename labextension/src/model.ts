@@ -17,6 +17,7 @@ import {
 } from './api';
 import { PackageSearch } from './packagesearch';
 import { ProjectState } from './projectstate';
+import { RanWithState } from './ranwith';
 import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } from './types';
 
 export { DEFAULT_SETTINGS, asApiError } from './types';
@@ -60,6 +61,8 @@ export class EnvPanelModel {
   readonly projectState = new ProjectState(this.api, () => this._changed.emit());
   /** The filter box's text. */
   filter = '';
+  /** The followed notebook's record of what it ran with, compared with now. */
+  readonly ranWith = new RanWithState(this.api, () => this._changed.emit());
   /** The filter as a package name: which environments have it. */
   readonly packageSearch = new PackageSearch(this.api, () => this._changed.emit());
   /** Current settings. */
@@ -210,11 +213,12 @@ export class EnvPanelModel {
     this.driftError = null;
     this._changed.emit();
     const project = this.loadProject(this.active ? path : this._browserPath);
+    const ranWith = this.ranWith.load(this.active ? path : '');
     if (kernelName && this.active) {
       await this.lookUpKernel(generation, kernelName, displayName);
       await this.loadDrift(generation);
     }
-    await project;
+    await Promise.all([project, ranWith]);
   }
 
   /** Follow the file browser's folder: it decides the project when no notebook is focused. */
@@ -231,6 +235,7 @@ export class EnvPanelModel {
       const generation = ++this._generation;
       await Promise.all([
         this.loadProject(this.active.path),
+        this.ranWith.load(this.active.path),
         this.lookUpKernel(generation, this.active.kernelName, this.active.displayName, false).then(
           () => this.loadDrift(generation, false)
         )

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 import { IPanelActions } from './actions';
 import { renderActive } from './active';
 import { button, fill, h } from './dom';
-import { IDriftView, renderDrift } from './drift';
+import { IDriftView, renderDrift, renderRanWith } from './drift';
 import { EnvPanelModel } from './model';
 import { renderProject } from './project';
 import { EnvironmentList, keepListState } from './rows';
@@ -60,6 +60,7 @@ export class EnvPanel extends Widget {
       this.projectNode,
       this.activeNode,
       this.driftNode,
+      this.ranWithNode,
       h(
         'section',
         { class: 'jp-EnvPanel-section', 'aria-label': 'All environments' },
@@ -85,6 +86,7 @@ export class EnvPanel extends Widget {
     fill(this.projectNode, renderProject(this.model, this.actions));
     fill(this.activeNode, renderActive(this.model));
     fill(this.driftNode, renderDrift(this.model, this.actions, this.driftView));
+    fill(this.ranWithNode, renderRanWith(this.model));
     const restore = keepListState(this.listNode);
     fill(this.listNode, this.list.renderList());
     restore(this.listNode);
@@ -103,6 +105,10 @@ export class EnvPanel extends Widget {
     class: 'jp-EnvPanel-section',
     'aria-label': 'Active environment',
     'aria-live': 'polite'
+  });
+  private readonly ranWithNode = h('section', {
+    class: 'jp-EnvPanel-section',
+    'aria-label': 'Since this notebook ran'
   });
   private readonly driftNode = h('section', {
     class: 'jp-EnvPanel-section',

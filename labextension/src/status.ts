@@ -48,7 +48,10 @@ export class EnvStatus extends Widget {
     const drift = count === null ? '' : count === 0 ? ' · in sync' : ` · ${count} drift`;
     const project = this.model.project;
     const other = project?.found && env && !this.model.isProject(env) ? project.name : null;
-    this.node.textContent = `env: ${name}${drift}${other ? ` · project: ${other}` : ''}`;
+    const changed = this.model.ranWith.report?.count ?? 0;
+    const since = changed ? ` · ${changed} changed since run` : '';
+    this.node.textContent = `env: ${name}${drift}${since}${other ? ` · project: ${other}` : ''}`;
+    this.node.dataset.ranWithCount = String(changed);
     this.node.dataset.envName = env?.name ?? '';
     this.node.dataset.driftCount = count === null ? '' : String(count);
     this.node.dataset.projectMismatch = other ?? '';

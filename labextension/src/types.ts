@@ -31,6 +31,8 @@ export interface IPanelSettings {
   driftChecks: boolean;
   /** Whether Switch asks first when the kernel is busy or cells were run. */
   confirmSwitch: boolean;
+  /** Whether a notebook that ran records its environment in its metadata when saved. */
+  recordRanWith: boolean;
 }
 
 /** Default settings. */
@@ -38,7 +40,8 @@ export const DEFAULT_SETTINGS: IPanelSettings = {
   refreshInterval: 5,
   showServerEnv: true,
   driftChecks: true,
-  confirmSwitch: true
+  confirmSwitch: true,
+  recordRanWith: true
 };
 
 /** How a message reaches the user (JupyterLab's notifications in the app; a list in tests). */

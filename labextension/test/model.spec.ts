@@ -173,6 +173,22 @@ class FakeApi implements IEnvPanelApi {
   async unregister(name: string) {
     this.calls.push(`unregister:${name}`);
   }
+  async record(name: string) {
+    this.calls.push(`record:${name}`);
+    return {
+      format: 1,
+      environment: name,
+      kind: 'conda',
+      python: '3.11.7',
+      packages: [],
+      digest: '',
+      package_count: 0
+    };
+  }
+  async notebook(path: string) {
+    this.calls.push(`notebook:${path}`);
+    return { path, recorded: null, environment: null, differences: [], count: 0 };
+  }
   async exportEnvFile(name: string, path: string) {
     this.calls.push(`export:${name}:${path}`);
     return { file: 'environment.yml', text: '' };

@@ -1,0 +1,156 @@
+"""What a notebook ran with: the record, the comparison with now, CLI check/export, REST."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from factory import CONDA_FORGE, write_record
+from test_cli import run
+from test_server import expect_error, get_json
+
+from jupyter_envpanel.core.envfile import parse_envfile
+from jupyter_envpanel.core.notebooks import ran_with
+from jupyter_envpanel.core.service import EnvService
+
+
+def make_ml(world, requested=20) -> Path:
+    names = [f"lib{i:02d}" for i in range(requested - 1)]
+    return world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        python="3.11.7",
+        packages=[("numpy", "1.26.4", "py311h0_0", CONDA_FORGE)]
+        + [(n, "2.0.1", "pyhd8ed1ab_0", CONDA_FORGE) for n in names]
+        + [("libblas", "3.9.0", "20_linux64_openblas", CONDA_FORGE)],
+        requested=["numpy", *names],
+        pip=[("rich", "13.7.1", True)],
+    )
+
+
+def saved_notebook(path: Path, ran: object, kernel: str = "conda-env-ml-py") -> Path:
+    nb = {
+        "cells": [],
+        "metadata": {"kernelspec": {"name": kernel, "display_name": "x", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    if ran is not None:
+        nb["metadata"]["envpanel"] = {"ran_with": ran}
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def test_record_is_small_stable_and_lists_what_was_asked_for(world):
+    make_ml(world)
+    service = EnvService(world.host())
+    env = service.find("ml")
+    record = ran_with(service, env)
+    assert record["environment"] == "ml" and record["python"] == "3.11.7" and record["kind"] == "conda"
+    assert record["packages"][:2] == [
+        "conda-forge::lib00=2.0.1=pyhd8ed1ab_0",
+        "conda-forge::lib01=2.0.1=pyhd8ed1ab_0",
+    ]
+    assert (
+        "conda-forge::numpy=1.26.4=py311h0_0" in record["packages"]
+        and "pip:rich==13.7.1" in record["packages"]
+    )
+    assert not any("libblas" in p for p in record["packages"])  # a dependency: in the digest only
+    assert len(json.dumps(record, separators=(",", ":"))) < 2048  # 20 requested packages + pip
+    assert json.dumps(ran_with(EnvService(world.host()), env)) == json.dumps(record)  # byte-identical
+
+
+def test_check_same_then_changed_then_missing(world):
+    prefix = make_ml(world)
+    service = EnvService(world.host())
+    nb = saved_notebook(world.root / "a.ipynb", ran_with(service, service.find("ml")))
+    out = run(world, "check", str(nb), "ml")
+    assert out.returncode == 0 and "same packages" in out.stdout
+    (prefix / "conda-meta" / "numpy-1.26.4-py311h0_0.json").unlink()
+    write_record(prefix, ("numpy", "1.24.4", "py311h1_0", CONDA_FORGE))
+    (prefix / "conda-meta" / "lib03-2.0.1-pyhd8ed1ab_0.json").unlink()
+    out = run(world, "check", str(nb), "ml", "--json")
+    assert out.returncode == 1
+    report = json.loads(out.stdout)
+    assert [d["text"] for d in report["differences"]] == [
+        "lib03 2.0.1=pyhd8ed1ab_0: missing now",
+        "numpy: ran with 1.26.4=py311h0_0, now 1.24.4=py311h1_0",
+    ]
+    assert run(world, "check", str(nb), "ml").stdout.strip().endswith("2 different")
+
+
+HOSTILE = {
+    "envpanel-a-list": [1, 2],
+    "ran_with-a-string": "numpy",
+    "packages-not-strings": {"environment": "ml", "packages": [{"name": "numpy"}]},
+    "packages-huge": {"environment": "ml", "packages": ["x=1"] * 5000},
+    "python-a-number": {"environment": "ml", "python": 3.11, "packages": []},
+    "entry-garbage": {"environment": "ml", "packages": ["=; rm -rf /"]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_records_are_exit_2_with_one_line(world, case):
+    make_ml(world)
+    path = world.root / "bad.ipynb"
+    value = HOSTILE[case]
+    saved_notebook(path, value)
+    if case == "envpanel-a-list":
+        nb = json.loads(path.read_text())
+        nb["metadata"]["envpanel"] = value
+        path.write_text(json.dumps(nb))
+    for args in (["check", str(path), "ml"], ["export", str(path)]):
+        out = run(world, *args)
+        assert out.returncode == 2 and out.stdout == "", (case, out.stdout)
+        assert (
+            len(out.stderr.splitlines()) == 1 and "bad.ipynb" in out.stderr and "Traceback" not in out.stderr
+        )
+
+
+def test_deep_and_unreadable_notebooks_are_exit_2(world):
+    make_ml(world)
+    deep = world.root / "deep.ipynb"
+    deep.write_text('{"metadata": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    out = run(world, "check", str(deep), "ml")
+    assert out.returncode == 2 and "deep.ipynb" in out.stderr and len(out.stderr.splitlines()) == 1
+    none = saved_notebook(world.root / "none.ipynb", None)
+    out = run(world, "check", str(none), "ml")
+    assert out.returncode == 2 and "no record of what it ran with" in out.stderr
+
+
+def test_export_notebook_recreates_what_it_ran_with(world):
+    import rattler
+
+    make_ml(world)
+    service = EnvService(world.host())
+    nb = saved_notebook(world.root / "a.ipynb", ran_with(service, service.find("ml")))
+    out = run(world, "export", str(nb))
+    assert out.returncode == 0, out.stderr
+    assert "  - numpy=1.26.4=py311h0_0\n" in out.stdout and "channels:\n  - conda-forge\n" in out.stdout
+    path = world.root / "ran.yml"
+    path.write_text(out.stdout)
+    envfile = parse_envfile(path)
+    specs = [req.spec.raw for req in envfile.requirements if req.source == "conda"]
+    assert "numpy=1.26.4=py311h0_0" in specs
+    for spec in specs:  # conda's MatchSpec rules, through py-rattler: each pins one exact build
+        match = rattler.MatchSpec(spec)
+        assert str(match.version).startswith(("==", "3.11.7", "2.0.1", "1.26.4")), spec
+    report = service.drift(service.find("ml"), path)
+    assert report.drift_count == 0 and report.summary["ok"] == len(envfile.requirements)
+
+
+async def test_rest_record_and_notebook_routes(server_world, jp_fetch):
+    make_ml(server_world)
+    code, record = await get_json(jp_fetch, "environments", "ml", "record")
+    assert code == 200 and record["environment"] == "ml"
+    saved_notebook(server_world.root / "a.ipynb", record)
+    code, report = await get_json(jp_fetch, "notebook", path="a.ipynb")
+    assert code == 200 and report["count"] == 0 and report["environment"]["name"] == "ml"
+    assert report["path"] == "a.ipynb" and report["recorded"] == record
+    saved_notebook(server_world.root / "b.ipynb", "broken")
+    body = await expect_error(jp_fetch, 400, "notebook", path="b.ipynb")
+    assert "b.ipynb" in body["message"]
+    await expect_error(jp_fetch, 403, "notebook", path="../x.ipynb")
+    saved_notebook(server_world.root / "c.ipynb", None)
+    code, report = await get_json(jp_fetch, "notebook", path="c.ipynb")
+    assert code == 200 and report["recorded"] is None and report["count"] == 0
