@@ -157,3 +157,50 @@ def test_skipped_entries_are_not_drift(world):
     assert out.returncode == 0
     out = run(world, "drift", "ml")
     assert out.returncode == 0 and "in sync" in out.stdout
+
+
+def test_env_file_search_messages_are_root_relative_and_say_what(world, tmp_path):
+    from jupyter_envpanel.core.errors import FileNotFound
+
+    (world.root / "a" / "b").mkdir(parents=True)
+    notebook = world.root / "a" / "b" / "n.ipynb"
+    notebook.write_text("{}")
+    with pytest.raises(FileNotFound) as info:
+        nearest_envfile(notebook, ["environment.yml", "environment.yaml"], world.root, confine=world.root)
+    assert info.value.to_json()["file"] == "a/b/n.ipynb"
+    assert "no environment.yml, environment.yaml in this folder or any parent up to the root" in str(
+        info.value
+    )
+    (world.root / "a" / "environment.yml").write_text("dependencies: []\n")
+    assert nearest_envfile(notebook, ["environment.yml"], world.root) == world.root / "a" / "environment.yml"
+    (tmp_path / "outside.yml").write_text("dependencies: [secret]\n")
+    (world.root / "a" / "b" / "environment.yml").symlink_to(tmp_path / "outside.yml")
+    with pytest.raises(EnvFileError) as info:
+        nearest_envfile(notebook, ["environment.yml"], world.root, confine=world.root)
+    assert info.value.status == 403 and info.value.to_json()["file"] == "a/b/environment.yml"
+    assert "resolves outside the server root (a symlink?); not read" in str(info.value)
+
+
+async def test_project_route_is_confined_and_defaults_to_the_root(server_world, jp_fetch, tmp_path):
+    make_envs(server_world)
+    code, project = await get_json(jp_fetch, "project")
+    assert code == 200 and project["file"] == "environment.yml" and project["name"] == "ml"
+    (tmp_path / "outside.yml").write_text("name: secret-env\ndependencies: [secret]\n")
+    (server_world.root / "proj").mkdir()
+    (server_world.root / "proj" / "environment.yml").symlink_to(tmp_path / "outside.yml")
+    body = await expect_error(jp_fetch, 403, "project", path="proj/n.ipynb")
+    assert "secret" not in json.dumps(body)
+
+
+async def test_a_kernel_made_from_ipykernel_has_ipykernels_logos(server_world, jp_fetch):
+    import importlib.util
+    from pathlib import Path
+
+    server_world.conda_env(server_world.home / "miniconda3" / "envs" / "bare", ipykernel=True)
+    response = await jp_fetch("api", "kernelspecs")
+    bare = json.loads(response.body)["kernelspecs"]["conda-env-bare-py"]
+    assert set(bare["resources"]) >= {"logo-64x64", "logo-32x32"}
+    logo = await jp_fetch("kernelspecs", "conda-env-bare-py", "logo-64x64.png")
+    spec = importlib.util.find_spec("ipykernel")
+    expected = Path(list(spec.submodule_search_locations)[0]) / "resources" / "logo-64x64.png"
+    assert logo.body == expected.read_bytes()

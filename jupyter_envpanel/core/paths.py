@@ -34,11 +34,17 @@ def resolve_in_root(root: Path, rel: str) -> Path:
 
 
 def relative(root: Path, path: Path) -> str:
-    """Return a path relative to the root, for labels in reports (the path itself if outside)."""
-    try:
-        return str(Path(os.path.realpath(path)).relative_to(real_root(root)))
-    except ValueError:
-        return str(path)
+    """Return a path relative to the root, for labels in reports (the path itself if outside).
+
+    A link inside the root that points out is labelled where it lies, not where it points.
+    """
+    top = real_root(root)
+    for candidate in (os.path.realpath(path), os.path.join(os.path.realpath(path.parent), path.name)):
+        try:
+            return str(Path(candidate).relative_to(top))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def nearest_envfile(

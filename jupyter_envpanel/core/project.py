@@ -129,14 +129,21 @@ def looked_for(env_file_names: Sequence[str]) -> Tuple[str, ...]:
 
 
 def find_definition(
-    start: Path, stop: Path, env_file_names: Sequence[str], home: Optional[Path] = None
+    start: Path,
+    stop: Path,
+    env_file_names: Sequence[str],
+    home: Optional[Path] = None,
+    confine: Optional[Path] = None,
 ) -> Optional[Definition]:
     """Return the nearest definition from start's folder up to stop (inclusive), or None.
 
-    `home` expands a `prefix:` that starts with `~`; nothing else in it is expanded.
+    `home` expands a `prefix:` that starts with `~`; nothing else in it is expanded. With
+    `confine` (the server's root), a definition file that resolves outside it is refused (403).
     """
     folder = start if start.is_dir() else start.parent
     while True:
+        if confine is not None:
+            _refuse_outside(folder, env_file_names, confine)
         found = read_folder(folder, env_file_names, home)
         if found is not None:
             return found
@@ -172,6 +179,18 @@ def read_folder(
     if _requirements_files(folder):
         return _venv(folder, _requirements_files(folder)[0], False, [])
     return None
+
+
+def _refuse_outside(folder: Path, env_file_names: Sequence[str], confine: Path) -> None:
+    """Raise 403 when a definition file of this folder is a link that leads out of the root."""
+    from .errors import EnvFileError
+    from .paths import inside, relative
+
+    names = [*env_file_names, "pixi.toml", "pyproject.toml", "uv.lock"]
+    for path in [folder / n for n in names] + _requirements_files(folder):
+        if path.is_file() and not inside(path, confine):
+            where = relative(confine, path)
+            raise EnvFileError(where, "resolves outside the server root (a symlink?); not read", status=403)
 
 
 def _requirements_files(folder: Path) -> List[Path]:

@@ -30,7 +30,8 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
     """
     names = looked_for(service.env_file_names)
     asked = service.relative(start)
-    definition = find_definition(start, stop, service.env_file_names, service.host.home)
+    confine = Path(service.host.root) if confined else None
+    definition = find_definition(start, stop, service.env_file_names, service.host.home, confine)
     if definition is None:
         return Project(asked, names)
     env = _environment(service, definition)
