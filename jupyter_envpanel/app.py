@@ -115,9 +115,27 @@ class EnvPanelApp(ExtensionApp):
                 raise TraitError(f"EnvPanelApp.exclude is not a valid regex: {err}") from None
         return value
 
+    def _apply_drop_ins(self) -> None:
+        """Apply EnvPanelApp settings of `jupyter_server_config.d/*.json` not set in the main config."""
+        from jupyter_core.paths import jupyter_config_path
+
+        from .settings import drop_in_section
+
+        configured = set(self.serverapp.config.get(type(self).__name__, {}))
+        for key, value in drop_in_section(jupyter_config_path()).items():
+            if key in configured or not self.has_trait(key) or not self.trait_metadata(key, "config"):
+                continue
+            try:
+                setattr(self, key, value)
+            except TraitError as err:
+                self.log.warning(
+                    "jupyter-envpanel: ignoring EnvPanelApp.%s from a drop-in file: %s", key, err
+                )
+
     def _link_jupyter_server_extension(self, serverapp) -> None:
         """Install our kernel spec manager before the server creates its own (from config only)."""
         super()._link_jupyter_server_extension(serverapp)
+        self._apply_drop_ins()
         if not self.manage_kernelspecs:
             return
         configured = serverapp.config.get("ServerApp", {}).get("kernel_spec_manager_class")

@@ -35,6 +35,22 @@ def _section_of(path: Path) -> Dict[str, Any]:
     return dict(config.get(SECTION, {}))
 
 
+def drop_in_section(paths: List[str]) -> Dict[str, Any]:
+    """Merge the EnvPanelApp settings of `jupyter_server_config.d/*.json` drop-ins (lowest first).
+
+    The server itself reads only `jpserver_extensions` from those files; EnvPanelApp applies its
+    own section from them (an admin's one file for all users), below the main config files.
+    """
+    merged: Dict[str, Any] = {}
+    for folder in reversed(paths):
+        for path in sorted((Path(folder) / f"{BASENAME}.d").glob("*.json")):
+            try:
+                merged.update(_section_of(path))
+            except (OSError, UnreadableFile) as err:
+                print(f"jupyter envpanel: ignoring {path}: {err}", file=sys.stderr)
+    return merged
+
+
 def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
     """Merge the EnvPanelApp settings of the server's config files (lowest priority first).
 

@@ -1,0 +1,235 @@
+"""Many users: jupyter-envpanel under a real JupyterHub, shared and private environments."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import hub
+import pytest
+from factory import World, write_kernel
+from labserver import free_port
+from test_server import PYKERNEL
+
+pytestmark = [pytest.mark.hub, pytest.mark.skipif(bool(hub.why_not()), reason=hub.why_not() or "-")]
+ALICE, BOB = hub.USERS
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Override pytest-jupyter's loop: the servers here are separate processes."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """Override pytest-jupyter's cleanup: no in-process server here."""
+    yield
+
+
+class Hub:
+    """Talk to the hub and to users' servers through the proxy, as a client would."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url, self.token = url, token
+        self.user_tokens: dict = {}
+
+    def call(self, method: str, path: str, token: str = "", body: object = None) -> tuple:
+        data = json.dumps(body).encode() if body is not None else (b"" if method in ("POST", "PUT") else None)
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Authorization", f"token {token or self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                text = response.read()
+                return response.status, json.loads(text) if text.strip() else None
+        except urllib.error.HTTPError as err:
+            text = err.read()
+            try:
+                return err.code, json.loads(text)
+            except ValueError:
+                return err.code, text.decode(errors="replace")
+        except OSError as err:  # not listening yet
+            return 0, str(err)
+
+    def start(self, user: str) -> str:
+        """Spawn a user's server and return a token of that user's own."""
+        self.call("POST", f"/hub/api/users/{user}")
+        self.call("POST", f"/hub/api/users/{user}/server")
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            code, model = self.call("GET", f"/hub/api/users/{user}")
+            if code == 200 and (model.get("servers", {}).get("", {}) or {}).get("ready"):
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"{user}'s server did not start: {model}")
+        code, answer = self.call("POST", f"/hub/api/users/{user}/tokens", body={"note": "envpanel test"})
+        assert code in (200, 201), answer
+        self.user_tokens[user] = answer["token"]
+        return answer["token"]
+
+    def user_api(self, user: str, method: str, path: str, token: str = "") -> tuple:
+        return self.call(method, f"/user/{user}/{path}", token or self.user_tokens[user])
+
+
+def kernel_process(kernel_id: str) -> dict:
+    """Return the uid and environment of the process running a kernel (by its connection file)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                if not any(f"kernel-{kernel_id}.json".encode() in part for part in cmdline):
+                    continue
+                if b"ipykernel_launcher" not in b" ".join(cmdline):
+                    continue
+                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                uid = os.stat(f"/proc/{pid}").st_uid
+            except OSError:
+                continue
+            env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
+            return {"uid": uid, "env": env}
+        time.sleep(0.3)
+    raise AssertionError(f"no process runs kernel {kernel_id}")
+
+
+@pytest.fixture(scope="module")
+def jupyterhub(tmp_path_factory):
+    hub.ensure_venv()
+    base = Path(hub.BASE / "run")
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    users = {name: hub.make_user(name) for name in hub.USERS}
+    # a shared installation, owned by root, read-only for the users: base and two envs
+    shared = World(hub.BASE / "run" / "shared")
+    shared_root = hub.BASE / "run" / "shared" / "conda"
+    shared.conda_env(shared_root, python="3.12.1")
+    for name in ("shared-a", "shared-b"):
+        prefix = shared.conda_env(
+            shared_root / "envs" / name,
+            ipykernel=True,
+            activate={"10-shared.sh": f'export SHARED_ACTIVATED="{name}"\n'},
+        )
+        write_kernel(prefix, "python3", PYKERNEL)
+        hub.runnable(prefix)
+    # an admin's kernelspec installed system-wide, with the name a Register of shared-b would use
+    system = hub.VENV / "share" / "jupyter" / "kernels" / "conda-env-shared-b-py"
+    system.mkdir(parents=True, exist_ok=True)
+    (system / "kernel.json").write_text(json.dumps({**PYKERNEL, "display_name": "admin's shared-b"}))
+    # each user's own environment, in their private home
+    for name, entry in users.items():
+        home = Path(entry.pw_dir)
+        own = World(home / "w").conda_env(home / "miniconda3" / "envs" / f"{name}-own", ipykernel=True)
+        hub.runnable(own)
+        hub.chown_tree(home, entry)
+    subprocess.run(["chmod", "-R", "a+rX,go-w", str(hub.BASE)], check=True)
+    port, token = free_port(), secrets.token_hex(24)
+    config = hub.hub_config(base, port, token, shared_root / "envs")
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(base), "LANG": "C.UTF-8"}
+    with (base / "hub.log").open("w") as log:
+        process = subprocess.Popen(
+            [str(hub.VENV / "bin" / "jupyterhub"), "-f", str(config)],
+            cwd=base,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+    client = Hub(f"http://127.0.0.1:{port}", token)
+    try:
+        deadline = time.monotonic() + 90
+        while client.call("GET", "/hub/api/")[0] != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("jupyterhub did not start:\n" + (base / "hub.log").read_text()[-4000:])
+            time.sleep(0.3)
+        for name in hub.USERS:
+            client.start(name)
+        client.users, client.shared_root, client.log = users, shared_root, base / "hub.log"
+        yield client
+    finally:
+        for name in hub.USERS:
+            client.call("DELETE", f"/hub/api/users/{name}/server")
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        for name in hub.USERS:
+            hub.remove_user(name)
+        shutil.rmtree(system, ignore_errors=True)
+
+
+def test_each_user_lists_the_shared_envs_and_their_own_never_anothers(jupyterhub):
+    for user, other in ((ALICE, BOB), (BOB, ALICE)):
+        code, listing = jupyterhub.user_api(user, "GET", "envpanel/api/environments")
+        assert code == 200, listing
+        names = {e["name"] for e in listing["environments"]}
+        assert {"shared-a", "shared-b", f"{user}-own"} <= names, listing["warnings"]
+        assert f"{other}-own" not in names
+        assert not any(other in e["prefix"] for e in listing["environments"])
+        code, specs = jupyterhub.user_api(user, "GET", "api/kernelspecs")
+        assert {"conda-env-shared-a-py", f"conda-env-{user}-own-py"} <= set(specs["kernelspecs"])
+        assert f"conda-env-{other}-own-py" not in specs["kernelspecs"]
+
+
+def test_one_users_token_does_not_open_anothers_server(jupyterhub):
+    code, _ = jupyterhub.user_api(
+        BOB, "GET", "envpanel/api/environments", token=jupyterhub.user_tokens[ALICE]
+    )
+    assert code in (403, 404, 302)
+
+
+def test_a_shared_env_kernel_runs_as_the_user_activated_without_conda_on_path(jupyterhub):
+    code, kernel = jupyterhub.call(
+        "POST",
+        f"/user/{ALICE}/api/kernels",
+        jupyterhub.user_tokens[ALICE],
+        body={"name": "conda-env-shared-a-py"},
+    )
+    assert code == 201, kernel
+    try:
+        seen = kernel_process(kernel["id"])
+    finally:
+        jupyterhub.user_api(ALICE, "DELETE", f"api/kernels/{kernel['id']}")
+    shared_a = str(jupyterhub.shared_root / "envs" / "shared-a")
+    assert seen["uid"] == jupyterhub.users[ALICE].pw_uid
+    assert seen["env"]["CONDA_PREFIX"] == shared_a and seen["env"]["SHARED_ACTIVATED"] == "shared-a"
+    assert seen["env"]["PATH"].split(":")[0] == f"{shared_a}/bin"
+    assert "conda" not in seen["env"]["PATH"].replace(str(jupyterhub.shared_root), "")
+    assert seen["env"]["HOME"] == jupyterhub.users[ALICE].pw_dir
+
+
+def test_register_writes_the_users_own_dir_and_unregister_leaves_the_admins_spec(jupyterhub):
+    alice = jupyterhub.users[ALICE]
+    code, answer = jupyterhub.user_api(ALICE, "POST", "envpanel/api/environments/shared-a/kernel")
+    assert code == 201 and answer["kernels"] == ["conda-env-shared-a-py"]
+    written = (
+        Path(alice.pw_dir)
+        / ".local"
+        / "share"
+        / "jupyter"
+        / "kernels"
+        / "conda-env-shared-a-py"
+        / "kernel.json"
+    )
+    assert written.stat().st_uid == alice.pw_uid
+    code, _ = jupyterhub.user_api(ALICE, "DELETE", "envpanel/api/environments/shared-a/kernel")
+    assert code == 204 and not written.exists()
+    code, body = jupyterhub.user_api(ALICE, "DELETE", "envpanel/api/environments/shared-b/kernel")
+    assert code == 409 and "installed system-wide" in body["message"]
+    assert (hub.VENV / "share" / "jupyter" / "kernels" / "conda-env-shared-b-py" / "kernel.json").exists()
+    code, body = jupyterhub.user_api(ALICE, "POST", "envpanel/api/environments/shared-b/kernel")
+    assert code in (201, 409)  # the user's own copy may shadow the admin's: never the admin's file
+    assert (
+        json.loads((hub.VENV / "share/jupyter/kernels/conda-env-shared-b-py/kernel.json").read_text())[
+            "display_name"
+        ]
+        == "admin's shared-b"
+    )
