@@ -56,6 +56,21 @@ class EnvPanelApp(ExtensionApp):
         config=True,
         help="Where to look for environments (drop one to switch it off): " + ", ".join(SOURCES) + ".",
     )
+    shared_env_dirs = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help=(
+            "Installations an admin keeps for every user (TLJH's /opt/tljh/user/envs, a volume): "
+            "searched like extra_env_dirs and marked 'shared' in the panel."
+        ),
+    )
+    hide = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Regex; environments whose prefix matches it are not listed at all (nor their kernels).",
+    )
     exclude = Unicode(
         None,
         allow_none=True,
@@ -104,15 +119,17 @@ class EnvPanelApp(ExtensionApp):
         help="Install EnvPanelKernelSpecManager so environment kernels are listed with no manual step.",
     )
 
-    @validate("exclude")
+    @validate("exclude", "hide")
     def _valid_regex(self, proposal):
-        """Refuse an exclude pattern that is not a valid regex, at startup."""
+        """Refuse a pattern that is not a valid regex, at startup."""
         value = proposal["value"]
         if value is not None:
             try:
                 re.compile(value)
             except re.error as err:
-                raise TraitError(f"EnvPanelApp.exclude is not a valid regex: {err}") from None
+                raise TraitError(
+                    f"EnvPanelApp.{proposal['trait'].name} is not a valid regex: {err}"
+                ) from None
         return value
 
     def _apply_drop_ins(self) -> None:
@@ -170,6 +187,8 @@ class EnvPanelApp(ExtensionApp):
             options=options,
             env_file_names=self.env_file_names,
             sources=self.sources,
+            hide=self.hide,
+            shared_dirs=self.shared_env_dirs,
         )
         ksm = self.serverapp.kernel_spec_manager
         if isinstance(ksm, EnvPanelKernelSpecManager):

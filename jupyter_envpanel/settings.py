@@ -89,4 +89,6 @@ def service_from_config(root: Optional[Path] = None, section: Optional[Dict[str,
         options=options,
         env_file_names=list(section.get("env_file_names", DEFAULT_ENV_FILES)),
         sources=tuple(section.get("sources", SOURCES)),
+        hide=section.get("hide") or None,
+        shared_dirs=list(section.get("shared_env_dirs", [])),
     )

@@ -143,6 +143,6 @@ c.JupyterHub.load_roles = [{{
 """
     )
     admin = VENV / "etc" / "jupyter" / "jupyter_server_config.d" / "envpanel-shared.json"
-    admin.write_text(json.dumps({"EnvPanelApp": {"extra_env_dirs": [str(shared_envs)]}}, indent=1))
+    admin.write_text(json.dumps({"EnvPanelApp": {"shared_env_dirs": [str(shared_envs)]}}, indent=1))
     admin.chmod(0o644)
     return config

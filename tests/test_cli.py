@@ -53,6 +53,7 @@ def test_list_json_has_the_design_shape(world):
         "package_count",
         "kernels",
         "kernel_hint",
+        "shared",
         "warnings",
     }
     assert envs["ml"]["python_version"] == "3.11.7" and envs["base"]["python_version"] == "3.12.1"

@@ -173,6 +173,8 @@ def test_each_user_lists_the_shared_envs_and_their_own_never_anothers(jupyterhub
         names = {e["name"] for e in listing["environments"]}
         assert {"shared-a", "shared-b", f"{user}-own"} <= names, listing["warnings"]
         assert f"{other}-own" not in names
+        shared = {e["name"]: e["shared"] for e in listing["environments"]}
+        assert shared["shared-a"] and shared["shared-b"] and not shared[f"{user}-own"]
         assert not any(other in e["prefix"] for e in listing["environments"])
         code, specs = jupyterhub.user_api(user, "GET", "api/kernelspecs")
         assert {"conda-env-shared-a-py", f"conda-env-{user}-own-py"} <= set(specs["kernelspecs"])
@@ -233,3 +235,41 @@ def test_register_writes_the_users_own_dir_and_unregister_leaves_the_admins_spec
         ]
         == "admin's shared-b"
     )
+
+
+def test_the_panel_works_under_the_users_base_url_with_switch(jupyterhub):
+    from labserver import browser
+    from test_browser import CODE
+
+    alice = jupyterhub.users[ALICE]
+    from labserver import notebook
+
+    path = Path(alice.pw_dir) / "demo.ipynb"
+    notebook(path, "conda-env-shared-a-py", "Python [conda env:shared-a]", CODE)
+    hub.chown_tree(path, alice)
+    requests: list = []
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(jupyterhub.url + "/hub/login")
+        page.fill("input[name=username]", ALICE)
+        page.fill("input[name=password]", "envpanel-test-password")
+        page.click("input[type=submit], button[type=submit]")
+        page.goto(f"{jupyterhub.url}/user/{ALICE}/lab/tree/demo.ipynb")
+        page.wait_for_selector(".jp-NotebookPanel", timeout=90_000)
+        page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
+        if not page.locator("#jp-envpanel").is_visible():
+            page.click('.jp-SideBar [data-id="jp-envpanel"]')
+        page.wait_for_selector('[data-active-env="shared-a"]', timeout=90_000)
+        assert page.locator('[data-env-name="shared-b"] .jp-EnvPanel-tag:text-is("shared")').count() == 1
+        page.click(f'[data-env-name="{ALICE}-own"] [data-action="switch"]')
+        if page.locator(".jp-Dialog .jp-mod-accept").count():
+            page.click(".jp-Dialog .jp-mod-accept")
+        page.wait_for_selector(f'[data-active-env="{ALICE}-own"]', timeout=90_000)
+        page.close()
+    code, sessions = jupyterhub.user_api(ALICE, "GET", "api/sessions")
+    assert [s["kernel"]["name"] for s in sessions if s["path"] == "demo.ipynb"] == [
+        f"conda-env-{ALICE}-own-py"
+    ]
+    ours = [u for u in requests if "/envpanel/" in u]
+    assert ours and all(f"/user/{ALICE}/envpanel/" in u for u in ours)

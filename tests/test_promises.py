@@ -116,6 +116,9 @@ def test_every_setting_changes_what_the_cli_lists(world):
     server = [e for e in _envs(world, {"offer_server_env": True}).values() if e["is_server"]][0]
     assert server["kernels"][0]["name"] != "python3"  # offered as an environment kernel too
     assert "good" not in _envs(world, {"sources": ["pyenv"]})
+    assert "good" not in _envs(world, {"hide": "/envs/go+d$"})  # not listed at all
+    shared = _envs(world, {"shared_env_dirs": [str(extra.parent)]})
+    assert shared["extra"]["shared"] is True and shared["good"]["shared"] is False
 
 
 def test_env_file_names_setting_is_used_to_find_the_file(world):

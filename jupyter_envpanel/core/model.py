@@ -71,6 +71,8 @@ class Environment:
     is_venv: bool = False
     #: With no kernel: the command that installs ipykernel in it (shown, copyable, never run).
     kernel_hint: str = ""
+    #: Under one of the admin's shared installations (`EnvPanelApp.shared_env_dirs`).
+    shared: bool = False
 
     def to_json(self) -> dict:
         """Return the environment object of the REST API."""
@@ -86,6 +88,7 @@ class Environment:
             "package_count": self.package_count,
             "kernels": [k.to_json() for k in self.kernels],
             "kernel_hint": self.kernel_hint,
+            "shared": self.shared,
             "warnings": list(self.warnings),
         }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -39,9 +40,18 @@ class EnvService:
         options: Optional[kern.KernelOptions] = None,
         env_file_names: Sequence[str] = DEFAULT_ENV_FILES,
         sources: Sequence[str] = SOURCES,
+        hide: Optional[str] = None,
+        shared_dirs: Sequence[str] = (),
     ) -> None:
-        """Remember the host and settings; nothing is read until asked."""
+        """Remember the host and settings; nothing is read until asked.
+
+        `hide`: a regex; environments whose prefix matches it are not listed at all. `shared_dirs`:
+        installations an admin keeps for everyone (searched like extra dirs, marked `shared`).
+        """
         self.host = host
+        self.hide = re.compile(hide) if hide else None
+        self.shared_dirs = tuple(str(host.expand(d)) for d in shared_dirs)
+        extra_dirs = (*extra_dirs, *self.shared_dirs)
         self.options = options or kern.KernelOptions()
         self.env_file_names = tuple(env_file_names)
         self.discovery = Discovery(host, extra_dirs, sources)
@@ -76,8 +86,9 @@ class EnvService:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
                 return self._cached[1]
         registered = registry.registered_names(self.host)
-        stems = kern.kernel_stems(raw.environments)
-        envs = tuple(self._labelled(e, registered, stems.get(e.prefix, "")) for e in raw.environments)
+        shown = [e for e in raw.environments if not (self.hide and self.hide.search(e.prefix))]
+        stems = kern.kernel_stems(shown)
+        envs = tuple(self._labelled(e, registered, stems.get(e.prefix, "")) for e in shown)
         listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
@@ -86,8 +97,12 @@ class EnvService:
     def _labelled(self, env: Environment, registered: Sequence[str], stem: str = "") -> Environment:
         """Return env with its label, kernel name stem, env config vars and kernel list filled in."""
         env_vars, warnings = state_env_vars(Path(env.prefix)) if env.kind in CONDA_KINDS else ({}, [])
+        shared = any(
+            env.prefix == d or env.prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs
+        )
         env = replace(
             env,
+            shared=shared,
             label=env_label(env),
             kernel_stem=stem,
             env_vars=tuple(env_vars.items()),
@@ -289,3 +304,8 @@ class EnvService:
             if os.path.realpath(env.prefix) == real:
                 return env, prefix
         return None, prefix
+
+
+def _under(prefix: str, folder: str) -> bool:
+    """Return whether a prefix is a folder or lies under it (a path relation, no disk access)."""
+    return prefix == folder or prefix.startswith(folder.rstrip(os.sep) + os.sep)

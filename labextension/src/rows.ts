@@ -91,7 +91,14 @@ export class EnvironmentList {
           h('span', { class: 'jp-EnvPanel-name', title: shown }, shown),
           isProject ? h('span', { class: 'jp-EnvPanel-tag jp-mod-project' }, 'project') : null,
           isActive ? h('span', { class: 'jp-EnvPanel-tag' }, 'active') : null,
-          env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null
+          env.is_server ? h('span', { class: 'jp-EnvPanel-tag' }, 'server') : null,
+          env.shared
+            ? h(
+                'span',
+                { class: 'jp-EnvPanel-tag', title: 'Kept by an administrator for every user' },
+                'shared'
+              )
+            : null
         ),
         h(
           'div',
