@@ -7,6 +7,8 @@ Usage: python benchmarks/bench_core.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import tempfile
 import time
@@ -53,6 +55,11 @@ def main() -> None:
     listing = EnvService(host).listing()
     assert len(listing.environments) == N_ENVS + 2, len(listing.environments)  # + base + server
     show("list, cold (new service)", timed(lambda: EnvService(host).listing(), args.repeat), 50)
+    metas = [env.prefix + "/conda-meta" for env in listing.environments if env.kind == "conda"]
+    show(
+        f"  of which floor: {len(metas)} listdir alone",
+        timed(lambda: [os.listdir(m) for m in metas], args.repeat),
+    )
     service = EnvService(host)
     service.listing()
     show("list, warm (cached, mtimes checked)", timed(service.listing, args.repeat * 5), 5)
@@ -90,6 +97,25 @@ def main() -> None:
     show("package search 'pkg042', warm", timed(lambda: service.packages("pkg042"), args.repeat), 100)
     show("package search 'pkg' (partial)", timed(lambda: service.packages("pkg1"), args.repeat), 100)
     print(f"package search: {len(answer['matches'])} environments have pkg042")
+
+    from jupyter_envpanel.core.notebooks import notebook_report, ran_with
+
+    env = service.find("env000")
+    record = ran_with(service, env)
+    notebook = world.root / "ran.ipynb"
+    meta = {"kernelspec": {"name": "conda-env-env000-py"}, "envpanel": {"ran_with": record}}
+    notebook.write_text(json.dumps({"cells": [], "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))
+
+    def compare_cold() -> None:
+        svc = EnvService(host)
+        assert notebook_report(svc, notebook, "env000")["count"] == 0
+
+    show("notebook record vs env, one-shot", timed(compare_cold, args.repeat), 300)
+    show(
+        "notebook record vs env, warm",
+        timed(lambda: notebook_report(service, notebook, "env000"), args.repeat),
+    )
+    print(f"notebook record: {len(record['packages'])} requested packages, {len(json.dumps(record))} bytes")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,10 @@ def ensure_venv() -> None:
     shutil.copytree(
         REPO / "jupyter_envpanel", site / "jupyter_envpanel", ignore=shutil.ignore_patterns("__pycache__")
     )
+    # as pip does at install time: users cannot write __pycache__ here, and would compile every spawn
+    subprocess.run(
+        [str(VENV / "bin" / "python"), "-m", "compileall", "-q", str(site / "jupyter_envpanel")], check=True
+    )
     config = VENV / "etc" / "jupyter" / "jupyter_server_config.d"
     config.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "jupyter-config" / "server-config" / "jupyter_envpanel.json", config)
