@@ -48,8 +48,8 @@ def test_the_index_follows_installs(world):
     root, venv = make_world(world)
     service = EnvService(world.host())
     assert service.packages("rich")["matches"] == []
-    write_dist(venv / "lib" / "python3.11" / "site-packages", "rich", "13.7.1")
-    site = next((venv / "lib").glob("python3*/site-packages"))
+    site = next((venv / "lib").glob("python3*/site-packages"))  # the venv's Python is this test's
+    write_dist(site, "rich", "13.7.1")
     os.utime(site, ns=(1, 1))  # a racily-clean scan would otherwise be possible within one tick
     os.utime(site)
     [hit] = service.packages("rich")["matches"]
