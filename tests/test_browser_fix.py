@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from factory import CONDA_FORGE
-from labserver import run_lab
+from labserver import chrome, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
 from test_browser import SHOTS, make_world, open_notebook
 
 pytestmark = pytest.mark.browser
@@ -19,26 +19,6 @@ import json, os, sys
 with open({log!r}, "a") as log:
     log.write(json.dumps(sys.argv[1:]) + "\\n")
 """
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
-    yield
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    from labserver import browser
-
-    with browser() as chrome:
-        yield chrome
 
 
 def snapshot(folder: Path) -> dict:

@@ -6,28 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from labserver import browser, notebook, run_lab
+from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
 from test_browser import CODE, SHOTS, make_world, wait_kernel_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
-    yield
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    with browser() as chrome:
-        yield chrome
 
 
 @pytest.fixture(scope="module", params=["jupyterlab", "notebook"])

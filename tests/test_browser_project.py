@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from factory import CONDA_FORGE, World, write_kernel
-from labserver import browser, notebook, run_lab
+from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
 from test_server import PYKERNEL
 
 pytestmark = pytest.mark.browser
@@ -57,18 +57,6 @@ def make_world(base: Path) -> World:
     return world
 
 
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("project-lab")
@@ -76,12 +64,6 @@ def lab(tmp_path_factory):
     with run_lab(world.home, world.root, base / "jupyter") as server:
         server.world = world
         yield server
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    with browser() as chrome:
-        yield chrome
 
 
 def open_page(chrome, lab, path: str):

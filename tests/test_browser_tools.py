@@ -6,24 +6,12 @@ import sys
 
 import pytest
 from factory import World
-from labserver import browser, run_lab
+from labserver import browser, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
 from test_browser import show_panel
 from test_tools import interpreter_at, venv_at
 
 pytestmark = pytest.mark.browser
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: the server here is a separate `jupyter lab` process."""
-    yield
 
 
 def test_rows_show_the_tool_and_the_command_that_gives_a_kernel(tmp_path):

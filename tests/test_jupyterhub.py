@@ -15,23 +15,11 @@ from pathlib import Path
 import hub
 import pytest
 from factory import World, write_kernel
-from labserver import free_port
+from labserver import free_port, jp_asyncio_loop, jp_server_cleanup  # noqa: F401  (fixtures)
 from test_server import PYKERNEL
 
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(bool(hub.why_not()), reason=hub.why_not() or "-")]
 ALICE, BOB = hub.USERS
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: the servers here are separate processes."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: no in-process server here."""
-    yield
 
 
 class Hub:
