@@ -233,7 +233,7 @@ class KernelEnvironmentHandler(EnvPanelHandler):
         env, prefix = self.service.environment_of_spec(spec)
         return {
             "kernel": kernel,
-            "display_name": spec.get("display_name", kernel),
+            "display_name": spec.get("display_name") or kernel,
             "environment": env.to_json() if env else None,
             "prefix": prefix,
             "message": "" if env else "this kernel runs in an environment jupyter-envpanel did not find",

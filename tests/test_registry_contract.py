@@ -97,3 +97,15 @@ def test_unregister_never_touches_a_system_wide_spec(world):
     assert (system / "conda-env-ml-py" / "kernel.json").exists()
     # the user's own directory given as a "system" dir is not a system-wide install
     assert service.unregister("ml", [user_kernels_dir(host)]) == []
+
+
+@pytest.mark.parametrize(
+    "argv,prefix",
+    [
+        (["sh", "-c", 'exec "$@"', "/envs/four"], "/envs/four"),  # a wrapper with nothing after the prefix
+        (["/opt/conda/bin/python", "-m", "nb_conda_kernels.runner", "/opt/conda", "/envs/nb"], "/envs/nb"),
+        (["/opt/conda/bin/python", "-m", "nb_conda_kernels.runner", "/opt/conda"], None),  # cut short
+    ],
+)
+def test_prefix_from_argv_edges(argv, prefix):
+    assert prefix_from_argv(argv) == prefix

@@ -204,3 +204,27 @@ async def test_a_kernel_made_from_ipykernel_has_ipykernels_logos(server_world, j
     spec = importlib.util.find_spec("ipykernel")
     expected = Path(list(spec.submodule_search_locations)[0]) / "resources" / "logo-64x64.png"
     assert logo.body == expected.read_bytes()
+
+
+async def test_kernel_environment_route_shape(server_world, jp_fetch):
+    make_envs(server_world)
+    code, answer = await get_json(jp_fetch, "kernels", "conda-env-ml-py", "environment")
+    assert code == 200 and set(answer) == {"kernel", "display_name", "environment", "prefix", "message"}
+    assert answer["kernel"] == "conda-env-ml-py" and answer["display_name"] == "Python [conda env:ml]"
+    assert answer["environment"]["name"] == "ml" and answer["message"] == ""
+    assert answer["prefix"].endswith("/envs/ml")
+    body = await expect_error(jp_fetch, 404, "kernels", "no-such-kernel", "environment")
+    assert body["message"] == "unknown kernel: 'no-such-kernel'"
+
+
+async def test_foreign_kernel_maps_to_its_prefix_with_a_message(server_world, jp_fetch, jp_data_dir):
+    make_envs(server_world)
+    folder = jp_data_dir / "kernels" / "elsewhere"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(
+        json.dumps({"argv": ["/opt/other/bin/python", "-m", "x"], "language": "python"})
+    )
+    code, answer = await get_json(jp_fetch, "kernels", "elsewhere", "environment")
+    assert code == 200 and answer["environment"] is None and answer["prefix"] == "/opt/other"
+    assert answer["display_name"] == "elsewhere"  # a spec without one is named by its kernel
+    assert answer["message"] == "this kernel runs in an environment jupyter-envpanel did not find"
