@@ -109,3 +109,43 @@ def test_unregister_never_touches_a_system_wide_spec(world):
 )
 def test_prefix_from_argv_edges(argv, prefix):
     assert prefix_from_argv(argv) == prefix
+
+
+def test_resolve_in_root_says_why(world):
+    from jupyter_envpanel.core.errors import InvalidArgument, OutsideRoot
+    from jupyter_envpanel.core.paths import resolve_in_root
+
+    for bad in ("", "a\x00b"):
+        with pytest.raises(InvalidArgument, match="a file path relative to the server root is required"):
+            resolve_in_root(world.root, bad)
+    for absolute in ("/etc/passwd", "~/x"):
+        with pytest.raises(
+            OutsideRoot, match="^paths are relative to the server root; an absolute path is not"
+        ):
+            resolve_in_root(world.root, absolute)
+    with pytest.raises(OutsideRoot, match="^the path resolves outside the server root$"):
+        resolve_in_root(world.root, "../x")
+    assert resolve_in_root(world.root, ".") == world.root.resolve()
+
+
+def test_a_bare_kernel_command_runs_the_environments_own_program(world):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "jl")
+    (prefix / "bin").mkdir(exist_ok=True)
+    (prefix / "bin" / "julia").write_text("#!/bin/sh\n")
+    (prefix / "bin" / "julia").chmod(0o755)
+    write_kernel(
+        prefix, "julia-1.10", {"argv": ["julia", "-i", "{connection_file}"], "display_name": "Julia 1.10"}
+    )
+    write_kernel(
+        prefix, "nolang", {"argv": ["/usr/bin/true", "{connection_file}"], "display_name": "No language"}
+    )
+    service = EnvService(world.host())
+    kernels = service.offered_kernels()
+    julia = kernels["conda-env-jl-julia-1.10"].spec
+    assert julia["argv"][0] == str(prefix / "bin" / "julia") and julia["argv"][1:] == [
+        "-i",
+        "{connection_file}",
+    ]
+    assert (
+        kernels["conda-env-jl-nolang"].spec["language"] == "python"
+    )  # a spec without one, as jupyter_client
