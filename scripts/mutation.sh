@@ -19,14 +19,18 @@ start=$(date +%s)
 # A run cut short by the budget still reports the mutants it finished.
 timeout "$BUDGET" mutmut run --max-children "$CHILDREN" "$@" >mutation.log 2>&1 || echo "mutmut stopped (exit $?): see mutation.log"
 mutmut export-cicd-stats >/dev/null
-python - "$start" <<'PY'
-import json, subprocess, sys, time
+python - "$start" "$@" <<'PY'
+import fnmatch, json, subprocess, sys, time
 stats = json.load(open("mutants/mutmut-cicd-stats.json"))
 killed, survived = stats.get("killed", 0), stats.get("survived", 0)
 untested, timeout = stats.get("no_tests", 0), stats.get("timeout", 0)
 judged = killed + survived + untested
-print(f"mutants: {stats.get('total', 0)} total, {killed} killed, {survived} survived, "
-      f"{untested} not covered, {timeout} timed out, {stats.get('not_checked', 0)} not run (budget)")
+globs = sys.argv[2:] or ["*"]
+listing = subprocess.run(["mutmut", "results", "--all", "true"], capture_output=True, text=True).stdout
+in_scope = [line.strip() for line in listing.splitlines() if any(fnmatch.fnmatch(line.strip(), g) for g in globs)]
+not_run = sum(1 for line in in_scope if line.endswith(": not checked"))
+print(f"mutants in scope: {len(in_scope)}; {killed} killed, {survived} survived, "
+      f"{untested} not covered, {timeout} timed out, {not_run} not run (time budget)")
 if judged:
     print(f"mutation score: {100 * killed / judged:.1f} % of {judged} judged mutants killed "
           f"(timeouts count as killed: {100 * (killed + timeout) / (judged + timeout):.1f} %)")
