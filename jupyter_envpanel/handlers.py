@@ -56,9 +56,8 @@ class EnvPanelHandler(APIHandler):
             self._fail(422, {"message": f"jupyter-envpanel could not process this request ({what})"})
 
     def _fail(self, status: int, body: dict) -> None:
-        """Answer an error as JSON and stop the request."""
+        """Answer an error as JSON (APIHandler.finish sets the type) and stop the request."""
         self.set_status(status)
-        self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
         raise web.Finish()
 
@@ -289,8 +288,7 @@ class OpenAPIHandler(EnvPanelHandler):
     async def get(self) -> None:
         """Answer the YAML document."""
         text = await self.run(OPENAPI.read_text, "utf-8")
-        self.set_header("Content-Type", "application/yaml")
-        self.finish(text)
+        self.finish(text, set_content_type="application/yaml")  # APIHandler.finish would say JSON
 
 
 _NAME = r"(?P<name>[^/]+)"

@@ -57,10 +57,10 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     def _native_specs(self) -> Tuple[Dict[str, Tuple[str, dict]], Tuple]:
         """Return Jupyter's own kernelspecs, read safely, re-read only when a file or folder changed."""
-        found = super().find_kernel_specs()  # listdir only
+        found = super().find_kernel_specs()  # listdir only: names and folders, so adding one shows
         stamp = tuple(
             (name, d, mtime_ns(os.path.join(d, "kernel.json"))) for name, d in sorted(found.items())
-        ) + tuple(mtime_ns(d) for d in self.kernel_dirs)
+        )
         if stamp == self._native[1]:
             return self._native[0], stamp
         specs: Dict[str, Tuple[str, dict]] = {}

@@ -126,3 +126,68 @@ def test_unreadable_places_cost_only_themselves(open_world):
     assert out["locked_show"].startswith("unknown environment: 'locked'")
     assert out["ok_drift"]["ok"] == 1
     assert "environment.yml" in out["locked_file"] and "permission denied" in out["locked_file"].lower()
+
+
+UNREGISTER_CHILD = r"""
+import importlib, json, os, pkgutil, sys
+from pathlib import Path
+
+import jupyter_envpanel
+for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
+    if ".core." in info.name or info.name.endswith(".core"):
+        importlib.import_module(info.name)
+from jupyter_envpanel.core.errors import EnvPanelError
+from jupyter_envpanel.core import registry
+from jupyter_envpanel.core.host import Host
+
+home = Path(sys.argv[1])
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+host = Host(home=home, environ={"HOME": str(home), "PATH": "/usr/bin:/bin"}, root=home,
+            sys_prefix=home / "server", system_roots=(), system_bins=())
+out = {"uid": os.geteuid()}
+for name in ("conda-env-free-py", "conda-env-stuck-py"):
+    try:
+        out[name] = registry.unregister([name], host)
+    except EnvPanelError as err:
+        out[name] = str(err)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(not _can_drop(), reason="running as root without the right to drop privileges")
+def test_a_kernelspec_that_cannot_be_removed_is_an_error_not_a_success(open_world):
+    home = open_world.home
+    kernels = home / ".local" / "share" / "jupyter" / "kernels"
+    spec = {
+        "argv": ["python"],
+        "language": "python",
+        "metadata": {"envpanel": {"registered_by": "jupyter-envpanel"}},
+    }
+    for name in ("conda-env-free-py", "conda-env-stuck-py"):
+        (kernels / name).mkdir(parents=True)
+        (kernels / name / "kernel.json").write_text(json.dumps(spec))
+    stuck = kernels / "conda-env-stuck-py" / "stuck"
+    stuck.mkdir()
+    (stuck / "file").write_text("x")
+    for path in (open_world.base, *open_world.base.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+        if os.geteuid() == 0 and path != stuck and stuck not in path.parents:
+            os.chown(path, NOBODY, NOBODY)  # the user's own home; `stuck` stays root's
+    if os.geteuid() != 0:
+        stuck.chmod(0o555)  # not root: a folder the user cannot change stands for a foreign one
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", UNREGISTER_CHILD, str(home)], capture_output=True, text=True, timeout=120
+        )
+    finally:
+        stuck.chmod(0o755)
+    assert child.returncode == 0, child.stderr
+    out = json.loads(child.stdout)
+    assert out["uid"] != 0 and out["conda-env-free-py"] == ["conda-env-free-py"]
+    assert not (kernels / "conda-env-free-py").exists()
+    folder = kernels / "conda-env-stuck-py"
+    assert out["conda-env-stuck-py"] == f"could not remove {folder} (permission denied?); remove it yourself"
+    assert (folder / "stuck" / "file").exists()

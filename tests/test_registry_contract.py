@@ -116,11 +116,11 @@ def test_resolve_in_root_says_why(world):
     from jupyter_envpanel.core.paths import resolve_in_root
 
     for bad in ("", "a\x00b"):
-        with pytest.raises(InvalidArgument, match="a file path relative to the server root is required"):
+        with pytest.raises(InvalidArgument, match="^a file path relative to the server root is required$"):
             resolve_in_root(world.root, bad)
     for absolute in ("/etc/passwd", "~/x"):
         with pytest.raises(
-            OutsideRoot, match="^paths are relative to the server root; an absolute path is not"
+            OutsideRoot, match="^paths are relative to the server root; an absolute path is not accepted$"
         ):
             resolve_in_root(world.root, absolute)
     with pytest.raises(OutsideRoot, match="^the path resolves outside the server root$"):

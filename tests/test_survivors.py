@@ -168,8 +168,8 @@ def test_env_file_search_messages_are_root_relative_and_say_what(world, tmp_path
     with pytest.raises(FileNotFound) as info:
         nearest_envfile(notebook, ["environment.yml", "environment.yaml"], world.root, confine=world.root)
     assert info.value.to_json()["file"] == "a/b/n.ipynb"
-    assert "no environment.yml, environment.yaml in this folder or any parent up to the root" in str(
-        info.value
+    assert str(info.value) == (
+        "a/b/n.ipynb: no environment.yml, environment.yaml in this folder or any parent up to the root"
     )
     (world.root / "a" / "environment.yml").write_text("dependencies: []\n")
     assert nearest_envfile(notebook, ["environment.yml"], world.root) == world.root / "a" / "environment.yml"
@@ -178,7 +178,7 @@ def test_env_file_search_messages_are_root_relative_and_say_what(world, tmp_path
     with pytest.raises(EnvFileError) as info:
         nearest_envfile(notebook, ["environment.yml"], world.root, confine=world.root)
     assert info.value.status == 403 and info.value.to_json()["file"] == "a/b/environment.yml"
-    assert "resolves outside the server root (a symlink?); not read" in str(info.value)
+    assert str(info.value) == "a/b/environment.yml: resolves outside the server root (a symlink?); not read"
 
 
 async def test_project_route_is_confined_and_defaults_to_the_root(server_world, jp_fetch, tmp_path):

@@ -60,7 +60,7 @@ def nearest_envfile(
     candidates = []
     while True:
         candidates.extend(folder / name for name in names)
-        if folder == stop or folder == folder.parent or stop not in folder.parents:
+        if stop not in folder.parents:  # at stop, at the top, or never under stop
             break
         folder = folder.parent
     candidates.extend(stop / "binder" / name for name in names)

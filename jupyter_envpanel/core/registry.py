@@ -25,8 +25,9 @@ _LOCK = threading.Lock()
 
 def user_kernels_dir(host: Host) -> Path:
     """Return the user's Jupyter kernels directory (what `jupyter --data-dir` says)."""
-    if host.getenv("JUPYTER_DATA_DIR"):
-        return host.expand(host.getenv("JUPYTER_DATA_DIR") or "") / "kernels"
+    data_dir = host.getenv("JUPYTER_DATA_DIR")
+    if data_dir:
+        return host.expand(data_dir) / "kernels"
     if sys.platform == "darwin":
         return host.home / "Library" / "Jupyter" / "kernels"
     if os.name == "nt":  # pragma: no cover
@@ -134,5 +135,9 @@ def unregister(names: Sequence[str], host: Host, system_dirs: Iterable[Path] = (
                         "jupyter-envpanel only removes kernelspecs it wrote in your own directory"
                     )
         for name in present:
-            shutil.rmtree(base / name, ignore_errors=True)
+            shutil.rmtree(base / name, ignore_errors=True)  # another process may be removing it too
+            if (base / name).exists():
+                raise EnvPanelError(
+                    f"could not remove {base / name} (permission denied?); remove it yourself"
+                )
     return present
