@@ -233,3 +233,19 @@ def test_kernel_refs_and_hints_per_environment(world):
     assert hint == f"conda install --prefix {root / 'envs' / 'nokernel'} ipykernel"
     excluded = kernels.with_kernel_refs(envs["good"], dataclasses.replace(options, exclude="good"), [])
     assert excluded.kernels == () and excluded.kernel_hint == ""  # it has ipykernel: nothing to install
+
+
+def test_env_config_vars_changed_in_place_are_seen_without_a_refresh(world):
+    world.conda_env(world.home / "miniconda3", python="3.12.1")
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "vars", state_vars={"A": "1"})
+    service = EnvService(world.host())
+    env = {e.name: e for e in service.listing().environments}["vars"]
+    assert dict(env.env_vars) == {"A": "1"}
+    state = prefix / "conda-meta" / "state"
+    folder_time = (prefix / "conda-meta").stat().st_mtime_ns
+    with open(state, "w") as out:  # as conda writes it: the same file, rewritten
+        out.write(json.dumps({"env_vars": {"A": "2"}}))
+    os.utime(state, ns=(folder_time + 10**9, folder_time + 10**9))  # a later time even on a coarse clock
+    os.utime(prefix / "conda-meta", ns=(folder_time, folder_time))  # the folder's time did not move
+    env = {e.name: e for e in service.listing().environments}["vars"]
+    assert dict(env.env_vars) == {"A": "2"}

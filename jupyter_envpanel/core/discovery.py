@@ -80,8 +80,8 @@ class Discovery:
                 return self._listing
             started = time.time_ns()
             listing, watched, stamp = self._scan()
-            if listing == self._listing:  # the same environments: keep the object callers compare by
-                listing = self._listing
+            if listing == self._listing and stamp == self._stamp:  # a racy re-check found nothing new:
+                listing = self._listing  # keep the object callers compare by (files read later may differ)
             self._watched, self._stamp, self._listing = watched, stamp, listing
             # A folder changed within the filesystem's timestamp granularity of the scan may change
             # again without its mtime moving ("racily clean", as git says): check it once more later.
@@ -95,7 +95,8 @@ class Discovery:
     def _facts_for(self, env: Found) -> Tuple[Facts, List[Path], Tuple]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
-        watch = [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
+        # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
+        watch = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
         if env.kind not in CONDA_KINDS:
             watch.append(prefix + "/pyvenv.cfg")
             watch.append(prefix + "/lib")
