@@ -90,7 +90,7 @@ if [ "$mode" != report ]; then
   : >mutants/envpanel-untraced.txt
   while read -r test glob; do
     case "$test" in "" | "#"*) continue ;; esac
-    grep -E ": survived$" mutants/envpanel-results.txt | sed 's/: survived$//; s/^ *//' | while read -r name; do
+    { grep -E ": survived$" mutants/envpanel-results.txt || true; } | sed 's/: survived$//; s/^ *//' | while read -r name; do
       # shellcheck disable=SC2254
       case "$name" in $glob) ;; *) continue ;; esac
       if ! (cd mutants && MUTANT_UNDER_TEST="$name" timeout 300 python -m pytest -q -x -p no:cacheprovider \

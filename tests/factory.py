@@ -11,6 +11,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 PkgSpec = Union[str, Tuple]  # "name=version" or (name, version, build, channel[, subdir, build_number])
 
+#: Where the jupyter_envpanel under test lies: a child Python gets it on PYTHONPATH, so it runs the
+#: same code as the test (a checkout or mutmut's mutants/, not whichever copy is installed).
+UNDER_TEST = str(Path(__import__("jupyter_envpanel").__file__).resolve().parents[1])
 CONDA_FORGE = "https://conda.anaconda.org/conda-forge"
 MAIN = "https://repo.anaconda.com/pkgs/main"
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import sys
 import time
 
-from factory import envs_of, names, write_record
+import pytest
+from factory import envs_of, names, write_dist, write_kernel, write_record
 
 from jupyter_envpanel.core.discovery import Discovery
+from jupyter_envpanel.core.errors import EnvPanelError
+from jupyter_envpanel.core.kerneltable import build_table
+from jupyter_envpanel.core.registry import MARK, unregister
+from jupyter_envpanel.core.service import EnvService
 
 
 def listing_of(world, **environ):
@@ -204,3 +212,87 @@ def test_the_servers_own_installation_is_searched(world):
     envs = envs_of(Discovery(host).list())
     assert envs["notebook"].is_server and envs["notebook"].named
     assert {"base", "demo"} <= set(envs)
+
+
+def test_a_site_packages_made_after_a_listing_is_seen(world):
+    """A venv whose lib/ appears later (its packages installed) is read again, not served from cache."""
+    prefix = world.venv(world.home / ".virtualenvs" / "app")
+    shutil.rmtree(prefix / "lib")
+    for folder, _, files in os.walk(world.base):  # old enough that no scan is "racily clean"
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, ns=(10**18, 10**18))
+    discovery = Discovery(world.host())
+    assert envs_of(discovery.list())["app"].package_count == 0
+    write_dist(
+        prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages",
+        "ipykernel",
+        "6.29.5",
+    )
+    env = envs_of(discovery.list())["app"]
+    assert env.package_count == 1 and env.has_ipykernel
+
+
+def test_pip_install_and_uninstall_in_a_venv_are_seen_by_the_next_listing(world):
+    """pip changes only site-packages (not lib/ or pyvenv.cfg): the cache must still see it."""
+    prefix = world.venv(world.home / ".virtualenvs" / "app", dists=[("requests", "2.32.3", True)])
+    for folder, _, files in os.walk(world.base):  # old enough that no scan is "racily clean"
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, ns=(10**18, 10**18))
+    discovery = Discovery(world.host())
+    assert envs_of(discovery.list())["app"].package_count == 1
+    site = prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    write_dist(site, "ipykernel", "6.29.5")
+    env = envs_of(discovery.list())["app"]
+    assert (env.package_count, env.has_ipykernel) == (2, True)
+    shutil.rmtree(site / "ipykernel-6.29.5.dist-info")
+    env = envs_of(discovery.list())["app"]
+    assert (env.package_count, env.has_ipykernel) == (1, False)
+
+
+def test_a_broken_kernel_json_does_not_hide_the_kernels_after_it(world):
+    """Each kernel folder is read on its own: a broken one is a warning, the next is still offered."""
+    prefix = world.conda_env(world.home / ".conda" / "envs" / "ml", ipykernel=True)
+    broken = prefix / "share" / "jupyter" / "kernels" / "a-broken"
+    broken.mkdir(parents=True)
+    (broken / "kernel.json").write_text("{not json")
+    write_kernel(prefix, "b-good", {"argv": ["python", "-m", "ipykernel_launcher"], "display_name": "Good"})
+    env = envs_of(listing_of(world))["ml"]
+    assert [k.dir_name for k in env.kernel_files] == ["b-good"]
+    assert any("a-broken" in w and "kernel not offered" in w for w in env.warnings)
+
+
+def test_a_prefix_given_with_a_tilde_is_found_under_home(world):
+    """`~/work/venv` (as a user types it) names the venv in HOME, not a folder called `~`."""
+    prefix = world.venv(world.home / "work" / "venv")
+    env = EnvService(world.host()).find("~/work/venv", allow_any_prefix=True)
+    assert os.path.realpath(env.prefix) == os.path.realpath(prefix) and env.kind == "venv"
+
+
+SPECS = [
+    ({"argv": ["R"]}, {"display_name": "", "language": "", "interrupt_mode": "signal"}),
+    (
+        {"argv": ["R"], "display_name": "R", "language": "R", "interrupt_mode": "message"},
+        {"display_name": "R", "language": "R", "interrupt_mode": "message"},
+    ),
+]
+
+
+@pytest.mark.parametrize("spec, fields", SPECS, ids=["defaults", "given"])
+def test_the_kernel_table_shapes_specs_as_jupyter_client(spec, fields):
+    """A native kernelspec is served with jupyter_client's fields and defaults."""
+    entry = build_table({}, {"ir": ("/k/ir", spec)}).lookup("ir")
+    assert entry.spec == {"argv": ["R"], "env": {}, "metadata": {}, **fields}
+
+
+def test_unregistering_a_symlinked_kernel_folder_is_a_clear_error(world):
+    """A kernelspec folder that is a symlink cannot be removed: an EnvPanelError, the target kept."""
+    target = world.base / "dotfiles" / "py"
+    target.mkdir(parents=True)
+    spec = {"argv": ["python"], "metadata": {"envpanel": {"registered_by": MARK}}}
+    (target / "kernel.json").write_text(json.dumps(spec))
+    kernels = world.base / "data" / "kernels"
+    kernels.mkdir(parents=True)
+    (kernels / "py").symlink_to(target)
+    with pytest.raises(EnvPanelError, match="could not remove"):
+        unregister(["py"], world.host(JUPYTER_DATA_DIR=str(world.base / "data")))
+    assert (target / "kernel.json").is_file()

@@ -63,6 +63,11 @@ CONDA_CASES = [
     ("pytorch::pytorch>=2", ("pytorch", "2.3.0", "py3.11_cpu_0", PYTORCH), "ok"),
     ("numpy[channel=conda-forge]", ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE), "ok"),
     ("conda-forge::numpy>=2", ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE), "mismatch"),
+    ("numpy >=1.2, <2", ("numpy", "1.26.4"), "ok"),  # spaces inside a version spec are dropped
+    ("pkgs/main/linux-64::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN, "linux-64"), "ok"),
+    ("pkgs/main/osx-arm64::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN, "linux-64"), "mismatch"),
+    (f"{MAIN}/osx-arm64::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN, "linux-64"), "mismatch"),
+    (f"{MAIN}/linux-64::numpy", ("numpy", "1.26.4", "py311h0_0", MAIN, "linux-64"), "ok"),
 ]
 
 # (pip line, installed distribution (name, version) or None, status)
@@ -236,3 +241,40 @@ def test_pip_extras_need_their_dependencies(world):
     write_dist(site, "PySocks", "1.7.1")
     service.refresh()
     assert service.drift(env, path).requirements[0].status == "ok"
+
+
+def test_venv_conda_entry_says_what_pip_cannot_check(world):
+    """In a venv a conda entry is judged by version only; the reason names the fields left unchecked."""
+    prefix = world.venv(world.base / "venv", dists=[("numpy", "1.26.4", True)])
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - conda-forge::numpy>=1.26\n  - numpy=1.26.4=py311*\n  - numpy>=1.2\n")
+    report = check({}, parse_envfile(path), read_inventory(prefix, "venv", None))
+    assert [(r.status, r.reason) for r in report.requirements] == [
+        ("ok", "1.26.4 installed by pip; channel not checked"),
+        ("ok", "1.26.4 installed by pip; build not checked"),
+        ("ok", ""),
+    ]
+
+
+def test_unrequested_in_the_json_report_and_as_pinned_yaml(world):
+    """The report lists hand-installed packages with versions and pins them as valid YAML lines."""
+    prefix = world.conda_env(
+        world.base / "env",
+        packages=["seaborn=0.13.2"],
+        requested=["seaborn"],
+        pip=[("rich", "13.7.0", True), ("legacy", "1.0 beta", True)],
+    )
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - python=3.11\n")
+    report = check({}, parse_envfile(path), read_inventory(prefix, "conda", "3.11.7")).to_json()
+    assert report["unrequested"] == [
+        {"name": "seaborn", "version": "0.13.2", "source": "conda"},
+        {"name": "legacy", "version": "1.0 beta", "source": "pip"},
+        {"name": "rich", "version": "13.7.0", "source": "pip"},
+    ]
+    assert report["unrequested_yaml"].splitlines() == [
+        "  - seaborn=0.13.2",
+        "  - pip:",
+        '    - "legacy==1.0 beta"',  # quoted: a space would split the YAML item
+        "    - rich==13.7.0",
+    ]

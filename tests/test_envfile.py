@@ -110,3 +110,43 @@ def test_bad_line_in_requirements_file_is_located_in_that_file(world):
     with pytest.raises(EnvFileError) as info:
         parse_envfile(path)
     assert info.value.path.endswith("req.txt") and (info.value.line, info.value.column) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "item,got",
+    [
+        ("5", "a number"),
+        ("3.11", "a number"),
+        ("true", "a boolean"),
+        ("~", "null"),
+        ("2024-01-01", "a timestamp"),
+    ],
+    ids=["int", "float", "bool", "null", "date"],
+)
+def test_a_non_string_dependency_is_named_by_its_yaml_type(world, item, got):
+    path = write(world, f"dependencies:\n  - numpy\n  - {item}\n")
+    with pytest.raises(EnvFileError) as info:
+        parse_envfile(path)
+    assert info.value.detail == f"a conda dependency must be a string, got {got}"
+    assert (info.value.line, info.value.column) == (3, 5)
+
+
+def test_missing_file_error_names_the_file(world):
+    path = world.root / "nope.yml"
+    with pytest.raises(FileNotFound) as info:
+        parse_envfile(path)
+    assert info.value.path == str(path) and str(path) in str(info.value)
+
+
+def test_requirements_after_a_nested_include_are_still_read(world):
+    write(world, "numpy==1.26.4\n", "base.txt")
+    write(world, "-r base.txt\nrich==13.7.0\n# a comment\n\nhttpx>=0.27\n", "requirements.txt")
+    path = write(world, "dependencies:\n  - python=3.11\n  - pip:\n    - -r requirements.txt\n")
+    env = parse_envfile(path)
+    got = [(r.source, r.name, r.line, r.file.rsplit("/", 1)[-1]) for r in env.requirements]
+    assert got == [
+        ("conda", "python", 2, "environment.yml"),
+        ("pip", "numpy", 1, "base.txt"),
+        ("pip", "rich", 2, "requirements.txt"),
+        ("pip", "httpx", 5, "requirements.txt"),
+    ]

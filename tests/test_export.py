@@ -111,3 +111,40 @@ async def test_rest_export_creates_the_file_in_the_notebooks_folder(server_world
     assert not (tmp_path / "outside.yml").exists()
     await expect_error(jp_fetch, 403, "environments", "ml", "export", method="POST", path="../elsewhere")
     await expect_error(jp_fetch, 404, "environments", "nope", "export", method="POST", path="work")
+
+
+def test_names_yaml_would_read_as_numbers_or_bools_stay_strings(world):
+    """An env named `1.10` or `yes` exports a name conda reads back as that name, not 1.1 or True."""
+    import yaml
+
+    for name in ("1.10", "yes", "null", "ml"):
+        world.conda_env(world.home / "miniconda3" / "envs" / name, python="3.11.7")
+    service = EnvService(world.host())
+    for name in ("1.10", "yes", "null", "ml"):
+        text = service.export(service.find(name))
+        assert yaml.safe_load(text)["name"] == name, text
+        assert f"name: {name}\n" in text if name == "ml" else f'name: "{name}"\n' in text
+
+
+def test_a_package_without_a_channel_names_no_channel(world):
+    """A local build's record says `<unknown>`: exports and records leave its channel out."""
+    from jupyter_envpanel.core.notebooks import ran_with
+    from jupyter_envpanel.core.provenance import export_record
+
+    prefix = world.conda_env(
+        world.home / "miniconda3" / "envs" / "local",
+        python="3.11.7",
+        packages=[("mylocal", "0.1", "0"), ("numpy", "1.26.4", "py311h0_0", CONDA_FORGE)],
+        requested=["mylocal", "numpy"],
+    )
+    path = prefix / "conda-meta" / "mylocal-0.1-0.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "channel": "<unknown>", "url": ""}))
+    service = EnvService(world.host())
+    env = service.find("local")
+    text = service.export(env)
+    assert "unknown" not in text and "channels:\n  - conda-forge\n" in text and "  - mylocal=0.1\n" in text
+    recorded = ran_with(service, env)
+    assert "mylocal=0.1=0" in recorded["packages"]
+    assert "unknown" not in export_record(recorded)
+    old = {**recorded, "packages": ["<unknown>::mylocal=0.1=0"]}  # recorded by an earlier release
+    assert "unknown" not in export_record(old)

@@ -171,3 +171,17 @@ def test_cli_prints_the_commands_and_runs_nothing(world, tmp_path, fake_bin):
     )
     assert f"  conda install --prefix {prefix} 'numpy>=1.26'" in table.stdout.splitlines()
     assert not (tmp_path / "never.log").exists()
+
+
+@pytest.mark.parametrize("pixi_home", [None, "pixi home"], ids=["default ~/.pixi", "PIXI_HOME"])
+def test_pixi_global_env_fixes_by_pixi_global(world, tmp_path, fake_bin, pixi_home):
+    """A pixi global env (under PIXI_HOME/envs) is fixed with `pixi global add`, never a project manifest."""
+    home = world.base / pixi_home if pixi_home else world.home / ".pixi"
+    prefix = world.conda_env(home / "envs" / "tools", python="3.12.1")
+    (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=1.26\n  - python=3.11\n")
+    service = EnvService(world.host(**({"PIXI_HOME": str(home)} if pixi_home else {})))
+    env = service.find(str(prefix), allow_any_prefix=True)
+    (fix,) = service.drift(env, world.root / "environment.yml").fixes
+    assert env.kind == "pixi" and fix.tool == "pixi"
+    assert fix.argv == ("pixi", "global", "add", "--environment", "tools", "numpy>=1.26", "python=3.11")
+    assert run_and_record(fix.command, tmp_path, fake_bin) == [[str(fake_bin / "pixi"), *fix.argv[1:]]]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from factory import envs_of, write_dist, write_kernel, write_record
+from factory import UNDER_TEST, envs_of, write_dist, write_kernel, write_record
 from hostile import PYKERNEL, envs_root, healthy
 from jupyter_client.kernelspec import NoSuchKernel
 
@@ -86,7 +86,7 @@ def test_cli_listing_commands_never_import_the_drift_chain(world, command):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"HOME": str(world.home), "PATH": "/usr/bin:/bin"},
+        env={"HOME": str(world.home), "PATH": "/usr/bin:/bin", "PYTHONPATH": UNDER_TEST},
     )
     assert out.returncode == 0, out.stderr
     loaded = out.stderr.strip().splitlines()[-1]
@@ -123,7 +123,12 @@ def test_kernels_json_is_what_the_server_offers(world):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"HOME": str(world.home), "PATH": "/usr/bin:/bin", "JUPYTER_DATA_DIR": str(data_dir)},
+        env={
+            "HOME": str(world.home),
+            "PATH": "/usr/bin:/bin",
+            "JUPYTER_DATA_DIR": str(data_dir),
+            "PYTHONPATH": UNDER_TEST,
+        },
     )
     names = {k["name"]: k for k in json.loads(out.stdout)["kernels"]}
     assert names["conda-env-good-py"]["environment"]["name"] == "good"

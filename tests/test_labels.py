@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from factory import envs_of
 
@@ -66,3 +68,34 @@ def test_name_format_applies_to_every_kind(world):
 def test_the_servers_interpreter_is_labelled_by_what_it_is(prefix, kind, version, label):
     env = Environment(name="system", prefix=prefix, kind=kind, is_server=True, python_version=version)
     assert env_label(env) == label
+
+
+def env(kind: str, prefix: str, **facts) -> Environment:
+    return Environment(name=facts.pop("name", Path(prefix).name), prefix=prefix, kind=kind, **facts)
+
+
+@pytest.mark.parametrize(
+    "environment, label",
+    [
+        (env("system", "/usr"), "/usr/bin/python3"),  # no version known: python3, as Debian names it
+        (env("system", "/opt/homebrew", python_version="3.13.1"), "/opt/homebrew/bin/python3"),
+        (env("system", "/opt/py", executable="/opt/py/bin/python3.12"), "/opt/py/bin/python3.12"),
+        (env("system", "/opt/python/3.10"), "python (3.10)"),
+        (env("pixi", "/w/proj/.pixi/envs/default", project="proj"), "pixi: proj"),
+        (env("pixi", "/home/u/.pixi/envs/ruff"), "pixi: global ruff"),
+        (env("poetry", "/c/pypoetry/virtualenvs/app-Xy12-py3.11", project="app"), "poetry: app"),
+        (env("poetry", "/c/pypoetry/virtualenvs/app-Xy12-py3.11"), "poetry: app-Xy12-py3.11"),
+        (env("pipenv", "/h/.local/share/virtualenvs/site-AbC1", project="site"), "pipenv: site"),
+        (env("hatch", "/h/.local/share/hatch/env/virtual/app/x/test", name="app:test"), "hatch: app:test"),
+        (env("uv", "/w/proj/.venv", is_venv=True), "uv: proj/.venv"),
+        (env("uv", "/h/.local/share/uv/python/cpython-3.12.1", python_version="3.12.1"), "uv python 3.12.1"),
+        (env("pyenv", "/h/.pyenv/versions/tools", is_venv=True), "pyenv-virtualenv: tools"),
+        (env("virtualenvwrapper", "/h/.virtualenvs/web"), "virtualenvwrapper: web"),
+        (env("venv", "/w/proj/.venv"), "venv: proj/.venv"),
+        (env("conda", "/o/envs/ml"), "conda env:ml"),
+        (env("a-kind-from-a-later-version", "/x/y"), "y"),  # an unknown kind is named by its name
+    ],
+    ids=lambda value: value.kind if isinstance(value, Environment) else value,
+)
+def test_every_kind_has_its_label(environment, label):
+    assert env_label(environment) == label

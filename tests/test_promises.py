@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, envs_of, write_kernel
+from factory import CONDA_FORGE, UNDER_TEST, envs_of, write_kernel
 from hostile import PYKERNEL, healthy
 
 from jupyter_envpanel.core.service import EnvService
@@ -222,7 +222,7 @@ def test_a_foreign_kernel_spec_manager_is_left_alone_with_a_warning(world, tmp_p
         "from jupyter_client.kernelspec import KernelSpecManager\n\n"
         "class TeamKSM(KernelSpecManager):\n    pass\n"
     )
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path / "site"), UNDER_TEST]))
     data = _serve(
         world,
         {

@@ -11,7 +11,8 @@ from test_cli import run
 from test_server import expect_error, get_json
 
 from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.notebooks import ran_with
+from jupyter_envpanel.core.notebooks import notebook_report, ran_with
+from jupyter_envpanel.core.provenance import BadRecord, compare, read_record
 from jupyter_envpanel.core.service import EnvService
 
 
@@ -154,3 +155,47 @@ async def test_rest_record_and_notebook_routes(server_world, jp_fetch):
     saved_notebook(server_world.root / "c.ipynb", None)
     code, report = await get_json(jp_fetch, "notebook", path="c.ipynb")
     assert code == 200 and report["recorded"] is None and report["count"] == 0
+
+
+LONG = "conda-forge::numpy=1.26.4=" + "b" * 480
+
+
+@pytest.mark.parametrize(
+    "ran, message",
+    [
+        ("numpy", "metadata.envpanel.ran_with is not an object"),
+        ({"environment": "ml", "packages": [LONG]}, "not a package entry"),
+        ({"environment": "ml", "packages": [{"name": "numpy"}]}, "not a package entry"),
+        ({"environment": 3}, "metadata.envpanel.ran_with.environment is not a string"),
+    ],
+    ids=["not-an-object", "entry-over-500", "entry-not-a-string", "environment-a-number"],
+)
+def test_broken_records_say_what_is_wrong(ran, message):
+    """A record jupyter-envpanel could not have written is refused with the reason."""
+    with pytest.raises(BadRecord) as info:
+        read_record({"envpanel": {"ran_with": ran}})
+    assert str(info.value).startswith(message)
+
+
+def test_record_without_packages_compares_python_only(world):
+    make_ml(world)
+    service = EnvService(world.host())
+    inv = service.inventory(service.find("ml"))
+    assert read_record({"envpanel": {"ran_with": {"python": "3.11.7"}}}) == {"python": "3.11.7"}
+    assert compare({"python": "3.11.7"}, inv) == []
+    [diff] = compare({"environment": "ml", "python": "3.10.4"}, inv)
+    assert diff.text == "Python 3.10.4 → 3.11.7"
+
+
+def test_a_notebook_without_record_is_checked_against_its_kernels_env(world):
+    make_ml(world)
+    world.conda_env(world.home / "miniconda3" / "envs" / "ml", ipykernel=True, history=False)
+    world.conda_env(world.home / "miniconda3" / "envs" / "other", ipykernel=True)
+    service = EnvService(world.host())
+    for kernel, name in (("conda-env-ml-py", "ml"), ("conda-env-other-py", "other")):
+        nb = saved_notebook(world.root / f"{name}.ipynb", None, kernel=kernel)
+        report = notebook_report(service, nb)
+        assert report["environment"]["name"] == name and report["recorded"] is None
+        assert report["current"]["environment"] == name and report["count"] == 0
+    nb = saved_notebook(world.root / "gone.ipynb", None, kernel="conda-env-gone-py")
+    assert notebook_report(service, nb)["environment"] is None

@@ -73,6 +73,27 @@ def test_deep_json_is_refused(tmp_path):
         safe_read.read_json(path, "kernel.json")
 
 
+def test_nesting_exactly_at_the_limit_is_read(tmp_path):
+    path = tmp_path / "kernel.json"
+    limit = safe_read.MAX_DEPTH
+    path.write_text("[" * limit + "]" * limit)
+    assert safe_read.read_json(path, "kernel.json") is not None
+    path.write_text("[" * (limit + 1) + "]" * (limit + 1))
+    with pytest.raises(UnreadableFile, match=f"nested deeper than {limit} levels"):
+        safe_read.read_json(path, "kernel.json")
+
+
+def test_a_file_longer_than_its_size_says_is_still_capped(monkeypatch):
+    """/proc files say 0 bytes and have more: the cap holds on what is read, not on st_size."""
+    with open("/proc/self/status", "rb") as file:
+        status = file.read()
+    monkeypatch.setitem(safe_read.CAPS, "small", len(status) // 2)
+    with pytest.raises(UnreadableFile, match="larger than the limit"):
+        safe_read.read_bytes("/proc/self/status", "small")
+    monkeypatch.setitem(safe_read.CAPS, "small", 64 * safe_read.KiB)
+    assert safe_read.read_bytes("/proc/self/status", "small").startswith(b"Name:")
+
+
 def test_invalid_json_names_line_and_column(tmp_path):
     path = tmp_path / "kernel.json"
     path.write_text('{\n  "argv": [,]\n}')
@@ -115,3 +136,21 @@ def test_yaml_syntax_error_has_location(tmp_path):
     path.write_text("envs_dirs:\n  - [unclosed\n")
     with pytest.raises(UnreadableFile, match="invalid YAML at line"):
         safe_read.load_yaml(path, "condarc")
+
+
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("name: !!int abc\n", "line 1, column 7: not a valid int: 'abc'"),
+        ("channels:\n  - !!float x\n", "line 2, column 5: not a valid float: 'x'"),
+        ("a: [1, !!timestamp 2020-13-45]\n", "line 1, column 8: not a valid timestamp: '2020-13-45'"),
+    ],
+    ids=["int", "float", "timestamp"],
+)
+def test_a_bad_tagged_value_is_an_error_with_its_place(tmp_path, text, where):
+    """`!!int abc` in a condarc or environment file is unreadable there, never an exception."""
+    path = tmp_path / "environment.yml"
+    path.write_text(text)
+    with pytest.raises(UnreadableFile) as info:
+        safe_read.load_yaml(path, "environment file")
+    assert str(info.value) == f"{path}: invalid YAML at {where}"

@@ -12,7 +12,10 @@ from test_cli import make_world, run
 from test_kernel_run import run_in_kernel
 from test_server import PYKERNEL, expect_error, get_json, make_envs
 
+from jupyter_envpanel.core.activation import activation_env
+from jupyter_envpanel.core.envfile import parse_envfile
 from jupyter_envpanel.core.errors import EnvFileError, OutsideRoot
+from jupyter_envpanel.core.model import Environment
 from jupyter_envpanel.core.paths import nearest_envfile, resolve_in_root
 
 
@@ -28,6 +31,31 @@ async def test_a_sibling_folder_named_like_the_root_is_outside_it(server_world, 
     await expect_error(jp_fetch, 403, "project", path=f"../{evil.name}/n.ipynb")
     with pytest.raises(OutsideRoot):
         resolve_in_root(server_world.root, rel)
+
+
+async def test_links_and_includes_into_a_sibling_named_like_the_root_are_outside_it(server_world, jp_fetch):
+    make_envs(server_world)
+    root = server_world.root
+    evil = root.parent / f"{root.name}_evil"
+    evil.mkdir()
+    (evil / "x.yml").write_text("dependencies:\n  - secret-package\n")
+    (evil / "req.txt").write_text("secret-requirement==1\n")
+    (root / "nb").mkdir()
+    (root / "nb" / "environment.yml").symlink_to(evil / "x.yml")
+    for route, params in (
+        (("environments", "ml", "drift"), {"path": "nb/n.ipynb"}),
+        (("project",), {"path": "nb/n.ipynb"}),
+    ):
+        body = await expect_error(jp_fetch, 403, *route, **params)
+        assert "secret" not in json.dumps(body)
+    with pytest.raises(EnvFileError):
+        nearest_envfile(root / "nb", ["environment.yml"], stop=root, confine=root)
+    (root / "environment.yml").write_text(f"dependencies:\n  - pip:\n    - -r ../{evil.name}/req.txt\n")
+    body = await expect_error(jp_fetch, 403, "environments", "ml", "drift", file="environment.yml")
+    assert "secret" not in json.dumps(body)
+    with pytest.raises(EnvFileError) as refused:
+        parse_envfile(root / "environment.yml", confine=root)
+    assert refused.value.status == 403
 
 
 async def test_an_environment_file_only_above_the_root_is_never_found(server_world, jp_fetch):
@@ -52,7 +80,11 @@ GATED = (
     "register",
     "unregister",
     "refresh",
+    "packages",
+    "export",
+    "resolve_in_root",
 )
+NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 REQUESTS = [
     ("GET", ("environments",), {}),
     ("GET", ("environments", "ml"), {}),
@@ -62,6 +94,10 @@ REQUESTS = [
     ("POST", ("environments", "ml", "kernel"), {}),
     ("DELETE", ("environments", "ml", "kernel"), {}),
     ("POST", ("refresh",), {}),
+    ("GET", ("packages",), {"q": "numpy"}),
+    ("GET", ("notebook",), {"path": "n.ipynb"}),
+    ("GET", ("environments", "ml", "record"), {}),
+    ("POST", ("environments", "ml", "export"), {"path": "out"}),
 ]
 
 
@@ -73,6 +109,8 @@ async def test_route_disk_work_never_runs_on_the_event_loop(
 ):
     """Service calls wait until /api/status has answered: on the loop, that could never happen."""
     make_envs(server_world)
+    (server_world.root / "n.ipynb").write_text(json.dumps(NOTEBOOK))
+    (server_world.root / "out").mkdir()
     await jp_fetch("envpanel", "api", "environments")  # the extension is loaded and has listed once
     service = jp_serverapp.web_app.settings["envpanel_service"]
     status_answered = threading.Event()
@@ -135,6 +173,30 @@ async def test_a_venv_kernel_runs_with_virtual_env_set(server_world, jp_fetch, j
     assert seen == {"VENV": str(prefix), "CONDA": ""}
 
 
+@pytest.mark.parametrize(
+    "kind,is_venv,virtual_env",
+    [
+        ("venv", True, True),
+        ("uv", True, True),
+        ("poetry", True, True),
+        ("pipenv", True, True),
+        ("hatch", True, True),
+        ("virtualenvwrapper", True, True),
+        ("pyenv", True, True),  # a pyenv-virtualenv
+        ("pyenv", False, False),  # a pyenv Python is no virtual environment
+        ("uv", False, False),  # nor a uv-managed Python
+        ("system", False, False),
+        ("conda", False, False),
+        ("pixi", False, False),
+    ],
+)
+def test_every_kind_of_virtual_environment_gets_virtual_env(kind, is_venv, virtual_env):
+    env = Environment(name="e", prefix="/w/proj/.venv", kind=kind, is_venv=is_venv)
+    variables = activation_env(env)
+    assert variables.get("VIRTUAL_ENV") == ("/w/proj/.venv" if virtual_env else None)
+    assert ("CONDA_PREFIX" in variables) == (kind in ("conda", "pixi"))
+
+
 async def test_a_spec_copied_from_the_api_is_not_ours_to_delete(server_world, jp_fetch, jp_data_dir):
     make_envs(server_world)
     response = await jp_fetch("api", "kernelspecs")
@@ -149,14 +211,18 @@ async def test_a_spec_copied_from_the_api_is_not_ours_to_delete(server_world, jp
 def test_skipped_entries_are_not_drift(world):
     make_world(world)
     (world.root / "environment.yml").write_text(
-        "dependencies:\n  - numpy\n  - pip:\n    - -e .\n    - git+https://example.invalid/x/y.git\n"
+        "name: ml\ndependencies:\n  - numpy\n  - pip:\n    - -e .\n    - git+https://example.invalid/x/y.git\n"
     )
     out = run(world, "drift", "ml", "--json")
     report = json.loads(out.stdout)
     assert report["summary"]["skipped"] == 2 and report["in_sync"], out.stdout
-    assert out.returncode == 0
+    assert report["drift_count"] == 0 and out.returncode == 0
     out = run(world, "drift", "ml")
     assert out.returncode == 0 and "in sync" in out.stdout
+    out = run(world, "project", "--json")
+    assert json.loads(out.stdout)["drift"]["drift_count"] == 0 and out.returncode == 0, out.stdout
+    out = run(world, "project")
+    assert out.returncode == 0 and "drift: 0 (0 missing, 0 mismatch)" in out.stdout, out.stdout
 
 
 def test_env_file_search_messages_are_root_relative_and_say_what(world, tmp_path):

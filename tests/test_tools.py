@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from factory import envs_of, write_dist
 
+from jupyter_envpanel.core.create import create_commands, find_tools
 from jupyter_envpanel.core.discovery import Discovery
 from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.project import Definition
 from jupyter_envpanel.core.service import EnvService
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -249,3 +251,36 @@ def test_environments_made_by_the_real_tools_get_their_kind(real_home, tmp_path)
         ("proj-hatch", "hatch"),
         ("svc", "uv"),
     }
+
+
+@pytest.mark.parametrize(
+    "var, tool", [("CONDA_EXE", "conda"), ("MAMBA_EXE", "mamba")], ids=["conda", "mamba"]
+)
+def test_a_conda_tool_named_by_its_variable_is_called_by_its_absolute_path(world, var, tool):
+    """`CONDA_EXE` / `MAMBA_EXE` point at a tool off PATH: the create command calls that file."""
+    exe = world.base / "opt" / "forge" / "bin" / tool
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    assert find_tools(host_of(world, **{var: str(exe)}), []) == {tool: str(exe)}
+
+
+VENV_CASES = [
+    ({}, "python3 -m venv proj/.venv && proj/.venv/bin/pip install -r proj/requirements.txt"),
+    (
+        {"python": "python"},
+        "python -m venv proj/.venv && proj/.venv/bin/pip install -r proj/requirements.txt",
+    ),
+]
+
+
+@pytest.mark.parametrize("tools, command", VENV_CASES, ids=["no-python-found", "python-only"])
+def test_create_commands_run_from_the_base_folder_with_the_python_found(world, tools, command):
+    """Paths are relative to the folder the command runs in (not the server's cwd)."""
+    base = world.base / "repo"
+    folder = base / "proj"
+    definition = Definition(
+        folder, folder / "requirements.txt", "venv", "proj", requirements=folder / "requirements.txt"
+    )
+    commands, hint = create_commands(definition, tools, base)
+    assert [c.command for c in commands] == [command] and hint == ""

@@ -96,15 +96,19 @@ class Discovery:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
         # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
-        watch = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
+        base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
         if env.kind not in CONDA_KINDS:
-            watch.append(prefix + "/pyvenv.cfg")
-            watch.append(prefix + "/lib")
-        key = self._stamp_of(watch)
+            base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
+        site = cached[1].site if cached else None  # where the last read counted packages
+        watch = base + [site] if site else base
+        key = self._stamp_of(watch)
         if cached and cached[0] == key:
             return cached[1], watch, key
         facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv)
+        if facts.site != site:  # first read, or a new Python: its site-packages, stamped after reading
+            watch = base + [facts.site] if facts.site else base
+            key = key[: len(base)] + self._stamp_of(watch[len(base) :])
         recent = time.time_ns() - RACY_NS
         if not any(m is not None and m >= recent for m in key):  # racily clean facts are read again
             self._facts[prefix] = (key, facts)

@@ -9,6 +9,7 @@ from typing import List, Optional, Tuple, Union
 import yaml
 
 from .errors import EnvFileError, FileNotFound
+from .paths import inside
 from .safe_read import UnreadableFile, compose_yaml
 from .safe_read import read_text as safe_read_text
 from .specs import CondaSpec, PipSpec, parse_conda, parse_pip
@@ -156,10 +157,7 @@ def _parse_entry(path: Path, node: yaml.Node, source: str) -> Requirement:
 
 def _confined(path: Path, root: Optional[Path]) -> None:
     """Refuse (403) a file that resolves outside root, when a root confines reading."""
-    if root is None:
-        return
-    real, top = path.resolve(), root.resolve()
-    if real != top and top not in real.parents:
+    if root is not None and not inside(path, root):
         raise EnvFileError(path, "resolves outside the server root; not read", status=403)
 
 

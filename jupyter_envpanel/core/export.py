@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import List
 
-from .channels import ChannelContext, channel_name
+from .channels import UNKNOWN, ChannelContext, channel_name
 from .drift import SEEDED, yaml_lines
 from .errors import EnvPanelError
 from .inventory import Inventory, Package
@@ -44,6 +44,7 @@ def _channels(packages: List[Package], ctx: ChannelContext) -> List[str]:
     """Return the channels of the conda packages, most used first (`defaults` for pkgs/main)."""
     names = Counter(channel_name(p.channel_url or p.channel, ctx) for p in packages if p.source == "conda")
     names.pop("", None)
+    names.pop(UNKNOWN, None)  # a local build or a record without its channel: no channel to list
     return [name for name, _ in sorted(names.items(), key=lambda item: (-item[1], item[0]))]
 
 
@@ -63,8 +64,11 @@ def _yaml_scalar(text: str) -> str:
     """Return a YAML scalar that reads back as the same string."""
     import json
 
+    import yaml
+
     plain = text and text[0].isalnum() and all(c.isalnum() or c in "-_./:" for c in text)
-    return text if plain else json.dumps(text)
+    # `1.10`, `yes`, `null` are plain too, but YAML reads them back as a number, a bool, nothing
+    return text if plain and yaml.safe_load(text) == text else json.dumps(text)
 
 
 def write_new(path: Path, text: str) -> None:

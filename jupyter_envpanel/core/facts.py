@@ -22,6 +22,8 @@ class Facts:
     has_ipykernel: bool
     kernel_files: Tuple[KernelFile, ...]
     warnings: Tuple[str, ...]
+    #: The site-packages folder counted (not a conda env's): `pip install` changes only this folder.
+    site: Optional[str] = None
 
 
 # conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
@@ -110,6 +112,7 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
     version: Optional[str] = None
     count = 0
     ipykernel = False
+    sp: Optional[Path] = None
     if kind in CONDA_KINDS:
         meta = os.path.join(prefix, "conda-meta")
         try:
@@ -134,4 +137,4 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
         count = len(dists)
         ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
     kernels = read_kernel_files(prefix, warnings)
-    return Facts(version, count, ipykernel, kernels, tuple(warnings))
+    return Facts(version, count, ipykernel, kernels, tuple(warnings), str(sp) if sp else None)

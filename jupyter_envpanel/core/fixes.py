@@ -73,7 +73,7 @@ def pixi_manifest(env: Environment) -> Path:
 def conda_install(env: Environment, specs: Sequence[str], channels: Iterable[str] = ()) -> FixCommand:
     """Return the install command for conda specs, by the tool that owns the env."""
     if env.kind == "pixi":
-        if Path(env.prefix).parent.name == "envs" and Path(env.prefix).parent.parent.name == ".pixi":
+        if env.project:  # a project's env (discovery tells it from pixi's global envs)
             argv = ["pixi", "add", "--manifest-path", str(pixi_manifest(env)), *specs]
             return FixCommand("pixi", tuple(argv), tuple(specs))
         return FixCommand("pixi", ("pixi", "global", "add", "--environment", env.name, *specs), tuple(specs))
@@ -86,7 +86,7 @@ def conda_install(env: Environment, specs: Sequence[str], channels: Iterable[str
 
 def pip_install(env: Environment, specs: Sequence[str]) -> FixCommand:
     """Return the install command for pip requirements, by the env's own installer."""
-    if env.kind == "pixi" and Path(env.prefix).parent.parent.name == ".pixi":
+    if env.kind == "pixi" and env.project:
         argv = ["pixi", "add", "--pypi", "--manifest-path", str(pixi_manifest(env)), *specs]
         return FixCommand("pixi", tuple(argv), tuple(specs))
     if env.kind == "uv":

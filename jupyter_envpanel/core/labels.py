@@ -46,7 +46,7 @@ def env_label(env: Environment) -> str:
     values = {
         "name": env.name,
         "project": env.project or env.name,
-        "pixi": _pixi(env) if env.kind == "pixi" else "",
+        "pixi": _pixi(env),
         "parent": prefix.parent.name,
         "folder": prefix.name,
         "uv": f"uv: {prefix.parent.name}/{prefix.name}" if env.is_venv else f"uv python {env.python_version}",

@@ -26,9 +26,8 @@ def resolve_in_root(root: Path, rel: str) -> Path:
         raise InvalidArgument("a file path relative to the server root is required")
     if os.path.isabs(rel) or rel.startswith("~"):
         raise OutsideRoot("paths are relative to the server root; an absolute path is not accepted")
-    top = real_root(root)
-    target = Path(os.path.realpath(top / rel))
-    if target != top and top not in target.parents:
+    target = Path(os.path.realpath(real_root(root) / rel))
+    if not inside(target, root):
         raise OutsideRoot("the path resolves outside the server root")
     return target
 

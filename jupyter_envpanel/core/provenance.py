@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from .channels import ChannelContext, channel_name
+from .channels import UNKNOWN, ChannelContext, channel_name
 from .errors import EnvPanelError
 from .export import requested
 from .inventory import Inventory, Package
@@ -35,7 +35,7 @@ def _entry(pkg: Package, ctx: ChannelContext) -> str:
     if pkg.source != "conda":
         return f"pip:{pkg.name}=={pkg.version}"
     channel = channel_name(pkg.channel_url or pkg.channel, ctx) if (pkg.channel_url or pkg.channel) else ""
-    prefix = f"{channel}::" if channel and "/" not in channel else ""
+    prefix = f"{channel}::" if channel and channel != UNKNOWN and "/" not in channel else ""
     return (
         f"{prefix}{pkg.name}={pkg.version}={pkg.build}" if pkg.build else f"{prefix}{pkg.name}={pkg.version}"
     )
@@ -150,7 +150,7 @@ def export_record(ran: dict) -> str:
             pip.append(f"{name}=={version}")
             continue
         channel = item.split("::", 1)[0] if "::" in item else ""
-        if channel and channel not in channels:
+        if channel and channel != UNKNOWN and channel not in channels:  # no channel to name
             channels.append(channel)
         conda.append(f"{name}={version}={build}" if build else f"{name}={version}")
     if channels:

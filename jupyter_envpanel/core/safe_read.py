@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any, Dict, Union
 
-from .errors import EnvPanelError
+from .errors import EnvPanelError, excerpt
 
 KiB, MiB = 1 << 10, 1 << 20
 
@@ -204,6 +204,20 @@ def _check_node_depth(node: Any, path: Union[str, Path]) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
+def _located_loader(yaml: Any) -> Any:
+    """Return a safe loader whose bad tagged values (`!!int abc`) fail with their line and column."""
+
+    class Loader(yaml.SafeLoader):
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, TypeError, OverflowError):
+                problem = f"not a valid {node.tag.rsplit(':', 1)[-1]}: {excerpt(str(node.value))}"
+                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+    return Loader
+
+
 def load_yaml(path: Union[str, Path], kind: str) -> Any:
     """Return a small YAML file's value (safe loader, size cap, depth check); errors are UnreadableFile."""
     text = read_text(path, kind)  # a missing file raises before yaml is imported
@@ -213,7 +227,7 @@ def load_yaml(path: Union[str, Path], kind: str) -> Any:
         node = compose_yaml(text, path)
         if node is None:
             return None
-        return yaml.SafeLoader(text).construct_document(node)
+        return _located_loader(yaml)(text).construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,119 @@
+"""Classification: what a folder is, which tool made it, its name and its python version."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from factory import envs_of, write_dist
+
+from jupyter_envpanel.core.classify import classify
+from jupyter_envpanel.core.discovery import Discovery
+from jupyter_envpanel.core.sources import Candidate, Search
+
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def listing_of(world, **environ):
+    """Return the world's environments by name, as discovery lists them."""
+    return envs_of(Discovery(world.host(**environ)).list())
+
+
+def venv_with_cfg(prefix, cfg: bytes):
+    """Write a venv whose pyvenv.cfg holds exactly these bytes, with an empty site-packages."""
+    (prefix / "lib" / f"python{PY}" / "site-packages").mkdir(parents=True)
+    (prefix / "pyvenv.cfg").write_bytes(cfg)
+    return prefix
+
+
+@pytest.mark.parametrize(
+    "cfg, kind",
+    [
+        (b"home = /usr/bin\nuv = 0.5.1\n", "uv"),
+        (b"home = /usr/bin\nprompt = caf\xe9\nuv = 0.5.1\n", "uv"),  # a Latin-1 prompt, not UTF-8
+        (b"home = /usr/bin\nprompt = caf\xe9\n", "virtualenvwrapper"),
+        (b"home = /usr/bin\nuvx = 1\n", "virtualenvwrapper"),
+    ],
+    ids=["uv-line", "uv-line-and-latin1-prompt", "latin1-prompt-no-uv", "not-a-uv-key"],
+)
+def test_a_uv_line_in_pyvenv_cfg_makes_a_uv_venv_whatever_else_it_holds(world, cfg, kind):
+    """uv's `uv = X` line is found even when another line is not UTF-8."""
+    venv_with_cfg(world.home / ".virtualenvs" / "app", cfg)
+    assert listing_of(world)["app"].kind == kind
+
+
+@pytest.mark.parametrize(
+    "layout, kind",
+    [("venv", "venv"), ("interpreter", None)],
+    ids=["venv", "interpreter-not-offered-by-extra"],
+)
+def test_a_search_that_knows_no_tool_folders_still_classifies(world, layout, kind):
+    """classify against an empty Search: a venv is a plain venv, no tool folder is assumed."""
+    prefix = world.base / "somewhere" / "env"
+    if layout == "venv":
+        world.venv(prefix)
+    else:
+        (prefix / "bin").mkdir(parents=True)
+        (prefix / "bin" / "python3").write_text("#!/bin/sh\n")
+    found, warning = classify(Candidate(prefix, "cli"), Search(), world.host())
+    assert (found.kind if found else None) == kind
+    assert warning == ""
+
+
+def test_a_pyenv_install_clashing_with_a_venv_name_is_prefixed_with_pyenv(world):
+    """Two environments called 3.12.1: the pyenv one is named `pyenv-3.12.1`."""
+    world.venv(world.home / ".virtualenvs" / "3.12.1")
+    install = world.home / ".pyenv" / "versions" / "3.12.1"
+    (install / "bin").mkdir(parents=True)
+    (install / "bin" / "python3").write_text("#!/bin/sh\n")
+    envs = listing_of(world)
+    assert envs["3.12.1"].kind == "virtualenvwrapper"
+    assert envs["pyenv-3.12.1"].kind == "pyenv" and envs["pyenv-3.12.1"].prefix == str(install)
+
+
+def test_a_pixi_global_env_is_named(world):
+    """pixi's global envs have a name pixi knows them by (named is True, not unknown)."""
+    world.conda_env(world.home / ".pixi" / "envs" / "ripgrep", python=None, packages=["ripgrep=14.1.0"])
+    env = listing_of(world)["ripgrep"]
+    assert env.kind == "pixi" and env.named is True and env.source == "pixi"
+
+
+@pytest.mark.parametrize(
+    "cfg, expected",
+    [
+        (b"home = /usr/bin\nversion = 3.10.4\n", "3.10.4"),
+        (b"home = /usr/bin\nimplementation = CPython\nversion_info = 3.12.7\nuv = 0.5.1\n", "3.12.7"),
+        (b"home = /usr/bin\nversion_info = 3.12.7.final.0\nversion = 3.12.6\n", "3.12.7"),
+        (b"home = /usr/bin\ninclude-system-site-packages = false\n", None),  # old virtualenv
+    ],
+    ids=["venv-version", "uv-version-info", "version-info-wins", "no-version"],
+)
+def test_a_venvs_python_version_comes_from_its_pyvenv_cfg(world, cfg, expected):
+    """The version pyvenv.cfg records, never the server's own when it records none."""
+    venv_with_cfg(world.home / ".virtualenvs" / "app", cfg)
+    assert listing_of(world)["app"].python_version == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("3.11.9", "3.11.9"), ("pypy3.10-7.3.12", None), ("graalpy-24.1.0", None)],
+    ids=["cpython", "pypy", "graalpy"],
+)
+def test_a_pyenv_installs_version_comes_from_its_folder_name_only(world, name, expected):
+    """A pyenv install not named by a version does not borrow the server's python version."""
+    install = world.home / ".pyenv" / "versions" / name
+    (install / "bin").mkdir(parents=True)
+    (install / "bin" / "python3").write_text("#!/bin/sh\n")
+    assert listing_of(world)[name].python_version == expected
+
+
+def test_packages_are_counted_in_the_site_packages_of_the_venvs_python(world):
+    """A venv upgraded from 3.9 to 3.11 keeps a stale lib/python3.9: only 3.11's dists count."""
+    prefix = venv_with_cfg(world.home / ".virtualenvs" / "app", b"home = /usr/bin\nversion = 3.11.4\n")
+    current = prefix / "lib" / "python3.11" / "site-packages"
+    stale = prefix / "lib" / "python3.9" / "site-packages"
+    write_dist(current, "ipykernel", "6.29.5")
+    write_dist(current, "requests", "2.32.3")
+    write_dist(stale, "numpy", "1.21.0")
+    env = listing_of(world)["app"]
+    assert (env.python_version, env.package_count, env.has_ipykernel) == ("3.11.4", 2, True)

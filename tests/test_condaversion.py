@@ -1,0 +1,79 @@
+"""conda's version operators at their boundaries: each one on both sides of the version it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_envpanel.core.condaversion import InvalidVersionSpec, version_spec
+
+CASES = [
+    ("<1.26.4", "1.26.3", True),
+    ("<1.26.4", "1.26.4", False),
+    ("<1.26.4", "1.26.4rc1", True),  # a pre-release comes before its release
+    ("<=1.26.4", "1.26.4", True),
+    ("<=1.26.4", "1.26.5", False),
+    (">1.26.4", "1.26.4", False),
+    (">1.26.4", "1.26.5", True),
+    (">=1.26.4", "1.26.4", True),
+    (">=1.26.4", "1.26.3", False),
+    ("==1.26.4", "1.26.4", True),
+    ("==1.26.4", "1.26.4.0", True),  # conda pads with zeros
+    ("==1.26.4", "1.26.40", False),
+    ("!=1.26.4", "1.26.4", False),
+    ("!=1.26.4", "1.26.5", True),
+    ("=1.26", "1.26.4", True),  # `=` is "starts with" on version parts
+    ("=1.26", "1.260", False),
+    ("1.26.*", "1.26.0", True),
+    ("1.26.*", "1.27", False),
+    ("!=1.26.*", "1.26.9", False),
+    ("!=1.26.*", "1.27.0", True),
+    ("~=1.26.2", "1.26.2", True),
+    ("~=1.26.2", "1.26.1", False),
+    ("~=1.26.2", "1.27.0", False),
+]
+
+
+@pytest.mark.parametrize("spec,version,matches", CASES, ids=[f"{s} {v}" for s, v, _ in CASES])
+def test_each_operator_on_both_sides_of_its_boundary(spec, version, matches):
+    assert version_spec(spec).matches(version) is matches
+
+
+# Epochs, letters and `!=` with a glob: where starts-with must look at every component.
+PREFIX_CASES = [
+    ("=1.26", "1!1.26.4", False),  # another epoch is another version line
+    ("1.26.*", "1!1.26.0", False),
+    ("=1!1.26", "1!1.26.4", True),
+    ("1.0a*", "1.0a1", True),
+    ("1.0a*", "1.0b1", False),  # a letter component starts-with, it does not match any letter
+    ("=1.0a", "1.0.1", False),
+    ("=1.0a", "1.0", False),
+    ("!=1.26.*", "1.26", False),
+    ("!=1.26.*,>=1.20", "1.25.2", True),
+]
+
+
+@pytest.mark.parametrize("spec,version,matches", PREFIX_CASES, ids=[f"{s} {v}" for s, v, _ in PREFIX_CASES])
+def test_starts_with_compares_epoch_and_letters(spec, version, matches):
+    assert version_spec(spec).matches(version) is matches
+
+
+@pytest.mark.parametrize("text", ["(1.26", "()", "1.0)", "(1.0|)", ">=1.0,"])
+def test_unbalanced_or_empty_spec_is_refused(text):
+    """A spec conda cannot parse is an InvalidVersionSpec, never a crash nor a silent match."""
+    with pytest.raises(InvalidVersionSpec):
+        version_spec(text)
+
+
+# (joining operator, a version inside, a version outside): 600 groups, each nested in the previous
+NESTED_CASES = [("|", "", "1.300", "1.600"), (",", ">=", "1.599", "1.598")]
+
+
+@pytest.mark.parametrize("op,relation,inside,outside", NESTED_CASES, ids=["or", "and"])
+def test_deeply_nested_groups_are_flattened(op, relation, inside, outside):
+    """Right-nested groups `a|(b|(c|...))` join into one level: machine-written specs of any depth work."""
+    text = f"{relation}1.599"
+    for i in range(598, 0, -1):
+        text = f"{relation}1.{i}{op}({text})"
+    spec = version_spec(text)
+    assert spec.matches(inside) is True
+    assert spec.matches(outside) is False

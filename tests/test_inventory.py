@@ -1,0 +1,112 @@
+"""What is installed in a prefix: records, dist-infos, `show` JSON, and the mtime cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from factory import CONDA_FORGE, write_dist, write_record
+
+from jupyter_envpanel.core.inventory import InventoryCache, read_inventory
+from jupyter_envpanel.core.service import EnvService
+
+SITE = Path("lib") / "python3.11" / "site-packages"
+
+
+def make_ml(world) -> Path:
+    return world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        python="3.11.7",
+        packages=[("numpy", "1.26.4", "py311h0_3", CONDA_FORGE, "linux-64", 3)],
+        requested=["numpy"],
+        pip=[("rich", "13.7.1", True)],
+    )
+
+
+def test_show_json_lists_each_package_with_its_build_number(world):
+    make_ml(world)
+    shown = EnvService(world.host()).show("ml")
+    numpy = next(p for p in shown["packages"] if p["name"] == "numpy")
+    assert numpy == {
+        "name": "numpy",
+        "version": "1.26.4",
+        "build": "py311h0_3",
+        "build_number": 3,
+        "channel": "conda-forge",
+        "subdir": "linux-64",
+        "installer": "conda",
+        "source": "conda",
+        "requested": True,
+    }
+
+
+def test_a_record_whose_files_are_not_strings_is_skipped_with_the_reason(world):
+    prefix = make_ml(world)
+    path = write_record(prefix, ("scipy", "1.11.4", "py311h0_0"))
+    record = json.loads(path.read_text())
+    record["files"] = ["lib/ok.py", 7]
+    path.write_text(json.dumps(record))
+    shown = EnvService(world.host()).show("ml")
+    assert "scipy" not in {p["name"] for p in shown["packages"]}
+    [warning] = [w for w in shown["warnings"] if "scipy" in w]
+    assert warning.startswith("corrupt conda record, package skipped:")
+    assert warning.endswith("`files` must be a list of strings")
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["attrs-23.1.0.dist-info", "six-1.16.0-py3.11.egg-info"],
+    ids=["dist-info", "egg-info"],
+)
+def test_a_metadata_folder_a_conda_record_owns_is_not_listed_again_as_pip(world, folder):
+    prefix = make_ml(world)
+    site = prefix / SITE
+    (site / folder).mkdir()
+    (site / folder / "PKG-INFO").write_text("Metadata-Version: 1.1\n")
+    name, version = folder.split("-")[:2]
+    write_record(prefix, (name, version, "pyhd8ed1ab_0"), files=[f"{SITE}/{folder}/PKG-INFO"])
+    shown = EnvService(world.host()).show("ml")
+    entries = [(p["name"], p["source"]) for p in shown["packages"] if p["name"] == name]
+    assert entries == [(name, "conda")]
+
+
+@pytest.mark.parametrize("hint", [None, "3.9", "3.11.0"])
+def test_the_python_record_decides_the_version_whatever_the_hint(world, hint):
+    prefix = make_ml(world)
+    inv = read_inventory(prefix, "conda", hint)
+    assert inv.python_version == "3.11.7"
+    assert inv.prefix == str(prefix)
+    assert set(inv.pip) == {"rich"}
+
+
+def _touch(path: Path, step: int) -> None:
+    """Move a folder's mtime forward by step seconds (what an install does, without waiting)."""
+    info = os.stat(path)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + step * 1_000_000_000))
+
+
+def test_cache_rereads_only_after_an_install_changes_an_mtime(world):
+    prefix = make_ml(world)
+    cache = InventoryCache()
+    first = cache.get(prefix, "conda", "3.11.7")
+    assert first.prefix == str(prefix)
+    assert cache.get(prefix, "conda", "3.11.7") is first  # nothing changed: not read again
+    write_dist(prefix / SITE, "httpx", "0.27.0", requested=True)  # `pip install httpx`
+    _touch(prefix / SITE, 1)
+    second = cache.get(prefix, "conda", "3.11.7")
+    assert "httpx" in second.pip and "httpx" not in first.pip
+    write_record(prefix, ("scipy", "1.11.4", "py311h0_0"))  # `conda install scipy`
+    _touch(prefix / "conda-meta", 2)
+    assert "scipy" in cache.get(prefix, "conda", "3.11.7").conda
+
+
+def test_cache_keeps_prefixes_apart(world):
+    ml = make_ml(world)
+    other = world.conda_env(world.home / "miniconda3" / "envs" / "other", packages=["pandas=2.2.0"])
+    cache = InventoryCache()
+    inv_ml = cache.get(ml, "conda", "3.11.7")
+    inv_other = cache.get(other, "conda", "3.11.7")
+    assert "numpy" in inv_ml.conda and "pandas" in inv_other.conda
+    assert cache.get(ml, "conda", "3.11.7") is inv_ml and cache.get(other, "conda", "3.11.7") is inv_other

@@ -1,0 +1,177 @@
+"""The service facade: drift confinement, env files, kernelspecs' environments, export and projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import CONDA_FORGE
+
+from jupyter_envpanel.core.envfile import parse_envfile
+from jupyter_envpanel.core.errors import EnvFileError, KernelNotFound
+from jupyter_envpanel.core.service import EnvService
+
+UNLISTED_HINT = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
+
+
+def make_ml(world, name: str = "ml") -> Path:
+    return world.conda_env(
+        world.home / "miniconda3" / "envs" / name,
+        packages=[("numpy", "1.26.4", "py311h0_0", CONDA_FORGE)],
+        requested=["numpy"],
+        pip=[("rich", "13.7.1", True)],
+    )
+
+
+def service(world) -> EnvService:
+    world.server_env()
+    return EnvService(world.host())
+
+
+def outside(world, name: str, text: str) -> Path:
+    """Write a file beside the server root, not inside it."""
+    folder = world.base / "elsewhere"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_unknown_kernel_error_names_the_kernel():
+    err = KernelNotFound("conda-env-gone-py")
+    assert err.name == "conda-env-gone-py" and err.status == 404
+    assert str(err) == "unknown kernel: 'conda-env-gone-py'"
+
+
+# --- drift and environment files ---------------------------------------------------------
+
+
+def test_drift_with_a_label_refuses_requirements_that_include_files_outside_the_root(world):
+    make_ml(world)
+    secret = outside(world, "secret.txt", "secret-requirement==1\n")
+    (world.root / "requirements.txt").write_text(f"rich==13.7.1\n-r {secret}\n")
+    svc = service(world)
+    env = svc.find("ml")
+    local = svc.drift(env, world.root / "requirements.txt")  # the CLI: the user's own files
+    assert "secret-requirement" in {r.name for r in local.requirements}
+    with pytest.raises(EnvFileError) as info:
+        svc.drift(env, world.root / "requirements.txt", label="requirements.txt")  # the server
+    assert info.value.status == 403 and "secret-requirement" not in str(info.value)
+
+
+def test_nearest_envfile_from_the_cli_follows_links_the_server_refuses(world):
+    target = outside(world, "environment.yml", "name: shared\ndependencies: [python]\n")
+    (world.root / "nb").mkdir()
+    (world.root / "environment.yml").symlink_to(target)
+    svc = service(world)
+    assert svc.nearest_envfile(world.root / "nb") == world.root / "environment.yml"
+    assert svc.nearest_envfile(world.root / "nb", world.root) == world.root / "environment.yml"
+    with pytest.raises(EnvFileError) as info:
+        svc.nearest_envfile(world.root / "nb", world.root, confined=True)
+    assert info.value.status == 403 and info.value.path == "environment.yml"
+
+
+# --- which environment a kernelspec runs in ----------------------------------------------
+
+
+def _spec_cases(prefix: str) -> dict:
+    python = f"{prefix}/bin/python"
+    launcher = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    return {
+        "envpanel-prefix": (
+            {"metadata": {"envpanel": {"prefix": prefix}}, "argv": ["/opt/x/bin/python"]},
+            "ml",
+        ),
+        "nb-conda-kernels-path": ({"metadata": {"conda_env_path": prefix}}, "ml"),
+        "envpanel-wins": (
+            {"metadata": {"envpanel": {"prefix": prefix}, "conda_env_path": "/opt/x"}},
+            "ml",
+        ),
+        "prefix-with-nul": (
+            {"metadata": {"envpanel": {"prefix": "/x\x00y"}}, "argv": [python, *launcher]},
+            "ml",
+        ),
+        "prefix-a-number": ({"metadata": {"envpanel": {"prefix": 42}}, "argv": [python, *launcher]}, "ml"),
+        "prefix-a-list": ({"metadata": {"conda_env_path": [prefix]}, "argv": [python, *launcher]}, "ml"),
+        "argv-only": ({"argv": [python, *launcher]}, "ml"),
+        "unknown-prefix": ({"metadata": {"conda_env_path": "/opt/x"}}, None),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_spec_cases("/p")))
+def test_environment_of_a_kernelspec(world, case):
+    prefix = str(make_ml(world))
+    spec, expected = _spec_cases(prefix)[case]
+    env, found = service(world).environment_of_spec(spec)
+    assert (env.name if env else None) == expected
+    assert found == (prefix if expected else "/opt/x")
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ml", "ml #2", "@scratch", "-dash", "a: b"])
+def test_exported_file_names_the_environment_as_it_is_read_back(world, name):
+    make_ml(world, name)
+    svc = service(world)
+    text = svc.export(svc.find(name))
+    path = world.root / "environment.yml"
+    path.write_text(text)
+    assert parse_envfile(path).name == name
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ('[project]\nname = "analysis"\n', "analysis"),
+        ('[workspace]\nname = "analysis"\n[project]\nname = "old"\n', "analysis"),
+        ("[project]\nchannels = []\n", "proj"),
+    ],
+    ids=["project-table", "workspace-wins", "folder-name"],
+)
+def test_pixi_toml_names_its_project(world, text, name):
+    folder = world.root / "proj"
+    folder.mkdir()
+    (folder / "pixi.toml").write_text(text)
+    found = service(world).project(folder)
+    assert (found.tool, found.name) == ("pixi", name)
+
+
+@pytest.mark.parametrize("file", ["pixi.toml", "pyproject.toml", "uv.lock", "environment.yml"])
+def test_confined_project_refuses_a_definition_linked_outside_the_root(world, file):
+    target = outside(world, file, '[project]\nname = "secret"\n' if file.endswith("toml") else "name: x\n")
+    (world.root / "proj").mkdir()
+    (world.root / "proj" / file).symlink_to(target)
+    svc = service(world)
+    with pytest.raises(EnvFileError) as info:
+        svc.project(world.root / "proj", confined=True)
+    err = info.value
+    assert err.status == 403 and err.path == f"proj/{file}"
+    assert err.detail == "resolves outside the server root (a symlink?); not read"
+    assert svc.project(world.root / "proj").source == file  # the CLI reads the user's own link
+
+
+def test_an_unlisted_prefix_hints_at_the_setting_that_lists_it(world):
+    elsewhere = world.conda_env(world.base / "elsewhere" / "env")
+    (world.root / "environment.yml").write_text(f"prefix: {elsewhere}\ndependencies: [python]\n")
+    found = service(world).project(world.root)
+    assert not found.exists and found.hint == UNLISTED_HINT
+
+
+def test_confined_project_drift_refuses_includes_outside_the_root(world):
+    make_ml(world)
+    secret = outside(world, "secret.txt", "secret-requirement==1\n")
+    (world.root / "environment.yml").write_text(
+        f"name: ml\ndependencies:\n  - numpy\n  - pip:\n    - -r {secret}\n"
+    )
+    svc = service(world)
+    local = svc.project(world.root)
+    assert local.exists and local.drift["summary"]["missing"] == 1  # the CLI reads the include
+    served = svc.project(world.root, confined=True)
+    assert served.exists and served.drift is None
+    error = served.drift_error
+    assert error["file"] == "environment.yml" and (error["line"], error["column"]) == (5, 7)
+    assert "resolves outside" in error["message"] and "secret-requirement" not in str(error)

@@ -1,0 +1,116 @@
+"""Sources: the folders and files where environments are looked for, and what they yield."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from factory import envs_of
+
+from jupyter_envpanel.core.discovery import Discovery
+
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def listing_of(world, **environ):
+    """Return the world's listing as discovery makes it."""
+    return Discovery(world.host(**environ)).list()
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [os.pathsep, ",", ", ", f",{os.pathsep}"],
+    ids=["pathsep", "comma", "comma-space", "comma-pathsep"],
+)
+def test_conda_envs_path_lists_several_folders(world, separator):
+    """CONDA_ENVS_PATH splits on the path separator and, as conda does, on commas."""
+    first, second = world.base / "envs-a", world.base / "envs-b"
+    world.conda_env(first / "one")
+    world.conda_env(second / "two")
+    envs = envs_of(listing_of(world, CONDA_ENVS_PATH=f"{first}{separator}{second}"))
+    assert envs["one"].named and envs["two"].named
+
+
+def test_comments_and_blank_lines_of_environments_txt_are_not_prefixes(world):
+    """Only the prefix lines of environments.txt are environments; nothing else is warned about."""
+    env = world.conda_env(world.base / "proj" / "env")
+    (world.home / ".conda").mkdir()
+    (world.home / ".conda" / "environments.txt").write_text(f"# written by conda\n\n{env}\n  \n#{env}\n")
+    listing = listing_of(world)
+    assert [e.prefix for e in listing.environments if e.kind == "conda"] == [str(env)]
+    assert listing.warnings == ()
+
+
+def test_an_environments_txt_with_nul_bytes_is_a_warning_not_a_crash(world):
+    """A corrupt environments.txt is reported; the rest of the listing goes on."""
+    world.conda_env(world.home / "miniconda3")
+    (world.home / ".conda").mkdir()
+    (world.home / ".conda" / "environments.txt").write_bytes(b"/opt/env\x00\x00\n")
+    listing = listing_of(world)
+    assert "base" in envs_of(listing)
+    assert any("environments.txt" in w and "NUL" in w for w in listing.warnings)
+
+
+def test_a_pixi_project_env_in_the_server_root_comes_from_the_pixi_source(world):
+    """`<root>/.pixi/envs/default` is a pixi env named after the project, found by pixi."""
+    world.conda_env(world.root / ".pixi" / "envs" / "default", python=None)
+    env = envs_of(listing_of(world))["root-default"]
+    assert (env.kind, env.source, env.project) == ("pixi", "pixi", "root")
+
+
+XDG_LAYOUTS = [
+    ("pipenv", ("virtualenvs", "webapp-kmsDziFu"), "webapp"),
+    ("hatch", ("hatch", "env", "virtual", "lib1", "wycxEar1", "lib1"), "lib1"),
+    ("uv", ("uv", "python", "cpython-3.13.0-linux-x86_64-gnu"), "cpython-3.13.0"),
+]
+
+
+@pytest.mark.parametrize("kind, parts, name", XDG_LAYOUTS, ids=[k for k, _, _ in XDG_LAYOUTS])
+def test_xdg_data_home_moves_the_tools_data_folders(world, kind, parts, name):
+    """With XDG_DATA_HOME set, pipenv, hatch and uv keep their environments there, not in ~/.local."""
+    data = world.base / "xdg-data"
+    prefix = data.joinpath(*parts)
+    if kind == "uv":
+        (prefix / "bin").mkdir(parents=True)
+        (prefix / "bin" / "python3").write_text("#!/bin/sh\n")
+        (prefix / "bin" / "python3").chmod(0o755)
+    else:
+        world.venv(prefix)
+    env = envs_of(listing_of(world, XDG_DATA_HOME=str(data)))[name]
+    assert env.kind == kind and env.prefix == str(prefix)
+
+
+MAC_LAYOUTS = [
+    ("poetry", ("Library", "Caches", "pypoetry", "virtualenvs", f"api-_dnqLNgR-py{PY}"), "api"),
+    (
+        "hatch",
+        ("Library", "Application Support", "hatch", "env", "virtual", "lib1", "wycxEar1", "lib1"),
+        "lib1",
+    ),
+]
+
+
+@pytest.mark.parametrize("kind, parts, name", MAC_LAYOUTS, ids=[k for k, _, _ in MAC_LAYOUTS])
+def test_on_macos_poetry_and_hatch_keep_envs_under_library(world, monkeypatch, kind, parts, name):
+    """On macOS poetry and hatch use ~/Library (platformdirs), and their envs are labelled so."""
+    monkeypatch.setattr(sys, "platform", "darwin")
+    prefix = world.venv(world.home.joinpath(*parts))
+    env = envs_of(listing_of(world))[name]
+    assert env.kind == kind and env.prefix == str(prefix)
+
+
+@pytest.mark.parametrize(
+    "folder, listed",
+    [(".pyenv/shims", False), ("shims", False), (".local/bin", True)],
+    ids=["pyenv-shims", "bare-shims", "local-bin"],
+)
+def test_pythons_on_path_skip_shim_folders(world, folder, listed):
+    """A shim (pyenv, asdf) is not a Python installation: its folder on PATH is not searched."""
+    bin_dir = world.home / folder
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python3").write_text("#!/bin/sh\n")
+    (bin_dir / "python3").chmod(0o755)
+    listing = listing_of(world, PATH=str(bin_dir))
+    systems = [e.executable for e in listing.environments if e.kind == "system" and not e.is_server]
+    assert systems == ([str(bin_dir / "python3")] if listed else [])

@@ -1,0 +1,56 @@
+"""Spec parsing: pip markers judged for the environment's python, conda specs refused as conda does."""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_envpanel.core.specs import marker_false, parse_conda, parse_pip
+
+# (marker of a pip entry, the environment's python, applies there)
+MARKER_CASES = [
+    ("python_version == '3.11'", "3.11.7", True),  # python_version is major.minor only
+    ("python_version == '3.11'", "3.12.1", False),
+    ("python_version > '3.11'", "3.11.7", False),
+    ("python_version <= '3.11'", "3.11.7", True),
+    ("python_version < '3.10'", "3.9.18", True),
+    ("python_full_version >= '3.11.5'", "3.11.7", True),
+    ("python_full_version >= '3.11.8'", "3.11.7", False),
+]
+
+
+@pytest.mark.parametrize(
+    "marker,python,applies", MARKER_CASES, ids=[f"{m} on {p}" for m, p, _ in MARKER_CASES]
+)
+def test_marker_judged_for_the_environments_python(marker, python, applies):
+    """A pip entry whose marker is false for the env's python is skipped, with the reason."""
+    reason = marker_false(parse_pip(f"tomli; {marker}"), python)
+    if applies:
+        assert reason is None
+    else:
+        assert reason is not None and f"(python {python})" in reason
+
+
+# (conda spec conda refuses, what the error says)
+INVALID_CASES = [
+    ("numpy[version='']", "key-value mismatch in brackets"),
+    ("numpy[build='']", "key-value mismatch in brackets"),
+    ("numpy[foo=bar]", "cannot match on field(s): foo"),
+    ("numpy[version='>=1', color=red]", "cannot match on field(s): color"),
+    ("numpy[version='(1.26']", "cannot parse version spec"),
+    ("numpy[version='()']", "cannot parse version spec"),
+]
+
+
+@pytest.mark.parametrize("spec,message", INVALID_CASES, ids=[s for s, _ in INVALID_CASES])
+def test_invalid_conda_spec_is_refused_with_its_reason(spec, message):
+    """A spec conda rejects is an error naming the entry and why, never a silent verdict."""
+    with pytest.raises(ValueError, match="invalid conda spec") as err:
+        parse_conda(spec)
+    assert message in str(err.value)
+
+
+def test_valid_bracket_fields_are_kept():
+    """Known bracket fields parse into the spec's fields (name from outside the brackets)."""
+    parsed = parse_conda("numpy[version='>=1.26', build=py311*, channel=conda-forge]").parsed
+    expected = {"name": "numpy", "channel": "conda-forge", "version": ">=1.26", "build": "py311*"}
+    assert parsed.fields == expected
