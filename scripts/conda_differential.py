@@ -55,7 +55,13 @@ for case in json.load(sys.stdin):
         out.append(["error", type(err).__name__ + ": " + str(err)[:100]])
 print(json.dumps(out))
 """
-CONDARC_KEYS = ("channel_alias", "default_channels", "custom_channels", "custom_multichannels")
+CONDARC_KEYS = (
+    "channel_alias",
+    "default_channels",
+    "custom_channels",
+    "custom_multichannels",
+    "migrated_channel_aliases",
+)
 
 
 def conda_verdicts(cases: List[dict], condarc: dict, src: str, python: str) -> List[str]:
@@ -264,6 +270,7 @@ def main() -> int:
                 f"  conda {theirs:8} ours {ours:8} {case['spec']!r} vs {case['record']['version']} "
                 f"{case['record']['build']} {case['record']['channel']} {rc}"
             )
+    disagreements = 0
     for path in filter(None, (args.check, args.write)):
         table = json.loads(Path(path).read_text())
         rows = compare([(r, r.get("condarc", {})) for r in table["rows"]], args.conda_src, args.conda_python)
@@ -271,14 +278,18 @@ def main() -> int:
             if args.write:
                 row["conda"] = theirs
             elif row["conda"] != theirs:
+                disagreements += 1
                 print(f"table says conda answers {row['conda']}, conda answers {theirs}: {row['spec']}")
             expected = row.get("ours", row["conda"])
             if ours != expected:
+                disagreements += 1
                 print(f"  ours {ours}, expected {expected}: {row['spec']!r} ({row['source']})")
         if args.write:
             Path(path).write_text(json.dumps(table, indent=1) + "\n")
             print(f"wrote {len(rows)} conda verdicts into {path}")
-    return 0
+        else:
+            print(f"{path}: {len(rows)} rows, {disagreements} disagreements with conda or with us")
+    return 1 if disagreements else 0
 
 
 if __name__ == "__main__":

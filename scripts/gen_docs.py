@@ -85,8 +85,12 @@ def rest_api_md() -> str:
     ]
     for path, item in spec["paths"].items():
         params = [p for p in item.get("parameters", []) if isinstance(p, dict)]
-        query = [p["name"] for p in params if p.get("in") == "query"]
-        shown = path + ("?" + " or ?".join(q + "=..." for q in query) if query else "")
+        needed = [p["name"] + "=..." for p in params if p.get("in") == "query" and p.get("required")]
+        optional = [p["name"] + "=..." for p in params if p.get("in") == "query" and not p.get("required")]
+        if needed:  # required parameters, then the optional ones in brackets
+            shown = path + "?" + "&".join(needed) + "".join(f"[&{q}]" for q in optional)
+        else:  # optional alternatives
+            shown = path + ("?" + " or ?".join(optional) if optional else "")
         for method, op in item.items():
             if method == "parameters":
                 continue

@@ -15,6 +15,12 @@ SCIENCE = {
         "conda-forge": ["https://mirror.corp/conda-forge"],
     }
 }
+ARTIFACTORY = "https://artifactory.example.com/artifactory/api/conda"
+MIRROR_ALIAS = {"channel_alias": f"{ARTIFACTORY}/remote"}  # an alias with a path: all of it is the location
+CONDA_PATH_ALIAS = {  # conda's tests/models/test_channel.py::test_channel_alias_w_conda_path
+    "channel_alias": "https://10.2.3.4:8080/conda/t/tk-123-45",
+    "migrated_channel_aliases": ["https://conda.anaconda.org", "http://10.2.3.4:7070/conda"],
+}
 
 # (condarc settings, channel value of a record or a spec, canonical name)
 NAME_CASES = [
@@ -27,6 +33,20 @@ NAME_CASES = [
     (CUSTOM, "https://corp.example/channels/internal/sub/noarch", "internal/sub"),
     (SCIENCE, "conda-forge", "conda-forge"),  # a multichannel keeps its own name
     (SCIENCE, "science", "science"),
+    (MIRROR_ALIAS, f"{ARTIFACTORY}/remote/conda-forge", "conda-forge"),
+    (MIRROR_ALIAS, f"{ARTIFACTORY}/other/conda-forge/noarch", f"{ARTIFACTORY}/other/conda-forge"),
+    (
+        MIRROR_ALIAS,
+        f"{ARTIFACTORY.replace('//', '//user:p@ss@')}/remote/conda-forge",
+        "conda-forge",
+    ),  # `@` in a password
+    ({}, "https://user@mirror.corp/team@2/linux-64", "https://mirror.corp/team@2"),  # `@` in a path
+    ({}, f"{ARTIFACTORY}/remote/conda-forge", f"{ARTIFACTORY}/remote/conda-forge"),
+    (CONDA_PATH_ALIAS, "bioconda/label/dev", "bioconda/label/dev"),
+    (CONDA_PATH_ALIAS, "https://10.2.3.4:8080/conda/bioconda/noarch", "bioconda"),
+    (CONDA_PATH_ALIAS, "http://10.2.3.4:7070/conda/bioconda/linux-64", "bioconda"),  # migrated alias
+    (CONDA_PATH_ALIAS, "https://conda.anaconda.org/conda-forge/noarch", "conda-forge"),
+    (CONDA_PATH_ALIAS, "http://10.2.3.4:7070/other/x", "http://10.2.3.4:7070/other/x"),
 ]
 
 
@@ -50,6 +70,9 @@ MATCH_CASES = [
     ({}, "conda-bld", "file:///opt/conda-bld/linux-64", True),
     ({}, "conda-bld", "file://localhost/opt/conda-bld/linux-64", True),  # a file URL with a host
     ({}, "conda-bld", "file://localhost/opt/other/linux-64", False),
+    (MIRROR_ALIAS, "conda-forge", f"{ARTIFACTORY}/remote/conda-forge/linux-64", True),
+    (MIRROR_ALIAS, "bioconda", f"{ARTIFACTORY}/remote/conda-forge/linux-64", False),
+    (CONDA_PATH_ALIAS, "bioconda", "http://10.2.3.4:7070/conda/bioconda/linux-64", True),
 ]
 
 
@@ -61,3 +84,13 @@ MATCH_CASES = [
 def test_spec_channel_against_record_channel(settings, wanted, installed, matches):
     """`channel::pkg` accepts a record from that channel (through mirrors and custom locations) only."""
     assert channel_matches(wanted, installed, channel_context(**settings)) is matches
+
+
+def test_channel_alias_location_is_its_whole_url_without_token_and_auth():
+    """As conda's context.channel_alias (split_scheme_auth_token): host, port and path; no credentials."""
+    alias = "https://u:p@artifactory.example.com/t/tk-1/artifactory/api/conda/remote"
+    ctx = channel_context(alias, migrated_channel_aliases=["http://10.2.3.4:7070/conda"])
+    assert ctx.alias.scheme == "https"
+    assert ctx.alias.location == "artifactory.example.com/artifactory/api/conda/remote"
+    assert ctx.migrated_aliases == ("10.2.3.4:7070/conda",)
+    assert channel_context().alias.location == "conda.anaconda.org"

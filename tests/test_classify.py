@@ -117,3 +117,41 @@ def test_packages_are_counted_in_the_site_packages_of_the_venvs_python(world):
     write_dist(stale, "numpy", "1.21.0")
     env = listing_of(world)["app"]
     assert (env.python_version, env.package_count, env.has_ipykernel) == ("3.11.4", 2, True)
+
+
+def test_envs_of_a_conda_install_no_variable_names_are_named_by_folder(world):
+    """An env under `<install>/envs/` of an install found only through environments.txt is named."""
+    install = world.conda_env(world.base / "opt" / "team-conda")  # conda-meta/history, no condabin
+    env = world.conda_env(install / "envs" / "proj")
+    world.environments_txt(env)
+    found = listing_of(world)["proj"]
+    assert (found.kind, found.named, found.is_base) == ("conda", True, False)
+
+
+def test_a_project_venv_beside_a_pipfile_is_pipenvs(world):
+    """`.venv` in a folder with a Pipfile (and no uv.lock or poetry.lock) was made by pipenv."""
+    project = world.root / "webapp"
+    project.mkdir()
+    (project / "Pipfile").write_text("[packages]\n")
+    world.venv(project / ".venv")
+    env = listing_of(world)["webapp"]
+    assert (env.kind, env.project) == ("pipenv", "webapp")
+
+
+def test_a_uv_managed_python_is_found_by_the_uv_source(world):
+    """A Python uv installed is a uv interpreter from the uv source, with its own executable."""
+    install = world.home / ".local" / "share" / "uv" / "python" / "cpython-3.12.7-linux-x86_64-gnu"
+    (install / "bin").mkdir(parents=True)
+    (install / "bin" / "python3").write_text("#!/bin/sh\n")
+    (install / "bin" / "python3").chmod(0o755)
+    env = listing_of(world)["cpython-3.12.7"]
+    assert (env.kind, env.source, env.python_version) == ("uv", "uv", "3.12.7")
+    assert env.executable == str(install / "bin" / "python3")
+
+
+def test_a_configured_directory_gone_before_it_is_classified_is_a_warning(world):
+    """An extra directory removed between search and classification is named in a warning."""
+    gone = world.base / "gone-env"
+    found, warning = classify(Candidate(gone, "extra"), Search(), world.host())
+    assert found is None
+    assert warning == f"configured environment directory {gone} does not exist"

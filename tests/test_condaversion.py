@@ -77,3 +77,10 @@ def test_deeply_nested_groups_are_flattened(op, relation, inside, outside):
     spec = version_spec(text)
     assert spec.matches(inside) is True
     assert spec.matches(outside) is False
+
+
+@pytest.mark.parametrize("text", ["^1.2", "1.2$", "^1.2.*"])
+def test_a_half_regex_says_what_a_regex_spec_needs(text):
+    """`^1.2` without `$` is refused, as by conda, with the rule in the message."""
+    with pytest.raises(InvalidVersionSpec, match=r"regex specs must start with '\^' and end with '\$'"):
+        version_spec(text)

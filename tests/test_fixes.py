@@ -114,6 +114,7 @@ def test_pixi_project_env_fixes_through_its_manifest(world, tmp_path, fake_bin):
         "python=3.11",
     )
     assert pip.argv[:5] == ("pixi", "add", "--pypi", "--manifest-path", manifest)
+    assert (conda.tool, pip.tool) == ("pixi", "pixi")  # pixi's manifest owns the pypi entries too
     for fix in (conda, pip):
         assert run_and_record(fix.command, tmp_path, fake_bin) == [[str(fake_bin / "pixi"), *fix.argv[1:]]]
 

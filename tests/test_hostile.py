@@ -35,13 +35,13 @@ def in_thread(func, seconds: float = 30):
     return result["value"]
 
 
-def _warned(case, listing) -> bool:
-    """Return whether the case's warning is where it belongs."""
+def _warned(case, listing, where) -> bool:
+    """Return whether the case's warning is where it belongs and names the place it is about."""
     if not case.warning or case.in_show:
         return True
     envs = envs_of(listing)
     warnings = envs[case.env].warnings if case.env else listing.warnings
-    return any(case.warning in w for w in warnings)
+    return any(case.warning in w and str(where or "") in w for w in warnings)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -50,7 +50,7 @@ def test_core_a_hostile_file_costs_only_its_own_entry(world, name):
     case = CASES[name]
     healthy(world)
     data_dir = world.base / "jupyter-data"
-    case.write(world, data_dir)
+    where = case.write(world, data_dir)
     service = EnvService(world.host(JUPYTER_DATA_DIR=str(data_dir)))
 
     # When the environments are listed (in a thread: a blocked read would fail the test)
@@ -59,7 +59,7 @@ def test_core_a_hostile_file_costs_only_its_own_entry(world, name):
     # Then the healthy env keeps its kernel, and the broken file is one warning that names it
     envs = envs_of(listing)
     assert [k.name for k in envs["good"].kernels] == ["conda-env-good-py"]
-    assert _warned(case, listing), (listing.warnings, {n: e.warnings for n, e in envs.items()})
+    assert _warned(case, listing, where), (where, listing.warnings, {n: e.warnings for n, e in envs.items()})
     if case.env:
         shown = in_thread(lambda: service.show("broken"))
         assert shown["name"] == "broken" and any(p["name"] == "python" for p in shown["packages"])

@@ -110,3 +110,47 @@ def test_cache_keeps_prefixes_apart(world):
     inv_other = cache.get(other, "conda", "3.11.7")
     assert "numpy" in inv_ml.conda and "pandas" in inv_other.conda
     assert cache.get(ml, "conda", "3.11.7") is inv_ml and cache.get(other, "conda", "3.11.7") is inv_other
+
+
+def test_an_env_whose_history_changed_in_place_shows_its_new_requested_specs(world):
+    """conda appends to conda-meta/history in place: its folder's mtime stays, the file's moves."""
+    prefix = make_ml(world)
+    svc = EnvService(world.host())
+    before = {p["name"]: p["requested"] for p in svc.show("ml")["packages"]}
+    assert before["numpy"] and not before["python"]
+    meta = prefix / "conda-meta"
+    folder_mtime = os.stat(meta).st_mtime_ns
+    with (meta / "history").open("a") as history:
+        history.write("==> 2024-02-01 00:00:00 <==\n# cmd: conda install python\n")
+        history.write("# update specs: ['python']\n")
+    _touch(meta / "history", 1)
+    assert os.stat(meta).st_mtime_ns == folder_mtime
+    after = {p["name"]: p["requested"] for p in svc.show("ml")["packages"]}
+    assert after["numpy"] and after["python"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("name", ""), ("version", ""), ("version", 2.1), ("name", None)],
+    ids=["empty-name", "empty-version", "number-version", "no-name"],
+)
+def test_a_record_without_a_name_and_version_as_text_is_skipped_with_the_reason(world, field, value):
+    """A hand-edited record (`"version": 2.1`) costs only its own package, with a warning naming it."""
+    prefix = make_ml(world)
+    path = write_record(prefix, ("scipy", "1.11.4", "py311h0_0"))
+    record = json.loads(path.read_text())
+    record[field] = value
+    path.write_text(json.dumps(record))
+    shown = EnvService(world.host()).show("ml")
+    assert {p["name"] for p in shown["packages"]} == {"python", "numpy", "rich"}
+    [warning] = [w for w in shown["warnings"] if path.name in w]
+    assert warning.endswith("`name` and `version` must be non-empty strings")
+
+
+def test_a_windows_layout_prefix_reads_pip_packages_from_lib_site_packages(world):
+    """A prefix made on Windows (on a shared disk) keeps pip's packages in `Lib/site-packages`."""
+    prefix = world.conda_env(world.base / "shared" / "winenv", python=None)
+    write_record(prefix, ("python", "3.11.7", "h0_0_cpython"))
+    write_dist(prefix / "Lib" / "site-packages", "rich", "13.7.1", requested=True)
+    packages = read_inventory(prefix, "conda", "3.11.7").packages()
+    assert [(p.name, p.source) for p in packages if p.name == "rich"] == [("rich", "pip")]

@@ -14,7 +14,11 @@ CODE = (
     "print('ACTIVATE=' + os.environ.get('FROM_ACTIVATE', ''))\n"
     "print('STATE=' + os.environ.get('FROM_STATE', ''))\n"
     "print('DEFAULT=' + os.environ.get('CONDA_DEFAULT_ENV', ''))\n"
+    "print('PROMPT=' + os.environ.get('CONDA_PROMPT_MODIFIER', ''))\n"
+    "print('BASH=' + os.environ.get('FROM_BASH', ''))\n"
 )
+# conda's activate.d scripts are written for bash (conda sources them from the user's bash)
+BASHISM = 'if [[ -n "$BASH_VERSION" ]]; then export FROM_BASH="bash $CONDA_PROMPT_MODIFIER"; fi\n'
 
 
 async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str, code: str = CODE) -> dict:
@@ -46,7 +50,7 @@ async def test_kernel_sees_activated_environment(server_world, jp_fetch, jp_serv
         ipykernel=True,
         runnable=True,
         state_vars={"FROM_STATE": "state-value"},
-        activate={"10-demo.sh": 'export FROM_ACTIVATE="activated:$CONDA_PREFIX"\n'},
+        activate={"10-demo.sh": 'export FROM_ACTIVATE="activated:$CONDA_PREFIX"\n', "20-bash.sh": BASHISM},
     )
     write_kernel(prefix, "python3", PYKERNEL)
     seen = await run_in_kernel(jp_fetch, jp_serverapp, "conda-env-ml-py")
@@ -56,6 +60,8 @@ async def test_kernel_sees_activated_environment(server_world, jp_fetch, jp_serv
         "ACTIVATE": f"activated:{prefix}",
         "STATE": "state-value",
         "DEFAULT": "ml",
+        "PROMPT": "(ml) ",
+        "BASH": "bash (ml) ",
     }
 
 

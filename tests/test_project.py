@@ -301,3 +301,24 @@ def test_python_api_project_environment(world):
     (world.root / "environment.yml").write_text("name: demo\ndependencies: [python]\n")
     found = ep.project_environment()
     assert found.exists and found.environment.name == "demo" and found.to_json()["file"] == "environment.yml"
+
+
+def test_name_base_is_the_base_environment(world):
+    """`name: base` in environment.yml means the installation's base, not an env folder named base."""
+    root = conda_root(world)
+    (world.root / "environment.yml").write_text("name: base\ndependencies:\n  - python\n")
+    data = service(world).project(world.root).to_json()
+    assert (data["exists"], data["environment"]["prefix"]) == (True, str(root))
+
+
+def test_a_name_two_installations_share_is_the_env_listed_under_that_name(world):
+    """Two installs with `envs/demo`: the project's env is the one the listing calls `demo`."""
+    conda_root(world)
+    first = world.conda_env(world.home / "miniconda3" / "envs" / "demo")
+    world.conda_env(world.home / "micromamba", python=None)
+    second = world.conda_env(world.home / "micromamba" / "envs" / "demo")
+    (world.root / "environment.yml").write_text("name: demo\ndependencies:\n  - python\n")
+    svc = service(world, MAMBA_ROOT_PREFIX=str(world.home / "micromamba"))
+    listed = {e.name: e.prefix for e in svc.listing().environments if e.prefix in (str(first), str(second))}
+    assert len(listed) == 2 and "demo" in listed
+    assert svc.project(world.root).to_json()["environment"]["prefix"] == listed["demo"]

@@ -199,3 +199,23 @@ def test_a_notebook_without_record_is_checked_against_its_kernels_env(world):
         assert report["current"]["environment"] == name and report["count"] == 0
     nb = saved_notebook(world.root / "gone.ipynb", None, kernel="conda-env-gone-py")
     assert notebook_report(service, nb)["environment"] is None
+
+
+def test_export_of_a_record_pins_python_channels_and_pip_entries():
+    """The exported file pins the python the notebook ran with, each package's build, and pip's."""
+    from jupyter_envpanel.core.provenance import export_record
+
+    ran = {
+        "environment": "ml",
+        "python": "3.11.7",
+        "digest": "abc",
+        "packages": ["conda-forge::numpy=1.26.4=py311h0_0", "pip:rich==13.7.1"],
+    }
+    assert export_record(ran) == (
+        "# written by jupyter-envpanel from what the notebook ran with (abc)\n"
+        'name: "ml"\n'
+        "channels:\n  - conda-forge\n"
+        "dependencies:\n  - python=3.11.7\n  - numpy=1.26.4=py311h0_0\n"
+        "  - pip:\n    - rich==13.7.1\n"
+    )
+    assert "python=" not in export_record({**ran, "python": None})  # unknown: no pin at all

@@ -56,8 +56,35 @@ def test_directory_is_refused(tmp_path):
 def test_size_cap(tmp_path):
     path = tmp_path / "pyvenv.cfg"
     path.write_bytes(b"x" * (safe_read.CAPS["pyvenv.cfg"] + 1))
-    with pytest.raises(UnreadableFile, match="the limit is"):
+    with pytest.raises(UnreadableFile, match="the limit is") as info:
         safe_read.read_bytes(path, "pyvenv.cfg")
+    assert info.value.path == str(path)  # the warning names the file it skipped
+    assert str(info.value) == f"{path}: pyvenv.cfg is 65537 bytes; the limit is 64 KiB"
+
+
+def test_a_file_of_a_kind_without_a_name_is_refused_with_a_readable_reason():
+    """A pidfd reopened through /proc (Linux 6.9+) is no FIFO, device, socket or folder."""
+    if not hasattr(os, "pidfd_open"):
+        pytest.skip("no pidfds here")
+    pidfd = os.pidfd_open(os.getpid())
+    path = f"/proc/self/fd/{pidfd}"
+    try:
+        if not _reopens(path):
+            pytest.skip("this kernel cannot reopen a pidfd by its /proc path")
+        with pytest.raises(UnreadableFile) as info:
+            safe_read.read_bytes(path, "kernel.json")
+        assert str(info.value) == f"{path}: is an unknown kind of file, not a regular file; not read"
+    finally:
+        os.close(pidfd)
+
+
+def _reopens(path: str) -> bool:
+    """Return whether a path can be opened for reading (a pidfd cannot before Linux 6.9)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError:
+        return False
+    return True
 
 
 def test_deep_json_is_refused(tmp_path):
@@ -87,11 +114,45 @@ def test_a_file_longer_than_its_size_says_is_still_capped(monkeypatch):
     """/proc files say 0 bytes and have more: the cap holds on what is read, not on st_size."""
     with open("/proc/self/status", "rb") as file:
         status = file.read()
-    monkeypatch.setitem(safe_read.CAPS, "small", len(status) // 2)
-    with pytest.raises(UnreadableFile, match="larger than the limit"):
+    cap = len(status) // 2
+    monkeypatch.setitem(safe_read.CAPS, "small", cap)
+    with pytest.raises(UnreadableFile, match="larger than the limit") as info:
         safe_read.read_bytes("/proc/self/status", "small")
+    assert str(info.value) == f"/proc/self/status: small is larger than the limit of {cap} bytes"
+    assert info.value.path == "/proc/self/status"  # the warning names the file it skipped
     monkeypatch.setitem(safe_read.CAPS, "small", 64 * safe_read.KiB)
     assert safe_read.read_bytes("/proc/self/status", "small").startswith(b"Name:")
+
+
+def _bytes_read_by(call) -> int:
+    """Return how many bytes this thread read from files while call ran (Linux task I/O accounting)."""
+    io = "/proc/thread-self/io"
+    if not os.path.exists(io):
+        pytest.skip("no per-thread I/O accounting here")
+
+    def rchar() -> tuple:
+        fd = os.open(io, os.O_RDONLY)
+        try:
+            text = os.read(fd, 4096)
+        finally:
+            os.close(fd)
+        return int(text.split(b"rchar:")[1].split()[0]), len(text)
+
+    before, counted_after = rchar()  # reading the counter counts once it is read
+    call()
+    return rchar()[0] - before - counted_after
+
+
+def test_a_file_that_grows_past_its_cap_is_read_no_further_than_one_byte_past_it(monkeypatch):
+    """/proc files say 0 bytes: what is read stops at the cap, the file is not swallowed in chunks."""
+    cap = 100
+    monkeypatch.setitem(safe_read.CAPS, "small", cap)
+
+    def read():
+        with pytest.raises(UnreadableFile, match="larger than the limit"):
+            safe_read.read_bytes("/proc/self/status", "small")
+
+    assert _bytes_read_by(read) == cap + 1
 
 
 def test_invalid_json_names_line_and_column(tmp_path):
@@ -129,6 +190,17 @@ def test_yaml_deep_and_alias_bomb(tmp_path):
     bomb.write_text("\n".join(lines) + "\n")
     data = safe_read.load_yaml(bomb, "condarc")  # checked once per node, not per path
     assert set(data) == {f"a{i}" for i in range(10)}
+
+
+def test_yaml_nesting_exactly_at_the_limit_is_read(tmp_path):
+    """A condarc nested MAX_DEPTH levels (the mapping counts as one) loads; one more is refused."""
+    path = tmp_path / ".condarc"
+    lists = safe_read.MAX_DEPTH - 1
+    path.write_text("a: " + "[" * lists + "]" * lists + "\n")
+    assert list(safe_read.load_yaml(path, "condarc")) == ["a"]
+    path.write_text("a: " + "[" * (lists + 1) + "]" * (lists + 1) + "\n")
+    with pytest.raises(UnreadableFile, match=f"nested deeper than {safe_read.MAX_DEPTH} levels"):
+        safe_read.load_yaml(path, "condarc")
 
 
 def test_yaml_syntax_error_has_location(tmp_path):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE
+from factory import CONDA_FORGE, write_dist
 
 from jupyter_envpanel.core.envfile import parse_envfile
 from jupyter_envpanel.core.errors import EnvFileError, KernelNotFound
@@ -175,3 +176,33 @@ def test_confined_project_drift_refuses_includes_outside_the_root(world):
     error = served.drift_error
     assert error["file"] == "environment.yml" and (error["line"], error["column"]) == (5, 7)
     assert "resolves outside" in error["message"] and "secret-requirement" not in str(error)
+
+
+# --- the listing cache and kernels of the server's own environment -----------------------
+
+
+def test_a_listing_without_revalidation_answers_from_the_cache(world):
+    """The event loop's cheap listing does not rescan; a revalidated one sees the new env."""
+    make_ml(world)
+    svc = service(world)
+    assert not (world.home / ".local" / "share" / "jupyter" / "kernels").exists()  # no kernel registered yet
+    first = svc.listing()
+    make_ml(world, "late")
+    assert svc.listing(revalidate=False) is first
+    assert "late" in {e.name for e in svc.listing().environments}
+
+
+def test_the_servers_own_environment_can_be_registered_though_the_panel_offers_it_as_python3(world):
+    """`register` writes the server env's kernel as conda-env-server-py; `unregister` removes it."""
+    make_ml(world)
+    server = world.server_env()
+    write_dist(next(server.glob("lib/python*/site-packages")), "ipykernel", "6.29.5", installer="pip")
+    svc = EnvService(world.host())
+    [shown] = svc.find("server").kernels
+    assert shown.name == "python3"  # what the panel offers for it (offer_server_env is off)
+    kernels = world.home / ".local" / "share" / "jupyter" / "kernels"
+    assert svc.register("server") == ["conda-env-server-py"]
+    spec = json.loads((kernels / "conda-env-server-py" / "kernel.json").read_text())
+    assert spec["metadata"]["envpanel"]["prefix"] == str(server)
+    assert svc.unregister("server") == ["conda-env-server-py"]
+    assert not (kernels / "conda-env-server-py").exists()

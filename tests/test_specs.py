@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.specs import marker_false, parse_conda, parse_pip
+from jupyter_envpanel.core.specs import check_pip, marker_false, parse_conda, parse_pip
 
 # (marker of a pip entry, the environment's python, applies there)
 MARKER_CASES = [
@@ -54,3 +54,14 @@ def test_valid_bracket_fields_are_kept():
     parsed = parse_conda("numpy[version='>=1.26', build=py311*, channel=conda-forge]").parsed
     expected = {"name": "numpy", "channel": "conda-forge", "version": ">=1.26", "build": "py311*"}
     assert parsed.fields == expected
+
+
+@pytest.mark.parametrize("requirement", ["requests", "requests>=2", "requests==2.32.*"])
+def test_a_satisfied_pip_entry_is_ok_with_no_reason(requirement):
+    """An entry the installed version satisfies is ok and says nothing more (the panel shows no reason)."""
+    assert check_pip(parse_pip(requirement), "2.32.3") == ("ok", "")
+
+
+def test_an_unsatisfied_pip_entry_says_why():
+    """A mismatch names the installed version and the specifier it fails."""
+    assert check_pip(parse_pip("requests<2"), "2.32.3") == ("mismatch", "2.32.3 does not satisfy <2")

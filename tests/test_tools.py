@@ -130,6 +130,33 @@ def test_the_variables_that_move_each_tools_folder_are_honoured(world, tmp_path)
     }.items()
 
 
+def test_hatchs_older_layout_without_a_project_folder_is_found(world):
+    """Older hatch kept `virtual/<id>/<env>`: the env lies one level higher than today's layout."""
+    virtual = world.home / ".local" / "share" / "hatch" / "env" / "virtual"
+    venv_at(world, virtual / "oldlib" / "oldlib")
+    venv_at(world, virtual / "oldlib" / "test")
+    envs = listing(world)
+    assert {n: (e.kind, e.prefix) for n, e in envs.items() if e.kind == "hatch"} == {
+        "oldlib": ("hatch", str(virtual / "oldlib" / "oldlib")),
+        "oldlib:test": ("hatch", str(virtual / "oldlib" / "test")),
+    }
+
+
+def test_only_a_venv_beside_a_project_file_in_a_root_folder_is_listed(world):
+    """`svc/.venv` next to uv.lock is a project's env; `scratch/.venv` alone and a bare `lib/` are not."""
+    (world.root / "svc").mkdir()
+    (world.root / "svc" / "uv.lock").write_text("")
+    venv_at(world, world.root / "svc" / ".venv")
+    venv_at(world, world.root / "scratch" / ".venv")  # no project file beside it
+    (world.root / "lib").mkdir()
+    (world.root / "lib" / "pyproject.toml").write_text("[project]\nname = 'lib'\n")  # no .venv
+    service = EnvService(host_of(world))
+    found = service.listing()
+    in_root = sorted(e.prefix for e in found.environments if e.prefix.startswith(str(world.root)))
+    assert in_root == [str(world.root / "svc" / ".venv")]
+    assert not [w for w in found.warnings if str(world.root) in w]
+
+
 def test_a_specific_tool_wins_over_the_generic_venv(world):
     # poetry configured to keep its envs in ~/.virtualenvs: poetry, not virtualenvwrapper
     venv_at(world, world.home / ".virtualenvs" / f"api-abcdefgh-py{PY}")

@@ -86,11 +86,17 @@ def _token_prefix(tokens: Sequence[str], prefix: Sequence[str]) -> bool:
     return all(t == p for t, p in zip(tokens, prefix, strict=False))  # conda's: the shorter decides
 
 
+def _split_auth_token(url: str) -> Tuple[str, str]:
+    """Return (scheme, host[:port]/path) of a URL without token and auth (conda's split_scheme_auth_token)."""
+    scheme, _, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    rest = netloc.rpartition("@")[2] + slash + path  # the host follows the last `@` of user:pass@
+    return scheme.lower(), _TOKEN.sub("", rest).rstrip("/")
+
+
 def _split_url(url: str) -> Tuple[str, str, Optional[str]]:
     """Return (scheme, location-with-path, platform) of a channel URL, token and auth removed."""
-    scheme, _, rest = url.partition("://")
-    rest = _TOKEN.sub("", rest.split("@", 1)[-1] if "@" in rest.split("/", 1)[0] else rest)
-    rest = rest.rstrip("/")
+    scheme, rest = _split_auth_token(url)
     platform = None
     parts = rest.split("/")
     for i, part in enumerate(parts[1:], start=1):
@@ -98,14 +104,14 @@ def _split_url(url: str) -> Tuple[str, str, Optional[str]]:
             platform = part
             parts = parts[:i]  # what follows the subdir is a package file name
             break
-    return scheme.lower(), "/".join(parts), platform
+    return scheme, "/".join(parts), platform
 
 
 @dataclass(frozen=True)
 class ChannelContext:
     """The condarc settings that name channels (defaults as conda's when nothing is set)."""
 
-    alias: Channel = field(default_factory=lambda: _simple(DEFAULT_ALIAS))
+    alias: Channel = field(default_factory=lambda: _alias(DEFAULT_ALIAS))
     migrated_aliases: Tuple[str, ...] = ()
     custom_channels: Mapping[str, Channel] = field(default_factory=dict)
     multichannels: Mapping[str, Tuple[Channel, ...]] = field(default_factory=dict)
@@ -117,6 +123,12 @@ class ChannelContext:
     def alias_locations(self) -> Tuple[Optional[str], ...]:
         """Return the locations whose channels are named by their path alone."""
         return (self.alias.location, *self.migrated_aliases)
+
+
+def _alias(url: str) -> Channel:
+    """Return a channel_alias: its whole host[:port]/path is the location, as in conda's context."""
+    scheme, location = _split_auth_token(url if _SCHEME.match(url) else f"https://{url}")
+    return Channel(scheme, location, "")
 
 
 def _simple(url: str, alias: Optional[Channel] = None, name: Optional[str] = None) -> Channel:
@@ -140,12 +152,12 @@ def channel_context(
     migrated_channel_aliases: Sequence[str] = (),
 ) -> ChannelContext:
     """Build the context from condarc values, with conda's defaults where a value is not set."""
-    alias = _simple(channel_alias or DEFAULT_ALIAS)
+    alias = _alias(channel_alias or DEFAULT_ALIAS)
     defaults = tuple(_simple(url, alias) for url in (default_channels or DEFAULT_CHANNELS))
     custom: Dict[str, Channel] = {ch.name or "": ch for ch in defaults}
     for name, location in (custom_channels or {}).items():
         custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
-    migrated = tuple(_simple(m).location or "" for m in migrated_channel_aliases)
+    migrated = tuple(_alias(m).location for m in migrated_channel_aliases)
     partial = ChannelContext(alias, migrated, custom)
     multi: Dict[str, Tuple[Channel, ...]] = {"defaults": defaults}
     for name, members in (custom_multichannels or {}).items():

@@ -83,7 +83,7 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            what = _KIND_NAMES.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            what = _KIND_NAMES.get(stat.S_IFMT(info.st_mode), "an unknown kind of file")
             raise UnreadableFile(path, f"is {what}, not a regular file; not read")
         if info.st_size > cap:
             raise UnreadableFile(path, f"{kind} is {info.st_size} bytes; the limit is {human_size(cap)}")
