@@ -1,27 +1,33 @@
 """A KernelSpecManager that offers every environment's kernels without writing to disk.
 
-Lookups on the event loop read a ready table (dict reads, no disk, no lock a disk read holds);
-the table is rebuilt in a thread when the listing or a kernels directory changed.
+Lookups on the event loop read a ready table (dict reads, no lock a disk read holds). A kernel's own
+kernel.json is checked as jupyter_client reads it at every lookup, but in a thread the lookup waits
+for at most `lookup_wait` seconds: an edited one is read again, a stuck disk costs the freshness
+only. The table is rebuilt in a thread when the listing or a kernels directory changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import threading
-from typing import Dict, Optional, Tuple
+import time
+from typing import Callable, Dict, Optional, Tuple
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from traitlets import Any, Float
 
-from .core.discovery import mtime_ns
+from .core.discovery import RACY_NS, mtime_ns
 from .core.host import Host
 from .core.kernelfiles import read_kernel_json
-from .core.kerneltable import KernelTable, build_table
+from .core.kerneltable import KernelEntry, KernelTable, build_table, reread
 from .core.safe_read import UnreadableFile
 from .core.service import EnvService
 
 _KERNEL_FIELDS = ("argv", "display_name", "language", "env", "metadata", "interrupt_mode")
+#: Stands for "not proven current": a cached spec with it is checked again at the next lookup.
+_AGAIN = object()
 
 
 class EnvPanelKernelSpecManager(KernelSpecManager):
@@ -34,17 +40,26 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
     refresh_timeout = Float(
         20.0, config=True, help="Seconds /api/kernelspecs waits for a rebuild, then answers the last table."
     )
+    lookup_wait = Float(
+        0.5,
+        config=True,
+        help="Seconds a kernel lookup waits for a check of its kernel.json, else the table answers.",
+    )
 
     def __init__(self, **kwargs) -> None:
         """Start with no table; the first one is built in a thread."""
         super().__init__(**kwargs)
         self._table: Optional[KernelTable] = None
-        self._built_from: Tuple = (None, ())  # (listing, native stamp) the table was built from
+        self._built_from: Tuple = (None, None)  # (listing, native specs) the table was built from
         self._ready = threading.Event()
         self._build_lock = threading.Lock()
         self._pending = threading.Lock()
         self._native: Tuple[Dict[str, Tuple[str, dict]], Tuple] = ({}, ())
-        self._specs: Dict[str, Tuple[object, KernelSpec]] = {}
+        self._specs: Dict[str, Tuple[KernelEntry, object, dict, KernelSpec]] = {}
+        self._checking = threading.Event()  # set while no check of a kernel.json is under way
+        self._checking.set()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._checker: Optional[threading.Thread] = None
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""
@@ -55,14 +70,15 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     # --- building: threads only ---------------------------------------------------------
 
-    def _native_specs(self) -> Tuple[Dict[str, Tuple[str, dict]], Tuple]:
+    def _native_specs(self) -> Dict[str, Tuple[str, dict]]:
         """Return Jupyter's own kernelspecs, read safely, re-read only when a file or folder changed."""
         found = super().find_kernel_specs()  # listdir only: names and folders, so adding one shows
+        reading = time.time_ns()
         stamp = tuple(
             (name, d, mtime_ns(os.path.join(d, "kernel.json"))) for name, d in sorted(found.items())
         )
         if stamp == self._native[1]:
-            return self._native[0], stamp
+            return self._native[0]
         specs: Dict[str, Tuple[str, dict]] = {}
         for name, resource_dir in sorted(found.items()):
             path = os.path.join(resource_dir, "kernel.json")
@@ -75,18 +91,23 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
                 self.log.warning("jupyter-envpanel: kernelspec %s not offered: %s", name, err)
                 continue
             specs[name] = (resource_dir, spec)
-        self._native = (specs, stamp)
-        return specs, stamp
+        if specs == self._native[0]:  # read again (racily clean) and the same: keep the object
+            specs = self._native[0]
+        racy = any(m is not None and m >= reading - RACY_NS for _, _, m in stamp)
+        self._native = (specs, () if racy else stamp)  # racily clean: read again next time
+        return specs
 
     def refresh_table(self) -> KernelTable:
         """Rebuild the table when the listing or the kernel directories changed (blocking)."""
         with self._build_lock:
             service = self._service()
+            started = time.time_ns()  # what is read from here on is current as of this time
             listing = service.listing()
-            native, stamp = self._native_specs()
-            if self._table is None or self._built_from[0] is not listing or self._built_from[1] != stamp:
-                self._table = build_table(service.offered_kernels_for(listing), native)
-                self._built_from = (listing, stamp)
+            native = self._native_specs()
+            if self._table is None or self._built_from[0] is not listing or self._built_from[1] is not native:
+                offered = service.offered_kernels_for(listing)
+                self._table = build_table(offered, native, started - RACY_NS)
+                self._built_from = (listing, native)
             self._ready.set()
             return self._table
 
@@ -121,18 +142,81 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         return self._current().resource_dirs()
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        """Return a KernelSpec from the table; an unknown name starts a background refresh."""
+        """Return a KernelSpec from the table (its kernel.json read again if edited since the build).
+
+        An unknown name starts a background refresh.
+        """
         entry = self._current().lookup(kernel_name)
         if entry is None:
             self.refresh_soon()  # maybe an environment created since: the next lookup knows
             raise NoSuchKernel(kernel_name)
         cached = self._specs.get(kernel_name)
-        if cached is not None and cached[0] is entry:
-            return cached[1]
-        fields = {k: entry.spec[k] for k in _KERNEL_FIELDS if k in entry.spec}
-        spec = KernelSpec(resource_dir=entry.resource_dir, **fields)
-        self._specs[kernel_name] = (entry, spec)  # built once per table entry, then a dict read
-        return spec
+        known = cached if cached is not None and cached[0] is entry else None  # this table's
+        checked = self._off_loop(lambda: self._checked_spec(entry, known)) if entry.source else None
+        if checked is not None:
+            spec, stamp = checked
+        elif known is not None:  # the disk is slow: what the last check of this entry knew
+            spec, stamp = known[2], known[1]
+        else:
+            spec, stamp = entry.spec, (_AGAIN if entry.source else None)
+        if cached is not None and cached[2] == spec and cached[3].resource_dir == entry.resource_dir:
+            kernel_spec = cached[3]  # the same spec (checked again, or a new table): the same object
+        else:
+            fields = {k: spec[k] for k in _KERNEL_FIELDS if k in spec}
+            kernel_spec = KernelSpec(resource_dir=entry.resource_dir, **fields)
+        self._specs[kernel_name] = (entry, stamp, spec, kernel_spec)  # once per table entry and edit
+        return kernel_spec
+
+    def _off_loop(self, work: Callable[[], Tuple[dict, object]]) -> Optional[Tuple[dict, object]]:
+        """Run a disk check in the checking thread, waiting at most lookup_wait; None when not done."""
+        if not self._checking.is_set():
+            return None  # an earlier check is stuck on the disk: do not wait behind it
+        if self._checker is None:
+            self._checker = threading.Thread(
+                target=self._check_forever, name="envpanel-kernel-check", daemon=True
+            )
+            self._checker.start()
+        done: threading.Event = threading.Event()
+        result: list = []
+        self._checking.clear()
+        self._jobs.put((work, done, result))
+        return result[0] if done.wait(self.lookup_wait) and result else None
+
+    def _check_forever(self) -> None:
+        """Run the lookups' disk checks one at a time (a daemon: a hung disk never holds up exit)."""
+        while True:
+            work, done, result = self._jobs.get()
+            try:
+                result.append(work())
+            except Exception:  # the table answers; the next refresh decides
+                self.log.exception("jupyter-envpanel: checking a kernel.json failed")
+            finally:
+                self._checking.set()
+                done.set()
+
+    def _checked_spec(self, entry: KernelEntry, cached: Optional[Tuple]) -> Tuple[dict, object]:
+        """Return an entry's spec and stamp after one stat of its kernel.json (threads only)."""
+        seen = mtime_ns(entry.source)
+        if cached is not None and seen is not None and cached[1] == seen:
+            return cached[2], seen
+        return self._current_spec(entry, seen)
+
+    def _current_spec(self, entry: KernelEntry, seen: Optional[int]) -> Tuple[dict, object]:
+        """Return an entry's spec and the mtime proving it current, its kernel.json read again if edited."""
+        if not entry.source or (seen is not None and seen == entry.stamp):
+            return entry.spec, seen
+        if seen is None:  # gone, or not readable: the table answers until the refresh decides
+            self.refresh_soon()
+            return entry.spec, _AGAIN
+        try:
+            fresh = reread(entry, self._service().options)
+        except (OSError, UnreadableFile) as err:  # broken by the edit: the last good spec
+            self.log.warning("jupyter-envpanel: kernelspec %s kept as last read: %s", entry.name, err)
+            self.refresh_soon()
+            return entry.spec, _AGAIN
+        if fresh.spec != entry.spec:
+            self.refresh_soon()  # the table (and /api/kernelspecs) follow in the background
+        return fresh.spec, _AGAIN if fresh.stamp is None else fresh.stamp
 
     def get_kernel_spec_fresh(self, kernel_name: str) -> KernelSpec:
         """Return a KernelSpec; on a miss, rebuild the table first (blocking: threads only)."""

@@ -42,8 +42,38 @@ def configuration_md() -> str:
             f"- default: `{default}`",
             "",
         ]
+    lines += manager_md()
     lines += limits_md()
     return "\n".join(lines)
+
+
+def manager_md() -> list:
+    """Return the settings of the kernel spec manager (`c.EnvPanelKernelSpecManager.NAME`)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
+
+    lines = [
+        "## Kernel spec manager",
+        "",
+        "`EnvPanelKernelSpecManager` serves `/api/kernelspecs` and kernel starts. Its own settings",
+        "(`c.EnvPanelKernelSpecManager.NAME = ...`):",
+        "",
+    ]
+    inherited = set(KernelSpecManager.class_traits(config=True))
+    for name, trait in sorted(EnvPanelKernelSpecManager.class_traits(config=True).items()):
+        if name in inherited:
+            continue
+        lines += [
+            f"### `EnvPanelKernelSpecManager.{name}`",
+            "",
+            f"{trait.help}",
+            "",
+            f"- type: `{type(trait).__name__}`",
+            f"- default: `{trait.default_value_repr()}`",
+            "",
+        ]
+    return lines
 
 
 def limits_md() -> list:

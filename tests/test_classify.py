@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from factory import envs_of, write_dist
+from factory import UNDER_TEST, envs_of, write_dist
 
 from jupyter_envpanel.core.classify import classify
 from jupyter_envpanel.core.discovery import Discovery
@@ -155,3 +161,92 @@ def test_a_configured_directory_gone_before_it_is_classified_is_a_warning(world)
     found, warning = classify(Candidate(gone, "extra"), Search(), world.host())
     assert found is None
     assert warning == f"configured environment directory {gone} does not exist"
+
+
+def test_a_configured_directory_that_holds_no_environment_is_a_warning(world):
+    """An extra directory that exists but is neither a conda env nor a venv is named in a warning."""
+    folder = world.base / "not-an-env"
+    (folder / "data").mkdir(parents=True)
+    found, warning = classify(Candidate(folder, "extra"), Search(), world.host())
+    assert found is None
+    assert warning == f"{folder} is not an environment (no conda-meta/history, no pyvenv.cfg), skipped"
+
+
+def test_a_uv_project_venv_names_its_project(world):
+    """`.venv` beside a `uv.lock` is uv's, and its project is the folder that holds it."""
+    project = world.root / "api"
+    project.mkdir()
+    (project / "uv.lock").write_text("version = 1\n")
+    prefix = world.venv(project / ".venv")
+    [env] = [e for e in listing_of(world).values() if e.prefix == str(prefix)]
+    assert (env.kind, env.project) == ("uv", "api")
+
+
+def test_a_pipenv_venv_whose_project_file_is_not_utf8_is_still_recognised(world):
+    """A `.project` holding bytes that are not UTF-8 names no project: the venv is pipenv's by folder."""
+    prefix = world.venv(world.home / ".local" / "share" / "virtualenvs" / "webapp-kmsDziFu")
+    (prefix / ".project").write_bytes(b"/home/u/caf\xe9\n")
+    env = listing_of(world)["webapp"]
+    assert (env.kind, env.project, env.prefix) == ("pipenv", "webapp", str(prefix))
+
+
+CONDA_META_CHILD = r"""
+import json, os, sys
+from pathlib import Path
+
+from jupyter_envpanel.core.classify import classify
+from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.sources import Candidate, Search
+
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+prefix = Path(sys.argv[1])
+host = Host(home=prefix.parent, environ={}, root=prefix.parent, sys_prefix=prefix.parent / "server",
+            system_roots=(), system_bins=())
+found, warning = classify(Candidate(prefix, "envs_dirs"), Search(), host)
+print(json.dumps({"uid": os.geteuid(), "found": found is not None, "warning": warning}))
+"""
+
+
+def _can_drop_to_nobody() -> bool:
+    """Return whether a child may run as nobody (always, when not root)."""
+    if os.geteuid() != 0:
+        return True
+    probe = subprocess.run(
+        [sys.executable, "-c", "import os; os.setgid(65534); os.setuid(65534)"], capture_output=True
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_drop_to_nobody(), reason="running as root without the right to drop privileges")
+def test_a_conda_env_whose_conda_meta_this_user_cannot_read_is_skipped_as_permission_denied(world):
+    """A private conda-meta/ is reported as not readable, not as "not a conda environment"."""
+    base = Path(tempfile.mkdtemp(prefix="envpanel-classify-"))
+    try:
+        base.chmod(0o755)
+        prefix = world.conda_env(base / "envs" / "locked")
+        for path in (base, *base.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (prefix / "conda-meta").chmod(0o700 if os.geteuid() == 0 else 0o000)
+        found, warning = classify(Candidate(prefix, "envs_dirs"), Search(), world.host())
+        if os.geteuid() == 0:  # root reads it; a user who cannot is run in a child that drops to nobody
+            assert (found.kind, warning) == ("conda", "")
+            child = subprocess.run(
+                [sys.executable, "-c", CONDA_META_CHILD, str(prefix)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={**os.environ, "PYTHONPATH": UNDER_TEST},
+            )
+            assert child.returncode == 0, child.stderr
+            out = json.loads(child.stdout)
+            assert out["uid"] != 0
+            found, warning = (object() if out["found"] else None), out["warning"]
+        assert found is None
+        assert warning == f"{prefix}/conda-meta is not readable by this user (permission denied), skipped"
+    finally:
+        if (base / "envs" / "locked" / "conda-meta").is_dir():
+            (base / "envs" / "locked" / "conda-meta").chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)

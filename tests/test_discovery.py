@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from factory import envs_of, names, write_dist, write_kernel, write_record
@@ -296,3 +297,42 @@ def test_unregistering_a_symlinked_kernel_folder_is_a_clear_error(world):
     with pytest.raises(EnvPanelError, match="could not remove"):
         unregister(["py"], world.host(JUPYTER_DATA_DIR=str(world.base / "data")))
     assert (target / "kernel.json").is_file()
+
+
+def test_two_pythons_of_one_prefix_on_path_are_two_environments(world):
+    """/usr/bin/python3.11 and /usr/bin/python3.12 share the prefix /usr but are listed apart."""
+    bin_dir = world.base / "usr" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("python3.11", "python3.12"):
+        (bin_dir / name).write_text("#!/bin/sh\n")
+        (bin_dir / name).chmod(0o755)
+    listing = listing_of(world, PATH=str(bin_dir))
+    systems = sorted(e.executable for e in listing.environments if e.kind == "system")
+    assert systems == [str(bin_dir / "python3.11"), str(bin_dir / "python3.12")]
+
+
+def test_a_new_environment_does_not_make_the_unchanged_ones_read_again(world, monkeypatch):
+    """A rescan reads the facts of what changed only; unchanged venvs come from the cache."""
+    from jupyter_envpanel.core import discovery as module
+
+    for name in ("a", "b"):
+        world.venv(world.home / ".virtualenvs" / name, dists=[("requests", "2.32.3", True)])
+    for folder, _, files in os.walk(world.base):  # old enough that no scan is "racily clean"
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, ns=(10**18, 10**18))
+    read = []
+    real_read_facts = module.read_facts
+
+    def counting_read_facts(prefix, *args):
+        read.append(Path(prefix).name)
+        return real_read_facts(prefix, *args)
+
+    monkeypatch.setattr(module, "read_facts", counting_read_facts)
+    discovery = Discovery(world.host())
+    assert {"a", "b"} <= set(names(discovery.list()))
+    assert sorted(read) == ["a", "b"]
+    read.clear()
+    world.venv(world.home / ".virtualenvs" / "c")
+    envs = envs_of(discovery.list())
+    assert read == ["c"]
+    assert envs["a"].package_count == envs["b"].package_count == 1

@@ -119,6 +119,7 @@ def test_pip_verdicts(world, line, installed, status):
     [item] = report.requirements
     assert item.status == status, item.reason
     assert item.source == "pip" and item.line == 3
+    assert item.spec == line  # the report shows the entry as the file says it
 
 
 def test_reasons_read_like_sentences(world):

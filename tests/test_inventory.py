@@ -154,3 +154,47 @@ def test_a_windows_layout_prefix_reads_pip_packages_from_lib_site_packages(world
     write_dist(prefix / "Lib" / "site-packages", "rich", "13.7.1", requested=True)
     packages = read_inventory(prefix, "conda", "3.11.7").packages()
     assert [(p.name, p.source) for p in packages if p.name == "rich"] == [("rich", "pip")]
+
+
+def _edit_record(prefix: Path, spec: tuple, **fields) -> Path:
+    """Write a record, then set (or with None, drop) some of its fields as a hand or a tool edits it."""
+    path = write_record(prefix, spec)
+    record = json.loads(path.read_text())
+    for key, value in fields.items():
+        if value is None:
+            record.pop(key, None)
+        else:
+            record[key] = value
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_a_record_whose_features_are_a_list_matches_a_spec_asking_for_them(world):
+    """`"features": ["mkl"]` is the feature set {mkl}: `blas[features=mkl]` is satisfied."""
+    prefix = make_ml(world)
+    _edit_record(prefix, ("blas", "1.0", "mkl"), features=["mkl"], track_features=["mkl", "blas_mkl"])
+    envfile = world.root / "environment.yml"
+    envfile.write_text("dependencies:\n  - blas[features=mkl, track_features='blas_mkl mkl']\n")
+    service = EnvService(world.host())
+    report = service.drift(service.find("ml"), envfile)
+    assert (report.summary["ok"], report.summary["mismatch"]) == (1, 0)
+
+
+@pytest.mark.parametrize("key", ["features", "track_features"])
+def test_a_record_whose_features_are_a_number_is_skipped_with_the_reason(world, key):
+    """A features field that is neither text nor a list of text makes only its record unreadable."""
+    prefix = make_ml(world)
+    path = _edit_record(prefix, ("blas", "1.0", "mkl"), **{key: 7})
+    shown = EnvService(world.host()).show("ml")
+    assert "blas" not in {p["name"] for p in shown["packages"]}
+    [warning] = [w for w in shown["warnings"] if path.name in w]
+    assert warning.endswith(f"`{key}` must be a string or a list of strings")
+
+
+def test_a_record_without_a_build_shows_an_empty_build(world):
+    """A record with no `build` field is listed with build "" (not a made-up string)."""
+    prefix = make_ml(world)
+    _edit_record(prefix, ("tzdata", "2024a", "h0_0"), build=None)
+    shown = EnvService(world.host()).show("ml")
+    [tzdata] = [p for p in shown["packages"] if p["name"] == "tzdata"]
+    assert (tzdata["version"], tzdata["build"]) == ("2024a", "")

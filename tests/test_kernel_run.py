@@ -21,8 +21,11 @@ CODE = (
 BASHISM = 'if [[ -n "$BASH_VERSION" ]]; then export FROM_BASH="bash $CONDA_PROMPT_MODIFIER"; fi\n'
 
 
-async def run_in_kernel(jp_fetch, jp_serverapp, kernel_name: str, code: str = CODE) -> dict:
-    await jp_fetch("api", "kernelspecs")  # as JupyterLab does first: envs made after the server started
+async def run_in_kernel(
+    jp_fetch, jp_serverapp, kernel_name: str, code: str = CODE, list_first: bool = True
+) -> dict:
+    if list_first:  # as JupyterLab does first: envs made after the server started
+        await jp_fetch("api", "kernelspecs")
     response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": kernel_name}))
     kernel_id = json.loads(response.body)["id"]
     client = jp_serverapp.kernel_manager.get_kernel(kernel_id).client()

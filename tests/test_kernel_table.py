@@ -12,6 +12,7 @@ from factory import UNDER_TEST, envs_of, write_dist, write_kernel, write_record
 from hostile import PYKERNEL, envs_root, healthy
 from jupyter_client.kernelspec import NoSuchKernel
 
+from jupyter_envpanel.core.kerneltable import build_table
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
@@ -49,7 +50,7 @@ def test_lookups_read_the_table_not_the_disk(world, tmp_path, monkeypatch):
     # When every environment disappears from the disk
     shutil.rmtree(world.home)
 
-    # Then lookups still answer from the table (no disk access), until the next refresh
+    # Then lookups still answer from the table (a kernel.json gone is not read), until the next refresh
     assert {"conda-env-good-py", "conda-env-good-r"} <= set(manager.find_kernel_specs())
     spec = manager.get_kernel_spec("conda-env-good-py")
     assert spec.metadata["conda_env_name"] == "good" and spec.env["CONDA_PREFIX"] == str(good)
@@ -134,3 +135,16 @@ def test_kernels_json_is_what_the_server_offers(world):
     assert names["conda-env-good-py"]["environment"]["name"] == "good"
     assert names["conda-env-good-py"]["display_name"] == "Python [conda env:good]"
     assert PYKERNEL["language"] == names["conda-env-good-py"]["language"]
+
+
+def test_a_native_kernels_model_has_its_name_and_links_its_logos(world):
+    """A kernelspec not made by an environment is served under its name, with its logos linked."""
+    spec = {"argv": ["R"], "display_name": "R", "language": "R"}
+    folder = write_kernel(world.base / "data", "ir", spec)
+    table = build_table({}, {"ir": (str(folder), spec)})
+    model = table.lookup("ir").model("/base/")
+    assert model["name"] == "ir"
+    assert model["resources"] == {
+        "logo-32x32": "/base/kernelspecs/ir/logo-32x32.png",
+        "logo-64x64": "/base/kernelspecs/ir/logo-64x64.png",
+    }

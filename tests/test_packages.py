@@ -93,3 +93,17 @@ def test_cli_packages(world):
     assert table.stdout.splitlines()[0].split() == ["PACKAGE", "VERSION", "SOURCE", "ENVIRONMENT", "PREFIX"]
     missing = run(world, "packages", "nothing-like-this")
     assert missing.returncode == 1 and "no environment has a package named like" in missing.stdout
+
+
+def test_a_name_with_dots_is_found_by_a_search_with_dashes(world):
+    """`ruamel.yaml` (conda) and `zope.interface` (pip) are found as `ruamel-yaml` and `zope_interface`."""
+    world.conda_env(
+        world.home / "miniconda3",
+        packages=[("ruamel.yaml", "0.18.6", "py311h0_0", CONDA_FORGE)],
+        pip=[("zope.interface", "6.4", True)],
+    )
+    service = EnvService(world.host())
+    [conda] = service.packages("ruamel-yaml")["matches"]
+    assert (conda["name"], conda["version"], conda["source"]) == ("ruamel.yaml", "0.18.6", "conda")
+    [pip] = service.packages("zope_interface")["matches"]
+    assert (pip["name"], pip["version"], pip["source"]) == ("zope.interface", "6.4", "pip")

@@ -134,6 +134,11 @@ def test_environment_yml_wins_over_pixi_and_venv_in_the_same_folder(world):
             "pyproject.toml",
             "lib",
         ),
+        (  # the pixi workspace's name wins over the Python package's
+            {"pyproject.toml": '[project]\nname = "lib"\n[tool.pixi.workspace]\nname = "myproj"\n'},
+            "pyproject.toml",
+            "myproj",
+        ),
     ],
 )
 def test_pixi_projects_name_their_default_env_and_nested_ones_are_listed(world, files, source, name):
@@ -170,6 +175,16 @@ def test_venv_projects_use_their_in_project_venv(world, file):
         assert found.drift["file"] == "proj/requirements-dev.txt" and found.drift["drift_count"] == 1
     else:
         assert found.drift is None
+
+
+def test_requirements_txt_defines_a_venv_project_before_its_variants(world):
+    """`requirements.txt` is the definition when `requirements-dev.txt` lies beside it."""
+    project = world.root / "proj"
+    project.mkdir()
+    (project / "requirements-dev.txt").write_text("pytest\n")
+    (project / "requirements.txt").write_text("numpy\n")
+    found = service(world).project(project)
+    assert (found.file, found.tool) == ("proj/requirements.txt", "venv")
 
 
 def test_no_definition_is_a_neutral_answer(world):

@@ -167,8 +167,17 @@ LONG = "conda-forge::numpy=1.26.4=" + "b" * 480
         ({"environment": "ml", "packages": [LONG]}, "not a package entry"),
         ({"environment": "ml", "packages": [{"name": "numpy"}]}, "not a package entry"),
         ({"environment": 3}, "metadata.envpanel.ran_with.environment is not a string"),
+        ({"environment": "ml", "kind": ["conda"]}, "metadata.envpanel.ran_with.kind is not a string"),
+        ({"environment": "ml", "digest": 5}, "metadata.envpanel.ran_with.digest is not a string"),
     ],
-    ids=["not-an-object", "entry-over-500", "entry-not-a-string", "environment-a-number"],
+    ids=[
+        "not-an-object",
+        "entry-over-500",
+        "entry-not-a-string",
+        "environment-a-number",
+        "kind-a-list",
+        "digest-a-number",
+    ],
 )
 def test_broken_records_say_what_is_wrong(ran, message):
     """A record jupyter-envpanel could not have written is refused with the reason."""
@@ -219,3 +228,41 @@ def test_export_of_a_record_pins_python_channels_and_pip_entries():
         "  - pip:\n    - rich==13.7.1\n"
     )
     assert "python=" not in export_record({**ran, "python": None})  # unknown: no pin at all
+
+
+def test_an_environment_without_python_records_none_and_its_export_pins_none(world):
+    """An R-only environment's record has an empty python, and the recreated file pins no python."""
+    from jupyter_envpanel.core.provenance import export_record
+
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "r",
+        python=None,
+        packages=[("r-base", "4.3.2", "h0_0", CONDA_FORGE)],
+        requested=["r-base"],
+    )
+    service = EnvService(world.host())
+    record = ran_with(service, service.find("r"))
+    assert record["python"] == "" and record["packages"] == ["conda-forge::r-base=4.3.2=h0_0"]
+    assert "python" not in export_record(record)
+
+
+def test_a_conda_package_named_with_an_underscore_is_found_by_that_name(world):
+    """conda-forge's `typing_extensions` is the same package now as when the notebook ran."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        packages=[("typing_extensions", "4.12.2", "pyha770c72_0", CONDA_FORGE)],
+        requested=["typing_extensions"],
+    )
+    service = EnvService(world.host())
+    inv = service.inventory(service.find("ml"))
+    ran = {"packages": ["conda-forge::typing_extensions=4.12.2=pyha770c72_0"]}
+    assert compare(ran, inv) == []
+
+
+def test_a_build_holding_colons_names_no_channel_in_the_export():
+    """Only a `channel::` before the package name is a channel; `::` inside a build is not one."""
+    from jupyter_envpanel.core.provenance import export_record
+
+    text = export_record({"packages": ["conda-forge::numpy=1.26.4=py::x", "scipy=1.11.4=py::y"]})
+    assert "channels:\n  - conda-forge\ndependencies:\n" in text
+    assert "  - numpy=1.26.4=py::x\n  - scipy=1.11.4=py::y\n" in text

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
+from factory import UNDER_TEST
 
 from jupyter_envpanel.core import safe_read
 from jupyter_envpanel.core.safe_read import UnreadableFile
@@ -226,3 +229,57 @@ def test_a_bad_tagged_value_is_an_error_with_its_place(tmp_path, text, where):
     with pytest.raises(UnreadableFile) as info:
         safe_read.load_yaml(path, "environment file")
     assert str(info.value) == f"{path}: invalid YAML at {where}"
+
+
+def test_a_symlink_loop_is_unreadable_with_the_reason(tmp_path):
+    """A path that cannot be opened (a symlink loop) is an UnreadableFile naming why, not a crash."""
+    loop = tmp_path / "kernel.json"
+    loop.symlink_to(loop)
+    with pytest.raises(UnreadableFile) as info:
+        safe_read.read_bytes(loop, "kernel.json")
+    assert info.value.path == str(loop)
+    assert info.value.reason == "cannot open: Too many levels of symbolic links"
+
+
+CTTY_CHILD = r"""
+import os, sys
+from jupyter_envpanel.core.safe_read import UnreadableFile, read_bytes
+
+try:
+    read_bytes(sys.argv[1], "kernel.json")
+except UnreadableFile as err:
+    print(err.reason)
+try:
+    os.close(os.open("/dev/tty", os.O_RDWR))
+    print("controlling terminal: yes")
+except OSError:
+    print("controlling terminal: none")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals")
+def test_a_terminal_named_as_a_file_never_becomes_the_readers_controlling_terminal(tmp_path):
+    """Opening a tty to refuse it must not make it the controlling terminal of a process without one."""
+    master, slave = os.openpty()
+    try:
+        terminal = os.ttyname(slave)
+        os.close(slave)
+        link = tmp_path / "kernel.json"
+        link.symlink_to(terminal)
+        with pytest.raises(UnreadableFile, match="character device"):
+            safe_read.read_bytes(link, "kernel.json")
+        child = subprocess.run(  # a new session: no controlling terminal, as a daemonised server
+            [sys.executable, "-c", CTTY_CHILD, str(link)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            start_new_session=True,
+            env={**os.environ, "PYTHONPATH": UNDER_TEST},
+        )
+    finally:
+        os.close(master)
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.splitlines() == [
+        "is a character device, not a regular file; not read",
+        "controlling terminal: none",
+    ]

@@ -60,6 +60,28 @@ def test_drift_with_a_label_refuses_requirements_that_include_files_outside_the_
     assert info.value.status == 403 and "secret-requirement" not in str(info.value)
 
 
+def test_a_drift_report_of_a_requirements_file_names_that_file(world):
+    """The CLI's report names the file by its path; the server's by its label under the root."""
+    make_ml(world)
+    reqs = world.root / "requirements.txt"
+    reqs.write_text("rich==13.7.1\n")
+    svc = service(world)
+    env = svc.find("ml")
+    assert svc.drift(env, reqs).file == str(reqs)
+    assert svc.drift(env, reqs, label="requirements.txt").file == "requirements.txt"
+
+
+def test_the_channel_context_is_read_once_until_a_condarc_changes(world):
+    """Drift checks reuse the condarc settings while no condarc changed; a new one is read."""
+    svc = service(world)
+    first = svc.channel_context()
+    assert svc.channel_context() is first
+    (world.home / ".condarc").write_text("channel_alias: https://mirror.example.com\n")
+    changed = svc.channel_context()
+    assert changed.alias.location == "mirror.example.com"
+    assert svc.channel_context() is changed
+
+
 def test_nearest_envfile_from_the_cli_follows_links_the_server_refuses(world):
     target = outside(world, "environment.yml", "name: shared\ndependencies: [python]\n")
     (world.root / "nb").mkdir()

@@ -114,3 +114,23 @@ def test_pythons_on_path_skip_shim_folders(world, folder, listed):
     listing = listing_of(world, PATH=str(bin_dir))
     systems = [e.executable for e in listing.environments if e.kind == "system" and not e.is_server]
     assert systems == ([str(bin_dir / "python3")] if listed else [])
+
+
+def test_an_environments_txt_that_lists_nothing_is_named_among_the_places_searched(world):
+    """An empty listing names where it looked, environments.txt included."""
+    (world.home / ".conda").mkdir()
+    env_txt = world.home / ".conda" / "environments.txt"
+    env_txt.write_text("# no environments yet\n")
+    listing = listing_of(world)
+    assert listing.environments == ()
+    assert str(env_txt) in listing.searched
+
+
+def test_a_line_of_environments_txt_that_is_not_utf8_costs_only_itself(world):
+    """A prefix written in Latin-1 is not found, and the UTF-8 prefixes after it still are."""
+    env = world.conda_env(world.base / "proj" / "env")
+    (world.home / ".conda").mkdir()
+    (world.home / ".conda" / "environments.txt").write_bytes(b"/opt/caf\xe9/env\n" + f"{env}\n".encode())
+    listing = listing_of(world)
+    assert [e.prefix for e in listing.environments if e.kind == "conda"] == [str(env)]
+    assert not any("not UTF-8" in w for w in listing.warnings)

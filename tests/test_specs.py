@@ -36,6 +36,7 @@ INVALID_CASES = [
     ("numpy[build='']", "key-value mismatch in brackets"),
     ("numpy[foo=bar]", "cannot match on field(s): foo"),
     ("numpy[version='>=1', color=red]", "cannot match on field(s): color"),
+    ("numpy[size=2, color=red]", "cannot match on field(s): color, size"),
     ("numpy[version='(1.26']", "cannot parse version spec"),
     ("numpy[version='()']", "cannot parse version spec"),
 ]

@@ -80,7 +80,7 @@ class Discovery:
                 return self._listing
             started = time.time_ns()
             listing, watched, stamp = self._scan()
-            if listing == self._listing and stamp == self._stamp:  # a racy re-check found nothing new:
+            if stamp == self._stamp and _same(listing, self._listing):  # a racy re-check found nothing new:
                 listing = self._listing  # keep the object callers compare by (files read later may differ)
             self._watched, self._stamp, self._listing = watched, stamp, listing
             # A folder changed within the filesystem's timestamp granularity of the scan may change
@@ -100,17 +100,19 @@ class Discovery:
         if env.kind not in CONDA_KINDS:
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
-        site = cached[1].site if cached else None  # where the last read counted packages
-        watch = base + [site] if site else base
+        # What the last read found: site-packages (pip changes only it), each kernel.json (edited in place)
+        found = list(cached[1].read_paths) if cached else []
+        watch = base + found
         key = self._stamp_of(watch)
         if cached and cached[0] == key:
             return cached[1], watch, key
+        reading = time.time_ns()
         facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv)
-        if facts.site != site:  # first read, or a new Python: its site-packages, stamped after reading
-            watch = base + [facts.site] if facts.site else base
+        if list(facts.read_paths) != found:  # first read, a new Python, a kernel folder added: stamped after
+            watch = base + list(facts.read_paths)
             key = key[: len(base)] + self._stamp_of(watch[len(base) :])
-        recent = time.time_ns() - RACY_NS
-        if not any(m is not None and m >= recent for m in key):  # racily clean facts are read again
+        # racily clean facts (a path changed while, or just before, it was read) are read again
+        if not any(m is not None and m >= reading - RACY_NS for m in key):
             self._facts[prefix] = (key, facts)
         return facts, watch, key
 
@@ -158,6 +160,15 @@ class Discovery:
     def _python_hint(self, env: Found) -> Optional[str]:
         """Return the python version classification learnt, or the server's own for its prefix."""
         return env.python_hint or (self.host.sys_python_version if env.is_server else None)
+
+
+def _same(new: Listing, old: Optional[Listing]) -> bool:
+    """Return whether two scans found the same, kernel.json contents included (`==` skips those)."""
+    return new == old and all(
+        a.kernel_files == b.kernel_files
+        and [k.spec for k in a.kernel_files] == [k.spec for k in b.kernel_files]
+        for a, b in zip(new.environments, old.environments, strict=True)
+    )
 
 
 def _environment(env: Found, name: str, facts: Facts) -> Environment:

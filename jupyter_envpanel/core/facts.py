@@ -24,6 +24,13 @@ class Facts:
     warnings: Tuple[str, ...]
     #: The site-packages folder counted (not a conda env's): `pip install` changes only this folder.
     site: Optional[str] = None
+    #: Every `kernels/<name>/kernel.json` looked for (read, broken or missing): an edit moves only its mtime.
+    kernel_paths: Tuple[str, ...] = ()
+
+    @property
+    def read_paths(self) -> Tuple[str, ...]:
+        """Return the paths found by reading, whose mtimes the cache must watch too."""
+        return ((self.site,) if self.site else ()) + self.kernel_paths
 
 
 # conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
@@ -76,19 +83,20 @@ def venv_python_version(prefix: Path) -> Optional[str]:
     return match.group(0) if match else None
 
 
-def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[KernelFile, ...]:
-    """Return every parsed `share/jupyter/kernels/*/kernel.json`; broken ones become warnings."""
+def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[Tuple[KernelFile, ...], Tuple[str, ...]]:
+    """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried."""
     base = os.path.join(prefix, "share", "jupyter", "kernels")
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except PermissionError:
         warnings.append(f"kernels in {base} not offered: the folder is not readable by this user")
-        return ()
+        return (), ()
     except OSError:
-        return ()
-    found = []
+        return (), ()
+    found, paths = [], []
     for entry in entries:
         spec_path = os.path.join(entry.path, "kernel.json")
+        paths.append(spec_path)  # watched even when missing or broken: it may be written or fixed
         try:
             spec = read_kernel_json(spec_path)
         except (FileNotFoundError, NotADirectoryError):
@@ -100,7 +108,7 @@ def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[KernelFile, ..
             warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
             continue
         found.append(KernelFile(entry.name.lower(), entry.path, spec))
-    return tuple(found)
+    return tuple(found), tuple(paths)
 
 
 def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool = False) -> Facts:
@@ -136,5 +144,5 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
         dists = [n for n in names if n.endswith(".dist-info")]
         count = len(dists)
         ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
-    kernels = read_kernel_files(prefix, warnings)
-    return Facts(version, count, ipykernel, kernels, tuple(warnings), str(sp) if sp else None)
+    kernels, kernel_paths = read_kernel_files(prefix, warnings)
+    return Facts(version, count, ipykernel, kernels, tuple(warnings), str(sp) if sp else None, kernel_paths)

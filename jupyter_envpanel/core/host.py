@@ -30,11 +30,9 @@ class Host:
     @classmethod
     def current(cls, root: Optional[Path | str] = None) -> Host:
         """Describe this process: `HOME`, `os.environ`, `sys.prefix`, and root (default: cwd)."""
-        env = dict(os.environ)
-        home = Path(env.get("HOME") or Path.home())
         return cls(
-            home=home,
-            environ=env,
+            home=Path.home(),  # HOME when set, else the password database's
+            environ=dict(os.environ),
             root=Path(root).resolve() if root else Path.cwd().resolve(),
         )
 

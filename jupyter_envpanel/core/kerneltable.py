@@ -1,16 +1,20 @@
 """The kernel table: every kernelspec Jupyter is offered, built once per change, read by name.
 
 Built off the event loop (a listing, the native specs read through safe_read), then swapped in
-whole; lookups are dict reads with no filesystem access and no spec building.
+whole; lookups are dict reads, plus one stat of the kernel's kernel.json to see an edit.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Dict, Mapping, Optional, Tuple
 
-from .kernels import OfferedKernel, legacy_names
+from .discovery import RACY_NS, mtime_ns
+from .kernelfiles import read_kernel_json
+from .kernels import KernelOptions, OfferedKernel, build_spec, legacy_names
+from .model import Environment, KernelFile
 
 #: Names older nb_conda_kernels releases gave the base environment's kernels.
 LEGACY_PREFIXES = (("conda-root-", "conda-base-"),)
@@ -38,6 +42,12 @@ class KernelEntry:
     ours: bool = False
     #: Files the REST model links to (`kernel.js`, `kernel.css`, `logo-*`), listed at build time.
     resources: Tuple[str, ...] = ()
+    #: The kernel.json the spec was read from; "" when there is none (a spec made for ipykernel).
+    source: str = ""
+    #: Its mtime when that proves the spec current (not racily clean); None: read it again.
+    stamp: Optional[int] = None
+    #: The environment of one of ours, to build its spec again from an edited kernel.json.
+    env: Optional[Environment] = field(default=None, compare=False, repr=False)
 
     def model(self, base_url: str) -> dict:
         """Return the `/api/kernelspecs` model (what jupyter_server would build on its loop)."""
@@ -84,17 +94,43 @@ def resource_files(resource_dir: str) -> Tuple[str, ...]:
     return tuple(sorted(wanted))
 
 
+def _entry(
+    name: str, folder: str, spec: Mapping, trusted_before: int, env: Optional[Environment]
+) -> KernelEntry:
+    """Return one table entry, its kernel.json stamped after reading (trusted only when older)."""
+    path = os.path.join(folder, "kernel.json") if folder else ""
+    stamp = mtime_ns(path) if path else None
+    source = path if stamp is not None else ""  # no file: a spec made for ipykernel, or gone since
+    trusted = stamp if stamp is not None and stamp < trusted_before else None
+    resources = resource_files(folder)
+    return KernelEntry(name, folder, spec_dict(spec), env is not None, resources, source, trusted, env)
+
+
 def build_table(
-    offered: Mapping[str, OfferedKernel], native: Mapping[str, Tuple[str, Mapping]]
+    offered: Mapping[str, OfferedKernel], native: Mapping[str, Tuple[str, Mapping]], trusted_before: int = 0
 ) -> KernelTable:
-    """Return the table: native specs, then ours (an env kernel replaces a same-named native one)."""
+    """Return the table: native specs, then ours (an env kernel replaces a same-named native one).
+
+    `trusted_before`: a kernel.json changed since then may differ from the spec read (checked again).
+    """
     entries: Dict[str, KernelEntry] = {}
     for name, (resource_dir, spec) in sorted(native.items()):
-        entries[name] = KernelEntry(name, resource_dir, spec_dict(spec), False, resource_files(resource_dir))
+        entries[name] = _entry(name, resource_dir, spec, trusted_before, None)
     aliases: Dict[str, str] = {}
     for name, kernel in offered.items():
-        folder = kernel.resource_dir or ""
-        entries[name] = KernelEntry(name, folder, spec_dict(kernel.spec), True, resource_files(folder))
+        entries[name] = _entry(name, kernel.resource_dir or "", kernel.spec, trusted_before, kernel.env)
         for legacy in legacy_names(kernel):
             aliases.setdefault(legacy, name)
     return KernelTable(entries, {k: v for k, v in aliases.items() if k not in entries})
+
+
+def reread(entry: KernelEntry, options: KernelOptions) -> KernelEntry:
+    """Return the entry with its spec read again from its kernel.json (OSError, UnreadableFile pass)."""
+    reading = time.time_ns()
+    stamp = mtime_ns(entry.source)  # before reading: a later edit moves it
+    spec = read_kernel_json(entry.source)
+    if entry.env is not None:  # ours: activated and named as the table builds it
+        kfile = KernelFile(os.path.basename(entry.resource_dir).lower(), entry.resource_dir, spec)
+        spec = build_spec(entry.env, kfile, options)
+    trusted = stamp if stamp is not None and stamp < reading - RACY_NS else None
+    return replace(entry, spec=spec_dict(spec), stamp=trusted)

@@ -116,7 +116,7 @@ def _parse_package_url(text: str, ctx: ChannelContext) -> Dict[str, str]:
     folder, _, filename = parts.path.rpartition("/")
     channel_path, _, subdir = folder.rpartition("/")
     if subdir not in ctx.known_subdirs:
-        return {"name": "*", "fn": unquote(filename), "url": text}
+        return {"name": "*", "fn": unquote(filename), "url": url}
     stem = filename
     for ext in PACKAGE_EXTENSIONS:
         if stem.endswith(ext):
@@ -130,7 +130,7 @@ def _parse_package_url(text: str, ctx: ChannelContext) -> Dict[str, str]:
         "version": version,
         "build": build,
         "fn": unquote(filename),
-        "url": text,
+        "url": url,  # a path is compared as conda does, as its file:// URL
     }
 
 

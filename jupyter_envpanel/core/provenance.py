@@ -149,7 +149,8 @@ def export_record(ran: dict) -> str:
         if source == "pip":
             pip.append(f"{name}=={version}")
             continue
-        channel = item.split("::", 1)[0] if "::" in item else ""
+        found = _ENTRY.match(item)  # parse_entry matched it: the channel is what precedes the name
+        channel = (found.group("chan") if found else None) or ""
         if channel and channel != UNKNOWN and channel not in channels:  # no channel to name
             channels.append(channel)
         conda.append(f"{name}={version}={build}" if build else f"{name}={version}")

@@ -1,0 +1,25 @@
+"""Create commands of a missing project environment: which tools they call, and from where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jupyter_envpanel.core.service import EnvService
+
+
+def executable(path: Path) -> None:
+    """Write an executable file (a tool is found by its file, never run)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+
+
+def test_a_venv_is_made_by_the_python_on_path_not_one_found_elsewhere(world):
+    """A conda base's or ~/.local/bin's python3 is not taken: off PATH, the command says `python3`."""
+    root = world.conda_env(world.home / "miniconda3")
+    executable(root / "bin" / "python3")
+    executable(world.home / ".local" / "bin" / "python3")
+    (world.root / "requirements.txt").write_text("numpy\n")
+    world.server_env()
+    [create] = EnvService(world.host()).project(world.root).create
+    assert create.tool == "venv" and create.steps[0] == ("python3", "-m", "venv", ".venv")
