@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +15,16 @@ PkgSpec = Union[str, Tuple]  # "name=version" or (name, version, build, channel[
 #: Where the jupyter_envpanel under test lies: a child Python gets it on PYTHONPATH, so it runs the
 #: same code as the test (a checkout or mutmut's mutants/, not whichever copy is installed).
 UNDER_TEST = str(Path(__import__("jupyter_envpanel").__file__).resolve().parents[1])
+
+
+def child_environ() -> Dict[str, str]:
+    """Return this process's environment for a child Python that must import the code under test."""
+    env = {**os.environ, "PYTHONPATH": UNDER_TEST}
+    if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's tracing run: a child cannot report to it
+        del env["MUTANT_UNDER_TEST"]
+    return env
+
+
 CONDA_FORGE = "https://conda.anaconda.org/conda-forge"
 MAIN = "https://repo.anaconda.com/pkgs/main"
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import UNDER_TEST, envs_of, write_dist
+from factory import child_environ, envs_of, write_dist
 
 from jupyter_envpanel.core.classify import classify
 from jupyter_envpanel.core.discovery import Discovery
@@ -238,7 +238,7 @@ def test_a_conda_env_whose_conda_meta_this_user_cannot_read_is_skipped_as_permis
                 capture_output=True,
                 text=True,
                 timeout=120,
-                env={**os.environ, "PYTHONPATH": UNDER_TEST},
+                env=child_environ(),
             )
             assert child.returncode == 0, child.stderr
             out = json.loads(child.stdout)

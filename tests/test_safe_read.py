@@ -9,7 +9,7 @@ import sys
 import threading
 
 import pytest
-from factory import UNDER_TEST
+from factory import child_environ
 
 from jupyter_envpanel.core import safe_read
 from jupyter_envpanel.core.safe_read import UnreadableFile
@@ -274,7 +274,7 @@ def test_a_terminal_named_as_a_file_never_becomes_the_readers_controlling_termin
             text=True,
             timeout=60,
             start_new_session=True,
-            env={**os.environ, "PYTHONPATH": UNDER_TEST},
+            env=child_environ(),
         )
     finally:
         os.close(master)
