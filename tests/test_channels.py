@@ -47,6 +47,12 @@ NAME_CASES = [
     (CONDA_PATH_ALIAS, "http://10.2.3.4:7070/conda/bioconda/linux-64", "bioconda"),  # migrated alias
     (CONDA_PATH_ALIAS, "https://conda.anaconda.org/conda-forge/noarch", "conda-forge"),
     (CONDA_PATH_ALIAS, "http://10.2.3.4:7070/other/x", "http://10.2.3.4:7070/other/x"),
+    ({}, "https://mirror.corp/REX", "https://mirror.corp/REX"),  # only trailing slashes are cut
+    (
+        {"custom_channels": {"labX": "https://corp.example/channels"}},
+        "https://corp.example/channels/labX/linux-64",
+        "labX",
+    ),
 ]
 
 

@@ -250,3 +250,21 @@ def test_a_conda_env_whose_conda_meta_this_user_cannot_read_is_skipped_as_permis
         if (base / "envs" / "locked" / "conda-meta").is_dir():
             (base / "envs" / "locked" / "conda-meta").chmod(0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("tool", ["uv", "pyenv", "system"])
+def test_a_plain_python_is_not_named_in_the_rest_json(world, tool):
+    """A uv, pyenv or system interpreter has `named: false` (a boolean, as openapi.yaml says)."""
+    if tool == "uv":
+        install = world.home / ".local" / "share" / "uv" / "python" / "cpython-3.12.7-linux-x86_64-gnu"
+    elif tool == "pyenv":
+        install = world.home / ".pyenv" / "versions" / "3.12.7"
+    else:
+        install = world.base / "usr"
+    interpreter = install / "bin" / ("python3.12" if tool == "system" else "python3")
+    interpreter.parent.mkdir(parents=True)
+    interpreter.write_text("#!/bin/sh\n")
+    interpreter.chmod(0o755)
+    environ = {"PATH": str(install / "bin")} if tool == "system" else {}
+    (env,) = [e for e in Discovery(world.host(**environ)).list().environments if e.kind == tool]
+    assert env.to_json()["named"] is False

@@ -336,3 +336,16 @@ def test_a_new_environment_does_not_make_the_unchanged_ones_read_again(world, mo
     envs = envs_of(discovery.list())
     assert read == ["c"]
     assert envs["a"].package_count == envs["b"].package_count == 1
+
+
+def test_a_server_prefix_with_only_a_versioned_interpreter_is_listed_with_the_servers_executable(world):
+    """A server whose prefix has no bin/python3 (only python3.12) is listed, run by sys.executable."""
+    from dataclasses import replace
+
+    server = world.base / "server"
+    (server / "bin").mkdir(parents=True)
+    (server / "bin" / "python3.12").write_text("#!/bin/sh\n")
+    host = replace(world.host(), sys_executable=str(server / "bin" / "python3.12"))
+    (env,) = [e for e in Discovery(host).list().environments if e.is_server]
+    assert (env.name, env.kind, env.prefix) == ("system", "system", str(server))
+    assert env.executable == str(server / "bin" / "python3.12") and env.python_version == "3.12"

@@ -279,3 +279,26 @@ def test_unrequested_in_the_json_report_and_as_pinned_yaml(world):
         '    - "legacy==1.0 beta"',  # quoted: a space would split the YAML item
         "    - rich==13.7.0",
     ]
+
+
+def test_a_direct_reference_names_its_package_so_it_is_not_unrequested(world):
+    """`rich @ URL` cannot be checked offline, but it lists rich: a hand-installed rich is not unrequested."""
+    yml = "dependencies:\n  - pip:\n    - rich @ https://example.invalid/rich-13.7.0-py3-none-any.whl\n"
+    report = drift_of(world, yml, pip=[("rich", "13.7.0", True)])
+    [item] = report.requirements
+    assert (item.name, item.status) == ("rich", "skipped")
+    assert report.unrequested == ()
+
+
+def test_a_channel_spec_against_a_record_of_no_named_channel_says_so(world):
+    """A record from the bare alias location (no channel in its URL) fails `conda-forge::`, saying so."""
+    prefix = world.conda_env(
+        world.base / "env", packages=[("tool", "1.0", "h0_0", "https://conda.anaconda.org")]
+    )
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - conda-forge::tool\n")
+    [item] = check({}, parse_envfile(path), read_inventory(prefix, "conda", "3.11.7")).requirements
+    assert (item.status, item.reason) == (
+        "mismatch",
+        "installed from an unknown channel, spec asks for conda-forge",
+    )

@@ -47,6 +47,10 @@ def test_parses_name_channels_dependencies_and_pip_with_lines(world):
         ("dependencies:\n  - pip: [a]\n  - pip: [b]\n", 3, 5, "more than one `pip:`"),
         ("", 1, 1, "file is empty"),
         ("dependencies:\n  - \n", 2, 4, "empty"),
+        ("channels:\n  - 5\ndependencies: []\n", 2, 5, "a channel must be a string, got a number"),
+        ("name: a: b\ndependencies: []\n", 1, 8, "mapping values are not allowed here"),
+        ("name: a: b\ndependencies: [numpy\n", 1, 8, "mapping values are not allowed here"),  # first error
+        ('dependencies:\n  - "numpy\n', 2, 5, "quote opened here is never closed"),
     ],
 )
 def test_bad_input_says_what_and_where(world, text, line, column, needle):
@@ -120,8 +124,9 @@ def test_bad_line_in_requirements_file_is_located_in_that_file(world):
         ("true", "a boolean"),
         ("~", "null"),
         ("2024-01-01", "a timestamp"),
+        ("!local numpy", "a !local"),  # a local tag has no `:` to split at
     ],
-    ids=["int", "float", "bool", "null", "date"],
+    ids=["int", "float", "bool", "null", "date", "local-tag"],
 )
 def test_a_non_string_dependency_is_named_by_its_yaml_type(world, item, got):
     path = write(world, f"dependencies:\n  - numpy\n  - {item}\n")
@@ -150,3 +155,12 @@ def test_requirements_after_a_nested_include_are_still_read(world):
         ("pip", "rich", 2, "requirements.txt"),
         ("pip", "httpx", 5, "requirements.txt"),
     ]
+
+
+def test_a_compact_dash_r_includes_its_file(world):
+    """pip reads `-rbase.txt` (no space) as `-r base.txt`: so does the drift check, in a yml and a file."""
+    write(world, "numpy==1.26.4\n", "base.txt")
+    write(world, "-rbase.txt\nrich==13.7.0\n", "requirements.txt")
+    path = write(world, "dependencies:\n  - pip:\n    - -rrequirements.txt\n")
+    got = [(r.name, r.file.rsplit("/", 1)[-1]) for r in parse_envfile(path).requirements]
+    assert got == [("numpy", "base.txt"), ("rich", "requirements.txt")]

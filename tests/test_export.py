@@ -148,3 +148,38 @@ def test_a_package_without_a_channel_names_no_channel(world):
     assert "unknown" not in export_record(recorded)
     old = {**recorded, "packages": ["<unknown>::mylocal=0.1=0"]}  # recorded by an earlier release
     assert "unknown" not in export_record(old)
+
+
+def test_channels_used_equally_often_are_listed_by_name(world):
+    """One package from conda-forge (python), one from bioconda: alphabetical, whichever came first."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "bio",
+        python="3.11.7",
+        packages=[("samtools", "1.19", "h0_0", "https://conda.anaconda.org/bioconda")],
+        requested=["samtools"],
+    )
+    service = EnvService(world.host())
+    text = service.export(service.find("bio"))
+    assert "channels:\n  - bioconda\n  - conda-forge\ndependencies:\n" in text
+
+
+def test_channels_are_named_as_the_condarc_names_them(world):
+    """default_channels and migrated_channel_aliases from ~/.condarc name the exported channels."""
+    world.home.mkdir(parents=True, exist_ok=True)
+    (world.home / ".condarc").write_text(
+        "default_channels:\n  - https://corp.example/main\n"
+        "migrated_channel_aliases:\n  - https://old.example\n"
+    )
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "corp",
+        python="3.11.7",
+        packages=[
+            ("numpy", "1.26.4", "py311h0_0", "https://corp.example/main"),
+            ("scipy", "1.11.4", "py311h0_0", "https://corp.example/main"),
+            ("samtools", "1.19", "h0_0", "https://old.example/bioconda"),
+        ],
+        requested=["numpy", "scipy", "samtools"],
+    )
+    service = EnvService(world.host())
+    text = service.export(service.find("corp"))
+    assert "channels:\n  - defaults\n  - bioconda\n  - conda-forge\ndependencies:\n" in text

@@ -198,3 +198,39 @@ def test_a_record_without_a_build_shows_an_empty_build(world):
     shown = EnvService(world.host()).show("ml")
     [tzdata] = [p for p in shown["packages"] if p["name"] == "tzdata"]
     assert (tzdata["version"], tzdata["build"]) == ("2024a", "")
+
+
+def test_a_record_with_a_deeply_nested_field_nothing_reads_is_still_listed(world):
+    """Records are read without the depth limit: nesting in a field never read hides no package."""
+    prefix = make_ml(world)
+    path = write_record(prefix, ("scipy", "1.11.4", "py311h0_0"))
+    record = json.loads(path.read_text())
+    record["run_exports"] = json.loads("[" * 100 + "]" * 100)  # deeper than MAX_DEPTH (64)
+    path.write_text(json.dumps(record))
+    shown = EnvService(world.host()).show("ml")
+    assert "scipy" in {p["name"] for p in shown["packages"]}
+    assert not [w for w in shown["warnings"] if "scipy" in w]
+
+
+def test_a_record_without_a_url_is_named_by_its_channel(world):
+    """An old record with `channel` and no `url` still shows the channel it came from."""
+    prefix = make_ml(world)
+    path = write_record(prefix, ("scipy", "1.11.4", "py311h0_0"))
+    record = json.loads(path.read_text())
+    del record["url"]
+    path.write_text(json.dumps(record))
+    shown = EnvService(world.host()).show("ml")
+    assert next(p for p in shown["packages"] if p["name"] == "scipy")["channel"] == "conda-forge"
+
+
+def test_a_spec_asking_for_an_md5_the_record_lacks_says_it_is_unknown(world):
+    """`numpy[md5=...]` against a record without md5: a mismatch that says the md5 is unknown."""
+    make_ml(world)
+    service = EnvService(world.host())
+    envfile = world.root / "environment.yml"
+    md5 = "0123456789abcdef0123456789abcdef"
+    envfile.write_text(f"name: ml\ndependencies:\n  - numpy[md5={md5}]\n")
+    report = service.drift(service.find("ml"), envfile)
+    [numpy] = [r for r in report.requirements if r.name == "numpy"]
+    assert numpy.status == "mismatch"
+    assert numpy.reason == f"md5 of the installed package is unknown, spec asks for {md5}"

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from factory import UNDER_TEST, envs_of, write_dist, write_kernel, write_record
 from hostile import PYKERNEL, envs_root, healthy
 from jupyter_client.kernelspec import NoSuchKernel
 
-from jupyter_envpanel.core.kerneltable import build_table
+from jupyter_envpanel.core.discovery import RACY_NS
+from jupyter_envpanel.core.kernels import KernelOptions
+from jupyter_envpanel.core.kerneltable import build_table, reread
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
@@ -148,3 +152,28 @@ def test_a_native_kernels_model_has_its_name_and_links_its_logos(world):
         "logo-32x32": "/base/kernelspecs/ir/logo-32x32.png",
         "logo-64x64": "/base/kernelspecs/ir/logo-64x64.png",
     }
+
+
+def test_a_native_kernels_model_links_its_kernel_js_and_kernel_css(world):
+    """A kernel's kernel.js and kernel.css are linked in its model, as jupyter_server links them."""
+    spec = {"argv": ["R"], "display_name": "R", "language": "R"}
+    folder = write_kernel(world.base / "data", "ir", spec)
+    (folder / "kernel.js").write_text("define([], function () { return {}; });\n")
+    (folder / "kernel.css").write_text(".ir { color: blue; }\n")
+    model = build_table({}, {"ir": (str(folder), spec)}).lookup("ir").model("/base/")
+    assert model["resources"]["kernel.js"] == "/base/kernelspecs/ir/kernel.js"
+    assert model["resources"]["kernel.css"] == "/base/kernelspecs/ir/kernel.css"
+
+
+@pytest.mark.parametrize("age, trusted", [(RACY_NS, False), (RACY_NS + 1, True)], ids=["edge", "older"])
+def test_a_kernel_json_reread_at_the_edge_of_the_racy_window_is_not_trusted(world, monkeypatch, age, trusted):
+    """An mtime exactly RACY_NS before the read may still change unseen: as discovery, not trusted."""
+    spec = {"argv": ["R"], "display_name": "R", "language": "R"}
+    folder = write_kernel(world.base / "data", "ir", spec)
+    entry = build_table({}, {"ir": (str(folder), spec)}).lookup("ir")
+    now = 2 * 10**18  # a frozen clock: the boundary is exact, whatever the machine's speed
+    os.utime(folder / "kernel.json", ns=(now - age, now - age))
+    monkeypatch.setattr(time, "time_ns", lambda: now)
+    fresh = reread(entry, KernelOptions())
+    assert fresh.spec == entry.spec
+    assert fresh.stamp == (now - age if trusted else None)

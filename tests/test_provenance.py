@@ -266,3 +266,42 @@ def test_a_build_holding_colons_names_no_channel_in_the_export():
     text = export_record({"packages": ["conda-forge::numpy=1.26.4=py::x", "scipy=1.11.4=py::y"]})
     assert "channels:\n  - conda-forge\ndependencies:\n" in text
     assert "  - numpy=1.26.4=py::x\n  - scipy=1.11.4=py::y\n" in text
+
+
+def test_a_record_names_a_channel_as_the_users_condarc_names_it(world):
+    """A package from the bare alias location, which a condarc multichannel lists, keeps that name."""
+    (world.home / ".condarc").write_text("custom_multichannels:\n  anaconda: [https://conda.anaconda.org]\n")
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        python=None,
+        packages=[("tool", "1.0", "h0_0", "https://conda.anaconda.org")],
+        requested=["tool"],
+    )
+    service = EnvService(world.host())
+    assert ran_with(service, service.find("ml"))["packages"] == ["anaconda::tool=1.0=h0_0"]
+
+
+def test_an_exported_record_reads_back_as_the_entries_it_holds():
+    """Entries YAML would misread unquoted (a comment, a tag, a mapping key, a line break) are quoted."""
+    import yaml
+
+    from jupyter_envpanel.core.provenance import export_record
+
+    ran = {
+        "python": "3.11.7 #local",
+        "packages": ["#x=1", "!t=1", "tool=1=b:", "lib=2=a\x01", "true::ok=1", "pip:*a==1"],
+    }
+    text = export_record({**ran, "environment": "ml"})
+    data = yaml.safe_load(text)
+    assert data["channels"] == ["true"]
+    assert data["dependencies"][:-1] == [
+        "python=3.11.7 #local",
+        "#x=1",
+        "!t=1",
+        "tool=1=b:",
+        "lib=2=a\x01",
+        "ok=1",
+    ]
+    assert data["dependencies"][-1] == {"pip": ["*a==1"]}
+    broken = export_record({"python": "3.11\n-\tevil", "packages": []})
+    assert yaml.safe_load(broken)["dependencies"] == ["python=3.11\n-\tevil"]

@@ -228,3 +228,17 @@ def test_the_servers_own_environment_can_be_registered_though_the_panel_offers_i
     assert spec["metadata"]["envpanel"]["prefix"] == str(server)
     assert svc.unregister("server") == ["conda-env-server-py"]
     assert not (kernels / "conda-env-server-py").exists()
+
+
+def test_only_environments_inside_a_shared_dir_are_marked_shared(world):
+    """An admin's shared dir marks the envs in it; a sibling folder whose name starts alike is not shared."""
+    make_ml(world)
+    world.conda_env(world.base / "team" / "common")
+    world.conda_env(world.base / "team-old" / "legacy")
+    world.server_env()
+    svc = EnvService(
+        world.host(), extra_dirs=[str(world.base / "team-old")], shared_dirs=[str(world.base / "team")]
+    )
+    shared = {e.name: e.shared for e in svc.listing().environments}
+    assert shared["common"] is True
+    assert shared["legacy"] is False and shared["ml"] is False

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .channels import UNKNOWN, ChannelContext, channel_name
 from .errors import EnvPanelError
-from .export import requested
+from .export import _yaml_scalar, requested
 from .inventory import Inventory, Package
 from .model import Environment
 
@@ -24,6 +24,9 @@ _ENTRY = re.compile(
     r"^(?:(?P<pip>pip):(?P<pname>[^=\s]+)==(?P<pver>\S+)|(?:(?P<chan>[^:\s]+)::)?(?P<name>[^=\s:]+)=(?P<ver>[^=\s]+)(?:=(?P<build>\S+))?)$"
 )  # noqa: E501
 MAX_ENTRIES = 2000
+#: An entry YAML reads back as the same string unquoted: printable ASCII, no space, no leading
+#: indicator (`#`, `!`, `*`, `[` ...), no trailing `:` (that would make it a mapping key).
+_PLAIN_ENTRY = re.compile(r"[A-Za-z0-9_][!-~]*(?<!:)")
 
 
 class BadRecord(EnvPanelError):
@@ -135,6 +138,13 @@ def compare(ran: dict, inv: Inventory) -> List[Difference]:
     return out
 
 
+def _yaml_item(text: str) -> str:
+    """Return a `name=version` item as YAML reads it back: plain when it can be, else quoted."""
+    import json
+
+    return text if _PLAIN_ENTRY.fullmatch(text) else json.dumps(text)
+
+
 def export_record(ran: dict) -> str:
     """Return an environment.yml that recreates what a notebook ran with (`name=version=build`)."""
     import json
@@ -155,9 +165,9 @@ def export_record(ran: dict) -> str:
             channels.append(channel)
         conda.append(f"{name}={version}={build}" if build else f"{name}={version}")
     if channels:
-        lines += ["channels:", *(f"  - {c}" for c in channels)]
+        lines += ["channels:", *(f"  - {_yaml_scalar(c)}" for c in channels)]
     lines.append("dependencies:")
-    lines += [f"  - {json.dumps(c) if ' ' in c else c}" for c in conda]
+    lines += [f"  - {_yaml_item(c)}" for c in conda]
     if pip:
-        lines += ["  - pip:", *(f"    - {p}" for p in pip)]
+        lines += ["  - pip:", *(f"    - {_yaml_item(p)}" for p in pip)]
     return "\n".join(lines) + "\n"
