@@ -17,6 +17,16 @@ PkgSpec = Union[str, Tuple]  # "name=version" or (name, version, build, channel[
 UNDER_TEST = str(Path(__import__("jupyter_envpanel").__file__).resolve().parents[1])
 
 
+def can_drop_to_nobody() -> bool:
+    """Return whether a child Python may run as nobody (always, when not root)."""
+    if os.geteuid() != 0:
+        return True
+    probe = subprocess.run(
+        [sys.executable, "-c", "import os; os.setgid(65534); os.setuid(65534)"], capture_output=True
+    )
+    return probe.returncode == 0
+
+
 def child_environ() -> Dict[str, str]:
     """Return this process's environment for a child Python that must import the code under test."""
     env = {**os.environ, "PYTHONPATH": UNDER_TEST}

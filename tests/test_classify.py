@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import child_environ, envs_of, write_dist
+from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
 from jupyter_envpanel.core.classify import classify
 from jupyter_envpanel.core.discovery import Discovery
@@ -210,17 +210,7 @@ print(json.dumps({"uid": os.geteuid(), "found": found is not None, "warning": wa
 """
 
 
-def _can_drop_to_nobody() -> bool:
-    """Return whether a child may run as nobody (always, when not root)."""
-    if os.geteuid() != 0:
-        return True
-    probe = subprocess.run(
-        [sys.executable, "-c", "import os; os.setgid(65534); os.setuid(65534)"], capture_output=True
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_drop_to_nobody(), reason="running as root without the right to drop privileges")
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
 def test_a_conda_env_whose_conda_meta_this_user_cannot_read_is_skipped_as_permission_denied(world):
     """A private conda-meta/ is reported as not readable, not as "not a conda environment"."""
     base = Path(tempfile.mkdtemp(prefix="envpanel-classify-"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import child_environ, envs_of, write_dist
+from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
 from jupyter_envpanel.core.discovery import Discovery
 
@@ -44,17 +43,7 @@ print(json.dumps({"uid": os.geteuid(), "warnings": list(facts.warnings)}))
 """
 
 
-def _can_drop_to_nobody() -> bool:
-    """Return whether a child may run as nobody (always, when not root)."""
-    if os.geteuid() != 0:
-        return True
-    probe = subprocess.run(
-        [sys.executable, "-c", "import os; os.setgid(65534); os.setuid(65534)"], capture_output=True
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_drop_to_nobody(), reason="running as root without the right to drop privileges")
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
 def test_a_conda_meta_this_user_cannot_list_is_a_plain_warning(world):
     """conda-meta/ that cannot be listed: the warning names it and says why, without errno noise."""
     base = Path(tempfile.mkdtemp(prefix="envpanel-facts-"))

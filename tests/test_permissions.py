@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, World, write_kernel
+from factory import CONDA_FORGE, World, can_drop_to_nobody, write_kernel
 from test_server import PYKERNEL
 
 NOBODY = 65534
@@ -58,15 +58,6 @@ print(json.dumps(out))
 """
 
 
-def _can_drop() -> bool:
-    if os.geteuid() != 0:
-        return True
-    probe = subprocess.run(
-        [sys.executable, "-c", "import os; os.setgid(65534); os.setuid(65534)"], capture_output=True
-    )
-    return probe.returncode == 0
-
-
 @pytest.fixture
 def open_world():
     """A world every user may traverse (pytest's tmp dirs are private to root)."""
@@ -76,7 +67,7 @@ def open_world():
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.skipif(not _can_drop(), reason="running as root without the right to drop privileges")
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
 def test_unreadable_places_cost_only_themselves(open_world):
     w = open_world
     root = w.home / "miniconda3"
@@ -157,7 +148,7 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.skipif(not _can_drop(), reason="running as root without the right to drop privileges")
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
 def test_a_kernelspec_that_cannot_be_removed_is_an_error_not_a_success(open_world):
     home = open_world.home
     kernels = home / ".local" / "share" / "jupyter" / "kernels"
