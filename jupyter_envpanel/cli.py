@@ -122,6 +122,9 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
     if args.fix_command:
         for fix in report.fixes:
             print(fix.command)
+        for note in report.notes:
+            count = len(note.entries)
+            print(f"jupyter envpanel drift: no command for {count} entries: {note.reason}", file=sys.stderr)
     elif args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

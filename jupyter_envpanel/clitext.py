@@ -44,14 +44,24 @@ def print_drift(report: DriftReport) -> None:
         print("to fix it, run (nothing was installed):")
     for fix in report.fixes:
         print(f"  {fix.command}")
+    for note in report.notes:
+        shown = ", ".join(note.to_json()["entries"])
+        print(f"no command for {shown}: {note.reason}")
 
 
 def print_project(found: Project) -> None:
     """Print a project answer: what it names, whether it exists, its drift or how to create it."""
     print(f"project environment: {found.name} ({found.file}, {found.tool})")
     env = found.environment
+    from .core.resolver import UNLISTED
+
+    if env is None and found.hint == UNLISTED:
+        print(f"not listed: {found.hint}")
+        return
     if env is None:
-        print("not created; create it with:" if found.create else f"not found: {found.hint}")
+        where = found.prefix or found.name
+        print(f"not created: no environment {where} exists yet")
+        print("create it with:" if found.create else f"no command to create it: {found.hint}")
         for command in found.create:
             print(f"  {command.command}")
         return

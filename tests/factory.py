@@ -103,6 +103,20 @@ def write_kernel(prefix: Path, dir_name: str, spec: dict) -> Path:
     return folder
 
 
+RECORDER = """#!{python}
+import json, os, sys
+with open(os.environ["ARGV_LOG"], "a") as log:
+    log.write(json.dumps([sys.argv[0], *sys.argv[1:]]) + "\\n")
+"""
+
+
+def recorder(path: Path) -> None:
+    """Write an executable that records the argv it was called with (in $ARGV_LOG) and does nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(RECORDER.format(python=sys.executable))
+    path.chmod(0o755)
+
+
 @dataclass
 class World:
     """A temporary HOME, a server root, and helpers that write environments into them."""

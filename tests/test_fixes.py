@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import write_dist
+from factory import recorder, write_dist
 
 from jupyter_envpanel.core.service import EnvService
 
@@ -24,17 +24,6 @@ YML = (
     "    - \"requests[socks]>=2; python_version >= '3'\"\n"
     "    - rich\n"
 )
-RECORDER = """#!{python}
-import json, os, sys
-with open(os.environ["ARGV_LOG"], "a") as log:
-    log.write(json.dumps([sys.argv[0], *sys.argv[1:]]) + "\\n")
-"""
-
-
-def recorder(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(RECORDER.format(python=sys.executable))
-    path.chmod(0o755)
 
 
 def run_and_record(command: str, tmp_path: Path, fake_bin: Path) -> list:
@@ -59,14 +48,26 @@ def snapshot(prefix: Path) -> dict:
     return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(prefix.rglob("*"))}
 
 
-def fixes_for(world, prefix: Path, yml: str = YML):
+def fixes_for(world, prefix: Path, yml: str = YML, path: str = ""):
+    """Return the env and the fix commands; `path`: the PATH the tools are looked for on."""
     (world.root / "environment.yml").write_text(yml)
-    service = EnvService(world.host())
+    service = EnvService(world.host(**({"PATH": path} if path else {})))
     env = service.find(str(prefix), allow_any_prefix=True)
     before = snapshot(prefix)
     report = service.drift(env, world.root / "environment.yml")
     assert snapshot(prefix) == before  # computing a fix changes nothing
     return env, report.fixes
+
+
+def notes_for(world, prefix: Path, yml: str = YML, path: str = ""):
+    """Return the fix commands and the notes of a drift report."""
+    (world.root / "environment.yml").write_text(yml)
+    service = EnvService(world.host(**({"PATH": path} if path else {})))
+    report = service.drift(service.find(str(prefix), allow_any_prefix=True), world.root / "environment.yml")
+    return report.fixes, report.notes
+
+
+PIP = [("pip", "24.0", False)]
 
 
 def conda_root(world, tool: str) -> Path:
@@ -81,9 +82,9 @@ def conda_root(world, tool: str) -> Path:
 
 @pytest.mark.parametrize("tool", ["conda", "mamba", "micromamba"])
 def test_conda_env_fixes_by_its_own_tool(world, tmp_path, fake_bin, tool):
-    prefix = world.conda_env(conda_root(world, tool) / "envs" / "ml", python="3.12.1")
+    prefix = world.conda_env(conda_root(world, tool) / "envs" / "ml", python="3.12.1", pip=PIP)
     recorder(prefix / "bin" / "python")
-    env, fixes = fixes_for(world, prefix)
+    env, fixes = fixes_for(world, prefix, path=str(fake_bin))
     conda, pip = fixes
     assert conda.tool == tool and pip.tool == "pip"
     assert conda.argv == (
@@ -101,7 +102,7 @@ def test_pixi_project_env_fixes_through_its_manifest(world, tmp_path, fake_bin):
     project = world.base / WEIRD / "proj"
     prefix = world.conda_env(project / ".pixi" / "envs" / "default", python="3.12.1")
     (project / "pixi.toml").write_text('[project]\nname = "proj"\nchannels = ["conda-forge"]\n')
-    env, (conda, pip) = fixes_for(world, prefix)
+    env, (conda, pip) = fixes_for(world, prefix, path=str(fake_bin))
     assert env.kind == "pixi"
     manifest = str(project / "pixi.toml")
     assert conda.argv == (
@@ -121,13 +122,13 @@ def test_pixi_project_env_fixes_through_its_manifest(world, tmp_path, fake_bin):
 
 @pytest.mark.parametrize("uv", [False, True])
 def test_venv_fixes_by_pip_or_uv(world, tmp_path, fake_bin, uv):
-    prefix = world.venv(world.base / WEIRD / "proj" / ".venv")
+    prefix = world.venv(world.base / WEIRD / "proj" / ".venv", dists=PIP)
     if uv:
         cfg = prefix / "pyvenv.cfg"
         cfg.write_text(cfg.read_text() + "uv = 0.4.18\n")
     recorder(prefix / "bin" / "python")
     yml = "dependencies:\n  - pip:\n    - \"rich>=13; sys_platform == 'linux'\"\n    - httpx[http2]\n"
-    env, (fix,) = fixes_for(world, prefix, yml)
+    env, (fix,) = fixes_for(world, prefix, yml, path=str(fake_bin))
     python = str(prefix / "bin" / "python")
     specs = ("rich>=13; sys_platform == 'linux'", "httpx[http2]")
     if uv:
@@ -138,12 +139,13 @@ def test_venv_fixes_by_pip_or_uv(world, tmp_path, fake_bin, uv):
         assert run_and_record(fix.command, tmp_path, fake_bin) == [list(fix.argv)]
 
 
-def test_nothing_to_fix_gives_no_command_and_ok_entries_are_left_out(world):
+def test_nothing_to_fix_gives_no_command_and_ok_entries_are_left_out(world, fake_bin):
     prefix = world.conda_env(world.home / "miniconda3", python="3.11.7", pip=[("rich", "13.7.1", True)])
     write_dist(prefix / "lib" / "python3.11" / "site-packages", "numpy", "1.26.4")
     _, fixes = fixes_for(world, prefix, "dependencies:\n  - python=3.11\n  - pip:\n    - rich\n    - -e .\n")
     assert fixes == ()
-    _, (fix,) = fixes_for(world, prefix, "dependencies:\n  - python=3.11\n  - scipy\n")
+    yml = "dependencies:\n  - python=3.11\n  - scipy\n"
+    _, (fix,) = fixes_for(world, prefix, yml, path=str(fake_bin))
     assert fix.entries == ("scipy",)
 
 
@@ -161,7 +163,8 @@ def test_cli_prints_the_commands_and_runs_nothing(world, tmp_path, fake_bin):
         text=True,
         timeout=60,
     )
-    assert run.returncode == 1 and run.stdout == f"conda install --prefix {prefix} 'numpy>=1.26'\n"
+    conda = world.home / "miniconda3" / "condabin" / "conda"  # not on PATH: called by its absolute path
+    assert run.returncode == 1 and run.stdout == f"{conda} install --prefix {prefix} 'numpy>=1.26'\n"
     table = subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", "drift", "ml"],
         cwd=world.root,
@@ -170,7 +173,7 @@ def test_cli_prints_the_commands_and_runs_nothing(world, tmp_path, fake_bin):
         text=True,
         timeout=60,
     )
-    assert f"  conda install --prefix {prefix} 'numpy>=1.26'" in table.stdout.splitlines()
+    assert f"  {conda} install --prefix {prefix} 'numpy>=1.26'" in table.stdout.splitlines()
     assert not (tmp_path / "never.log").exists()
 
 
@@ -180,9 +183,63 @@ def test_pixi_global_env_fixes_by_pixi_global(world, tmp_path, fake_bin, pixi_ho
     home = world.base / pixi_home if pixi_home else world.home / ".pixi"
     prefix = world.conda_env(home / "envs" / "tools", python="3.12.1")
     (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=1.26\n  - python=3.11\n")
-    service = EnvService(world.host(**({"PIXI_HOME": str(home)} if pixi_home else {})))
+    service = EnvService(world.host(PATH=str(fake_bin), **({"PIXI_HOME": str(home)} if pixi_home else {})))
     env = service.find(str(prefix), allow_any_prefix=True)
     (fix,) = service.drift(env, world.root / "environment.yml").fixes
     assert env.kind == "pixi" and fix.tool == "pixi"
     assert fix.argv == ("pixi", "global", "add", "--environment", "tools", "numpy>=1.26", "python=3.11")
     assert run_and_record(fix.command, tmp_path, fake_bin) == [[str(fake_bin / "pixi"), *fix.argv[1:]]]
+
+
+def test_a_conda_tool_off_path_is_called_by_the_installations_own_path(world, fake_bin):
+    root = world.home / "miniforge3"
+    world.conda_env(root)
+    recorder(root / "bin" / "mamba")
+    prefix = world.conda_env(root / "envs" / "ml", pip=PIP)
+    (conda, _), notes = notes_for(world, prefix)
+    assert conda.tool == "mamba" and conda.argv[0] == str(root / "bin" / "mamba") and notes == ()
+
+
+@pytest.mark.parametrize("on_path", ["conda", "micromamba"])
+def test_a_micromamba_root_is_fixed_by_whichever_conda_tool_is_found(world, tmp_path, on_path):
+    root = world.home / "micromamba"
+    (root / "pkgs").mkdir(parents=True)
+    prefix = world.conda_env(root / "envs" / "ml", pip=PIP)
+    bin_dir = tmp_path / "only"
+    recorder(bin_dir / on_path)
+    (conda, _), notes = notes_for(world, prefix, path=str(bin_dir))
+    assert (conda.tool, conda.argv[0]) == (on_path, on_path) and notes == ()
+
+
+def test_no_tool_on_this_machine_gives_a_note_that_names_what_is_needed(world, tmp_path):
+    """No command the machine cannot run: conda entries say conda is needed, pip entries still work."""
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml", pip=PIP)
+    fixes, notes = notes_for(world, prefix)
+    assert [f.tool for f in fixes] == ["pip"]
+    [note] = notes
+    assert note.needs == "conda" and note.entries == ("numpy>=1.26", "conda-forge::pytorch")
+    assert "conda, mamba or micromamba is needed" in note.reason and "conda-forge.org" in note.reason
+    project = world.base / "proj"
+    pixi_env = world.conda_env(project / ".pixi" / "envs" / "default")
+    (project / "pixi.toml").write_text('[project]\nname = "proj"\n')
+    fixes, notes = notes_for(world, pixi_env)
+    assert fixes == () and {n.needs for n in notes} == {"pixi"}
+
+
+def test_a_conda_env_without_pip_gets_pip_from_conda_first(world, fake_bin):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml")  # python, no pip
+    conda, pip = fixes_for(world, prefix, path=str(fake_bin))[1]
+    assert conda.argv[-1] == "pip" and conda.entries == ("numpy>=1.26", "conda-forge::pytorch")
+    assert pip.argv[1:4] == ("-m", "pip", "install")
+    only_pip = "dependencies:\n  - pip:\n    - rich\n"
+    conda, pip = fixes_for(world, prefix, only_pip, path=str(fake_bin))[1]
+    assert conda.argv[-1] == "pip" and conda.entries == () and pip.entries == ("rich",)
+
+
+def test_a_venv_without_pip_is_fixed_by_uv_or_told_why(world, fake_bin, tmp_path):
+    prefix = world.venv(world.base / "proj" / ".venv")  # `uv venv` and `venv --without-pip` have no pip
+    yml = "dependencies:\n  - pip:\n    - rich\n"
+    (fix,), notes = notes_for(world, prefix, yml, path=str(fake_bin))
+    assert fix.tool == "uv" and fix.argv[:4] == ("uv", "pip", "install", "--python") and notes == ()
+    fixes, (note,) = notes_for(world, prefix, yml, path=str(tmp_path / "nothing"))
+    assert fixes == () and note.needs == "pip" and "ensurepip" in note.reason

@@ -228,10 +228,15 @@ def test_kernel_refs_and_hints_per_environment(world):
     )
     assert kernels.offered(server, options) == []
     assert len(kernels.offered(server, dataclasses.replace(options, offer_server_env=True))) == 1
-    assert kernels.with_kernel_refs(envs["good"], options, []).kernel_hint == ""
-    hint = kernels.with_kernel_refs(envs["nokernel"], options, []).kernel_hint
-    assert hint == f"conda install --prefix {root / 'envs' / 'nokernel'} ipykernel"
-    excluded = kernels.with_kernel_refs(envs["good"], dataclasses.replace(options, exclude="good"), [])
+
+    def hint(env):
+        return f"install into {env.name}"
+
+    assert kernels.with_kernel_refs(envs["good"], options, [], hint).kernel_hint == ""
+    assert (
+        kernels.with_kernel_refs(envs["nokernel"], options, [], hint).kernel_hint == "install into nokernel"
+    )
+    excluded = kernels.with_kernel_refs(envs["good"], dataclasses.replace(options, exclude="good"), [], hint)
     assert excluded.kernels == () and excluded.kernel_hint == ""  # it has ipykernel: nothing to install
 
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional, Set, Tuple
 
 import pytest
 import yaml
-from factory import CONDA_FORGE, write_kernel
+from factory import CONDA_FORGE, recorder, write_kernel
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
@@ -161,7 +161,8 @@ def make_world(world) -> None:
         ipykernel=True,
     )
     write_kernel(ml, "python3", PYKERNEL)
-    world.conda_env(base / "envs" / "plain")  # no kernel: a kernel_hint
+    world.conda_env(base / "envs" / "plain")  # no kernel: a kernel_hint (by the installation's conda)
+    recorder(base / "condabin" / "conda")
     world.venv(root / "proj" / ".venv", dists=[("requests", "2.31.0", True)])
     (root / "proj" / "requirements.txt").write_text("requests>=2\nurllib3\n")
     (root / "environment.yml").write_text(ENVFILE)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-from factory import CONDA_FORGE, write_dist
+from factory import CONDA_FORGE, recorder, write_dist
 from test_cli import run
 from test_server import expect_error, get_json
 
+from jupyter_envpanel.core.fixes import NEEDED
 from jupyter_envpanel.core.service import EnvService
 
 
@@ -76,10 +77,16 @@ async def test_rest_drift_carries_the_fix_commands(server_world, jp_fetch):
     root, _ = make_world(server_world)
     (server_world.root / "environment.yml").write_text("dependencies:\n  - numpy>=2\n")
     code, report = await get_json(jp_fetch, "environments", "ml", "drift", file="environment.yml")
+    assert report["fix_commands"] == [] and report["fix_notes"] == [
+        {"entries": ["numpy>=2"], "reason": NEEDED["conda"], "needs": "conda"}
+    ]  # no conda anywhere: a note, never a command that cannot run
+    conda = root / "condabin" / "conda"
+    recorder(conda)
+    code, report = await get_json(jp_fetch, "environments", "ml", "drift", file="environment.yml")
     [fix] = report["fix_commands"]
-    assert fix["argv"] == ["conda", "install", "--prefix", str(root / "envs" / "ml"), "numpy>=2"]
-    assert fix["command"] == f"conda install --prefix {root / 'envs' / 'ml'} 'numpy>=2'"
-    assert fix["entries"] == ["numpy>=2"] and fix["tool"] == "conda"
+    assert fix["argv"] == [str(conda), "install", "--prefix", str(root / "envs" / "ml"), "numpy>=2"]
+    assert fix["command"] == f"{conda} install --prefix {root / 'envs' / 'ml'} 'numpy>=2'"
+    assert fix["entries"] == ["numpy>=2"] and fix["tool"] == "conda" and report["fix_notes"] == []
 
 
 def test_cli_packages(world):

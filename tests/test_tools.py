@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import envs_of, write_dist
+from factory import envs_of, recorder, write_dist
 
 from jupyter_envpanel.core.create import create_commands, find_tools
 from jupyter_envpanel.core.discovery import Discovery
@@ -207,12 +207,15 @@ def test_every_source_can_be_switched_off(world):
 def test_an_interpreter_without_ipykernel_says_how_to_get_a_kernel(world):
     interpreter_at(world.home / ".pyenv" / "versions" / "3.12.1")
     conda = world.conda_env(world.home / "miniconda3" / "envs" / "with space")
+    assert envs_of(EnvService(host_of(world)).listing())["with space"].kernel_hint == ""  # no conda here
+    recorder(world.home / "miniconda3" / "condabin" / "conda")  # its installation's own, not on PATH
     service = EnvService(host_of(world))
     envs = envs_of(service.listing())
     pyenv = envs["3.12.1"]
     assert pyenv.kernels == ()
     assert pyenv.kernel_hint == f"{world.home}/.pyenv/versions/3.12.1/bin/python3 -m pip install ipykernel"
-    assert envs["with space"].kernel_hint == f"conda install --prefix '{conda}' ipykernel"
+    tool = world.home / "miniconda3" / "condabin" / "conda"
+    assert envs["with space"].kernel_hint == f"{tool} install --prefix '{conda}' ipykernel"
     subprocess.run(["bash", "-n", "-c", envs["with space"].kernel_hint], check=True)
 
 
@@ -309,5 +312,5 @@ def test_create_commands_run_from_the_base_folder_with_the_python_found(world, t
     definition = Definition(
         folder, folder / "requirements.txt", "venv", "proj", requirements=folder / "requirements.txt"
     )
-    commands, hint = create_commands(definition, tools, base)
-    assert [c.command for c in commands] == [command] and hint == ""
+    commands, hint, needs = create_commands(definition, tools, base)
+    assert [c.command for c in commands] == [command] and hint == needs == ""

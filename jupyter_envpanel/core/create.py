@@ -2,7 +2,9 @@
 
 Tools are found by looking for executables (on `PATH`, through `CONDA_EXE` / `MAMBA_EXE`, in the
 discovered installation roots and the usual user folders), never by running them. A tool found
-only outside `PATH` is called by its absolute path. Every argument is quoted for a POSIX shell.
+only outside `PATH` is called by its absolute path. Every argument is quoted for a POSIX shell;
+a name or path that holds a control character gets no command (core/commands.py), and one that
+starts with `-` is passed so that no tool reads it as an option.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import os
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from .commands import CreateCommand, option, path_arg, unsafe_char
 from .host import Host
-from .project import CreateCommand, Definition
+from .project import Definition
 
 CONDA_TOOLS = ("conda", "mamba", "micromamba")
 TOOLS = (*CONDA_TOOLS, "pixi", "uv", "python3", "python")
@@ -64,52 +67,62 @@ def _rel(path: Path, base: Path) -> str:
     return str(path) if rel.startswith(".." + os.sep + "..") else rel
 
 
-def create_commands(
-    definition: Definition, tools: Dict[str, str], base: Path
-) -> Tuple[Tuple[CreateCommand, ...], str]:
-    """Return the commands that create the definition's environment, run from base, and a hint."""
+#: Why no create command is offered, by the tool the project needs.
+NEEDED = {
+    "conda": "no conda, mamba or micromamba was found on this machine to create it"
+    " (https://conda-forge.org/download/)",
+    "pixi": "pixi was not found on this machine to create it (https://pixi.sh)",
+}
+Created = Tuple[Tuple[CreateCommand, ...], str, str]
+
+
+def create_commands(definition: Definition, tools: Dict[str, str], base: Path) -> Created:
+    """Return the commands that create the definition's environment (run from base), a hint, the tool needed.
+
+    With no command, the hint says why: the tool the project needs is missing (its name is the third
+    value), or a path or name in the definition holds a control character.
+    """
+    texts = [str(definition.file), definition.name, str(definition.prefix or "")]
+    bad = next((unsafe_char(t) for t in texts if unsafe_char(t)), None)
+    if bad is not None:
+        return (), f"the project's path or environment name holds a control character ({bad}); no command", ""
     if definition.tool == "conda":
         return _conda(definition, tools, base)
     if definition.tool == "pixi":
         exe = tools.get("pixi")
         if not exe:
-            return (), "pixi is not installed on this machine (https://pixi.sh)"
+            return (), NEEDED["pixi"], "pixi"
         step: Tuple[str, ...] = (exe, "install")
         if definition.folder != base:
-            step += ("--manifest-path", _rel(definition.file, base))
-        return (CreateCommand("pixi", (step,)),), ""
-    return _venv(definition, tools, base), ""
+            step += option("--manifest-path", path_arg(_rel(definition.file, base)))
+        return (CreateCommand("pixi", (step,)),), "", ""
+    return _venv(definition, tools, base), "", ""
 
 
-def _conda(
-    definition: Definition, tools: Dict[str, str], base: Path
-) -> Tuple[Tuple[CreateCommand, ...], str]:
+def _conda(definition: Definition, tools: Dict[str, str], base: Path) -> Created:
     """Return `conda|mamba env create -f FILE` and `micromamba create -f FILE` for the tools found."""
-    file = _rel(definition.file, base)
+    file = path_arg(_rel(definition.file, base))
     target: Tuple[str, ...] = ()
     if definition.prefix is not None:
-        target = ("-p", str(definition.prefix))
+        target = option("-p", str(definition.prefix), "--prefix")
     elif not definition.named_in_file:
-        target = ("-n", definition.name)
+        target = option("-n", definition.name, "--name")
     out = []
     for tool in CONDA_TOOLS:
         exe = tools.get(tool)
         if exe:
             verb: Tuple[str, ...] = ("create",) if tool == "micromamba" else ("env", "create")
             out.append(CreateCommand(tool, ((exe, *verb, "-f", file, *target),)))
-    hint = (
-        ""
-        if out
-        else "no conda, mamba or micromamba found on this machine (https://conda-forge.org/download/)"
-    )
-    return tuple(out), hint
+    if not out:
+        return (), NEEDED["conda"], "conda"
+    return tuple(out), "", ""
 
 
 def _venv(definition: Definition, tools: Dict[str, str], base: Path) -> Tuple[CreateCommand, ...]:
     """Return `uv sync` (or `uv venv` + `uv pip install`) and `python -m venv` + `pip install`."""
-    venv = _rel(definition.prefix or definition.folder / ".venv", base)
-    folder = _rel(definition.folder, base)
-    reqs: Optional[str] = _rel(definition.requirements, base) if definition.requirements else None
+    venv = path_arg(_rel(definition.prefix or definition.folder / ".venv", base))
+    folder = path_arg(_rel(definition.folder, base))
+    reqs: Optional[str] = path_arg(_rel(definition.requirements, base)) if definition.requirements else None
     install: Tuple[Tuple[str, ...], ...] = ()
     if definition.editable:
         install = (("install", "-e", folder),)
@@ -119,9 +132,9 @@ def _venv(definition: Definition, tools: Dict[str, str], base: Path) -> Tuple[Cr
     uv = tools.get("uv")
     if uv and definition.editable:
         step: Tuple[str, ...] = (uv, "sync")
-        out.append(CreateCommand("uv", (step + (("--directory", folder) if folder != "." else ()),)))
+        out.append(CreateCommand("uv", (step + (option("--directory", folder) if folder != "." else ()),)))
     elif uv:
-        pip_steps = ((uv, "pip", args[0], "--python", venv, *args[1:]) for args in install)
+        pip_steps = ((uv, "pip", args[0], *option("--python", venv), *args[1:]) for args in install)
         out.append(CreateCommand("uv", ((uv, "venv", venv), *pip_steps)))
     python = tools.get("python3") or tools.get("python") or "python3"
     pip = os.path.join(venv, "bin", "pip")

@@ -61,6 +61,8 @@ class DriftReport:
     warnings: Tuple[str, ...] = ()
     #: The commands that fix the missing and mismatched entries (see fixes.py), never run.
     fixes: Tuple = ()
+    #: Entries that get no command, and why (a tool this machine lacks, text no command may hold).
+    notes: Tuple = ()
 
     @property
     def summary(self) -> Dict[str, int]:
@@ -100,6 +102,7 @@ class DriftReport:
             "unrequested_yaml": "\n".join(yaml_lines(self.unrequested)),
             "warnings": list(self.warnings),
             "fix_commands": [f.to_json() for f in self.fixes],
+            "fix_notes": [n.to_json() for n in self.notes],
         }
 
 

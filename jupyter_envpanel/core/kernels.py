@@ -10,10 +10,9 @@ import shutil
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 from .activation import activation_env, wrap_argv
-from .fixes import install_hint
 from .labels import env_label
 from .model import KINDS, Environment, KernelFile, KernelRef
 
@@ -194,10 +193,12 @@ def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[s
     )
 
 
-def with_kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[str]) -> Environment:
-    """Return a copy of env with its kernel list filled in (and, with none, how to get one)."""
+def with_kernel_refs(
+    env: Environment, options: KernelOptions, registered: Iterable[str], hint: Callable[[Environment], str]
+) -> Environment:
+    """Return a copy of env with its kernel list filled in (and, with none, `hint`: how to get one)."""
     refs = kernel_refs(env, options, registered)
-    return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else install_hint(env))
+    return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else hint(env))
 
 
 def prefix_from_argv(argv: List[str]) -> Optional[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from .commands import CreateCommand
 from .errors import EnvPanelError
 from .model import Environment
 from .safe_read import UnreadableFile, check_depth, load_yaml, read_text
@@ -45,25 +46,6 @@ class Definition:
 
 
 @dataclass(frozen=True)
-class CreateCommand:
-    """A shell command (one or more steps) that creates the project's environment."""
-
-    tool: str
-    steps: Tuple[Tuple[str, ...], ...]
-
-    @property
-    def command(self) -> str:
-        """Return the steps as one line for a POSIX shell, every argument quoted safely."""
-        import shlex
-
-        return " && ".join(" ".join(shlex.quote(arg) for arg in step) for step in self.steps)
-
-    def to_json(self) -> dict:
-        """Return `{tool, command, argv}`."""
-        return {"tool": self.tool, "command": self.command, "argv": [list(s) for s in self.steps]}
-
-
-@dataclass(frozen=True)
 class Project:
     """The answer of `project`: the definition, the environment, its kernel, drift and next steps."""
 
@@ -80,6 +62,8 @@ class Project:
     drift_error: Optional[dict] = None
     create: Tuple[CreateCommand, ...] = ()
     hint: str = ""
+    #: With no create command: the tool this machine would need ("conda", "pixi"), or "" for no tool.
+    needs: str = ""
     warnings: Tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -118,6 +102,7 @@ class Project:
             "drift_error": self.drift_error,
             "create": [c.to_json() for c in self.create],
             "hint": self.hint,
+            "needs": self.needs,
             "looked_for": list(self.looked_for),
             "warnings": list(self.warnings),
         }
@@ -212,6 +197,11 @@ def _from_envfile(folder: Path, path: Path, home: Optional[Path]) -> Definition:
         data, warnings = None, [str(err)]
     data = data if isinstance(data, dict) else {}
     prefix, name = data.get("prefix"), data.get("name")
+    for key, value in (("prefix", prefix), ("name", name)):
+        if isinstance(value, str) and "\x00" in value:  # no folder can be named so
+            warnings.append(f"{path.name}: `{key}:` holds a NUL character; ignored")
+    prefix = None if isinstance(prefix, str) and "\x00" in prefix else prefix
+    name = None if isinstance(name, str) and "\x00" in name else name
     if isinstance(prefix, str) and prefix.strip():
         text = prefix.strip()
         if home is not None and (text == "~" or text.startswith("~/")):
@@ -274,7 +264,7 @@ def _identity(path: Path) -> object:
     """Return (device, inode) of a path, or None when it does not exist."""
     try:
         st = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return None
     return (st.st_dev, st.st_ino)
 

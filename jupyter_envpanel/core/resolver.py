@@ -22,6 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .service import EnvService
 
 
+#: The hint for a definition whose prefix holds an environment the listing does not show.
+UNLISTED = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
+
+
 def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool) -> Project:
     """Return the project environment of start's folder, looking up to stop.
 
@@ -37,12 +41,12 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
     env = _environment(service, definition)
     base = Path(service.host.root)
     create: Tuple = ()
-    hint = ""
+    hint = needs = ""
     if env is None and _unlisted(definition):
-        hint = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
+        hint = UNLISTED
     elif env is None:
         tools = find_tools(service.host, find_roots(service.host))
-        create, hint = create_commands(definition, tools, base)
+        create, hint, needs = create_commands(definition, tools, base)
     drift, drift_error = _drift(service, definition, env, confined)
     return Project(
         path=asked,
@@ -58,6 +62,7 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
         drift_error=drift_error,
         create=create,
         hint=hint,
+        needs=needs,
         warnings=definition.warnings,
     )
 

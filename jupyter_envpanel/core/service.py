@@ -9,13 +9,15 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import kernels as kern
 from . import paths, registry
 from .activation import state_env_vars
+from .create import find_tools
 from .discovery import Discovery, mtime_ns
 from .errors import EnvNotFound, InvalidArgument
+from .fixes import install_hint
 from .host import Host
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
@@ -88,13 +90,16 @@ class EnvService:
         registered = registry.registered_names(self.host)
         shown = [e for e in raw.environments if not (self.hide and self.hide.search(e.prefix))]
         stems = kern.kernel_stems(shown)
-        envs = tuple(self._labelled(e, registered, stems.get(e.prefix, "")) for e in shown)
+        tools = self.tools()
+        envs = tuple(self._labelled(e, registered, tools, stems.get(e.prefix, "")) for e in shown)
         listing = Listing(envs, raw.warnings, raw.searched)
         with self._lock:
             self._cached = (raw, listing, stamp)
         return listing
 
-    def _labelled(self, env: Environment, registered: Sequence[str], stem: str = "") -> Environment:
+    def _labelled(
+        self, env: Environment, registered: Sequence[str], tools: Mapping[str, str], stem: str = ""
+    ) -> Environment:
         """Return env with its label, kernel name stem, env config vars and kernel list filled in."""
         env_vars, warnings = state_env_vars(Path(env.prefix)) if env.kind in CONDA_KINDS else ({}, [])
         shared = any(
@@ -108,7 +113,7 @@ class EnvService:
             env_vars=tuple(env_vars.items()),
             warnings=env.warnings + tuple(warnings),
         )
-        return kern.with_kernel_refs(env, self.options, registered)
+        return kern.with_kernel_refs(env, self.options, registered, lambda e: install_hint(e, tools))
 
     def versioned_listing(self) -> Tuple[Listing, str]:
         """Return the listing and a digest of its content (the REST ETag), computed once per listing.
@@ -171,7 +176,7 @@ class EnvService:
         if is_path and allow_any_prefix:  # the CLI and the API: read that prefix only, not every env
             env = self.discovery.describe(Path(os.path.realpath(self.host.expand_user(ref))))
             if env is not None:
-                return self._labelled(env, [])
+                return self._labelled(env, [], self.tools())
         envs = self.listing().environments
         for env in envs:
             if env.name == ref:
@@ -187,6 +192,12 @@ class EnvService:
         """Return the active environment: `CONDA_PREFIX`, else the server's own prefix."""
         prefix = self.host.getenv("CONDA_PREFIX") or str(self.host.sys_prefix)
         return self.find(str(Path(prefix).absolute()), allow_any_prefix=True)
+
+    def tools(self) -> Dict[str, str]:
+        """Return the package tools this machine has, and how to call each (a few stats, never run)."""
+        from .sources import find_roots
+
+        return find_tools(self.host, find_roots(self.host))
 
     def channel_context(self) -> ChannelContext:
         """Return how the condarc files name channels (channel_alias, custom channels, defaults)."""
@@ -239,7 +250,9 @@ class EnvService:
         report = check(env.ref(), envfile, inv, label or str(path), requires, self.channel_context())
         from .fixes import fix_commands
 
-        report = replace(report, fixes=fix_commands(env, report.requirements, envfile.channels))
+        has_pip = "pip" in inv.pip or "pip" in inv.conda
+        fixes, notes = fix_commands(env, report.requirements, self.tools(), envfile.channels, has_pip)
+        report = replace(report, fixes=fixes, notes=notes)
         if not label:
             return report
         items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)
@@ -304,8 +317,3 @@ class EnvService:
             if os.path.realpath(env.prefix) == real:
                 return env, prefix
         return None, prefix
-
-
-def _under(prefix: str, folder: str) -> bool:
-    """Return whether a prefix is a folder or lies under it (a path relation, no disk access)."""
-    return prefix == folder or prefix.startswith(folder.rstrip(os.sep) + os.sep)
