@@ -90,7 +90,8 @@ def answer(kind, q):
             return spec.match(q["version"])
         if kind == "matchspec":
             fields = _parse_spec_str_dispatcher(q["spec"])
-            return {k: str(v) for k, v in fields.items() if not k.startswith("_")}
+            fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+            return {k: list(v) if isinstance(v, (tuple, list)) else str(v) for k, v in fields.items()}
         rec, q["record"] = record(q["record"])
         return spec.match(rec)
     except Exception as err:
@@ -111,7 +112,9 @@ def conda_ref(src: Path) -> Dict[str, str]:
     tag = subprocess.run([*git, "describe", "--tags", "--exact-match"], capture_output=True, text=True)
     commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
     if tag.returncode != 0:
-        raise SystemExit(f"{src} is not at a release tag: check out the newest one (git tag --sort=-v:refname)")
+        raise SystemExit(
+            f"{src} is not at a release tag: check out the newest one (git tag --sort=-v:refname)"
+        )
     return {"release": tag.stdout.strip(), "commit": commit.stdout.strip()}
 
 
@@ -123,7 +126,9 @@ def ask_conda(rows: List[dict], settings: dict, helpers: str, src: Path, python:
         env = {"HOME": home, "CONDARC": str(rc), "PYTHONPATH": str(src), "PATH": os.environ.get("PATH", "")}
         env.update(settings.get("env", {}))
         request = json.dumps({"helpers": helpers, "rows": rows})
-        out = subprocess.run([python, "-c", CONDA_SIDE], input=request, capture_output=True, text=True, env=env)
+        out = subprocess.run(
+            [python, "-c", CONDA_SIDE], input=request, capture_output=True, text=True, env=env
+        )
     if out.returncode != 0:
         raise SystemExit(f"conda failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout)
@@ -138,13 +143,24 @@ def build(src: Path, python: str) -> dict:
         groups.setdefault(json.dumps(q.get("settings", {}), sort_keys=True), []).append(q)
     rows, named = [], {}
     for key, group in groups.items():
-        answers = ask_conda(group, json.loads(key), helpers, src, python)
-        for q, (asked, value) in zip(group, answers, strict=True):
+        settings = json.loads(key)
+        answers = ask_conda(group, settings, helpers, src, python)
+        solver = settings.get("env", {}).get("CONDA_SOLVER")
+        if solver:  # also asked with conda's default solver, whose spec parser may differ
+            plain = {**settings, "env": {k: v for k, v in settings["env"].items() if k != "CONDA_SOLVER"}}
+            defaults = [value for _, value in ask_conda(group, plain, helpers, src, python)]
+        for i, (q, (asked, value)) in enumerate(zip(group, answers, strict=True)):
             name = q.get("settings_name")
             if name:
                 named[name] = q["settings"]
             row = {"source": q["source"], "kind": q["kind"], "input": asked, "conda": value}
-            rows.append({**row, "settings": name, "release": ref["release"]} if name else {**row, "release": ref["release"]})
+            if solver:
+                row["conda_default_solver"] = defaults[i]
+            rows.append(
+                {**row, "settings": name, "release": ref["release"]}
+                if name
+                else {**row, "release": ref["release"]}
+            )
     rows.sort(key=lambda r: (r["source"], r["kind"], json.dumps(r["input"], sort_keys=True)))
     return {
         "about": (
@@ -152,7 +168,9 @@ def build(src: Path, python: str) -> dict:
             + ", ".join(FILES)
             + "), made by scripts/conda_model_vectors.py from conda run from its source; "
             "A row's `settings` names the condarc / CONDA_* variables its test's fixtures set; "
-            "`release` the conda release (its commit under `conda`) that answered. "
+            "`release` the conda release (its commit under `conda`) that answered; "
+            "`conda_default_solver` is conda's answer to a row asked under another solver "
+            "(`CONDA_SOLVER`), with its default solver instead. "
             "tests/test_conda_model_vectors.py checks jupyter-envpanel against every row."
         ),
         "conda": {ref["release"]: ref["commit"]},

@@ -87,7 +87,9 @@ class Reader:
             del self.questions[before:]
             self.skip(f"sets {self.bad_setting} to a run-time value (a temporary folder)")
         elif len(self.questions) == before:
-            self.skip("asks nothing of a literal string (keyword-built specs, merges, priorities or urls only)")
+            self.skip(
+                "asks nothing of a literal string (keyword-built specs, merges, priorities or urls only)"
+            )
 
     def skip(self, reason: str) -> None:
         """List a test function whose questions are not in the table, with the reason."""
@@ -211,7 +213,9 @@ class Reader:
             return UNKNOWN  # a local variable, not the module's function
         if name == "monkeypatch.setenv":
             if isinstance(first, str) and isinstance(args[1], str):
-                merge(self.settings, {"env": {first: args[1]}})  # set before the questions, as reset_context follows
+                merge(
+                    self.settings, {"env": {first: args[1]}}
+                )  # set before the questions, as reset_context follows
                 self.settings_name = self.func
             else:
                 self.bad_setting = ast.unparse(node.args[0])
