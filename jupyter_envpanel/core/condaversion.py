@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Callable, List, Tuple, Union
 
@@ -91,6 +92,7 @@ class Version:
         return not self < other
 
 
+@lru_cache(maxsize=8192)
 def parse_version(text: str) -> Version:
     """Return a conda version (case-insensitive); raise InvalidVersionSpec where conda does."""
     version = text.strip().lower()
