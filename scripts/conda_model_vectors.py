@@ -166,7 +166,7 @@ def build(src: Path, python: str) -> dict:
         "about": (
             "conda's answers to the questions conda's own model tests ask (tests/models/"
             + ", ".join(FILES)
-            + "), made by scripts/conda_model_vectors.py from conda run from its source; "
+            + "), made by scripts/conda_model_vectors.py from conda run from its source. "
             "A row's `settings` names the condarc / CONDA_* variables its test's fixtures set; "
             "`release` the conda release (its commit under `conda`) that answered; "
             "`conda_default_solver` is conda's answer to a row asked under another solver "
