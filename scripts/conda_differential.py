@@ -61,6 +61,7 @@ CONDARC_KEYS = (
     "custom_channels",
     "custom_multichannels",
     "migrated_channel_aliases",
+    "migrated_custom_channels",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.channels import channel_context, channel_matches, channel_name
+from jupyter_envpanel.core.channels import channel_context, channel_matches, channel_name, parse_channel_value
 
 MIRROR_DEFAULTS = {"default_channels": ["http://mirror.corp/pkgs/main"]}
 XILINX_DEFAULTS = {"default_channels": ["https://mirror.corp/Xilinx/main"]}
@@ -20,6 +20,14 @@ MIRROR_ALIAS = {"channel_alias": f"{ARTIFACTORY}/remote"}  # an alias with a pat
 CONDA_PATH_ALIAS = {  # conda's tests/models/test_channel.py::test_channel_alias_w_conda_path
     "channel_alias": "https://10.2.3.4:8080/conda/t/tk-123-45",
     "migrated_channel_aliases": ["https://conda.anaconda.org", "http://10.2.3.4:7070/conda"],
+}
+MIGRATED_CUSTOM = {  # conda's tests/models/test_channel.py::test_migrated_custom_channels
+    "custom_channels": {"darwin": "https://some.url.somewhere/stuff"},
+    "migrated_custom_channels": {"darwin": "s3://just/cant"},
+}
+NEW_ALIAS = {
+    "channel_alias": "ftp://new.url:8082",
+    "migrated_channel_aliases": ["https://conda.anaconda.org"],
 }
 
 # (condarc settings, channel value of a record or a spec, canonical name)
@@ -53,13 +61,22 @@ NAME_CASES = [
         "https://corp.example/channels/labX/linux-64",
         "labX",
     ),
+    # conda's tests/models/test_channel.py (tests/data/conda_model_vectors.json has conda's answers)
+    ({}, "file:///conda-01", "file:///conda-01"),  # a folder at the root keeps its three slashes
+    ({}, "file:///machine/shared_folder/linux-64", "file:///machine/shared_folder"),
+    ({}, "file://\\machine\\shared_folder\\path\\conda", "file:///machine/shared_folder/path/conda"),
+    ({}, "https://conda.anaconda.org/channel-name/notices.json", "channel-name"),  # a file, not a channel
+    ({}, "https://conda.anaconda.org/conda-forge/noarch/repodata.json", "conda-forge"),
+    ({}, "https://anaconda.org/conda-forge%21/linux-64", "https://anaconda.org/conda-forge!"),
+    (MIGRATED_CUSTOM, "s3://just/cant/darwin/osx-64", "darwin"),
+    (MIGRATED_CUSTOM, "https://some.url.somewhere/stuff/darwin/label/dev", "darwin/label/dev"),
 ]
 
 
 @pytest.mark.parametrize(
     "settings,value,name",
     NAME_CASES,
-    ids=[f"{'-'.join(s) or 'plain'} {v}" for s, v, _ in NAME_CASES],
+    ids=[f"{'-'.join(s) or 'plain'} {v}".replace("\\", "/") for s, v, _ in NAME_CASES],  # no backslash ids
 )
 def test_canonical_name_under_condarc_settings(settings, value, name):
     """A record's or a spec's channel is named as conda names it with the same condarc."""
@@ -100,3 +117,37 @@ def test_channel_alias_location_is_its_whole_url_without_token_and_auth():
     assert ctx.alias.location == "artifactory.example.com/artifactory/api/conda/remote"
     assert ctx.migrated_aliases == ("10.2.3.4:7070/conda",)
     assert channel_context().alias.location == "conda.anaconda.org"
+
+
+def test_a_migrated_alias_moves_a_channel_to_the_new_alias_with_its_scheme():
+    """conda's test_old_channel_alias: conda.anaconda.org/conda-forge now lives at ftp://new.url:8082."""
+    ctx = channel_context(**NEW_ALIAS)
+    channel = parse_channel_value("https://conda.anaconda.org/conda-forge/osx-64/pkg-1-0.tar.bz2", ctx)
+    assert (channel.base_url, channel.platform) == ("ftp://new.url:8082/conda-forge", "osx-64")
+    assert channel_matches(
+        "ftp://new.url:8082/conda-forge", "https://conda.anaconda.org/conda-forge/noarch", ctx
+    )
+
+
+def test_a_migrated_custom_channel_is_served_from_its_new_location():
+    """migrated_custom_channels: a record from the old location is the custom channel, at its new URL."""
+    ctx = channel_context(**MIGRATED_CUSTOM)
+    channel = parse_channel_value("s3://just/cant/darwin/osx-64", ctx)
+    assert (channel.scheme, channel.location, channel.name) == ("https", "some.url.somewhere/stuff", "darwin")
+    assert channel_matches("https://some.url.somewhere/stuff/darwin", "s3://just/cant/darwin/noarch", ctx)
+    assert not channel_matches("https://some.url.somewhere/stuff/darwin", "s3://other/cant/darwin", ctx)
+
+
+def test_a_local_channel_at_the_root_is_exported_with_its_file_url(world):
+    """A package from file:///conda-01 names that channel in an export, as conda names it."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "local",
+        python="3.11.7",
+        packages=[("mypkg", "1.0", "0", "file:///conda-01"), ("other", "2.0", "0", "file:///conda-01")],
+        requested=["mypkg", "other"],
+    )
+    from jupyter_envpanel.core.service import EnvService
+
+    service = EnvService(world.host())
+    text = service.export(service.find("local"))
+    assert "channels:\n  - file:///conda-01\n" in text

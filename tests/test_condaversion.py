@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.condaversion import InvalidVersionSpec, version_spec
+from jupyter_envpanel.core.condaversion import InvalidVersionSpec, parse_version, version_spec
 
 CASES = [
     ("<1.26.4", "1.26.3", True),
@@ -84,3 +84,32 @@ def test_a_half_regex_says_what_a_regex_spec_needs(text):
     """`^1.2` without `$` is refused, as by conda, with the rule in the message."""
     with pytest.raises(InvalidVersionSpec, match=r"regex specs must start with '\^' and end with '\$'"):
         version_spec(text)
+
+
+@pytest.mark.parametrize(
+    "spec,version,matches",
+    [
+        (">=1.0.1*.vc11", "1.0.1a.vc11", True),  # conda's test_match_1: `*` is a letter in a version
+        (">=1.0.1*.vc11", "1.0.0", False),
+        (">1.0.0*", "1.0.0", True),  # conda's test_ver_eval: `1.0.0*` sorts below `1.0.0`
+        (">=2.*.*", "2.0.1", True),  # conda's ecosystem corpus: `.*` dropped, `2.*` remains
+        (">=2.*.*", "1.26.4", False),
+        (">=11G,<11G_", "11g", True),  # case-insensitive; `_` sorts below letters (openssl convention)
+    ],
+)
+def test_a_star_inside_an_operators_version_is_a_version_component(spec, version, matches):
+    assert version_spec(spec).matches(version) is matches
+
+
+def test_version_order_is_condas_own():
+    """Strings before numbers, `dev` first, `post` last, missing parts 0, epochs, local parts."""
+    ordered = ["1.1dev1", "1.1_", "1.1a1", "1.1.0dev1", "1.1.a1", "1.1.0rc1", "1.1", "1.1.post1", "1!0.1"]
+    versions = [parse_version(v) for v in ordered]
+    assert all(a < b for a, b in zip(versions, versions[1:], strict=False)), ordered
+    assert parse_version("1.1") == parse_version("1.1.0") and parse_version("0.4.1.RC") == parse_version(
+        "0.4.1.rc"
+    )
+    assert parse_version("1.2+abc") < parse_version("1.2+123")
+    for bad in ("", "3.5&1", "5.5..mw", "a!1.0", "1!2!3", "1.2+", "+1.2", "1+2+3"):
+        with pytest.raises(InvalidVersionSpec):
+            parse_version(bad)

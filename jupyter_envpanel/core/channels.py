@@ -13,34 +13,14 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-SUBDIRS = frozenset(
-    {
-        "noarch",
-        "linux-32",
-        "linux-64",
-        "linux-aarch64",
-        "linux-armv6l",
-        "linux-armv7l",
-        "linux-ppc64",
-        "linux-ppc64le",
-        "linux-riscv64",
-        "linux-s390x",
-        "osx-64",
-        "osx-arm64",
-        "win-32",
-        "win-64",
-        "win-arm64",
-        "emscripten-wasm32",
-        "wasi-wasm32",
-        "zos-z",
-        "freebsd-64",
-    }
-)
+from .channelurl import SCHEME as _SCHEME
+from .channelurl import SUBDIRS, backout, decode, split_auth_token, split_url
+from .channelurl import join as _join
+from .channelurl import token_prefix as _token_prefix
+
 DEFAULT_ALIAS = "https://conda.anaconda.org"
 DEFAULT_CHANNELS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
 UNKNOWN = "<unknown>"
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9.+-]*://")
-_TOKEN = re.compile(r"/t/[a-zA-Z0-9-_]+(?=/|$)")
 
 
 @dataclass(frozen=True)
@@ -76,43 +56,13 @@ class Channel:
         return f"{self.scheme}://{joined}" if self.scheme else joined.lstrip("/")
 
 
-def _join(*parts: Optional[str]) -> str:
-    """Join URL path pieces with single slashes."""
-    return "/".join(p.strip("/") for p in parts if p and p.strip("/"))
-
-
-def _token_prefix(tokens: Sequence[str], prefix: Sequence[str]) -> bool:
-    """Return whether tokens start with prefix, token by token."""
-    return all(t == p for t, p in zip(tokens, prefix, strict=False))  # conda's: the shorter decides
-
-
-def _split_auth_token(url: str) -> Tuple[str, str]:
-    """Return (scheme, host[:port]/path) of a URL without token and auth (conda's split_scheme_auth_token)."""
-    scheme, _, rest = url.partition("://")
-    netloc, slash, path = rest.partition("/")
-    rest = netloc.rpartition("@")[2] + slash + path  # the host follows the last `@` of user:pass@
-    return scheme.lower(), _TOKEN.sub("", rest).rstrip("/")
-
-
-def _split_url(url: str) -> Tuple[str, str, Optional[str]]:
-    """Return (scheme, location-with-path, platform) of a channel URL, token and auth removed."""
-    scheme, rest = _split_auth_token(url)
-    platform = None
-    parts = rest.split("/")
-    for i, part in enumerate(parts[1:], start=1):
-        if part in SUBDIRS:
-            platform = part
-            parts = parts[:i]  # what follows the subdir is a package file name
-            break
-    return scheme, "/".join(parts), platform
-
-
 @dataclass(frozen=True)
 class ChannelContext:
     """The condarc settings that name channels (defaults as conda's when nothing is set)."""
 
     alias: Channel = field(default_factory=lambda: _alias(DEFAULT_ALIAS))
     migrated_aliases: Tuple[str, ...] = ()
+    migrated_custom: Tuple[Tuple[str, str], ...] = ()  # (name, old location), longest name first
     custom_channels: Mapping[str, Channel] = field(default_factory=dict)
     multichannels: Mapping[str, Tuple[Channel, ...]] = field(default_factory=dict)
     known_subdirs: FrozenSet[str] = SUBDIRS
@@ -127,13 +77,13 @@ class ChannelContext:
 
 def _alias(url: str) -> Channel:
     """Return a channel_alias: its whole host[:port]/path is the location, as in conda's context."""
-    scheme, location = _split_auth_token(url if _SCHEME.match(url) else f"https://{url}")
+    scheme, location = split_auth_token(url if _SCHEME.match(url) else f"https://{url}")
     return Channel(scheme, location, "")
 
 
 def _simple(url: str, alias: Optional[Channel] = None, name: Optional[str] = None) -> Channel:
     """Return a channel from a URL, named by its path under the alias (conda's make_simple_channel)."""
-    scheme, rest, _ = _split_url(url) if _SCHEME.match(url) else ("", url, None)
+    scheme, rest, _ = split_url(url) if _SCHEME.match(url) else ("", url, None)
     if name and scheme:
         return Channel(scheme, rest, name.strip("/"))
     if not scheme and alias is not None:
@@ -150,6 +100,7 @@ def channel_context(
     custom_channels: Optional[Mapping[str, str]] = None,
     custom_multichannels: Optional[Mapping[str, Sequence[str]]] = None,
     migrated_channel_aliases: Sequence[str] = (),
+    migrated_custom_channels: Optional[Mapping[str, str]] = None,
 ) -> ChannelContext:
     """Build the context from condarc values, with conda's defaults where a value is not set."""
     alias = _alias(channel_alias or DEFAULT_ALIAS)
@@ -158,7 +109,8 @@ def channel_context(
     for name, location in (custom_channels or {}).items():
         custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
     migrated = tuple(_alias(m).location for m in migrated_channel_aliases)
-    partial = ChannelContext(alias, migrated, custom)
+    moved = sorted((migrated_custom_channels or {}).items(), key=lambda kv: -len(kv[0]))
+    partial = ChannelContext(alias, migrated, tuple((n, _alias(url).location) for n, url in moved), custom)
     multi: Dict[str, Tuple[Channel, ...]] = {"defaults": defaults}
     for name, members in (custom_multichannels or {}).items():
         multi[name] = tuple(_parse_channel_value(m, partial) for m in members)
@@ -169,6 +121,7 @@ def channel_context(
             sorted((custom_channels or {}).items()),
             sorted((k, tuple(v)) for k, v in (custom_multichannels or {}).items()),
             tuple(migrated_channel_aliases),
+            moved,
         )
     )
     return replace(partial, multichannels=multi, key=key)
@@ -176,30 +129,39 @@ def channel_context(
 
 def _from_url(url: str, ctx: ChannelContext) -> Channel:
     """Return the channel of a URL, named through the configured custom channels and alias."""
-    scheme, test, platform = _split_url(url)
+    scheme, test, platform = split_url(url, ctx.known_subdirs)
+    channel = _locate(scheme, test, ctx)
+    return replace(channel, name=decode(channel.name), platform=platform)
+
+
+def _locate(scheme: str, test: str, ctx: ChannelContext) -> Channel:
+    """Return the location and name of `host[:port]/path`, in conda's order of settings."""
     host, _, path = test.partition("/")
-    path = path.strip("/")
-    if not path:
-        return Channel(scheme or "https", host, None, platform)
+    if not path.strip("/"):
+        return Channel(scheme or "https", host, "")
     tokens = test.split("/")
+    for name, old in ctx.migrated_custom:  # a custom channel that moved: named, and served, as now
+        base = _join(old, name)
+        if _token_prefix(tokens, base.split("/")):
+            moved = _parse_channel_value(_join(name, test.replace(base, "", 1)), ctx)
+            return Channel(moved.scheme, moved.location, moved.name)
     for location in ctx.migrated_aliases:
         if location and test.startswith(location):
-            return Channel(scheme, ctx.alias.location, test[len(location) :].strip("/"), platform)
+            return Channel(ctx.alias.scheme, ctx.alias.location, test[len(location) :].strip("/"))
     for _, custom in sorted(ctx.custom_channels.items(), key=lambda kv: -len(kv[0])):
         base = _join(custom.location, custom.name)
         if _token_prefix(tokens, base.split("/")):
-            sub = test.replace(base, "", 1).strip("/")
-            return Channel(scheme, custom.location, _join(custom.name, sub), platform)
+            return Channel(scheme, custom.location, _join(custom.name, test.replace(base, "", 1)))
     location = ctx.alias.location
     if location and _token_prefix(tokens, location.split("/")):
-        return Channel(scheme, location, test.replace(location, "", 1).strip("/") or None, platform)
+        return Channel(scheme, location, test.replace(location, "", 1).strip("/") or None)
     if scheme == "file" or not host:
         location, _, name = ("/" + test.lstrip("/")).rpartition("/")
-        return Channel("file", location or "/", name, platform)
-    first, _, remainder = path.partition("/")
+        return Channel("file", location or "/", name)
+    first, _, remainder = path.strip("/").partition("/")
     if first == "conda":  # Anaconda Enterprise layout: /conda/<channel>
-        return Channel(scheme, f"{host}/conda", remainder or None, platform)
-    return Channel(scheme or "https", host, path, platform)
+        return Channel(scheme, f"{host}/conda", remainder or None)
+    return Channel(scheme or "https", host, path.strip("/"))
 
 
 _PARSED: Dict[Tuple[str, str], Channel] = {}
@@ -222,7 +184,7 @@ def _parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
     if value in ("", UNKNOWN, "None:///<unknown>", "None"):
         return Channel(name=UNKNOWN)
     if _SCHEME.match(value):
-        return _from_url(value, ctx)
+        return _from_url(backout(value), ctx)
     if value.startswith(("/", "./", "../", "~")):
         return _from_url("file://" + value, ctx)
     stripped, platform = value, None

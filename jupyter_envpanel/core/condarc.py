@@ -23,6 +23,7 @@ KEYS = {
     "custom_channels": "map",
     "custom_multichannels": "multimap",
     "migrated_channel_aliases": "list",
+    "migrated_custom_channels": "map",
 }
 
 
@@ -83,6 +84,7 @@ class CondaSettings:
             custom_channels=v.get("custom_channels"),
             custom_multichannels=v.get("custom_multichannels"),
             migrated_channel_aliases=v.get("migrated_channel_aliases", ()),
+            migrated_custom_channels=v.get("migrated_custom_channels"),
         )
 
 

@@ -1,80 +1,142 @@
-"""conda's version-spec language, judged as conda judges it; version order from py-rattler.
+"""conda's version order and version-spec language, judged as conda judges them.
 
-The grammar and its rules follow conda's `models/version.py` (read, not copied): `,` (and) binds
-tighter than `|` (or), parentheses group; a term is a `^...$` regex over the version string, an
-operator (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=` starts-with, `~=` compatible release) and a
-version, `*`, a glob (`1.*.0`, a regex), a trailing `*` (starts-with) or a plain version (`==`).
-py-rattler's `Version` gives conda's ordering and component split; starts-with is conda's.
+The rules follow conda's `models/version.py` (read, not copied). A version is an optional epoch
+(`1!`), a release and an optional local part (`+...`), split at `.`, `_` (and `-` when there is
+no `_`) into components, each a run of numbers and strings (`*` is a string, `dev` sorts before
+all, `post` after all, strings before numbers; missing parts count as 0). In a spec, `,` (and)
+binds tighter than `|` (or), parentheses group; a term is a `^...$` regex over the version
+string, an operator (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=` starts-with, `~=` compatible release)
+and a version, `*`, a glob (`1.*.0`, a regex), a trailing `*` (starts-with) or a plain version.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import zip_longest
 from typing import Callable, List, Tuple, Union
-
-from rattler import Version
 
 _TOKENS = re.compile(r"\s*(\^[^$]*[$]|[()|,]|[^()|,]+)")
 _RELATION = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
 _OPERATOR_START = "=<>!~"
+_CHARS = re.compile(r"^[*.+!_0-9a-z]+$")
+_RUNS = re.compile(r"([0-9]+|[*]+|[^0-9*]+)")
 
 Matcher = Callable[[str], bool]
+Part = Union[int, float, str]
+Components = Tuple[Tuple[Part, ...], ...]
 
 
 class InvalidVersionSpec(ValueError):
     """A version spec conda itself rejects."""
 
 
+def _components(parts: List[str], text: str) -> Components:
+    """Split each dot-separated part into runs: numbers, `post` (infinite), `DEV`, strings."""
+    out = []
+    for part in parts:
+        runs = _RUNS.findall(part)
+        if not runs:
+            raise InvalidVersionSpec(f"invalid version {text!r}: empty version component")
+        values: List[Part] = []
+        for run in runs:
+            values.append(
+                int(run) if run.isdigit() else math.inf if run == "post" else "DEV" if run == "dev" else run
+            )
+        out.append(tuple(values) if part[0].isdigit() else (0, *values))  # numbers and strings kept in phase
+    return tuple(out)
+
+
+def _same(t1: Components, t2: Components) -> bool:
+    """Return whether two component lists are equal (missing parts count as 0: 1.1 == 1.1.0)."""
+    return all(
+        c1 == c2
+        for v1, v2 in zip_longest(t1, t2, fillvalue=())
+        for c1, c2 in zip_longest(v1, v2, fillvalue=0)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Version:
+    """A conda version, ordered as conda's VersionOrder orders it."""
+
+    text: str
+    release: Components  # the epoch first
+    local: Components
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return _same(self.release, other.release) and _same(self.local, other.local)
+
+    def __lt__(self, other: Version) -> bool:
+        for t1, t2 in ((self.release, other.release), (self.local, other.local)):
+            for v1, v2 in zip_longest(t1, t2, fillvalue=()):
+                for c1, c2 in zip_longest(v1, v2, fillvalue=0):
+                    if c1 == c2:
+                        continue
+                    if isinstance(c1, str) != isinstance(c2, str):
+                        return isinstance(c1, str)  # strings sort before numbers
+                    return c1 < c2
+        return False
+
+    def __gt__(self, other: Version) -> bool:
+        return other < self
+
+    def __le__(self, other: Version) -> bool:
+        return not other < self
+
+    def __ge__(self, other: Version) -> bool:
+        return not self < other
+
+
+@lru_cache(maxsize=8192)
 def parse_version(text: str) -> Version:
-    """Return a conda version (case-insensitive); raise InvalidVersionSpec when conda would."""
-    try:
-        return Version(text.strip().lower())
-    except Exception as err:  # py-rattler raises its own types
-        raise InvalidVersionSpec(f"invalid version {text!r}: {str(err).splitlines()[0][:80]}") from None
-
-
-def _components(version: Version) -> Tuple[List[list], List[list]]:
-    """Return conda's component lists (epoch first; numbers, strings) of the release and local parts."""
-    epoch = version.epoch or 0
-    return [[epoch], *[list(s) for s in version.segments()]], [list(s) for s in version.local_segments()]
-
-
-def _same(t1: list, t2: list) -> bool:
-    """Compare component lists as conda does: missing parts count as 0 (1.1 == 1.1.0)."""
-    for i in range(max(len(t1), len(t2))):
-        v1 = t1[i] if i < len(t1) else []
-        v2 = t2[i] if i < len(t2) else []
-        for j in range(max(len(v1), len(v2))):
-            c1 = v1[j] if j < len(v1) else 0
-            c2 = v2[j] if j < len(v2) else 0
-            if str(c1).lower() != str(c2).lower():
-                return False
-    return True
+    """Return a conda version (case-insensitive); raise InvalidVersionSpec where conda does."""
+    version = text.strip().lower()
+    if not version:
+        raise InvalidVersionSpec("empty version string")
+    if not _CHARS.match(version) and "-" in version and "_" not in version:
+        version = version.replace("-", "_")  # dashes count as underscores when there are none
+    if not _CHARS.match(version):
+        raise InvalidVersionSpec(f"invalid version {text[:80]!r}: invalid character(s)")
+    *epoch, rest = version.split("!")
+    if len(epoch) > 1 or (epoch and not epoch[0].isdigit()):
+        raise InvalidVersionSpec(f"invalid version {text[:80]!r}: the epoch must be one integer")
+    release, *local = rest.split("+")
+    if len(local) > 1 or not release:
+        raise InvalidVersionSpec(f"invalid version {text[:80]!r}: one local part after a version")
+    if release.endswith("_"):  # openssl-like `1.0.1_`: the underscore stays in the last part
+        parts = release[:-1].replace("_", ".").split(".")
+        parts[-1] += "_"
+    else:
+        parts = release.replace("_", ".").split(".")
+    local_parts = local[0].replace("_", ".").split(".") if local else []
+    return Version(version, _components([*(epoch or ["0"]), *parts], text), _components(local_parts, text))
 
 
 def starts_with(version: Version, prefix: Version) -> bool:
     """Return conda's `VersionOrder.startswith`: equal up to prefix's last component, then a prefix."""
-    release, local = _components(version)
-    p_release, p_local = _components(prefix)
-    if p_local:
-        if not _same(release, p_release):
+    if prefix.local:
+        if not _same(version.release, prefix.release):
             return False
-        t1, t2 = local, p_local
+        t1, t2 = version.local, prefix.local
     else:
-        t1, t2 = release, p_release
+        t1, t2 = version.release, prefix.release
     last = len(t2) - 1
     if not _same(t1[:last], t2[:last]):
         return False
-    v1 = t1[last] if len(t1) > last else []
+    v1 = t1[last] if len(t1) > last else ()
     v2 = t2[last]
     inner = len(v2) - 1
-    if not _same([v1[:inner]], [v2[:inner]]):
+    if not _same((v1[:inner],), (v2[:inner],)):
         return False
     c1 = v1[inner] if len(v1) > inner else 0
     c2 = v2[inner]
     if isinstance(c2, str):
-        return isinstance(c1, str) and c1.lower().startswith(c2.lower())
+        return isinstance(c1, str) and c1.startswith(c2)
     return c1 == c2
 
 

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .channels import ChannelContext, parse_channel_value
 
@@ -110,26 +110,30 @@ def _split_version_build(text: str) -> Tuple[Optional[str], Optional[str]]:
 
 
 def _parse_package_url(text: str, ctx: ChannelContext) -> Dict[str, str]:
-    """Return the fields of a package file URL or path (`.../subdir/name-version-build.conda`)."""
+    """Return the fields of a package file URL or path (`.../subdir/name-version-build.conda`).
+
+    As conda: the channel and subdir are the URL's channel (a subdir anywhere in the path), and
+    the file name is percent-decoded before it is split into name, version (`1%21164` is the
+    version `1!164`) and build.
+    """
     url = text if "://" in text else "file://" + os.path.abspath(os.path.expanduser(text))
-    parts = urlsplit(url)
-    folder, _, filename = parts.path.rpartition("/")
-    channel_path, _, subdir = folder.rpartition("/")
-    if subdir not in ctx.known_subdirs:
-        return {"name": "*", "fn": unquote(filename), "url": url}
+    channel = parse_channel_value(url, ctx)
+    filename = url.rpartition("/")[2]
+    if not channel.platform:  # not in a channel: only the file is known (decoded for a local one)
+        return {"name": "*", "fn": unquote(filename) if url.startswith("file:") else filename, "url": url}
+    filename = unquote(filename)
     stem = filename
     for ext in PACKAGE_EXTENSIONS:
         if stem.endswith(ext):
             stem = stem[: -len(ext)]
     name, version, build = (stem.rsplit("-", 2) + ["", ""])[:3]
-    channel = parse_channel_value(f"{parts.scheme}://{parts.netloc}{channel_path}", ctx)
     return {
         "channel": channel.canonical_name(ctx),
-        "subdir": subdir,
+        "subdir": channel.platform,
         "name": name,
         "version": version,
         "build": build,
-        "fn": unquote(filename),
+        "fn": filename,
         "url": url,  # a path is compared as conda does, as its file:// URL
     }
 
