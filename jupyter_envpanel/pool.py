@@ -1,9 +1,11 @@
 """A bounded pool for the routes' disk work, with a time limit: a stuck read never hangs a request.
 
 Each call runs in a daemon thread (so a read that never returns cannot block the server's exit),
-at most `workers` at a time. A call that exceeds the time limit is abandoned: the request answers
-503 and its slot is freed; the thread finishes (or not) on its own. Once `max_abandoned` threads
-are stuck, calls are refused at once instead of piling up more threads.
+at most `workers` at a time, with a budget of its own (core/budget.py: files, bytes, entries). A
+call that exceeds the time limit is abandoned: the request answers 503, its slot is freed and its
+budget is cancelled, so its work stops at the next file or entry it reaches; a thread stuck in the
+disk itself finishes (or not) on its own. Once `max_abandoned` threads are still running, calls
+are refused at once instead of piling up more threads.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from typing import Any, Callable, Optional
+
+from .core.budget import Budget, spending
 
 
 class PoolBusy(Exception):
@@ -48,6 +52,7 @@ class DiskPool:
             raise PoolBusy(f"every worker stayed busy for {self.timeout:g} s") from None
         done: asyncio.Future = loop.create_future()
         state = {"abandoned": False, "finished": False}
+        budget = Budget()
 
         def settle(result: Any, error: Optional[BaseException]) -> None:
             if done.done():
@@ -60,7 +65,8 @@ class DiskPool:
         def work() -> None:
             result, error = None, None
             try:
-                result = func(*args)
+                with spending(budget):
+                    result = func(*args)
             except BaseException as err:  # handed to the awaiting request as is
                 error = err
             with self._lock:
@@ -75,6 +81,7 @@ class DiskPool:
         try:
             return await asyncio.wait_for(asyncio.shield(done), max(deadline - loop.time(), 0.001))
         except asyncio.TimeoutError:
+            budget.cancel()  # its work stops at the next checkpoint
             with self._lock:
                 if not state["finished"]:
                     state["abandoned"] = True

@@ -11,6 +11,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PipRequirement
 from packaging.utils import canonicalize_name
 
+from .budget import checkpoint
 from .channels import DEFAULT_CONTEXT, ChannelContext
 from .envfile import EnvFile, Requirement
 from .inventory import Inventory, Package
@@ -246,12 +247,15 @@ def check(
     ctx: ChannelContext = DEFAULT_CONTEXT,
 ) -> DriftReport:
     """Compare an inventory with a parsed environment file (`requires`: Requires-Dist by name)."""
-    statuses = tuple(judge(req, inv, requires or {}, ctx) for req in envfile.requirements)
+    statuses = []
+    for req in envfile.requirements:
+        checkpoint()
+        statuses.append(judge(req, inv, requires or {}, ctx))
     listed = [r.name for r in envfile.requirements if r.name]
     return DriftReport(
         environment=env_ref,
         file=file_label or envfile.path,
-        requirements=statuses,
+        requirements=tuple(statuses),
         unrequested=tuple(unrequested(inv, listed)),
         warnings=inv.warnings,
     )

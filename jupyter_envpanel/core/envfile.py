@@ -8,6 +8,7 @@ from typing import List, Optional, Tuple, Union
 
 import yaml
 
+from .budget import Budget, current
 from .errors import EnvFileError, FileNotFound
 from .paths import inside
 from .safe_read import UnreadableFile, compose_yaml
@@ -162,23 +163,36 @@ def _confined(path: Path, root: Optional[Path]) -> None:
 
 
 def parse_requirements_file(
-    path: Path, seen: Tuple[str, ...] = (), root: Optional[Path] = None
+    path: Path,
+    seen: Tuple[str, ...] = (),
+    root: Optional[Path] = None,
+    budget: Optional[Budget] = None,
+    counted: bool = False,
 ) -> List[Requirement]:
-    """Parse a pip requirements file (`-r` from environment.yml), following nested `-r`."""
+    """Parse a pip requirements file (`-r` from environment.yml), following nested `-r` within a budget.
+
+    `counted`: the including file has counted this open already (and located it at its `-r` line).
+    """
+    budget = budget or current()
+    if not counted:
+        budget.open_file(path, depth=len(seen))
     _confined(path, root)
     real = str(path.resolve())
     if real in seen:
         raise EnvFileError(path, "requirements files include each other (a -r cycle)", status=400)
     text = read_text(path, "requirements file")
+    budget.read(path, len(text))
     out: List[Requirement] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if not line:
             continue
+        budget.add_entries(path, 1, number)
         column = len(raw) - len(raw.lstrip()) + 1
         nested = _include_target(line)
         if nested:
-            out.extend(parse_requirements_file(path.parent / nested, seen + (real,), root))
+            budget.open_file(path, number, depth=len(seen) + 1)
+            out.extend(parse_requirements_file(path.parent / nested, seen + (real,), root, budget, True))
             continue
         try:
             spec = parse_pip(line)
@@ -198,7 +212,18 @@ def _include_target(line: str) -> Optional[str]:
     return None
 
 
-def _parse_pip_section(path: Path, node: yaml.Node, root: Optional[Path]) -> List[Requirement]:
+def _prescan(path: Path, text: str, budget: Budget) -> None:
+    """Refuse a file with more lines and items than the entries budget allows, before YAML parses it."""
+    limit = 2 * budget.limits.entries  # room for names, channels, comments and blank lines
+    if text.count("\n") + text.count(",") > limit:
+        raise EnvFileError(
+            path, f"holds more than {limit} lines and items: past the budget of one request; not read"
+        )
+
+
+def _parse_pip_section(
+    path: Path, node: yaml.Node, root: Optional[Path], budget: Budget
+) -> List[Requirement]:
     """Parse the `pip:` list, following `-r file` relative to the environment file."""
     out: List[Requirement] = []
     for item in _string_items(path, node, "pip"):
@@ -207,7 +232,9 @@ def _parse_pip_section(path: Path, node: yaml.Node, root: Optional[Path]) -> Lis
         if target:
             line, col = _where(item)
             try:
-                out.extend(parse_requirements_file(path.parent / target, root=root))
+                out.extend(
+                    parse_requirements_file(path.parent / target, (str(path.resolve()),), root, budget)
+                )
             except FileNotFound as err:
                 raise EnvFileError(path, f"-r {target}: {err.detail} ({err.path})", line, col) from None
             except EnvFileError as err:
@@ -215,6 +242,7 @@ def _parse_pip_section(path: Path, node: yaml.Node, root: Optional[Path]) -> Lis
                     raise
                 raise EnvFileError(path, f"-r {target}: {err.detail}", line, col, status=403) from None
             continue
+        budget.add_entries(path, 1, _where(item)[0])
         out.append(_parse_entry(path, item, "pip"))
     return out
 
@@ -225,7 +253,11 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
     With `confine`, files it includes (`-r`) must resolve inside that folder (the server's root).
     """
     path = Path(path)
+    budget = current()
     text = read_text(path) if text is None else text
+    budget.open_file(path)
+    budget.read(path, len(text))
+    _prescan(path, text, budget)
     root = _compose(path, text)
     if root is None:
         raise EnvFileError(path, "file is empty", 1, 1)
@@ -259,7 +291,8 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
                 line, col = _where(item)
                 raise EnvFileError(path, "more than one `pip:` list in dependencies", line, col)
             pip_seen = True
-            requirements.extend(_parse_pip_section(path, pip_node, confine))
+            requirements.extend(_parse_pip_section(path, pip_node, confine, budget))
             continue
+        budget.add_entries(path, 1, _where(item)[0])
         requirements.append(_parse_entry(path, item, "conda"))
     return EnvFile(str(path), name, tuple(channels), tuple(requirements))

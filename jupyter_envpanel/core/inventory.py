@@ -12,6 +12,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from packaging.utils import canonicalize_name
 
+from .budget import checkpoint
 from .channels import channel_name
 from .discovery import mtime_ns, site_packages, venv_python_version
 from .safe_read import UnreadableFile, read_json_object, read_text
@@ -173,6 +174,7 @@ def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Pac
     except OSError:
         return packages, owned
     for fname in names:
+        checkpoint()  # an abandoned request stops here, not after 50,000 records
         path = meta / fname
         try:
             package, files = _read_record(path)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from .budget import checkpoint
 from .facts import mtime_ns, site_packages
 from .inventory import _DIST_DIR
 from .model import Environment
@@ -103,6 +104,7 @@ class PackageIndex:
         exact: List[PackageHit] = []
         partial: List[PackageHit] = []
         for env in envs:
+            checkpoint()
             names = self.names(env)
             hit = names.get(wanted)
             if hit is not None:
