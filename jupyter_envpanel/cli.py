@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # `list`, `show` and `kernels` never import the drift chain
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 
 
+def print_json(value: object) -> None:
+    """Print strict JSON, as the REST API answers it (never NaN or Infinity)."""
+    print(json.dumps(value, indent=2, allow_nan=False))
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors exit 2 with one line on stderr."""
 
@@ -72,7 +77,7 @@ def cmd_list(service: EnvService, args: argparse.Namespace) -> int:
     """Print every environment."""
     listing = service.listing()
     if args.json:
-        print(json.dumps(listing.to_json(), indent=2))
+        print_json(listing.to_json())
         return EXIT_OK
     rows = [
         (
@@ -95,7 +100,7 @@ def cmd_show(service: EnvService, args: argparse.Namespace) -> int:
     """Print one environment and its packages."""
     data = service.show(args.env, allow_any_prefix=True)
     if args.json:
-        print(json.dumps(data, indent=2))
+        print_json(data)
         return EXIT_OK
     print(f"{data['name']}  ({data['kind']}, python {data['python_version'] or '-'})  {data['prefix']}")
     rows = [
@@ -126,7 +131,7 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
             count = len(note.entries)
             print(f"jupyter envpanel drift: no command for {count} entries: {note.reason}", file=sys.stderr)
     elif args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        print_json(report.to_json())
     else:
         print_drift(report)
     return EXIT_DRIFT if report.drifted(args.strict) else EXIT_OK
@@ -164,7 +169,7 @@ def cmd_check(service: EnvService, args: argparse.Namespace) -> int:
     if report["recorded"] is None:
         raise InvalidArgument(f"{Path(args.notebook).name} has no record of what it ran with")
     if args.json:
-        print(json.dumps(report, indent=2))
+        print_json(report)
     else:
         name = (report["environment"] or {}).get("name", "?")
         print(f"{args.notebook} ran with {report['recorded'].get('environment')!r}; compared with {name}")
@@ -178,7 +183,7 @@ def cmd_packages(service: EnvService, args: argparse.Namespace) -> int:
     """Print the environments that have a package named like the query; exit 1 when none has."""
     answer = service.packages(args.query)
     if args.json:
-        print(json.dumps(answer, indent=2))
+        print_json(answer)
     elif answer["matches"]:
         rows = [
             (m["name"], m["version"], m["source"], m["environment"], m["prefix"]) for m in answer["matches"]
@@ -196,7 +201,7 @@ def cmd_project(service: EnvService, args: argparse.Namespace) -> int:
         raise InvalidArgument(f"{args.path}: no such file or folder")
     found = service.project(Path(os.path.realpath(start)), stop=Path(start.anchor))
     if args.json:
-        print(json.dumps(found.to_json(), indent=2))
+        print_json(found.to_json())
     elif found.found:
         print_project(found)
     if not found.found:
@@ -228,7 +233,7 @@ def cmd_kernels(service: EnvService, args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        print(json.dumps({"kernels": items}, indent=2))
+        print_json({"kernels": items})
     else:
         rows = [
             (k["name"], k["display_name"], (k["environment"] or {}).get("name", "?"), k["prefix"] or "-")

@@ -62,9 +62,9 @@ class EnvPanelHandler(APIHandler):
         raise web.Finish()
 
     def answer(self, body: Any, status: int = 200) -> None:
-        """Finish with a JSON body."""
+        """Finish with a JSON body (strict JSON: a NaN or Infinity is a bug, never sent)."""
         self.set_status(status)
-        self.finish(json.dumps(body))
+        self.finish(json.dumps(body, allow_nan=False))
 
     def _versioned_listing(self):
         """Return the listing and its digest; the kernel table follows it before the answer (blocking)."""

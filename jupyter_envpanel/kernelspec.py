@@ -13,10 +13,11 @@ import os
 import queue
 import threading
 import time
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
-from traitlets import Any, Float
+from traitlets import Any as AnyTrait
+from traitlets import Float
 
 from .core.discovery import RACY_NS, mtime_ns
 from .core.host import Host
@@ -33,7 +34,7 @@ _AGAIN = object()
 class EnvPanelKernelSpecManager(KernelSpecManager):
     """Native kernelspecs plus one per kernel found in each environment (ours win on a clash)."""
 
-    service = Any(None, allow_none=True, help="The EnvService shared with the extension's handlers.")
+    service = AnyTrait(None, allow_none=True, help="The EnvService shared with the extension's handlers.")
     startup_wait = Float(
         10.0, config=True, help="Seconds a lookup waits for the first kernel table after start (once)."
     )
@@ -147,12 +148,16 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         An unknown name starts a background refresh.
         """
         entry = self._current().lookup(kernel_name)
-        if entry is None:
-            self.refresh_soon()  # maybe an environment created since: the next lookup knows
-            raise NoSuchKernel(kernel_name)
+        if entry is None:  # maybe created (or written again) since: a rebuild, waited for briefly
+            rebuilt = self._off_loop(lambda: (self.refresh_table().lookup(kernel_name), None))
+            entry = rebuilt[0] if rebuilt is not None else None
+            if entry is None:
+                self.refresh_soon()
+                raise NoSuchKernel(kernel_name)
         cached = self._specs.get(kernel_name)
         known = cached if cached is not None and cached[0] is entry else None  # this table's
-        checked = self._off_loop(lambda: self._checked_spec(entry, known)) if entry.source else None
+        watched = entry.source or entry.watch
+        checked = self._off_loop(lambda: self._checked_spec(entry, known)) if watched else None
         if checked is not None:
             spec, stamp = checked
         elif known is not None:  # the disk is slow: what the last check of this entry knew
@@ -167,7 +172,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._specs[kernel_name] = (entry, stamp, spec, kernel_spec)  # once per table entry and edit
         return kernel_spec
 
-    def _off_loop(self, work: Callable[[], Tuple[dict, object]]) -> Optional[Tuple[dict, object]]:
+    def _off_loop(self, work: Callable[[], Tuple[Any, object]]) -> Optional[Tuple[Any, object]]:
         """Run a disk check in the checking thread, waiting at most lookup_wait; None when not done."""
         if not self._checking.is_set():
             return None  # an earlier check is stuck on the disk: do not wait behind it
@@ -196,6 +201,11 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     def _checked_spec(self, entry: KernelEntry, cached: Optional[Tuple]) -> Tuple[dict, object]:
         """Return an entry's spec and stamp after one stat of its kernel.json (threads only)."""
+        if not entry.source:  # made without a kernel.json: one written since makes the table stale
+            if mtime_ns(entry.watch) is None:
+                return entry.spec, None
+            fresh = self.refresh_table().lookup(entry.name)
+            return (fresh.spec, _AGAIN) if fresh is not None else (entry.spec, _AGAIN)
         seen = mtime_ns(entry.source)
         if cached is not None and seen is not None and cached[1] == seen:
             return cached[2], seen

@@ -150,4 +150,4 @@ def test_a_local_channel_at_the_root_is_exported_with_its_file_url(world):
 
     service = EnvService(world.host())
     text = service.export(service.find("local"))
-    assert "channels:\n  - file:///conda-01\n" in text
+    assert 'channels:\n  - "file:///conda-01"\n' in text  # quoted (a colon), read back as written

@@ -238,3 +238,30 @@ async def test_a_kernel_started_after_an_edit_runs_with_the_edited_env(server_wo
     code = "import os\nprint('TEAM=' + os.environ.get('TEAM_SETTING', ''))\n"
     seen = await run_in_kernel(jp_fetch, jp_serverapp, NAME, code, list_first=False)  # no listing between
     assert seen == {"TEAM": "edited"}
+
+
+def test_a_kernel_json_deleted_and_written_again_is_seen_at_the_next_lookup(world, tmp_path, monkeypatch):
+    """Deleted, then written anew (another inode, maybe the same mtime): the next lookup has the new spec.
+
+    While it was gone, ours fell back to a spec made for ipykernel and the native one left the table;
+    neither may hide the file written since (a kernel start reads the lookup).
+    """
+    good = healthy(world)
+    data = tmp_path / "data"
+    native = data / "kernels" / "native" / "kernel.json"
+    native.parent.mkdir(parents=True)
+    native.write_text(json.dumps({**PYKERNEL, "display_name": "Native"}))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(data))
+    monkeypatch.setenv("JUPYTER_PATH", str(data))
+    ksm = EnvPanelKernelSpecManager(service=EnvService(world.host()))
+    ksm.refresh_table()
+    for name, path in (("native", native), (NAME, kernel_json(good))):
+        before = ksm.get_kernel_spec(name)
+        mtime = path.stat().st_mtime_ns
+        path.unlink()
+        ksm.refresh_table()  # something (the panel's poll) rebuilt the table while the file was gone
+        path.write_text(json.dumps({**PYKERNEL, "display_name": "Rewritten", "env": {"MARK": "new"}}))
+        os.utime(path, ns=(mtime, mtime))  # a copy that keeps its time: only the file's presence moved
+        after = ksm.get_kernel_spec(name)
+        assert after.env.get("MARK") == "new" and before.env.get("MARK") is None, name
+    settle_background_refresh()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
@@ -14,12 +12,11 @@ from packaging.utils import canonicalize_name
 from .budget import checkpoint
 from .channels import DEFAULT_CONTEXT, ChannelContext
 from .envfile import EnvFile, Requirement
-from .inventory import Inventory, Package
+from .export import dependency_lines, pinned
+from .inventory import SEEDED, Inventory, Package
 from .specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
 
 STATUSES = ("ok", "missing", "mismatch", "skipped")
-#: Packages that venv / virtualenv seed with a REQUESTED marker the user never asked for.
-SEEDED = frozenset({"pip", "setuptools", "wheel"})
 
 
 @dataclass(frozen=True)
@@ -100,26 +97,11 @@ class DriftReport:
             ],
             "summary": self.summary,
             "drift_count": self.drift_count,
-            "unrequested_yaml": "\n".join(yaml_lines(self.unrequested)),
+            "unrequested_yaml": "\n".join(dependency_lines(pinned(self.unrequested), omitted=True)),
             "warnings": list(self.warnings),
             "fix_commands": [f.to_json() for f in self.fixes],
             "fix_notes": [n.to_json() for n in self.notes],
         }
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_.+!*,<>=~-]+")
-
-
-def yaml_lines(packages: Iterable[Package]) -> List[str]:
-    """Return packages as pinned environment.yml dependency lines (conda `name=version`, a `pip:` list)."""
-
-    def item(indent: str, text: str) -> str:
-        return f"{indent}- {text if _PLAIN.fullmatch(text) else json.dumps(text)}"
-
-    packages = list(packages)
-    lines = [item("  ", f"{p.name}={p.version}") for p in packages if p.source == "conda"]
-    pip = [item("    ", f"{p.name}=={p.version}") for p in packages if p.source != "conda"]
-    return lines + (["  - pip:", *pip] if pip else [])
 
 
 def _python_package(inventory: Inventory) -> Optional[Package]:

@@ -212,7 +212,7 @@ def _include_target(line: str) -> Optional[str]:
     return None
 
 
-def _prescan(path: Path, text: str, budget: Budget) -> None:
+def prescan(path: Path, text: str, budget: Budget) -> None:
     """Refuse a file with more lines and items than the entries budget allows, before YAML parses it."""
     limit = 2 * budget.limits.entries  # room for names, channels, comments and blank lines
     if text.count("\n") + text.count(",") > limit:
@@ -257,7 +257,7 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
     text = read_text(path) if text is None else text
     budget.open_file(path)
     budget.read(path, len(text))
-    _prescan(path, text, budget)
+    prescan(path, text, budget)
     root = _compose(path, text)
     if root is None:
         raise EnvFileError(path, "file is empty", 1, 1)

@@ -3,30 +3,60 @@
 The file names the environment, the channels its requested conda packages came from, the
 packages the user asked for (conda `history` specs, pip's `REQUESTED` marker) pinned to their
 installed versions (`name=version`, a `pip:` list with `name==version`), and the environment's
-Python. It is stable (same environment, same bytes) and compares with zero drift against the
-environment it came from.
+Python. It is stable (same environment, same bytes) and round-trips by construction: every entry
+is parsed back with our own parser and judged against the package it came from before it is
+written (one that would not read back as itself is left out, and a comment says how many), every
+scalar and comment goes through the one YAML writer (core/yamltext.py), and a file our reader
+would refuse (size, entries) is not written at all.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import Iterable, List, Optional, Sequence, Tuple
 
+from .budget import Budget
 from .channels import UNKNOWN, ChannelContext, channel_name
-from .drift import SEEDED, yaml_lines
-from .errors import EnvPanelError
-from .inventory import Inventory, Package
+from .errors import EnvFileError, EnvPanelError
+from .inventory import SEEDED, Inventory, Package
 from .model import Environment
+from .safe_read import CAPS
+from .yamltext import comment, item, scalar
 
-HEADER = "# written by jupyter-envpanel from the environment {name!r}: what you asked for, pinned\n"
+HEADER = "written by jupyter-envpanel from the environment {name!r}: what you asked for, pinned"
 
 
 class FileExists(EnvPanelError):
     """The file to create exists already: it is never overwritten."""
 
     status = 409
+
+
+class CannotWrite(EnvPanelError):
+    """The file could not be written: 403 for a read-only file system or no permission, else 400."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        super().__init__(f"cannot write {path.name} here: {err.strerror or err}")
+        self.status = 403 if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else 400
+
+
+class ExportTooLarge(EnvPanelError):
+    """The file would be larger than jupyter-envpanel itself reads: it is not written."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Pinned dependency entries that read back as themselves, and how many could not."""
+
+    conda: Tuple[str, ...]
+    pip: Tuple[str, ...]
+    omitted: int = 0
 
 
 def requested(inv: Inventory) -> List[Package]:
@@ -40,6 +70,88 @@ def requested(inv: Inventory) -> List[Package]:
     return conda + pip
 
 
+def reads_back(entry: str, pkg: Package) -> bool:
+    """Return whether an entry, parsed by our own parser, names this package and judges it ok."""
+    from .specs import check_conda, check_pip, parse_conda, parse_pip
+
+    try:
+        if pkg.source == "conda":
+            spec = parse_conda(entry)
+            return spec.name == pkg.name.lower() and check_conda(spec, pkg)[0] == "ok"
+        pip = parse_pip(entry)
+    except ValueError:
+        return False
+    from packaging.utils import canonicalize_name
+
+    return (
+        pip.skip is None
+        and pip.name == canonicalize_name(pkg.name)
+        and check_pip(pip, pkg.version)[0] == "ok"
+    )
+
+
+def pinned(packages: Iterable[Package]) -> Entries:
+    """Return `name=version` (conda) and `name==version` (pip) entries that read back as themselves."""
+    conda: List[str] = []
+    pip: List[str] = []
+    omitted = 0
+    for pkg in packages:
+        entry = f"{pkg.name}={pkg.version}" if pkg.source == "conda" else f"{pkg.name}=={pkg.version}"
+        if reads_back(entry, pkg):
+            (conda if pkg.source == "conda" else pip).append(entry)
+        else:
+            omitted += 1
+    return Entries(tuple(conda), tuple(pip), omitted)
+
+
+def dependency_lines(entries: Entries, omitted: bool = False) -> List[str]:
+    """Return entries as environment.yml dependency lines (conda items, a `pip:` list; `omitted`: say so)."""
+    lines = [item("  ", e) for e in entries.conda]
+    lines += ["  - pip:", *(item("    ", e) for e in entries.pip)] if entries.pip else []
+    if omitted and entries.omitted:
+        lines.append("  " + comment(_omitted(entries.omitted)))
+    return lines
+
+
+def _omitted(count: int) -> str:
+    """Return the comment that says how many packages could not be written as specs."""
+    return f"left out: {count} packages whose name or version is no valid spec"
+
+
+def environment_yml(header: str, name: str, channels: Sequence[str], entries: Entries) -> str:
+    """Return an environment.yml's text; refuse (ExportTooLarge) what our own reader would refuse."""
+    lines = [comment(header), f"name: {scalar(name)}"]
+    if entries.omitted:
+        lines.append(comment(_omitted(entries.omitted)))
+    if channels:
+        lines += ["channels:", *(item("  ", c) for c in channels)]
+    body = dependency_lines(entries)
+    lines += ["dependencies:", *body] if body else ["dependencies: []"]
+    text = "\n".join(lines) + "\n"
+    fits(text, len(entries.conda) + len(entries.pip))
+    return text
+
+
+def fits(text: str, count: int) -> None:
+    """Raise ExportTooLarge unless jupyter-envpanel's own reader accepts a file this size."""
+    from .envfile import prescan
+
+    size, cap = len(text.encode("utf-8")), CAPS["environment file"]
+    budget = Budget()
+    why = ""
+    if size > cap:
+        why = f"{size} bytes; an environment file may hold {cap // (1 << 20)} MiB"
+    elif count > budget.limits.entries:
+        why = f"{count} entries; an environment file may hold {budget.limits.entries}"
+    else:
+        try:
+            prescan(Path("environment.yml"), text, budget)
+        except EnvFileError as err:
+            why = err.detail
+    if why:
+        raise ExportTooLarge(f"the environment.yml would be {why} (what jupyter-envpanel reads); not written")
+
+
 def _channels(packages: List[Package], ctx: ChannelContext) -> List[str]:
     """Return the channels of the conda packages, most used first (`defaults` for pkgs/main)."""
     names = Counter(channel_name(p.channel_url or p.channel, ctx) for p in packages if p.source == "conda")
@@ -51,31 +163,21 @@ def _channels(packages: List[Package], ctx: ChannelContext) -> List[str]:
 def export_text(env: Environment, inv: Inventory, ctx: ChannelContext) -> str:
     """Return the environment.yml text for an environment."""
     packages = requested(inv)
-    lines = [HEADER.format(name=env.name).rstrip("\n"), f"name: {_yaml_scalar(env.name)}"]
-    channels = _channels(packages, ctx)
-    if channels:
-        lines += ["channels:", *(f"  - {_yaml_scalar(c)}" for c in channels)]
-    body = yaml_lines(packages)
-    lines += ["dependencies:", *body] if body else ["dependencies: []"]
-    return "\n".join(lines) + "\n"
+    return environment_yml(HEADER.format(name=env.name), env.name, _channels(packages, ctx), pinned(packages))
 
 
-def _yaml_scalar(text: str) -> str:
-    """Return a YAML scalar that reads back as the same string."""
-    import json
-
-    import yaml
-
-    plain = text and text[0].isalnum() and all(c.isalnum() or c in "-_./:" for c in text)
-    # `1.10`, `yes`, `null` are plain too, but YAML reads them back as a number, a bool, nothing
-    return text if plain and yaml.safe_load(text) == text else json.dumps(text)
-
-
-def write_new(path: Path, text: str) -> None:
+def write_new(path: Path, text: str, mode: Optional[int] = 0o644) -> None:
     """Create a file with the text; an existing file (or link) is never touched (409)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fd = os.open(path, flags, mode)
     except FileExistsError:
         raise FileExists(f"{path.name} exists already in this folder; it was not changed") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
+    except OSError as err:
+        raise CannotWrite(path, err) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as err:
+        path.unlink(missing_ok=True)  # never a half-written file
+        raise CannotWrite(path, err) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import threading
@@ -17,7 +16,10 @@ from .channels import channel_name
 from .discovery import mtime_ns, site_packages, venv_python_version
 from .safe_read import UnreadableFile, read_json_object, read_text
 
+#: Packages that venv / virtualenv seed with a REQUESTED marker the user never asked for.
+SEEDED = frozenset({"pip", "setuptools", "wheel"})
 _HISTORY_SPECS = re.compile(r"^#\s*(update|install|create|remove|uninstall)\s+specs:\s*(.*)$")
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 _SPEC_NAME = re.compile(r"^\s*(?:[^\s:]+::)?([A-Za-z0-9_.\-]+)")
 _DIST_DIR = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(?:-py\d[\d.]*)?\.(?:dist|egg)-info$")
 
@@ -85,6 +87,18 @@ def spec_name(spec: str) -> Optional[str]:
     return match.group(1).lower() if match else None
 
 
+def history_specs(text: str) -> List[str]:
+    """Return the specs of a history line's list (`['numpy', "scipy>=1"]`), in one linear pass, any length.
+
+    conda writes a Python list literal; its strings are read without evaluating anything, and a line
+    that holds no quoted string (an older conda's bare `numpy, scipy`) is split at commas.
+    """
+    found = [m.group(1) if m.group(1) is not None else m.group(2) for m in _QUOTED.finditer(text)]
+    if found or "'" in text or '"' in text:
+        return [s.replace("\\'", "'").replace('\\"', '"') for s in found]
+    return [s.strip(" []") for s in text.split(",") if s.strip(" []")]
+
+
 def read_history_requests(path: Path) -> FrozenSet[str]:
     """Return names the user asked for: `# update specs` minus later `# remove specs`."""
     try:
@@ -96,12 +110,8 @@ def read_history_requests(path: Path) -> FrozenSet[str]:
         match = _HISTORY_SPECS.match(line.strip())
         if not match:
             continue
-        try:
-            specs = ast.literal_eval(match.group(2)) if len(match.group(2)) < 100_000 else None
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            specs = [s.strip(" '\"[]") for s in match.group(2).split(",")]
-        for spec in specs if isinstance(specs, (list, tuple)) else []:
-            name = spec_name(str(spec))
+        for spec in history_specs(match.group(2)):
+            name = spec_name(spec)
             if name:
                 requested[name] = match.group(1) not in ("remove", "uninstall")
     return frozenset(name for name, wanted in requested.items() if wanted)

@@ -39,6 +39,8 @@ class OfferedKernel:
     env: Environment
     spec: dict = field(compare=False)
     resource_dir: Optional[str] = None
+    #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
+    kernel_json: str = ""
 
 
 def clean_kernel_name(name: str) -> str:
@@ -161,7 +163,13 @@ def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
         stem, count = name, 2
         while name in out:
             name, count = f"{stem}-{count}", count + 1
-        out[name] = OfferedKernel(name, env, build_spec(env, kfile, options), kfile.resource_dir or None)
+        own = os.path.join(env.prefix, "share", "jupyter", "kernels")
+        on_disk = kfile.resource_dir.startswith(own + os.sep)  # else: made for ipykernel, none yet
+        path = os.path.join(
+            kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name), "kernel.json"
+        )
+        spec = build_spec(env, kfile, options)
+        out[name] = OfferedKernel(name, env, spec, kfile.resource_dir or None, path)
     return list(out.values())
 
 

@@ -48,6 +48,8 @@ class KernelEntry:
     stamp: Optional[int] = None
     #: The environment of one of ours, to build its spec again from an edited kernel.json.
     env: Optional[Environment] = field(default=None, compare=False, repr=False)
+    #: Where a kernel.json would replace a spec made without one (written later: the table is stale).
+    watch: str = ""
 
     def model(self, base_url: str) -> dict:
         """Return the `/api/kernelspecs` model (what jupyter_server would build on its loop)."""
@@ -95,15 +97,21 @@ def resource_files(resource_dir: str) -> Tuple[str, ...]:
 
 
 def _entry(
-    name: str, folder: str, spec: Mapping, trusted_before: int, env: Optional[Environment]
+    name: str,
+    folder: str,
+    spec: Mapping,
+    trusted_before: int,
+    env: Optional[Environment],
+    kernel_json: str = "",
 ) -> KernelEntry:
     """Return one table entry, its kernel.json stamped after reading (trusted only when older)."""
-    path = os.path.join(folder, "kernel.json") if folder else ""
+    path = kernel_json or (os.path.join(folder, "kernel.json") if folder else "")
     stamp = mtime_ns(path) if path else None
     source = path if stamp is not None else ""  # no file: a spec made for ipykernel, or gone since
     trusted = stamp if stamp is not None and stamp < trusted_before else None
     resources = resource_files(folder)
-    return KernelEntry(name, folder, spec_dict(spec), env is not None, resources, source, trusted, env)
+    watch = path if not source else ""
+    return KernelEntry(name, folder, spec_dict(spec), env is not None, resources, source, trusted, env, watch)
 
 
 def build_table(
@@ -118,7 +126,8 @@ def build_table(
         entries[name] = _entry(name, resource_dir, spec, trusted_before, None)
     aliases: Dict[str, str] = {}
     for name, kernel in offered.items():
-        entries[name] = _entry(name, kernel.resource_dir or "", kernel.spec, trusted_before, kernel.env)
+        folder = kernel.resource_dir or ""
+        entries[name] = _entry(name, folder, kernel.spec, trusted_before, kernel.env, kernel.kernel_json)
         for legacy in legacy_names(kernel):
             aliases.setdefault(legacy, name)
     return KernelTable(entries, {k: v for k, v in aliases.items() if k not in entries})

@@ -22,7 +22,7 @@ def ran_with(service: EnvService, env: Environment) -> dict:
 def read_notebook(path: Path) -> dict:
     """Return a notebook file's JSON object; a clear one-line error for anything else."""
     try:
-        return read_json_object(path, "notebook")
+        return read_json_object(path, "notebook", constants="null")
     except FileNotFoundError:
         raise InvalidArgument(f"{path.name}: no such notebook") from None
     except UnreadableFile as err:

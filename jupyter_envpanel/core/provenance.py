@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from .budget import LIMITS
 from .channels import UNKNOWN, ChannelContext, channel_name
 from .errors import EnvPanelError
-from .export import _yaml_scalar, requested
+from .export import Entries, environment_yml, requested
 from .inventory import Inventory, Package
 from .model import Environment
 
@@ -23,10 +24,8 @@ FORMAT = 1
 _ENTRY = re.compile(
     r"^(?:(?P<pip>pip):(?P<pname>[^=\s]+)==(?P<pver>\S+)|(?:(?P<chan>[^:\s]+)::)?(?P<name>[^=\s:]+)=(?P<ver>[^=\s]+)(?:=(?P<build>\S+))?)$"
 )  # noqa: E501
-MAX_ENTRIES = 2000
-#: An entry YAML reads back as the same string unquoted: printable ASCII, no space, no leading
-#: indicator (`#`, `!`, `*`, `[` ...), no trailing `:` (that would make it a mapping key).
-_PLAIN_ENTRY = re.compile(r"[A-Za-z0-9_][!-~]*(?<!:)")
+#: The most packages a record holds: what is written is what can be read back (an export's limit too).
+MAX_ENTRIES = LIMITS.entries
 
 
 class BadRecord(EnvPanelError):
@@ -50,17 +49,33 @@ def digest(inv: Inventory) -> str:
     return "sha256:" + hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()[:32]
 
 
+def _reads_back(entry: str) -> bool:
+    """Return whether a record string is one `parse_entry` accepts (a hostile name or version is not)."""
+    try:
+        parse_entry(entry)
+    except BadRecord:
+        return False
+    return True
+
+
 def record(env: Environment, inv: Inventory, ctx: ChannelContext) -> dict:
-    """Return the `ran_with` record of an environment."""
-    return {
+    """Return the `ran_with` record of an environment (only entries a record can hold and read back)."""
+    entries = [_entry(p, ctx) for p in requested(inv) if p.name != "python"]
+    packages = [e for e in entries if _reads_back(e)]
+    if len(packages) > MAX_ENTRIES:
+        raise BadRecord(f"{len(packages)} packages were asked for; a record holds at most {MAX_ENTRIES}")
+    ran = {
         "format": FORMAT,
         "environment": env.name,
         "kind": env.kind,
         "python": inv.python_version or env.python_version or "",
-        "packages": [_entry(p, ctx) for p in requested(inv) if p.name != "python"],
+        "packages": packages,
         "digest": digest(inv),
         "package_count": len(inv.packages()),
     }
+    if len(packages) < len(entries):
+        ran["omitted"] = len(entries) - len(packages)  # names or versions no record string can hold
+    return ran
 
 
 def parse_entry(text: str) -> Tuple[str, str, str, str]:
@@ -88,6 +103,10 @@ def read_record(metadata: object) -> Optional[dict]:
     for key in ("environment", "kind", "python", "digest"):
         if not isinstance(ran.get(key, ""), str):
             raise BadRecord(f"metadata.envpanel.ran_with.{key} is not a string")
+    for key in ("format", "package_count", "omitted"):
+        value = ran.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadRecord(f"metadata.envpanel.ran_with.{key} is not a whole number")
     packages = ran.get("packages", [])
     if not isinstance(packages, list) or len(packages) > MAX_ENTRIES:
         raise BadRecord("metadata.envpanel.ran_with.packages is not a list of package entries")
@@ -138,36 +157,35 @@ def compare(ran: dict, inv: Inventory) -> List[Difference]:
     return out
 
 
-def _yaml_item(text: str) -> str:
-    """Return a `name=version` item as YAML reads it back: plain when it can be, else quoted."""
-    import json
-
-    return text if _PLAIN_ENTRY.fullmatch(text) else json.dumps(text)
-
-
 def export_record(ran: dict) -> str:
     """Return an environment.yml that recreates what a notebook ran with (`name=version=build`)."""
-    import json
-
-    lines = [f"# written by jupyter-envpanel from what the notebook ran with ({ran.get('digest', '')})"]
-    lines.append(f"name: {json.dumps(ran.get('environment') or 'notebook')}")
     conda, pip, channels = [], [], []
     if ran.get("python"):
         conda.append(f"python={ran['python']}")
-    for item in ran.get("packages", []):
-        name, version, build, source = parse_entry(item)
+    for entry in ran.get("packages", []):
+        name, version, build, source = parse_entry(entry)
         if source == "pip":
             pip.append(f"{name}=={version}")
             continue
-        found = _ENTRY.match(item)  # parse_entry matched it: the channel is what precedes the name
+        found = _ENTRY.match(entry)  # parse_entry matched it: the channel is what precedes the name
         channel = (found.group("chan") if found else None) or ""
         if channel and channel != UNKNOWN and channel not in channels:  # no channel to name
             channels.append(channel)
         conda.append(f"{name}={version}={build}" if build else f"{name}={version}")
-    if channels:
-        lines += ["channels:", *(f"  - {_yaml_scalar(c)}" for c in channels)]
-    lines.append("dependencies:")
-    lines += [f"  - {_yaml_item(c)}" for c in conda]
-    if pip:
-        lines += ["  - pip:", *(f"    - {_yaml_item(p)}" for p in pip)]
-    return "\n".join(lines) + "\n"
+    kept = Entries(tuple(e for e in conda if _valid(e, "conda")), tuple(e for e in pip if _valid(e, "pip")))
+    omitted = len(conda) + len(pip) - len(kept.conda) - len(kept.pip)
+    header = f"written by jupyter-envpanel from what the notebook ran with ({ran.get('digest', '')})"
+    entries = Entries(kept.conda, kept.pip, omitted)
+    return environment_yml(header, ran.get("environment") or "notebook", channels, entries)
+
+
+def _valid(entry: str, source: str) -> bool:
+    """Return whether our own parser reads an entry (a record string can hold what no spec can)."""
+    from .specs import parse_conda, parse_pip
+
+    try:
+        if source == "conda":
+            return parse_conda(entry) is not None
+        return parse_pip(entry).skip is None  # an option line (`-rf==0`) is no requirement
+    except ValueError:
+        return False

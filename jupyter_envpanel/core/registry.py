@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,7 +11,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, Iterator, List, Optional, Sequence
 
 from .errors import EnvPanelError, NotOurs
 from .host import Host
@@ -19,8 +20,35 @@ from .safe_read import UnreadableFile, read_bytes
 
 MARK = "jupyter-envpanel"
 _LOGO = re.compile(r"^logo-[A-Za-z0-9_.-]*\.(png|svg)$")
-#: Register and unregister of this process take turns (the folder is check-then-write).
+#: Register and unregister of this process take turns (the folder is check-then-write) ...
 _LOCK = threading.Lock()
+#: ... and so do those of other processes (a second server, the CLI): a lock file in the kernels folder.
+LOCK_FILE = ".jupyter-envpanel.lock"
+
+
+@contextlib.contextmanager
+def _locked(base: Path, create: bool = True) -> Iterator[None]:
+    """Hold the registry lock of this process and, where the OS has one, of every process (flock)."""
+    with _LOCK:
+        try:
+            if not create and not base.is_dir():  # nothing there to change: no folder made either
+                yield
+                return
+            base.mkdir(parents=True, exist_ok=True)
+            fd = os.open(base / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError:  # a folder we cannot write: the write itself will say so
+            yield
+            return
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except ImportError:  # pragma: no cover - Windows: this process's lock only
+                pass
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
 
 
 def user_kernels_dir(host: Host) -> Path:
@@ -48,6 +76,14 @@ def is_ours(spec: Optional[dict]) -> bool:
     """Return whether a kernelspec was written by jupyter-envpanel."""
     meta = (spec or {}).get("metadata") or {}
     return isinstance(meta.get("envpanel"), dict) and meta["envpanel"].get("registered_by") == MARK
+
+
+def _prefix_of(spec: Optional[dict]) -> Optional[str]:
+    """Return the environment prefix a spec we wrote runs in, if it says."""
+    meta = (spec or {}).get("metadata") or {}
+    ours = meta.get("envpanel") if isinstance(meta, dict) else None
+    prefix = ours.get("prefix") if isinstance(ours, dict) else None
+    return prefix if isinstance(prefix, str) and prefix else None
 
 
 def registered_names(host: Host) -> List[str]:
@@ -99,11 +135,18 @@ def register(kernels: Sequence[object], host: Host) -> List[str]:
     if not kernels:
         raise EnvPanelError("this environment has no kernel to register (install ipykernel in it)")
     base = user_kernels_dir(host)
-    with _LOCK:
+    with _locked(base):
         for kernel in kernels:
             folder = base / kernel.name
-            if folder.exists() and not is_ours(read_spec(folder)):
+            existing = read_spec(folder) if folder.exists() else None
+            if folder.exists() and not is_ours(existing):
                 raise NotOurs(f"{folder} exists and was not written by jupyter-envpanel")
+            other = _prefix_of(existing)
+            if other is not None and os.path.realpath(other) != os.path.realpath(kernel.env.prefix):
+                raise NotOurs(
+                    f"the kernel name {kernel.name} is registered for another environment ({other});"
+                    " unregister that one first: two environments never share a kernel name"
+                )
         for kernel in kernels:
             folder = base / kernel.name
             folder.mkdir(parents=True, exist_ok=True)
@@ -114,18 +157,24 @@ def register(kernels: Sequence[object], host: Host) -> List[str]:
     return [k.name for k in kernels]
 
 
-def unregister(names: Sequence[str], host: Host, system_dirs: Iterable[Path] = ()) -> List[str]:
+def unregister(
+    names: Sequence[str], host: Host, system_dirs: Iterable[Path] = (), prefix: Optional[str] = None
+) -> List[str]:
     """Remove kernelspecs jupyter-envpanel wrote; refuse (409) any other. Nothing there is a success.
 
     A spec of that name installed system-wide (`system_dirs`, e.g. by an administrator) is never
     touched: with none in the user's directory, that is a 409 saying where it is.
     """
     base = user_kernels_dir(host)
-    with _LOCK:
+    with _locked(base, create=False):
         present = [n for n in names if (base / n).is_dir()]
         for name in present:
-            if not is_ours(read_spec(base / name)):
+            spec = read_spec(base / name)
+            if not is_ours(spec):
                 raise NotOurs(f"{base / name} was not written by jupyter-envpanel; remove it yourself")
+            other = _prefix_of(spec)
+            if prefix and other and os.path.realpath(other) != os.path.realpath(prefix):
+                raise NotOurs(f"{base / name} is registered for another environment ({other}); not removed")
         if not present:
             for folder in system_dirs:
                 found = [folder / n for n in names if (folder / n / "kernel.json").exists()]

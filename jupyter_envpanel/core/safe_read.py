@@ -134,14 +134,32 @@ def check_depth(value: Any, path: Union[str, Path], limit: int = MAX_DEPTH) -> A
     return value
 
 
-def parse_json(data: Union[bytes, str], path: Union[str, Path], depth_check: bool = True) -> Any:
+class _NotJson(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`: Python reads them, JSON has no such values."""
+
+
+def _reject_constant(name: str) -> Any:
+    """Refuse a non-JSON constant (so no answer ever carries one)."""
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _null_constant(name: str) -> Any:
+    """Read a non-JSON constant as null (notebooks: nbformat may have written one in an output)."""
+    return None
+
+
+def parse_json(
+    data: Union[bytes, str], path: Union[str, Path], depth_check: bool = True, constants: str = "reject"
+) -> Any:
     """Parse JSON text, mapping syntax errors and excessive nesting to UnreadableFile.
 
     Without `depth_check`, only nesting past the parser's own recursion limit is refused: for
     files whose deep values are never used (conda records: only top-level fields are read).
+    `NaN` and `Infinity` are not JSON: refused, or read as null with `constants="null"`.
     """
+    hook = _null_constant if constants == "null" else _reject_constant
     try:
-        value = json.loads(data)
+        value = json.loads(data, parse_constant=hook)
     except RecursionError:
         raise UnreadableFile(path, f"nested deeper than {MAX_DEPTH} levels; not read") from None
     except UnicodeDecodeError as err:
@@ -155,14 +173,16 @@ def parse_json(data: Union[bytes, str], path: Union[str, Path], depth_check: boo
     return check_depth(value, path) if depth_check else value
 
 
-def read_json(path: Union[str, Path], kind: str, depth_check: bool = True) -> Any:
-    """Return a regular file's JSON value (size-capped, depth-checked)."""
-    return parse_json(read_bytes(path, kind), path, depth_check)
+def read_json(path: Union[str, Path], kind: str, depth_check: bool = True, constants: str = "reject") -> Any:
+    """Return a regular file's JSON value (size-capped, depth-checked; `constants`: see parse_json)."""
+    return parse_json(read_bytes(path, kind), path, depth_check, constants)
 
 
-def read_json_object(path: Union[str, Path], kind: str, depth_check: bool = True) -> Dict[str, Any]:
+def read_json_object(
+    path: Union[str, Path], kind: str, depth_check: bool = True, constants: str = "reject"
+) -> Dict[str, Any]:
     """Return a JSON file that must hold an object; anything else is UnreadableFile."""
-    value = read_json(path, kind, depth_check)
+    value = read_json(path, kind, depth_check, constants)
     if not isinstance(value, dict):
         raise UnreadableFile(path, f"{kind} must hold a JSON object, not {type(value).__name__}")
     return value

@@ -298,8 +298,9 @@ class EnvService:
 
     def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> List[str]:
         """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
-        names = [k.name for k in self._own_kernels(ref)]
-        return registry.unregister(names, self.host, system_dirs)
+        kernels = self._own_kernels(ref)
+        prefix = kernels[0].env.prefix if kernels else None
+        return registry.unregister([k.name for k in kernels], self.host, system_dirs, prefix)
 
     def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
         """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
