@@ -102,7 +102,7 @@ def venv_tool(path: Path, found: Search) -> Tuple[str, str, str]:
     project_dir = _hatch_project_dir(path, hatch, found.tools.hatch_in_project)
     if project_dir is not None:  # hatch's flat layout: `<project>/<dir>/<env>`, or `~/.virtualenvs/<env>`
         project = hatch_project(project_dir)[0] or (project_dir.name if path.parent not in hatch else "")
-        return "hatch", project if name == project or not project else f"{project}:{name}", project
+        return "hatch", name if name == project or not project else f"{project}:{name}", project
     if name in VENV_NAMES:  # a project's `[tool.hatch.envs.<env>] path = ".venv"`
         meta, env = hatch_project(path.parent, path)
         project = meta or path.parent.name
