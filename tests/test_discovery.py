@@ -387,3 +387,16 @@ def test_a_uv_minor_version_link_to_an_installation_elsewhere_tells_its_full_ver
     link.symlink_to(target)
     envs = [e for e in listing_of(world).environments if not e.is_server]
     assert [(e.name, e.kind, e.python_version) for e in envs] == [("cpython-3.12.4", "uv", "3.12.4")]
+
+
+def test_an_activated_conda_environment_on_path_is_not_listed_again_as_a_system_python(world):
+    """`conda activate` puts `<prefix>/bin` on PATH: its python3 is the conda env, listed once."""
+    base = world.conda_env(world.home / "miniconda3")
+    ml = world.conda_env(base / "envs" / "ml")
+    for prefix in (base, ml):
+        installed_python(prefix, "python3.11")
+    listing = listing_of(world, PATH=os.pathsep.join([str(ml / "bin"), str(base / "bin")]))
+    assert sorted((e.name, e.kind) for e in listing.environments if not e.is_server) == [
+        ("base", "conda"),
+        ("ml", "conda"),
+    ]

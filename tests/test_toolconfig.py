@@ -149,7 +149,7 @@ def test_a_settings_file_is_parsed_once_per_change_and_an_edit_is_seen(world, mo
 
     parsed = []
     parse = toolconfig._parse
-    monkeypatch.setattr(toolconfig, "_parse", lambda path, what: parsed.append(path) or parse(path, what))
+    monkeypatch.setattr(toolconfig, "_parse", lambda path, *args: parsed.append(path) or parse(path, *args))
     config = write(world.home / POETRY_CONFIG, f'[virtualenvs]\npath = "{world.base}/first"\n')
     poetry_env(world, world.base / "first", "one")
     poetry_env(world, world.base / "second", "two")

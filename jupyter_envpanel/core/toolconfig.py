@@ -24,12 +24,12 @@ from .safe_read import UnreadableFile, check_depth, read_text
 try:
     import tomllib
 except ImportError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+    import tomli as tomllib
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
-#: path -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
-_PARSED: Dict[str, Tuple[Tuple[int, ...], Dict[str, Any], Tuple[str, ...]]] = {}
+#: (path, needle) -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
+_PARSED: Dict[Tuple[str, str], Tuple[Tuple[int, ...], Dict[str, Any], Tuple[str, ...]]] = {}
 
 
 @dataclass
@@ -47,8 +47,12 @@ class ToolSettings:
     uv_project_env: str = ""
 
 
-def read_toml(path: Path, what: str) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
-    """Return a TOML file's tables and the warnings reading it gave; a missing file is `{}`."""
+def read_toml(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], Tuple[str, ...]]:
+    """Return a TOML file's tables and the warnings reading it gave; a missing file is `{}`.
+
+    With `needle`, a file whose text lacks it is `{}` without being parsed (a project's
+    pyproject.toml is parsed only when it mentions hatch).
+    """
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -56,21 +60,24 @@ def read_toml(path: Path, what: str) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
     except OSError:
         st = None  # unreadable: the read below says why
     key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev) if st else ()
-    cached = _PARSED.get(str(path))
+    cached = _PARSED.get((str(path), needle))
     if key and cached and cached[0] == key:
         return cached[1], cached[2]
-    data, warnings = _parse(path, what)
+    data, warnings = _parse(path, what, needle)
     if key:
         if len(_PARSED) >= _CACHE_MAX:
             _PARSED.clear()
-        _PARSED[str(path)] = (key, data, warnings)
+        _PARSED[(str(path), needle)] = (key, data, warnings)
     return data, warnings
 
 
-def _parse(path: Path, what: str) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
+def _parse(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], Tuple[str, ...]]:
     """Parse a settings file; every problem is one warning naming the file."""
     try:
-        return check_depth(tomllib.loads(read_text(path, "tool settings")), path), ()
+        text = read_text(path, "tool settings")
+        if needle and needle not in text:
+            return {}, ()
+        return check_depth(tomllib.loads(text), path), ()
     except FileNotFoundError:
         return {}, ()
     except UnreadableFile as err:
@@ -205,17 +212,23 @@ def tool_settings(host: Host) -> ToolSettings:
 
 
 def hatch_project(project: Path, venv: Optional[Path] = None) -> Tuple[str, str]:
-    """Return (its `[project] name` or "", the hatch environment whose `path` is venv or "") of a folder.
+    """Return (its `[project] name` or "", the hatch environment whose `path` is venv) of a folder.
 
-    The environments of `[tool.hatch.envs.*]` (pyproject.toml) and `[envs.*]` (hatch.toml);
-    a relative `path` is relative to the project, as hatch resolves it.
+    With venv, ("", "") unless an environment of `[tool.hatch.envs.*]` (pyproject.toml) or
+    `[envs.*]` (hatch.toml) has it as its `path` (relative to the project, as hatch resolves it).
     """
+    env = _hatch_env_at(project, venv) if venv is not None else ""
+    if venv is not None and not env:
+        return "", ""
     pyproject, _ = read_toml(project / "pyproject.toml", "")
     meta = pyproject.get("project")
     name = meta.get("name") if isinstance(meta, dict) else None
-    name = name.strip() if isinstance(name, str) else ""
-    if venv is None:
-        return name, ""
+    return (name.strip() if isinstance(name, str) else ""), env
+
+
+def _hatch_env_at(project: Path, venv: Path) -> str:
+    """Return the project's hatch environment whose `path` is venv, or ""."""
+    pyproject, _ = read_toml(project / "pyproject.toml", "", "hatch")  # parsed only if it names hatch
     hatch_toml, _ = read_toml(project / "hatch.toml", "")
     envs: Dict[str, Any] = {}
     for table in (_table(pyproject, ("tool", "hatch", "envs")), _table(hatch_toml, ("envs",))):
@@ -224,10 +237,9 @@ def hatch_project(project: Path, venv: Optional[Path] = None) -> Tuple[str, str]
     for env in sorted(envs, key=lambda e: (e != "default", e)):
         conf = envs[env]
         raw = conf.get("path") if isinstance(conf, dict) else None
-        if isinstance(raw, str) and raw.strip():
-            if os.path.realpath(os.path.join(project, raw)) == target:
-                return name, str(env)
-    return name, ""
+        if isinstance(raw, str) and raw.strip() and os.path.realpath(os.path.join(project, raw)) == target:
+            return str(env)
+    return ""
 
 
 def _table(data: Dict[str, Any], keys: Sequence[str]) -> Dict[str, Any]:
