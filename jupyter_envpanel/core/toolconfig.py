@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -28,6 +29,7 @@ except ImportError:  # Python 3.10
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
+RACY_NS = 2_000_000_000  # FAT and some network filesystems keep 2 s timestamps
 #: (path, needle) -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
 _PARSED: Dict[Tuple[str, str], Tuple[Tuple[int, ...], Dict[str, Any], Tuple[str, ...]]] = {}
 
@@ -64,7 +66,8 @@ def read_toml(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], 
     if key and cached and cached[0] == key:
         return cached[1], cached[2]
     data, warnings = _parse(path, what, needle)
-    if key:
+    # a file changed within the clock's granularity may change again unseen ("racily clean"): not kept
+    if key and key[0] < time.time_ns() - RACY_NS:
         if len(_PARSED) >= _CACHE_MAX:
             _PARSED.clear()
         _PARSED[(str(path), needle)] = (key, data, warnings)
@@ -194,8 +197,39 @@ def _hatch(host: Host, out: ToolSettings) -> None:
     out.folders["hatch"] = folders
 
 
+#: The last answer: (host, platform, its settings files' stat keys, settings); a listing asks per scan.
+_LAST: Optional[Tuple[Host, str, Tuple[Optional[Tuple[int, ...]], ...], ToolSettings]] = None
+
+
+def _stat_key(path: Path) -> Optional[Tuple[int, ...]]:
+    """Return what tells a file changed (mtime, size, inode, device), None when it cannot be stat'd."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
 def tool_settings(host: Host) -> ToolSettings:
-    """Return where each tool keeps its environments: variables, settings files, platform defaults."""
+    """Return where each tool keeps its environments: variables, settings files, platform defaults.
+
+    The answer (not to be changed by callers) is reused for the same host while its settings
+    files are unchanged: a scan then costs a `stat` per settings file.
+    """
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is host and last[1] == sys.platform:
+        if tuple(_stat_key(p) for p in last[3].files) == last[2]:
+            return last[3]
+    out = _tool_settings(host)
+    keys = tuple(_stat_key(p) for p in out.files)
+    if all(k is None or k[0] < time.time_ns() - RACY_NS for k in keys):
+        _LAST = (host, sys.platform, keys, out)
+    return out
+
+
+def _tool_settings(host: Host) -> ToolSettings:
+    """Compute where each tool keeps its environments."""
     out = ToolSettings()
     data_home = _xdg(host, "XDG_DATA_HOME", ".local/share")
     pyenv_root = _var(host, "PYENV_ROOT") or host.home / ".pyenv"

@@ -81,10 +81,9 @@ def hatch_prefixes(virtual: Path) -> List[Path]:
 
 def uv_pythons(folder: Path) -> List[Path]:
     """Return uv's managed Pythons, skipping its minor-version links (`cpython-3.12-...` -> a sibling)."""
-    real = os.path.realpath(folder)
     found = []
     for path in _subdirs(folder):
-        if path.is_symlink() and os.path.dirname(os.path.realpath(path)) == real:
+        if path.is_symlink() and os.path.dirname(os.path.realpath(path)) == os.path.realpath(folder):
             continue  # uv 0.8+: an alias of a sibling installation, listed under its own name
         found.append(path)
     return found
