@@ -2,11 +2,11 @@
 
 Nothing is run: poetry's and hatch's `config.toml`, a project's hatch environments (`path = ...`),
 and the variables of poetry, hatch, uv, pipenv, pyenv, virtualenvwrapper and pixi. Each tool's
-own precedence holds (README, "Where environments are found"): a variable beats the settings
-file, which beats the platform default. Settings files go through safe_read (regular files,
-1 MiB, depth limit); a broken file or a value of the wrong type is a warning naming the file and
-the key, and the tool's defaults still count. A parsed file is kept until its mtime, size or
-inode changes, so a listing reads each settings file once per change.
+own precedence holds (README, "Where each tool's own settings put its environments"): a variable
+beats the settings file, which beats the platform default. Settings files go through safe_read
+(regular files, 1 MiB, depth limit); a broken file or a value of the wrong type is a warning
+naming the file and the key, and the tool's defaults still count. A parsed file is kept until its
+mtime, size or inode changes, so a listing reads each settings file once per change.
 """
 
 from __future__ import annotations
