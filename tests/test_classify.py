@@ -258,3 +258,33 @@ def test_a_plain_python_is_not_named_in_the_rest_json(world, tool):
     environ = {"PATH": str(install / "bin")} if tool == "system" else {}
     (env,) = [e for e in Discovery(world.host(**environ)).list().environments if e.kind == tool]
     assert env.to_json()["named"] is False
+
+
+@pytest.mark.parametrize(
+    "config_file, table",
+    [("pyproject.toml", "tool.hatch.envs"), ("hatch.toml", "envs")],
+    ids=["pyproject", "hatch-toml"],
+)
+def test_a_projects_hatch_env_at_dot_venv_is_hatchs(world, config_file, table):
+    """`path = ".venv"` (pyproject.toml or hatch.toml): hatch made it, whatever else marks the venv."""
+    (world.root / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "1"\n')
+    with (world.root / config_file).open("a") as fh:
+        fh.write(f'\n[{table}.default]\npath = ".venv"\n[{table}.test]\npath = "venv"\n')
+    (world.root / "uv.lock").write_text("")  # hatch's installer may be uv: the path is the surer evidence
+    world.venv(world.root / ".venv")
+    world.venv(world.root / "venv")
+    envs = listing_of(world)
+    assert {(n, e.kind, e.project) for n, e in envs.items()} == {
+        ("proj", "hatch", "proj"),
+        ("proj:test", "hatch", "proj"),
+    }
+
+
+def test_hatch_envs_kept_flat_in_the_virtualenvs_folder_are_hatchs_unless_virtualenvwrapper_shares_it(world):
+    """hatch keeps `~/.virtualenvs/<env>` flat if told; shared with virtualenvwrapper, the folder is its."""
+    config = world.home / ".config" / "hatch" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[dirs.env]\nvirtual = "~/.virtualenvs"\n')
+    world.venv(world.home / ".virtualenvs" / "lib1")
+    assert listing_of(world, WORKON_HOME=str(world.base / "workon"))["lib1"].kind == "hatch"
+    assert listing_of(world)["lib1"].kind == "virtualenvwrapper"

@@ -349,3 +349,54 @@ def test_a_server_prefix_with_only_a_versioned_interpreter_is_listed_with_the_se
     (env,) = [e for e in Discovery(host).list().environments if e.is_server]
     assert (env.name, env.kind, env.prefix) == ("system", "system", str(server))
     assert env.executable == str(server / "bin" / "python3.12") and env.python_version == "3.12"
+
+
+def installed_python(prefix: Path, name: str) -> Path:
+    """Write a Python installation: `bin/<name>`, and `bin/python3` linking to it."""
+    (prefix / "bin").mkdir(parents=True)
+    (prefix / "bin" / name).write_text("#!/bin/sh\n")
+    (prefix / "bin" / name).chmod(0o755)
+    (prefix / "bin" / "python3").symlink_to(name)
+    (prefix / "lib" / "python3.12" / "site-packages").mkdir(parents=True)
+    return prefix / "bin" / name
+
+
+@pytest.mark.parametrize("tool", ["uv", "pyenv"])
+def test_a_tools_python_linked_from_path_is_listed_once_as_the_tools(world, tool):
+    """`~/.local/bin/python3.12` -> uv's (or pyenv's) installation: one environment, the tool's."""
+    folder = {
+        "uv": ".local/share/uv/python/cpython-3.12.4-linux-x86_64-gnu",
+        "pyenv": ".pyenv/versions/3.12.4",
+    }
+    install = world.home / folder[tool]
+    exe = installed_python(install, "python3.12")
+    local_bin = world.home / ".local" / "bin"
+    local_bin.mkdir(parents=True)
+    (local_bin / "python3.12").symlink_to(exe)
+    listing = listing_of(world, PATH=str(local_bin))
+    found = [(e.prefix, e.kind, e.python_version) for e in listing.environments if not e.is_server]
+    assert found == [(str(install), tool, "3.12.4")]
+
+
+def test_a_uv_minor_version_link_to_an_installation_elsewhere_tells_its_full_version(world):
+    """`cpython-3.12-...` linking outside uv's folder: one installation, named and versioned by its target."""
+    target = world.base / "elsewhere" / "cpython-3.12.4-linux-x86_64-gnu"
+    installed_python(target, "python3.12")
+    link = world.home / ".local" / "share" / "uv" / "python" / "cpython-3.12-linux-x86_64-gnu"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    envs = [e for e in listing_of(world).environments if not e.is_server]
+    assert [(e.name, e.kind, e.python_version) for e in envs] == [("cpython-3.12.4", "uv", "3.12.4")]
+
+
+def test_an_activated_conda_environment_on_path_is_not_listed_again_as_a_system_python(world):
+    """`conda activate` puts `<prefix>/bin` on PATH: its python3 is the conda env, listed once."""
+    base = world.conda_env(world.home / "miniconda3")
+    ml = world.conda_env(base / "envs" / "ml")
+    for prefix in (base, ml):
+        installed_python(prefix, "python3.11")
+    listing = listing_of(world, PATH=os.pathsep.join([str(ml / "bin"), str(base / "bin")]))
+    assert sorted((e.name, e.kind) for e in listing.environments if not e.is_server) == [
+        ("base", "conda"),
+        ("ml", "conda"),
+    ]

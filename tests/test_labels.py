@@ -89,6 +89,8 @@ def env(kind: str, prefix: str, **facts) -> Environment:
         (env("hatch", "/h/.local/share/hatch/env/virtual/app/x/test", name="app:test"), "hatch: app:test"),
         (env("uv", "/w/proj/.venv", is_venv=True), "uv: proj/.venv"),
         (env("uv", "/h/.local/share/uv/python/cpython-3.12.1", python_version="3.12.1"), "uv python 3.12.1"),
+        # no version known (a folder uv did not name): its folder, never "uv python None"
+        (env("uv", "/h/.local/share/uv/python/cpython-3.12-x"), "uv python cpython-3.12-x"),
         (env("pyenv", "/h/.pyenv/versions/tools", is_venv=True), "pyenv-virtualenv: tools"),
         (env("virtualenvwrapper", "/h/.virtualenvs/web"), "virtualenvwrapper: web"),
         (env("venv", "/w/proj/.venv"), "venv: proj/.venv"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, Tuple
 
 import pytest
 from factory import envs_of, recorder, write_dist
@@ -220,6 +222,28 @@ def test_an_interpreter_without_ipykernel_says_how_to_get_a_kernel(world):
 
 
 REAL_TOOLS = ["virtualenv", "uv", "poetry", "pipenv", "hatch"]
+#: Variables that would move the tools' folders away from the test's HOME.
+REAL_TOOL_VARS = (
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "WORKON_HOME",
+    "VIRTUAL_ENV",
+    "PIPENV_VENV_IN_PROJECT",
+    "PIPENV_CUSTOM_VENV_NAME",
+    "POETRY_CONFIG_DIR",
+    "POETRY_CACHE_DIR",
+    "POETRY_DATA_DIR",
+    "POETRY_HOME",
+    "POETRY_VIRTUALENVS_PATH",
+    "POETRY_VIRTUALENVS_IN_PROJECT",
+    "HATCH_CONFIG",
+    "HATCH_DATA_DIR",
+    "HATCH_ENV",
+    "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON_INSTALL_DIR",
+    "PYENV_ROOT",
+)
 
 
 @pytest.fixture
@@ -227,7 +251,7 @@ def real_home(tmp_path, monkeypatch):
     """A HOME where real tools create their environments, with this interpreter."""
     home = tmp_path / "home"
     home.mkdir()
-    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "WORKON_HOME", "VIRTUAL_ENV", "PIPENV_VENV_IN_PROJECT"):
+    for var in REAL_TOOL_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("PIPENV_YES", "1")
@@ -281,6 +305,197 @@ def test_environments_made_by_the_real_tools_get_their_kind(real_home, tmp_path)
         ("proj-hatch", "hatch"),
         ("svc", "uv"),
     }
+
+
+def _base_python() -> str:
+    """Return the interpreter this test's venv was made from (the tools make their envs with it)."""
+    base = Path(sys.base_prefix) / "bin" / f"python{PY}"
+    return str(base) if base.exists() else os.path.realpath(sys.executable)
+
+
+def _run(cmd, cwd: Path, env: Dict[str, str]) -> str:
+    """Run a real tool with the test's environment plus env; return its stdout (its output on failure)."""
+    environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    done = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env=environ, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, f"{cmd[0]} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout.strip()
+
+
+def _real_listing(root: Path, sources, env: Dict[str, str]) -> Dict[str, object]:
+    """Return what the panel lists (labelled) for the tools' environments, this test's own venv aside."""
+    environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    host = Host(Path(environ["HOME"]), environ, root, system_roots=(), system_bins=())
+    own = os.path.realpath(sys.prefix)
+    found = EnvService(host, sources=sources).listing().environments
+    return {e.name: e for e in found if os.path.realpath(e.prefix) != own}
+
+
+def _project(root: Path, pyproject: str) -> Path:
+    """Write a project `svc` in the server root."""
+    folder = root / "svc"
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(pyproject)
+    return folder
+
+
+POETRY_PROJECT = (
+    '[project]\nname = "proj-poetry"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+    "[tool.poetry]\npackage-mode = false\n"
+)
+POETRY_LAYOUTS = [
+    # (the setting written with `poetry config`, its value, variables, where poetry puts the env)
+    ("virtualenvs.path", "{tmp}/poetry-envs", {}, "{tmp}/poetry-envs"),
+    (
+        "cache-dir",
+        "{tmp}/poetry-cache",
+        {"POETRY_CONFIG_DIR": "{tmp}/poetry-config"},
+        "{tmp}/poetry-cache/virtualenvs",
+    ),
+    (
+        "virtualenvs.path",
+        "{cache-dir}/by-project",
+        {"POETRY_CACHE_DIR": "{tmp}/cache-from-variable"},  # the variable beats the file's cache-dir
+        "{tmp}/cache-from-variable/by-project",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "key, value, variables, where", POETRY_LAYOUTS, ids=["virtualenvs-path", "cache-dir", "placeholder"]
+)
+def test_poetry_envs_are_found_where_its_config_toml_puts_them(
+    real_home, tmp_path, key, value, variables, where
+):
+    """`poetry config` writes config.toml; poetry makes the env there, and the listing finds it there."""
+    env = {k: v.format(tmp=tmp_path) for k, v in variables.items()}
+    root = tmp_path / "root"
+    project = _project(root, POETRY_PROJECT)
+    poetry = _tool("poetry")
+    _run([poetry, "config", key, value.replace("{tmp}", str(tmp_path))], project, env)
+    _run([poetry, "env", "use", _base_python()], project, env)
+    made = Path(_run([poetry, "env", "info", "--path"], project, env))
+    assert made.parent == Path(where.format(tmp=tmp_path))  # the real tool honoured its settings
+    envs = _real_listing(root, ["poetry"], env)
+    assert {(e.prefix, e.kind, e.project, e.label) for e in envs.values()} == {
+        (str(made), "poetry", "proj-poetry", "poetry: proj-poetry")
+    }
+
+
+HATCH_PROJECT = (
+    '[project]\nname = "proj-hatch"\nversion = "0.1"\n[tool.hatch.envs.default]\nskip-install = true\n'
+)
+HATCH_LAYOUTS = {
+    # config.toml named by HATCH_CONFIG, with an absolute `[dirs.env] virtual`
+    "dirs-env-absolute": (
+        {"dirs.env.virtual": "{tmp}/hatch-envs"},
+        {"HATCH_CONFIG": "{tmp}/hatch/config.toml"},
+        "",
+    ),
+    # hatch resolves a relative `[dirs.env] virtual` against the project: `<project>/.hatchenvs/<env>`
+    "dirs-env-relative": ({"dirs.env.virtual": ".hatchenvs"}, {}, ""),
+    # hatch's first run wrote `[dirs] data` under the XDG_DATA_HOME of that day; it is unset now
+    "dirs-data-written": ({}, {"XDG_DATA_HOME": "{tmp}/first-run-data"}, ""),
+    # the project's own `path = ".venv"`
+    "path-dot-venv": ({}, {}, 'path = ".venv"\n'),
+}
+
+
+@pytest.mark.parametrize("case", list(HATCH_LAYOUTS))
+def test_hatch_envs_are_found_where_its_config_puts_them(real_home, tmp_path, case):
+    """`hatch config set` / a project's env `path`: hatch makes the env there, labelled hatch when found."""
+    settings, first_run, env_table = HATCH_LAYOUTS[case]
+    env = {k: v.format(tmp=tmp_path) for k, v in first_run.items()}
+    hatch = _tool("hatch")
+    root = tmp_path / "root"
+    project = _project(root, HATCH_PROJECT + env_table)
+    if "HATCH_CONFIG" in env:  # hatch refuses a config file named by the variable that does not exist
+        Path(env["HATCH_CONFIG"]).parent.mkdir(parents=True)
+        Path(env["HATCH_CONFIG"]).write_text("")
+    _run([hatch, "config", "find"], project, env)  # the first run writes config.toml
+    for key, value in settings.items():
+        _run([hatch, "config", "set", key, value.format(tmp=tmp_path)], project, env)
+    env.pop("XDG_DATA_HOME", None)  # from now on hatch, and the listing, see the default again
+    _run([hatch, "env", "create"], project, env)
+    made = Path(_run([hatch, "env", "find"], project, env))
+    assert (made / "pyvenv.cfg").is_file()
+    envs = _real_listing(root, ["hatch", "project-venvs"], env)
+    assert {(e.prefix, e.kind, e.label) for e in envs.values()} == {(str(made), "hatch", "hatch: proj-hatch")}
+    described = Discovery(Host(real_home, {**os.environ, **env}, root), sources=["hatch"]).describe(made)
+    assert described is not None and described.kind == "hatch"  # `jupyter envpanel show PREFIX` agrees
+
+
+@pytest.mark.parametrize("value", ["{tmp}/uv-project-env", ".uvenv"], ids=["absolute", "relative"])
+def test_uv_project_environment_is_found_where_the_variable_puts_it(real_home, tmp_path, value):
+    """`UV_PROJECT_ENVIRONMENT`: an absolute path, or a folder of each project (uv expands nothing in it)."""
+    env = {"UV_PROJECT_ENVIRONMENT": value.format(tmp=tmp_path), "UV_OFFLINE": "1", "UV_NO_CONFIG": "1"}
+    root = tmp_path / "root"
+    project = _project(root, '[project]\nname = "svc"\nversion = "0.1"\nrequires-python = ">=3.10"\n')
+    _run([_tool("uv"), "sync", "--python", _base_python()], project, env)
+    made = Path(value.format(tmp=tmp_path)) if value.startswith("{") else project / value
+    assert (made / "pyvenv.cfg").is_file() and not (project / ".venv").exists()
+    envs = _real_listing(root, ["uv", "project-venvs"], env)
+    assert {(e.prefix, e.kind) for e in envs.values()} == {(str(made), "uv")}
+
+
+def _uv_platform() -> str:
+    """Return the platform part of uv's install keys on this machine (`linux-x86_64-gnu`)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the uv-managed Python layout is written for Linux")
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine())
+    return f"linux-{machine}-{'gnu' if platform.libc_ver()[0] == 'glibc' else 'musl'}"
+
+
+def uv_managed_python(install_dir: Path, bin_dir: Path) -> Tuple[Path, Path]:
+    """Lay out this test's Python as uv 0.8+ installs a managed one (uv cannot download Pythons here).
+
+    `cpython-X.Y.Z-<platform>/` (its interpreter copied, its stdlib and headers linked), the
+    minor-version link `cpython-X.Y-<platform>` -> that folder (absolute, as uv writes it), and
+    `~/.local/bin/pythonX.Y` -> the link's interpreter, as `uv python install` makes them.
+    """
+    full, key = platform.python_version(), _uv_platform()
+    real = install_dir / f"cpython-{full}-{key}"
+    (real / "bin").mkdir(parents=True)
+    exe = real / "bin" / f"python{PY}"
+    shutil.copy2(os.path.realpath(_base_python()), exe)
+    for name in ("python3", "python"):
+        (real / "bin" / name).symlink_to(exe.name)
+    (real / "lib").symlink_to(Path(sys.base_prefix) / "lib")
+    (real / "include").mkdir()
+    headers = Path(sys.base_prefix) / "include" / f"python{PY}"
+    if headers.is_dir():
+        (real / "include" / f"python{PY}").symlink_to(headers)
+    link = install_dir / f"cpython-{PY}-{key}"
+    link.symlink_to(real)
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    (bin_dir / f"python{PY}").symlink_to(link / "bin" / f"python{PY}")
+    ran = subprocess.run([exe, "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True)
+    if ran.returncode != 0 or ran.stdout.strip() != str(real):
+        pytest.skip(f"this Python does not run from a copy of its interpreter: {ran.stderr.strip()[:200]}")
+    return real, link
+
+
+def test_a_uv_managed_python_is_listed_once_with_its_full_version(real_home, tmp_path):
+    """uv 0.8+'s minor-version link and `~/.local/bin` link are one installation, and a `uv venv`
+    made through the link (pyvenv.cfg says only `X.Y`) gets the full version too."""
+    install_dir, local_bin = tmp_path / "uv-python", real_home / ".local" / "bin"
+    real, link = uv_managed_python(install_dir, local_bin)
+    full = platform.python_version()
+    root = tmp_path / "root"
+    project = _project(root, '[project]\nname = "svc"\nversion = "0.1"\n')
+    env = {"UV_PYTHON_INSTALL_DIR": str(install_dir), "UV_OFFLINE": "1", "UV_NO_CONFIG": "1"}
+    env["PATH"] = str(local_bin)
+    _run([_tool("uv"), "venv", "--managed-python", "--python", PY], project, env)
+    cfg = (project / ".venv" / "pyvenv.cfg").read_text()
+    assert f"version_info = {PY}\n" in cfg and str(link) in cfg  # what uv writes through the link
+    envs = _real_listing(root, ["uv", "project-venvs", "system"], env)
+    pythons = [e for e in envs.values() if not e.is_venv]
+    assert [(e.prefix, e.kind, e.python_version, e.label) for e in pythons] == [
+        (str(real), "uv", full, f"uv python {full}")
+    ]
+    venvs = [e for e in envs.values() if e.is_venv]
+    assert [(e.prefix, e.kind, e.python_version) for e in venvs] == [(str(project / ".venv"), "uv", full)]
 
 
 @pytest.mark.parametrize(

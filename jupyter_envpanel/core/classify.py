@@ -2,7 +2,8 @@
 
 1. `conda-meta/history`: conda (a root is `base`); under `.pixi/envs/` or pixi's global envs: pixi.
 2. `pyvenv.cfg` (a virtual environment), by the most specific evidence first: pipenv (a `.project`
-   naming a folder with a Pipfile), poetry's folder, pipenv's folder, hatch's folder, pyenv
+   naming a folder with a Pipfile), poetry's folder, pipenv's folder, hatch (its folders, or a
+   project's hatch environment whose `path` is this folder), pyenv
    (pyenv-virtualenv), uv (`uv = ...` in pyvenv.cfg, or a project with `uv.lock`), poetry or pipenv
    (a project with `poetry.lock` / `Pipfile`), virtualenvwrapper (`WORKON_HOME`), else venv.
 3. An interpreter without either: pyenv (under `versions/`), uv (a uv-managed Python), system.
@@ -18,7 +19,8 @@ from typing import List, Optional, Tuple
 
 from .host import Host
 from .safe_read import UnreadableFile, read_text
-from .sources import Candidate, Search
+from .sources import VENV_NAMES, Candidate, Search
+from .toolconfig import hatch_project
 from .tools import interpreter_of
 
 _POETRY_NAME = re.compile(r"^(?P<project>.+)-[A-Za-z0-9_-]{8}-py\d+\.\d+$")
@@ -67,6 +69,17 @@ def _pipenv_project(path: Path) -> str:
     return Path(target).name if target and os.path.isfile(os.path.join(target, "Pipfile")) else ""
 
 
+def _hatch_project_dir(path: Path, flat: List[Path], in_project: List[str]) -> Optional[Path]:
+    """Return the project of an env in hatch's flat layout (`<project>/<dir>/<env>`), or None."""
+    if path.parent in flat:
+        return path.parent.parent
+    parent = str(path.parent)
+    for rel in in_project:
+        if parent.endswith(os.sep + rel):
+            return Path(parent[: -len(rel) - 1])
+    return None
+
+
 def venv_tool(path: Path, found: Search) -> Tuple[str, str, str]:
     """Return (kind, name, project) of a virtual environment, most specific tool first."""
     folders = found.tool_dirs
@@ -82,9 +95,19 @@ def venv_tool(path: Path, found: Search) -> Tuple[str, str, str]:
         match = _PIPENV_NAME.match(name)
         project = match.group("project") if match else name
         return "pipenv", project, project
-    if _under(path, folders.get("hatch", [])):
-        project = path.parent.parent.name if path.parent.parent not in folders["hatch"] else path.parent.name
+    hatch = [f for f in folders.get("hatch", []) if f not in folders.get("virtualenvwrapper", [])]
+    if _under(path, hatch) and path.parent not in hatch:
+        project = path.parent.parent.name if path.parent.parent not in hatch else path.parent.name
         return "hatch", project if name == project else f"{project}:{name}", project
+    project_dir = _hatch_project_dir(path, hatch, found.tools.hatch_in_project)
+    if project_dir is not None:  # hatch's flat layout: `<project>/<dir>/<env>`, or `~/.virtualenvs/<env>`
+        project = hatch_project(project_dir)[0] or (project_dir.name if path.parent not in hatch else "")
+        return "hatch", name if name == project or not project else f"{project}:{name}", project
+    if name in VENV_NAMES:  # a project's `[tool.hatch.envs.<env>] path = ".venv"`
+        meta, env = hatch_project(path.parent, path)
+        project = meta or path.parent.name
+        if env:
+            return "hatch", project if env == "default" else f"{project}:{env}", project
     if _under(path, folders.get("pyenv", [])):
         return "pyenv", name, ""
     project_dir = path.parent if name == ".venv" else None
@@ -122,7 +145,8 @@ def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> 
             python_hint=path.name if path.name[:1].isdigit() else None,
         )
     if _under(path, folders.get("uv", [])):
-        match = _UV_PYTHON.match(path.name)
+        # an alias (uv's minor-version link) names the installation it points at
+        match = _UV_PYTHON.match(path.name) or _UV_PYTHON.match(os.path.basename(os.path.realpath(path)))
         version = match.group("version") if match else None
         short = f"{match.group('impl')}-{version}" if match else path.name
         return Found(

@@ -127,6 +127,8 @@ class Discovery:
         for cand in found_sources.candidates:
             real = _identity(cand.path)
             if cand.executable and cand.executable != server_exe:  # /usr has python3.11 and python3.12
+                if real in seen and seen[real].kind != "system":  # uv's or pyenv's, linked from PATH
+                    continue
                 real = (real, cand.executable)
             if real in seen:
                 seen[real].is_server |= cand.source == "server"

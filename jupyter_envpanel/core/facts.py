@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .kernelfiles import read_kernel_json
 from .model import CONDA_KINDS, KernelFile
@@ -26,16 +26,20 @@ class Facts:
     site: Optional[str] = None
     #: Every `kernels/<name>/kernel.json` looked for (read, broken or missing): an edit moves only its mtime.
     kernel_paths: Tuple[str, ...] = ()
+    #: The interpreter's `patchlevel.h` looked for the full version (a Python update rewrites it).
+    version_file: Optional[str] = None
 
     @property
     def read_paths(self) -> Tuple[str, ...]:
         """Return the paths found by reading, whose mtimes the cache must watch too."""
-        return ((self.site,) if self.site else ()) + self.kernel_paths
+        extra = tuple(p for p in (self.site, self.version_file) if p)
+        return extra + self.kernel_paths
 
 
 # conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
 _PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^-\n]+\.json\n")
 _IPYKERNEL_RECORD = re.compile(r"\nipykernel-[^-\n]+-[^-\n]+\.json\n")
+_PY_VERSION = re.compile(r'#define[ \t]+PY_VERSION[ \t]+"(\d+\.\d+\.\d+[a-z0-9+]*)"')
 
 
 def mtime_ns(path: Optional[Path]) -> Optional[int]:
@@ -65,22 +69,49 @@ def site_packages(prefix: Path, python_version: Optional[str]) -> Optional[Path]
     return debian if debian.is_dir() else None
 
 
-def venv_python_version(prefix: Path) -> Optional[str]:
-    """Return the python version recorded in a venv's `pyvenv.cfg`."""
+def _pyvenv_cfg(prefix: Path) -> Dict[str, str]:
+    """Return the `key = value` lines of a venv's `pyvenv.cfg` (keys lower-cased), or none."""
     try:
         text = read_text(prefix / "pyvenv.cfg", "pyvenv.cfg", errors="replace")
     except (OSError, UnreadableFile):
-        return None
+        return {}
     values = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")
         if sep:
             values[key.strip().lower()] = value.strip()
+    return values
+
+
+def _cfg_version(values: Dict[str, str]) -> Optional[str]:
+    """Return the python version a `pyvenv.cfg` records (uv writes only `3.12` for a managed Python)."""
     raw = values.get("version_info") or values.get("version")
-    if not raw:
-        return None
-    match = re.match(r"\d+(\.\d+){0,2}", raw)
+    match = re.match(r"\d+(\.\d+){0,2}", raw) if raw else None
     return match.group(0) if match else None
+
+
+def venv_python_version(prefix: Path) -> Optional[str]:
+    """Return the python version recorded in a venv's `pyvenv.cfg`."""
+    return _cfg_version(_pyvenv_cfg(prefix))
+
+
+def full_version(base: Path, major_minor: str) -> Tuple[Optional[str], str]:
+    """Return the full version of the Python installed at base, and the file that tells it.
+
+    The interpreter's own `include/pythonX.Y/patchlevel.h` (`PY_VERSION`), else a folder name
+    that carries it (`cpython-3.12.4-linux-x86_64-gnu`, pyenv's `3.12.4`); nothing is run.
+    """
+    header = base / "include" / f"python{major_minor}" / "patchlevel.h"
+    for path in (header, base / "include" / f"python{major_minor}t" / "patchlevel.h"):
+        try:
+            match = _PY_VERSION.search(read_text(path, "patchlevel.h", errors="replace"))
+        except (OSError, UnreadableFile):
+            continue
+        if match and match.group(1).startswith(major_minor + "."):
+            return match.group(1), str(path)
+    name = os.path.basename(os.path.realpath(base))
+    match = re.search(rf"(?:^|-)({re.escape(major_minor)}\.\d+[a-z0-9]*)(?=[-+]|$)", name)
+    return (match.group(1) if match else None), str(header)
 
 
 def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[Tuple[KernelFile, ...], Tuple[str, ...]]:
@@ -121,6 +152,7 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
     count = 0
     ipykernel = False
     sp: Optional[Path] = None
+    version_file: Optional[str] = None
     if kind in CONDA_KINDS:
         meta = os.path.join(prefix, "conda-meta")
         try:
@@ -135,7 +167,13 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
         version = match.group(1) if match else None
         ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
     else:
-        version = (venv_python_version(prefix) if venv else None) or python_hint
+        cfg = _pyvenv_cfg(prefix) if venv else {}
+        version = _cfg_version(cfg) or python_hint
+        if version and version.count(".") == 1:  # `3.12`: the installation's own files tell the rest
+            home = Path(cfg["home"]) if cfg.get("home") else None
+            base = (home.parent if home.name in ("bin", "Scripts") else home) if home else prefix
+            full, version_file = full_version(base, version) if (home or not venv) else (None, None)
+            version = full or version
         sp = site_packages(prefix, version)
         try:
             names = os.listdir(sp) if sp else []
@@ -145,4 +183,5 @@ def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool =
         count = len(dists)
         ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
     kernels, kernel_paths = read_kernel_files(prefix, warnings)
-    return Facts(version, count, ipykernel, kernels, tuple(warnings), str(sp) if sp else None, kernel_paths)
+    site = str(sp) if sp else None
+    return Facts(version, count, ipykernel, kernels, tuple(warnings), site, kernel_paths, version_file)

@@ -40,6 +40,11 @@ def _pixi(env: Environment) -> str:
     return env.project if prefix.name == "default" else f"{env.project}:{prefix.name}"
 
 
+def _uv_python(env: Environment) -> str:
+    """Name a uv-managed Python by its version, or by its folder when no version is known."""
+    return f"uv python {env.python_version or Path(env.prefix).name}"
+
+
 def env_label(env: Environment) -> str:
     """Return what an environment is, in words, for display names and the panel."""
     prefix = Path(env.prefix)
@@ -49,7 +54,7 @@ def env_label(env: Environment) -> str:
         "pixi": _pixi(env),
         "parent": prefix.parent.name,
         "folder": prefix.name,
-        "uv": f"uv: {prefix.parent.name}/{prefix.name}" if env.is_venv else f"uv python {env.python_version}",
+        "uv": f"uv: {prefix.parent.name}/{prefix.name}" if env.is_venv else _uv_python(env),
         "pyenv": f"pyenv-virtualenv: {prefix.name}" if env.is_venv else f"pyenv {prefix.name}",
         "interpreter": _interpreter(env),
     }

@@ -36,6 +36,8 @@ CAPS: Dict[str, int] = {
     "notebook": 64 * MiB,
     "logo": 4 * MiB,
     "jupyter config": 1 * MiB,
+    "tool settings": 1 * MiB,
+    "patchlevel.h": 64 * KiB,
 }
 
 

@@ -10,7 +10,16 @@ from typing import Dict, Iterable, List, Sequence
 from .condarc import CondaSettings, merge
 from .host import Host
 from .safe_read import UnreadableFile, read_text
-from .tools import SOURCES, hatch_prefixes, project_venvs, pyenv_prefixes, system_pythons, tool_folders
+from .toolconfig import ToolSettings, tool_settings
+from .tools import (
+    SOURCES,
+    hatch_prefixes,
+    in_project_envs,
+    project_venvs,
+    pyenv_prefixes,
+    system_pythons,
+    uv_pythons,
+)
 
 #: Installation homes searched even when no variable points at them (relative to HOME).
 USUAL_HOMES = (
@@ -51,6 +60,8 @@ class Search:
     settings: CondaSettings = field(default_factory=CondaSettings)
     #: Where each Python tool keeps its environments (classification looks there).
     tool_dirs: Dict[str, List[Path]] = field(default_factory=dict)
+    #: What the tools' variables and settings files say (core/toolconfig.py).
+    tools: ToolSettings = field(default_factory=ToolSettings)
 
     def searched(self) -> List[str]:
         """Return the places looked in that exist, for an empty listing to name."""
@@ -163,7 +174,10 @@ def search(
     """
     out = Search(enumerate=enumerate_envs)
     out.candidates.append(Candidate(host.sys_prefix, "server"))
-    out.tool_dirs = tool_folders(host)
+    out.tools = tool_settings(host)
+    out.tool_dirs = out.tools.folders
+    out.watched.extend(out.tools.files)
+    out.warnings.extend(out.tools.warnings)
     if "conda" in sources:
         _conda_sources(out, host)
     if "pixi" in sources:
@@ -218,13 +232,31 @@ def pyenv_prefixes_of(out: Search) -> List[Path]:
     return [p for folder in out.tool_dirs.get("pyenv", []) for p in pyenv_prefixes(folder)]
 
 
+def _in_project_sources(out: Search, host: Host, sources: Sequence[str]) -> None:
+    """Add the envs tools' settings put in each project: `UV_PROJECT_ENVIRONMENT`, hatch's relative dirs."""
+    uv_env = out.tools.uv_project_env if "uv" in sources else ""
+    if os.path.isabs(uv_env):
+        out.candidates.append(Candidate(Path(uv_env), "uv"))
+    uv_names = [uv_env] if uv_env and not os.path.isabs(uv_env) else []
+    hatch_dirs = out.tools.hatch_in_project if "hatch" in sources else []
+    if out.enumerate and uv_names:
+        out.candidates.extend(Candidate(p, "uv") for p in in_project_envs(host.root, uv_names, ()))
+    if out.enumerate and hatch_dirs:
+        out.candidates.extend(Candidate(p, "hatch") for p in in_project_envs(host.root, (), hatch_dirs))
+
+
 def _tool_sources(out: Search, host: Host, sources: Sequence[str]) -> None:
     """Add the folders of pyenv, virtualenvwrapper, pipenv, poetry, hatch, uv, and PATH's Pythons."""
     folders = out.tool_dirs
-    for tool in ("virtualenvwrapper", "pipenv", "poetry", "uv"):
+    for tool in ("virtualenvwrapper", "pipenv", "poetry"):
         if tool in sources:
             for folder in folders[tool]:
                 out.add_dir_of_envs(folder, tool)
+    if "uv" in sources:
+        out.watched.extend(folders["uv"])
+        if out.enumerate:
+            out.candidates.extend(Candidate(p, "uv") for f in folders["uv"] for p in uv_pythons(f))
+    _in_project_sources(out, host, sources)
     if "pyenv" in sources:
         out.watched.extend(folders["pyenv"])
         if out.enumerate:

@@ -1,17 +1,16 @@
-"""Where Python tools other than conda keep their environments, read from disk without running them.
+"""The environments in each Python tool's folders, listed from disk without running the tools.
 
-Each source is a folder (moved by the tool's own variables) whose subfolders are environments:
-pyenv's `versions/`, virtualenvwrapper's and pipenv's `WORKON_HOME`, poetry's and hatch's data
-folders, uv's managed Pythons, pixi's global envs; plus in-project `.venv`s in the server root and
-the Pythons on PATH. A tool that is not installed costs one failed `stat` (its folder is missing).
+Where the folders are (the tools' variables and settings files) is core/toolconfig.py's; here
+their layouts are walked: pyenv's `versions/`, hatch's nested folders, uv's managed Pythons (its
+minor-version links skipped), in-project `.venv`s in the server root, and the Pythons on PATH.
+A tool that is not installed costs a failed `stat` per place it may use (its folder, its settings).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Sequence
 
 from .host import Host
 
@@ -31,48 +30,8 @@ SOURCES = (
 #: Interpreter names looked for in each folder of PATH (no directory listing).
 PYTHON_NAMES = ("python3",) + tuple(f"python3.{minor}" for minor in range(8, 15))
 #: Files that make a folder of the server root a project whose `.venv` is listed.
-PROJECT_MARKERS = ("pyproject.toml", "uv.lock", "poetry.lock", "Pipfile", "requirements.txt")
+PROJECT_MARKERS = ("pyproject.toml", "uv.lock", "poetry.lock", "Pipfile", "requirements.txt", "hatch.toml")
 MAX_PROJECT_FOLDERS = 500
-
-
-def _data_home(host: Host) -> Path:
-    """Return XDG_DATA_HOME (default ~/.local/share)."""
-    xdg = host.getenv("XDG_DATA_HOME")
-    return host.expand(xdg) if xdg else host.home / ".local" / "share"
-
-
-def _cache_home(host: Host) -> Path:
-    """Return XDG_CACHE_HOME (default ~/.cache)."""
-    xdg = host.getenv("XDG_CACHE_HOME")
-    return host.expand(xdg) if xdg else host.home / ".cache"
-
-
-def _var(host: Host, key: str) -> List[Path]:
-    """Return the folder a variable names, as a one-item list (empty when unset)."""
-    value = host.getenv(key)
-    return [host.expand(value)] if value else []
-
-
-def tool_folders(host: Host) -> Dict[str, List[Path]]:
-    """Return, per tool, the folders holding its environments (documented defaults and variables)."""
-    mac = sys.platform == "darwin"
-    pyenv_root = _var(host, "PYENV_ROOT") or [host.home / ".pyenv"]
-    workon = _var(host, "WORKON_HOME")
-    poetry_cache = _var(host, "POETRY_CACHE_DIR") or [
-        host.home / "Library" / "Caches" / "pypoetry" if mac else _cache_home(host) / "pypoetry"
-    ]
-    hatch_data = _var(host, "HATCH_DATA_DIR") or [
-        host.home / "Library" / "Application Support" / "hatch" if mac else _data_home(host) / "hatch"
-    ]
-    return {
-        "pyenv": [root / "versions" for root in pyenv_root],
-        "virtualenvwrapper": workon or [host.home / ".virtualenvs"],
-        "pipenv": workon or [_data_home(host) / "virtualenvs"],
-        "poetry": _var(host, "POETRY_VIRTUALENVS_PATH") or [poetry_cache[0] / "virtualenvs"],
-        "hatch": [hatch_data[0] / "env" / "virtual"],
-        "uv": _var(host, "UV_PYTHON_INSTALL_DIR") or [_data_home(host) / "uv" / "python"],
-        "pixi": [(_var(host, "PIXI_HOME") or [host.home / ".pixi"])[0] / "envs"],
-    }
 
 
 def _subdirs(folder: Path) -> List[Path]:
@@ -103,14 +62,46 @@ def pyenv_prefixes(versions: Path) -> List[Path]:
 
 
 def hatch_prefixes(virtual: Path) -> List[Path]:
-    """Return hatch's envs: `virtual/<project>/<id>/<env>` (and the older `virtual/<id>/<env>`)."""
+    """Return hatch's envs: `virtual/<project>/<id>/<env>`, the older `virtual/<id>/<env>`, or flat.
+
+    hatch keeps `virtual/<env>` (flat) when the folder is `~/.virtualenvs` or inside a project.
+    """
     found = []
     for first in _subdirs(virtual):
+        if (first / "pyvenv.cfg").is_file():
+            found.append(first)
+            continue
         for second in _subdirs(first):
             if (second / "pyvenv.cfg").is_file():
                 found.append(second)
                 continue
             found.extend(third for third in _subdirs(second) if (third / "pyvenv.cfg").is_file())
+    return found
+
+
+def uv_pythons(folder: Path) -> List[Path]:
+    """Return uv's managed Pythons, skipping its minor-version links (`cpython-3.12-...` -> a sibling)."""
+    found = []
+    for path in _subdirs(folder):
+        if path.is_symlink() and os.path.dirname(os.path.realpath(path)) == os.path.realpath(folder):
+            continue  # uv 0.8+: an alias of a sibling installation, listed under its own name
+        found.append(path)
+    return found
+
+
+def in_project_envs(root: Path, venv_names: Sequence[str], env_dirs: Sequence[str]) -> List[Path]:
+    """Return the envs a tool's settings put inside each project (the root and its direct subfolders).
+
+    `venv_names`: one env per project (`UV_PROJECT_ENVIRONMENT`); `env_dirs`: a folder of envs per
+    project (hatch's relative `[dirs.env] virtual`). Costs nothing when neither is set.
+    """
+    if not venv_names and not env_dirs:
+        return []
+    found = []
+    for folder in [root, *_subdirs(root)[:MAX_PROJECT_FOLDERS]]:
+        found.extend(folder / n for n in venv_names if (folder / n / "pyvenv.cfg").is_file())
+        for rel in env_dirs:
+            found.extend(p for p in _subdirs(folder / rel) if (p / "pyvenv.cfg").is_file())
     return found
 
 
