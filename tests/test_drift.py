@@ -162,10 +162,23 @@ def test_unrequested_from_history_and_requested_marker(world):
     assert report.in_sync and report.drifted(strict=True) and not report.drifted()
 
 
-def test_conda_entry_installed_only_by_pip_is_missing_for_conda(world):
-    report = drift_of(world, "dependencies:\n  - rich\n", pip=[("rich", "13.7.0", True)])
+@pytest.mark.parametrize(
+    "entry, status, reason",
+    [
+        ("rich", "ok", "installed by pip, not conda"),
+        ("rich>=13", "ok", "installed by pip, not conda"),
+        ("rich>=14", "mismatch", "installed by pip, not conda; 13.7.0 does not satisfy >=14"),
+        ("conda-forge::rich", "mismatch", "installed by pip, not conda; installed from pypi"),
+        ("rich=13.7.0=py_0", "mismatch", "installed by pip, not conda; build pypi_0 does not match py_0"),
+    ],
+)
+def test_conda_entry_installed_only_by_pip_is_judged_as_conda_compare_judges_it(world, entry, status, reason):
+    """`conda compare` counts pip's packages as records from `pypi` (build pypi_0): so do we, and say so."""
+    yml = f"dependencies:\n  - {entry}\n  - pip:\n    - rich\n"  # listed in both sections, as real files do
+    report = drift_of(world, yml, pip=[("rich", "13.7.0", True)])
     item = report.requirements[0]
-    assert item.status == "missing" and "pip has 13.7.0" in item.reason
+    assert (item.status, item.installed) == (status, "13.7.0") and item.reason.startswith(reason)
+    assert report.requirements[1].status == "ok"
 
 
 def test_pip_entry_satisfied_by_a_conda_installed_distribution(world):

@@ -37,14 +37,19 @@ def test_parses_name_channels_dependencies_and_pip_with_lines(world):
         ("dependencies:\n  - numpy\n  - [unclosed\n", 3, 5, "'[' opened here is never closed"),
         ("dependencies: numpy\n", 1, 15, "dependencies must be a list"),
         ("dependencies:\n  - numpy\n  - 3.11\n", 3, 5, "must be a string"),
-        ("dependencies:\n  - {scipy: 1}\n", 2, 5, "only a `pip:` list"),
+        (
+            "name: x\nchannels: []\nname: y\ndependencies: []\n",
+            3,
+            1,
+            "duplicate key `name` (first at line 1)",
+        ),
+        ("dependencies:\n  - pip: [a]\n    pip: [b]\n", 3, 5, "duplicate key `pip` (first at line 2)"),
         ("dependencies:\n  - numpy>=>1\n", 2, 5, "invalid conda spec"),
         ("dependencies:\n  - pip:\n    - 'requests>>2'\n", 3, 7, "invalid pip requirement"),
         ("dependencies:\n  - pip:\n    - 5\n", 3, 7, "must be a string"),
         ("dependencies:\n  - pip: rich\n", 2, 10, "pip must be a list"),
         ("- just\n- a list\n", 1, 1, "top level must be a mapping"),
         ("channels: conda-forge\ndependencies: []\n", 1, 11, "channels must be a list"),
-        ("dependencies:\n  - pip: [a]\n  - pip: [b]\n", 3, 5, "more than one `pip:`"),
         ("", 1, 1, "file is empty"),
         ("dependencies:\n  - \n", 2, 4, "empty"),
         ("channels:\n  - 5\ndependencies: []\n", 2, 5, "a channel must be a string, got a number"),
@@ -164,3 +169,24 @@ def test_a_compact_dash_r_includes_its_file(world):
     path = write(world, "dependencies:\n  - pip:\n    - -rrequirements.txt\n")
     got = [(r.name, r.file.rsplit("/", 1)[-1]) for r in parse_envfile(path).requirements]
     assert got == [("numpy", "base.txt"), ("rich", "requirements.txt")]
+
+
+def test_what_conda_ignores_is_read_as_conda_reads_it_and_said(world):
+    """Two `pip:` lists (conda keeps the last), other keys beside `pip:`, `<<` merge keys, YAML 1.1 words."""
+    path = write(
+        world,
+        "common: &common\n  channels: [conda-forge, on]\n<<: *common\nname: yes\n"
+        "dependencies:\n  - numpy\n  - pip: [rich]\n  - {scipy: 1}\n  - pip: [tqdm]\n",
+    )
+    env = parse_envfile(path)
+    assert env.channels == ("conda-forge", "on") and env.name == "yes"
+    assert [(r.source, r.name) for r in env.requirements] == [("conda", "numpy"), ("pip", "tqdm")]
+    assert any("`scipy` in dependencies: ignored" in w for w in env.warnings)
+    assert any(":7: conda uses only the last `pip:` list (line 9)" in w for w in env.warnings)
+
+
+@pytest.mark.parametrize("line", ["submodules/diff-gaussian-rasterization", "..", "pkg-1.0-py3-none-any.whl"])
+def test_a_pip_line_pip_reads_as_a_path_is_skipped_with_a_reason(world, line):
+    env = parse_envfile(write(world, f"dependencies:\n  - pip:\n    - {line}\n    - rich\n"))
+    path, rich = env.requirements
+    assert path.spec.skip and "cannot be checked offline" in path.spec.skip and rich.name == "rich"

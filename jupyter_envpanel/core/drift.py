@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from packaging.requirements import InvalidRequirement
@@ -121,14 +121,16 @@ def _judge_conda(
     by_pip = inv.pip.get(canonicalize_name(spec.name))
     if spec.name == "python" and by_pip is None:
         by_pip = _python_package(inv)
-    if has_conda:
-        reason = "not installed"
-        if by_pip is not None:
-            reason = f"not installed by conda (pip has {by_pip.version})"
-        return "missing", None, reason
     if by_pip is None:
         return "missing", None, "not installed"
-    return _ordered(check_conda(spec, by_pip, by_pip=True, ctx=ctx), by_pip)
+    if not has_conda or by_pip.installer == "python":  # a venv: its distributions are its packages
+        return _ordered(check_conda(spec, by_pip, by_pip=True, ctx=ctx), by_pip)
+    # in a conda env, pip's package counts as `conda compare` counts it: a record from pypi
+    record = replace(
+        by_pip, source="conda", build="pypi_0", channel="pypi", channel_url="pypi", subdir="pypi"
+    )
+    status, reason = check_conda(spec, record, ctx=ctx)
+    return status, by_pip.version, "; ".join(filter(None, ["installed by pip, not conda", reason]))
 
 
 def _ordered(verdict: Tuple[str, str], pkg: Package) -> Tuple[str, Optional[str], str]:
@@ -239,5 +241,5 @@ def check(
         file=file_label or envfile.path,
         requirements=tuple(statuses),
         unrequested=tuple(unrequested(inv, listed)),
-        warnings=inv.warnings,
+        warnings=envfile.warnings + inv.warnings,
     )

@@ -4,35 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
 
 import yaml
 
 from .budget import Budget, current
 from .errors import EnvFileError, FileNotFound
-from .paths import inside
+from .reqfile import Requirement, include_target, parse_requirements_file, read_text
 from .safe_read import UnreadableFile, compose_yaml
-from .safe_read import read_text as safe_read_text
-from .specs import CondaSpec, PipSpec, parse_conda, parse_pip
+from .specs import parse_conda, parse_pip
+
+__all__ = ["EnvFile", "Requirement", "parse_envfile", "parse_requirements_file", "prescan"]
 
 MAX_BYTES = 1 << 20  # 1 MiB
 STR_TAG = "tag:yaml.org,2002:str"
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """One entry of an environment file (conda or pip), with where it was written."""
-
-    spec: Union[CondaSpec, PipSpec]
-    source: str  # "conda" or "pip"
-    file: str
-    line: int
-    column: int
-
-    @property
-    def name(self) -> Optional[str]:
-        """Return the normalised package name, None for lines that name no package."""
-        return self.spec.name
+BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 @dataclass(frozen=True)
@@ -43,22 +29,8 @@ class EnvFile:
     name: Optional[str]
     channels: Tuple[str, ...]
     requirements: Tuple[Requirement, ...]
-
-
-def read_text(path: Path, kind: str = "environment file") -> str:
-    """Read a text file under the size limit, mapping every failure to EnvFileError."""
-    try:
-        return safe_read_text(path, kind)
-    except FileNotFoundError:
-        raise FileNotFound(path) from None
-    except IsADirectoryError:
-        raise EnvFileError(path, "is a directory, not an environment file", status=400) from None
-    except PermissionError:
-        raise EnvFileError(path, "permission denied", status=403) from None
-    except UnreadableFile as err:
-        raise EnvFileError(path, err.reason, status=400) from None
-    except OSError as err:
-        raise EnvFileError(path, f"cannot read: {err.strerror or err}", status=400) from None
+    #: What conda would ignore in the file, said (an earlier `pip:` list, other keys in an item).
+    warnings: Tuple[str, ...] = ()
 
 
 def _where(node: yaml.Node) -> Tuple[int, int]:
@@ -96,9 +68,13 @@ def _describe(node: yaml.Node) -> str:
 
 
 def _scalar(path: Path, node: yaml.Node, what: str) -> str:
-    """Return the text of a string node or raise an error located at the node."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and node.value.strip():
-        return node.value
+    """Return the text of a string node or raise an error located at the node.
+
+    conda reads YAML 1.2, where `yes`, `no`, `on`, `off` are strings (YAML 1.1's booleans).
+    """
+    if isinstance(node, yaml.ScalarNode) and node.value.strip():
+        if node.tag == STR_TAG or (node.tag == BOOL_TAG and node.value.lower() not in ("true", "false")):
+            return node.value
     line, col = _where(node)
     raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
 
@@ -156,62 +132,6 @@ def _parse_entry(path: Path, node: yaml.Node, source: str) -> Requirement:
     return Requirement(spec, source, str(path), line, col)
 
 
-def _confined(path: Path, root: Optional[Path]) -> None:
-    """Refuse (403) a file that resolves outside root, when a root confines reading."""
-    if root is not None and not inside(path, root):
-        raise EnvFileError(path, "resolves outside the server root; not read", status=403)
-
-
-def parse_requirements_file(
-    path: Path,
-    seen: Tuple[str, ...] = (),
-    root: Optional[Path] = None,
-    budget: Optional[Budget] = None,
-    counted: bool = False,
-) -> List[Requirement]:
-    """Parse a pip requirements file (`-r` from environment.yml), following nested `-r` within a budget.
-
-    `counted`: the including file has counted this open already (and located it at its `-r` line).
-    """
-    budget = budget or current()
-    if not counted:
-        budget.open_file(path, depth=len(seen))
-    _confined(path, root)
-    real = str(path.resolve())
-    if real in seen:
-        raise EnvFileError(path, "requirements files include each other (a -r cycle)", status=400)
-    text = read_text(path, "requirements file")
-    budget.read(path, len(text))
-    out: List[Requirement] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
-        if not line:
-            continue
-        budget.add_entries(path, 1, number)
-        column = len(raw) - len(raw.lstrip()) + 1
-        nested = _include_target(line)
-        if nested:
-            budget.open_file(path, number, depth=len(seen) + 1)
-            out.extend(parse_requirements_file(path.parent / nested, seen + (real,), root, budget, True))
-            continue
-        try:
-            spec = parse_pip(line)
-        except ValueError as err:
-            raise EnvFileError(path, str(err), number, column) from None
-        out.append(Requirement(spec, "pip", str(path), number, column))
-    return out
-
-
-def _include_target(line: str) -> Optional[str]:
-    """Return the file of a `-r FILE` / `--requirement=FILE` line, else None."""
-    for flag in ("-r", "--requirement"):
-        if line.startswith(flag + " ") or line.startswith(flag + "="):
-            return line[len(flag) + 1 :].strip()
-        if flag == "-r" and line.startswith("-r") and len(line) > 2 and line[2] not in "-":
-            return line[2:].strip()
-    return None
-
-
 def prescan(path: Path, text: str, budget: Budget) -> None:
     """Refuse a file with more lines and items than the entries budget allows, before YAML parses it."""
     limit = 2 * budget.limits.entries  # room for names, channels, comments and blank lines
@@ -228,7 +148,7 @@ def _parse_pip_section(
     out: List[Requirement] = []
     for item in _string_items(path, node, "pip"):
         text = _scalar(path, item, "a pip dependency")
-        target = _include_target(text.strip())
+        target = include_target(text.strip())
         if target:
             line, col = _where(item)
             try:
@@ -264,6 +184,7 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
     if not isinstance(root, yaml.MappingNode):
         line, col = _where(root)
         raise EnvFileError(path, "top level must be a mapping with `dependencies:`", line, col)
+    _check_mappings(path, root)
     name_node = _mapping_get(root, "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
     channels: List[str] = []
@@ -278,21 +199,59 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
         deps = []
     else:
         deps = _string_items(path, deps_node, "dependencies")
-    pip_seen = False
+    warnings: List[str] = []
+    pip_items = [item for item in deps if isinstance(item, yaml.MappingNode) and _mapping_get(item, "pip")]
     for item in deps:
         if isinstance(item, yaml.MappingNode):
-            pip_node = _mapping_get(item, "pip")
-            if pip_node is None or len(item.value) != 1:
-                line, col = _where(item)
-                raise EnvFileError(
-                    path, "only a `pip:` list may appear as a mapping in dependencies", line, col
+            line = _where(item)[0]
+            others = [str(k.value)[:40] for k, _ in item.value if getattr(k, "value", None) != "pip"]
+            if others:
+                warnings.append(
+                    f"{path.name}:{line}: `{'`, `'.join(others)}` in dependencies: ignored, as by conda"
                 )
-            if pip_seen:
-                line, col = _where(item)
-                raise EnvFileError(path, "more than one `pip:` list in dependencies", line, col)
-            pip_seen = True
-            requirements.extend(_parse_pip_section(path, pip_node, confine, budget))
+            if item in pip_items[:-1]:
+                last = _where(pip_items[-1])[0]
+                note = f"conda uses only the last `pip:` list (line {last}); this one is not checked"
+                warnings.append(f"{path.name}:{line}: {note}")
+            elif item in pip_items:
+                requirements.extend(_parse_pip_section(path, _mapping_get(item, "pip"), confine, budget))
             continue
         budget.add_entries(path, 1, _where(item)[0])
         requirements.append(_parse_entry(path, item, "conda"))
-    return EnvFile(str(path), name, tuple(channels), tuple(requirements))
+    return EnvFile(str(path), name, tuple(channels), tuple(requirements), tuple(warnings))
+
+
+def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
+    """Apply `<<` merge keys as conda's YAML reader does, and refuse duplicate keys as it does."""
+    loader = yaml.SafeLoader("")
+    stack: List[yaml.Node] = [root]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            try:
+                loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as err:
+                mark = err.problem_mark or node.start_mark
+                raise EnvFileError(
+                    path, f"invalid YAML: {err.problem}", mark.line + 1, mark.column + 1
+                ) from None
+            keys: dict = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in keys:
+                    first = keys[key.value]
+                    line, col = _where(key)
+                    raise EnvFileError(
+                        path,
+                        f"duplicate key `{str(key.value)[:40]}` (first at line {first}); conda refuses it",
+                        line,
+                        col,
+                    )
+                if isinstance(key, yaml.ScalarNode):
+                    keys[key.value] = _where(key)[0]
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

@@ -234,7 +234,8 @@ class EnvService:
         """
         confine = Path(self.host.root) if label else None
         if path.suffix == ".txt":  # a pip requirements file (a venv project's definition)
-            from .envfile import EnvFile, parse_requirements_file
+            from .envfile import EnvFile
+            from .reqfile import parse_requirements_file
 
             reqs = parse_requirements_file(path, root=confine)
             envfile = EnvFile(str(path), None, (), tuple(reqs))
@@ -258,8 +259,6 @@ class EnvService:
         items = tuple(replace(r, file=self.relative(Path(r.file))) for r in report.requirements)
         return replace(report, requirements=items)
 
-    # --- files -------------------------------------------------------------------------
-
     def resolve_in_root(self, rel: str) -> Path:
         """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
         return paths.resolve_in_root(self.host.root, rel)
@@ -272,8 +271,6 @@ class EnvService:
         """Return the nearest environment file from start upwards (to stop), then binder/."""
         confine = Path(self.host.root) if confined else None
         return paths.nearest_envfile(start, self.env_file_names, stop, confine)
-
-    # --- kernels -----------------------------------------------------------------------
 
     def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
         """Return every kernel offered for every environment, by kernel name."""

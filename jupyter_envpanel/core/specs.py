@@ -21,6 +21,20 @@ __all__ = ["CondaSpec", "PipSpec", "check_conda", "check_pip", "parse_conda", "p
 Verdict = Tuple[str, str]  # (status, reason)
 
 _URLISH = re.compile(r"^(\w+\+)?(https?|file|ftp|git|hg|svn|bzr|ssh)://|^\.{0,2}/|^\.$|^~")
+#: File names pip installs from as archives (pip's own list).
+ARCHIVES = (
+    ".whl",
+    ".zip",
+    ".tar.gz",
+    ".tgz",
+    ".tar",
+    ".tar.bz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tlz",
+    ".tar.lz",
+)
 _OPTION_REASONS = {
     "-e": "editable install (-e) cannot be checked offline",
     "--editable": "editable install (-e) cannot be checked offline",
@@ -46,6 +60,19 @@ class PipSpec:
     skip: Optional[str] = None
 
 
+#: Options pip takes after a requirement on its line (`--hash`, `--config-settings`, ...).
+_PER_REQUIREMENT_OPTIONS = re.compile(r"\s+--[a-z][a-z-]*(?=[=\s]|$)")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def looks_like_path(text: str) -> bool:
+    """Return whether pip takes a line that is no PEP 508 requirement for a path (`sub/pkg`, `..`)."""
+    head = text.split(";", 1)[0].split("[", 1)[0].strip()
+    rest = _DRIVE.sub("", head)
+    pathish = "/" in head or "\\" in head or head.startswith(".")
+    return pathish and ":" not in rest and not any(c.isspace() for c in head)
+
+
 def parse_pip(raw: str) -> PipSpec:
     """Parse a pip requirement line; option, editable and URL lines become skips."""
     text = raw.strip()
@@ -57,9 +84,15 @@ def parse_pip(raw: str) -> PipSpec:
         return PipSpec(text, None, None, reason)
     if _URLISH.match(text):
         return PipSpec(text, None, None, "URL or local path requirement cannot be checked offline")
+    archive = text.split(";", 1)[0].strip().lower().endswith(ARCHIVES)
+    requirement = _PER_REQUIREMENT_OPTIONS.split(text, 1)[0]  # `pkg==1 --hash=sha256:...`: pip's options
     try:
-        req = Requirement(text)
+        req = Requirement(requirement)
+        if archive and not req.url:  # pip installs `pkg-1.0-py3-none-any.whl` as a file
+            return PipSpec(text, None, None, "local archive requirement cannot be checked offline")
     except InvalidRequirement as err:
+        if looks_like_path(text):  # pip reads it as a path: `submodules/pkg`, `..`, `pkg-1.0.whl`
+            return PipSpec(text, None, None, "local path requirement cannot be checked offline")
         raise ValueError(f"invalid pip requirement {excerpt(text)}: {_first_line(err)}") from None
     name = canonicalize_name(req.name)
     if req.url:
