@@ -94,7 +94,33 @@ def limits_md() -> list:
         "|---|---|",
     ]
     lines += [f"| {kind} | {human_size(cap)} |" for kind, cap in CAPS.items()]
-    return lines + [""]
+    return lines + [""] + budget_md()
+
+
+def budget_md() -> list:
+    """Return the budget of one request: what a definition and its includes may cost in all."""
+    from jupyter_envpanel.core.budget import LIMITS, MiB
+
+    return [
+        "### The budget of one request",
+        "",
+        "Besides each file's own limit, what one request reads of a project's definition (an",
+        "environment file, the requirements files it includes with `-r`, and theirs) is bounded in all.",
+        "Past the budget the request answers 422 (the CLI exits 2) naming the file and the line that",
+        "crossed it; a request abandoned by its time limit (`EnvPanelApp.request_timeout`) stops at",
+        "the next file, record or entry it reaches. What jupyter-envpanel writes (an exported",
+        "environment.yml, a notebook's record) stays within what it reads: an export past these",
+        "limits is refused with a message instead of written.",
+        "",
+        "| budget | limit |",
+        "|---|---|",
+        f"| files opened (with includes) | {LIMITS.files} |",
+        f"| bytes read (with includes) | {LIMITS.bytes // MiB} MiB |",
+        f"| entries (with includes); packages in a notebook's record | {LIMITS.entries:,} |",
+        f"| lines and items of one environment file (read before parsing) | {2 * LIMITS.entries:,} |",
+        f"| includes inside includes | {LIMITS.depth} deep |",
+        "",
+    ]
 
 
 def rest_api_md() -> str:
