@@ -162,3 +162,27 @@ def test_an_export_at_the_limit_reads_back_with_zero_drift(world):
     path.write_text(service.export(env))
     report = service.drift(env, path)
     assert len(report.requirements) == 9_000 and report.drift_count == 0
+
+
+def test_fix_command_prints_one_line_per_command_even_for_a_prefix_with_a_newline(world, tmp_path):
+    """A folder name holding a line break gets no command (a note on stderr), never a split line."""
+    from factory import recorder
+
+    root = world.home / "miniconda3"
+    world.conda_env(root)
+    recorder(root / "condabin" / "conda")
+    odd = world.conda_env(root / "envs" / "two\nlines", pip=[("pip", "24.0", False)])
+    plain = world.conda_env(root / "envs" / "plain", pip=[("pip", "24.0", False)])
+    (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=1.26\n  - pip:\n    - rich\n")
+    env = {**child_environ(), "HOME": str(world.home)}
+    for prefix, lines in ((odd, 0), (plain, 2)):
+        out = subprocess.run(
+            [sys.executable, "-m", "jupyter_envpanel", "drift", str(prefix), "--fix-command"],
+            cwd=world.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 1 and len(out.stdout.splitlines()) == lines, out.stdout
+        assert ("control character (U+000A)" in out.stderr) == (lines == 0)
