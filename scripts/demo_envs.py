@@ -14,9 +14,11 @@ always installed from there with `--no-index`, so a second run, or one without n
 downloads nothing. Idempotent: an environment is rebuilt only when its recipe or Python changed.
 On Binder, binder/postBuild makes the same two environments with conda from conda-forge.
 
-Usage: python scripts/demo_envs.py DEST [--wheels DIR] [--drop-in FILE]
-  --drop-in FILE   also write a Jupyter config drop-in (jupyter_server_config.d/*.json) that adds
-                   DEST to EnvPanelApp.extra_env_dirs, so the server and the CLI both find the demo
+Usage: python scripts/demo_envs.py DEST [--wheels DIR] [--drop-in FILE] [--workspaces DIR]
+  --drop-in FILE    also write a Jupyter config drop-in (jupyter_server_config.d/*.json) that adds
+                    DEST to EnvPanelApp.extra_env_dirs, so the server and the CLI both find the demo
+  --workspaces DIR  and, when JupyterLab's workspaces folder DIR has no default layout yet, make it
+                    demo/.jupyterlab-workspace.json: the demo notebook and the Environments panel
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from typing import Dict, List, Tuple
 RECIPE_VERSION = 2  # bump when the layout written below changes: every demo env is rebuilt
 MARK = ".demo-env"  # in conda-meta/: the recipe this environment was made from
 OLD_MARK = ".demo-fixture"  # the fixtures earlier versions of this script wrote
+WORKSPACE = Path(__file__).resolve().parent.parent / "demo" / ".jupyterlab-workspace.json"
 CHANNEL = "pypi"
 BUILD = "pypi_0"
 
@@ -260,12 +263,23 @@ def write_drop_in(path: Path, dest: Path) -> None:
     print(f"demo environments added to EnvPanelApp.extra_env_dirs in {path}")
 
 
+def seed_workspace(folder: Path) -> None:
+    """Make the demo's first screen JupyterLab's default layout in folder, unless it has one already."""
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, WorkspacesManager, slugify
+
+    if (folder / f"{slugify('default')}{WORKSPACE_EXTENSION}").is_file():
+        return  # the user's own layout since: keep it
+    WorkspacesManager(str(folder)).save("default", WORKSPACE.read_text())
+    print(f"JupyterLab's first screen: the demo notebook and the Environments panel ({folder})")
+
+
 def main(argv: List[str]) -> int:
     """Make every demo environment under DEST that is missing or stale."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dest", type=Path)
     parser.add_argument("--wheels", type=Path, default=default_wheels())
     parser.add_argument("--drop-in", type=Path)
+    parser.add_argument("--workspaces", type=Path)
     args = parser.parse_args(argv)
     dest = args.dest.resolve()
     dest.mkdir(parents=True, exist_ok=True)
@@ -287,6 +301,8 @@ def main(argv: List[str]) -> int:
         mark.write_text(recipe(steps))
     if args.drop_in:
         write_drop_in(args.drop_in.resolve(), dest)
+    if args.workspaces:
+        seed_workspace(args.workspaces.resolve())
     return 0
 
 
