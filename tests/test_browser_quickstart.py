@@ -156,6 +156,7 @@ def test_switch_moves_the_kernel_and_import_numpy_prints_the_other_environments(
     page.wait_for_selector('[data-env-name="demo-drifted"] [data-package-hits]', timeout=30_000)
     hits = page.get_attribute('[data-env-name="demo-drifted"] [data-package-hits]', "data-package-hits")
     assert hits == "numpy 2.1.3"
+    page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "package-filter.png"))
     page.fill("#jp-envpanel .jp-EnvPanel-filter", "")
 
     # and the panel says honestly how demo-drifted differs from the project's environment.yml
