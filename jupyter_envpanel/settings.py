@@ -18,9 +18,8 @@ SECTION = "EnvPanelApp"
 
 
 def _files(folder: Path) -> List[Path]:
-    """Return a config folder's server config files in the order the server reads them."""
-    drop_ins = sorted((folder / f"{BASENAME}.d").glob("*.json"))
-    return [*drop_ins, folder / f"{BASENAME}.json", folder / f"{BASENAME}.py"]
+    """Return a config folder's main server config files in the order the server reads them."""
+    return [folder / f"{BASENAME}.json", folder / f"{BASENAME}.py"]
 
 
 def _section_of(path: Path) -> Dict[str, Any]:
@@ -54,13 +53,15 @@ def drop_in_section(paths: List[str]) -> Dict[str, Any]:
 def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
     """Merge the EnvPanelApp settings of the server's config files (lowest priority first).
 
-    A broken file is skipped with a note on stderr, as the server does.
+    Drop-ins rank below every main config file, as the server applies them (`EnvPanelApp`'s
+    own drop-in step sets only what no main file set). A broken file is skipped with a note on
+    stderr, as the server does.
     """
     if paths is None:
         from jupyter_core.paths import jupyter_config_path
 
         paths = jupyter_config_path()
-    merged: Dict[str, Any] = {}
+    merged: Dict[str, Any] = drop_in_section(paths)
     for folder in reversed(paths):
         for path in _files(Path(folder)):
             if not path.is_file():

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up jupyter-envpanel in the project's virtual environment `.venv` (never the global Python).
-#   scripts/setup.sh           what running needs: the package (editable) and JupyterLab
+#   scripts/setup.sh           what running needs: the package (editable), JupyterLab, Notebook 7
 #   scripts/setup.sh --test    plus the test tools and Debian's Chromium for the browser tests
 # PYTHON=... picks the interpreter the venv is made from (default: python3). Safe to run again:
 # nothing is reinstalled when pyproject.toml, the labextension sources and the mode are unchanged.
@@ -55,7 +55,7 @@ fi
 stamp_of() {
   {
     echo "$("$PY" -V 2>&1) $(node --version)"
-    cat pyproject.toml install.json labextension/package.json labextension/yarn.lock
+    cat scripts/setup.sh pyproject.toml install.json labextension/package.json labextension/yarn.lock
     find labextension/src labextension/style labextension/schema labextension/tsconfig.json \
       -type f -print0 | sort -z | xargs -0 cat
   } | sha256sum | cut -d' ' -f1
@@ -73,9 +73,9 @@ if [ -f jupyter_envpanel/labextension/static/style.js ] \
   exit 0
 fi
 
-echo "== build tools (JupyterLab provides jlpm)"
+echo "== JupyterLab, Notebook 7 and the build tools (JupyterLab provides jlpm)"
 "${PIP[@]}" --upgrade pip
-"${PIP[@]}" "jupyterlab>=4.5,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.9" editables
+"${PIP[@]}" "jupyterlab>=4.5,<5" "notebook>=7.4,<8" "hatchling>=1.21" "hatch-jupyter-builder>=0.9" editables
 
 echo "== labextension (jlpm install + build)"
 (cd labextension && jlpm install --immutable >/dev/null && jlpm build:prod >/dev/null)

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 import pytest
 
@@ -75,9 +75,17 @@ class Lab:
 
 @contextmanager
 def run_lab(
-    home: Path, root: Path, jupyter_dirs: Path, timeout: float = 90, app: str = "jupyterlab"
+    home: Path,
+    root: Path,
+    jupyter_dirs: Path,
+    timeout: float = 90,
+    app: str = "jupyterlab",
+    args: Sequence[str] = (),
 ) -> Iterator[Lab]:
-    """Start `jupyter lab` (or `jupyter notebook`: app="notebook") with HOME and Jupyter's dirs isolated."""
+    """Start `jupyter lab` (or `jupyter notebook`: app="notebook") with HOME and Jupyter's dirs isolated.
+
+    `args` go to the server after the ones here (scripts/start.sh's, say).
+    """
     port, token = free_port(), secrets.token_hex(16)
     env = {
         k: v
@@ -119,6 +127,7 @@ def run_lab(
         "--ServerApp.open_browser=False",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *args,
     ]
     with log.open("w") as out:
         process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)

@@ -118,8 +118,7 @@ def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
     assert "numpy>=2" in page.inner_text('[data-drift-status="mismatch"]')
     page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('alpha')")
     assert "2 drift" in page.inner_text("#jp-envpanel-status")  # missing + mismatch
-    assert f"PREFIX={alpha}" in run_cell(page)
-    page.screenshot(path=str(SHOTS / "panel-light.png"))
+    assert f"PREFIX={alpha}" in run_cell(page)  # (README's panel-light.png: test_browser_quickstart.py)
 
     # When the user clicks Switch on beta (and confirms: a cell was run, its variables will be lost)
     page.click('[data-env-name="beta"] [data-action="switch"]')

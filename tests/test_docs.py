@@ -52,7 +52,6 @@ def test_readme_documents_every_cli_command_and_both_quickstart_commands():
     "rel",
     [
         "binder/environment.yml",
-        "binder/demo-envs/demo-in-sync.yml",
         "binder/demo-envs/demo-drifted.yml",
         "demo/environment.yml",
         "environment.yml",
@@ -81,7 +80,7 @@ def test_repo2docker_detects_the_binder_environment_and_postbuild(tmp_path):
         REPO,
         checkout,
         ignore=shutil.ignore_patterns(
-            "node_modules", ".git", ".venv", ".venvs", "test-results", "lib", "*.png"
+            "node_modules", ".git", ".venv", ".venvs", "test-results", "lib", "*.png", "envs", "dist"
         ),
     )
     out = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 from factory import write_kernel
@@ -52,6 +53,19 @@ def test_prefix_from_argv_finds_a_bare_command_on_path(tmp_path, monkeypatch):
     assert prefix_from_argv(["mykernel", "-f", "x"]) == str(tmp_path / "env")
     assert prefix_from_argv(["not-on-path-anywhere", "-f", "x"]) is None
     assert prefix_from_argv(["bash", "-c", "x"]) != "x"  # three items: no wrapper, no IndexError
+
+
+def test_a_bare_python_maps_to_the_server_interpreter_as_jupyter_client_runs_it(tmp_path, monkeypatch):
+    # Given a native kernelspec whose argv[0] is a bare `python` and no python on PATH
+    monkeypatch.setenv("PATH", str(tmp_path))
+    server = str(tmp_path / "venv" / "bin" / "python")
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+    # Then it runs in the server's environment, as jupyter_client starts it (sys.executable)
+    for name in ("python", "python3", version):
+        assert prefix_from_argv([name, "-m", "ipykernel_launcher"], server) == str(tmp_path / "venv")
+    assert prefix_from_argv(["python2.7", "-m", "x"], server) is None  # not a name jupyter_client replaces
+    assert prefix_from_argv(["python", "-m", "x"]) is None  # no server interpreter given: PATH only
 
 
 def test_register_errors_say_what_and_where(world):

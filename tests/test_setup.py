@@ -75,3 +75,33 @@ def test_nothing_in_the_repository_points_at_a_design_file_it_does_not_ship():
         if "DESIGN.md" in path.read_text():
             offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
+
+
+def test_cli_from_a_fresh_shell_maps_the_native_python3_kernel_to_the_venv(world):
+    # Given a shell where the venv is not on PATH (not activated)
+    isolated = ("CONDA", "MAMBA", "JUPYTER", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(isolated)}
+    env.update(HOME=str(world.home), PATH="/usr/bin:/bin")
+
+    # When `jupyter envpanel kernels` runs from the venv
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", "kernels", "--json"],
+        env=env,
+        cwd=world.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    # Then the python3 kernel runs where jupyter_client starts it: this venv, not `?`
+    kernels = {k["name"]: k for k in json.loads(out.stdout)["kernels"]}
+    assert kernels["python3"]["environment"]["prefix"] == sys.prefix
+
+
+def test_start_sh_opens_the_demo_notebook_with_the_demo_set_up_for_server_and_cli():
+    text = (REPO / "scripts" / "start.sh").read_text()
+    assert "--LabApp.default_url=/lab/tree/demo/envpanel-demo.ipynb" in text  # ServerApp's is overridden
+    assert "scripts/demo_envs.py demo/envs --drop-in" in text
+    assert ".venv/etc/jupyter/jupyter_server_config.d/" in text  # read by the server and the CLI
+    assert "CONDA_ENVS_PATH" not in text  # found from any shell, not only inside start.sh
+    assert '"notebook>=7.4,<8"' in (REPO / "scripts" / "setup.sh").read_text()  # Notebook 7 at /tree

@@ -7,6 +7,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -209,14 +210,25 @@ def with_kernel_refs(
     return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else hint(env))
 
 
-def prefix_from_argv(argv: List[str]) -> Optional[str]:
-    """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`."""
+#: The argv[0] names jupyter_client replaces with the server's `sys.executable`.
+_MAJOR, _MINOR = sys.version_info[:2]
+_JUPYTER_CLIENT_PYTHONS = frozenset({"python", f"python{_MAJOR}", f"python{_MAJOR}.{_MINOR}"})
+
+
+def prefix_from_argv(argv: List[str], server_python: Optional[str] = None) -> Optional[str]:
+    """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`.
+
+    A bare `python`, `python3` or `python3.X` (the server's version) runs as the server's own
+    interpreter, as jupyter_client starts it (`sys.executable`), whatever is on PATH.
+    """
     if len(argv) > 3 and os.path.basename(argv[0]) in ("bash", "sh") and argv[1] == "-c":
         return argv[3]
     if "nb_conda_kernels.runner" in argv:
         index = argv.index("nb_conda_kernels.runner")
         return argv[index + 2] if len(argv) > index + 2 else None
     exe = argv[0]
+    if server_python and exe in _JUPYTER_CLIENT_PYTHONS:
+        exe = server_python
     if not os.path.isabs(exe):
         exe = shutil.which(exe) or ""
     if not exe:

@@ -307,7 +307,7 @@ class EnvService:
         prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
         argv = [str(a) for a in spec.get("argv") or []]
         if not prefix and argv:
-            prefix = kern.prefix_from_argv(argv)
+            prefix = kern.prefix_from_argv(argv, self.host.sys_executable)
         if not prefix:
             return None, None
         real = os.path.realpath(prefix)
