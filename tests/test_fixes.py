@@ -243,3 +243,12 @@ def test_a_venv_without_pip_is_fixed_by_uv_or_told_why(world, fake_bin, tmp_path
     assert fix.tool == "uv" and fix.argv[:4] == ("uv", "pip", "install", "--python") and notes == ()
     fixes, (note,) = notes_for(world, prefix, yml, path=str(tmp_path / "nothing"))
     assert fixes == () and note.needs == "pip" and "ensurepip" in note.reason
+
+
+def test_a_conda_layout_venv_without_conda_is_fixed_by_its_own_pip(world, tmp_path):
+    """The demo's environments are venvs with conda records: with no conda tool, their pip can fix them."""
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "demo", pip=PIP)
+    (prefix / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.11.7\n")
+    (fix, pip), notes = notes_for(world, prefix, path=str(tmp_path / "no-tools"))
+    assert fix.tool == "pip" and fix.argv[1:] == ("-m", "pip", "install", "numpy>=1.26", "pytorch")
+    assert notes == ()

@@ -172,14 +172,21 @@ def fix_commands(
         if isinstance(found, FixCommand):
             results.append(FixCommand(found.tool, found.argv, tuple(conda)))
             has_pip = True if needs_pip else has_pip
+        elif conda and has_pip and os.path.isfile(os.path.join(env.prefix, "pyvenv.cfg")):
+            results.append(pip_install(env, _as_pip(conda), tools, has_pip))  # a venv too: its pip can
         elif conda:
             results.append(Note(tuple(conda), found.reason, found.needs))
     elif conda:  # a conda entry for a venv: pip is what can install into it
-        results.append(pip_install(env, [s.split("::")[-1].replace(" ", "") for s in conda], tools, has_pip))
+        results.append(pip_install(env, _as_pip(conda), tools, has_pip))
     if pip:
         results.append(pip_install(env, pip, tools, has_pip))
     commands = tuple(r for r in results if isinstance(r, FixCommand))
     return commands, (*notes, *(r for r in results if isinstance(r, Note)))
+
+
+def _as_pip(specs: Sequence[str]) -> List[str]:
+    """Return conda entries as pip takes them: no `channel::`, no spaces (`numpy >=1.26` -> `numpy>=1.26`)."""
+    return [s.split("::")[-1].replace(" ", "") for s in specs]
 
 
 def install_hint(env: Environment, tools: Mapping[str, str]) -> str:
