@@ -126,7 +126,14 @@ export interface INotebookReport {
   path: string;
   recorded: IRanWith | null;
   environment: { name: string; prefix: string } | null;
-  differences: { name: string; recorded: string | null; current: string | null; text: string }[];
+  /** What differs: `python`, `missing` (not installed now) or `changed` (another version). */
+  differences: {
+    name: string;
+    recorded: string | null;
+    current: string | null;
+    what: string;
+    text: string;
+  }[];
   count: number;
 }
 
