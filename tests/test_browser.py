@@ -242,6 +242,71 @@ def test_panel_says_how_to_enable_a_missing_server_extension(tmp_path, chrome):
         page.close()
 
 
+def saved_metadata(path: Path, until, seconds: float = 30) -> dict:
+    """Wait until the saved notebook's metadata satisfies `until`, and return it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        metadata = json.loads(path.read_text()).get("metadata", {})
+        if until(metadata):
+            return metadata
+        assert time.monotonic() < deadline, metadata
+        time.sleep(0.2)
+
+
+def test_the_record_follows_the_kernel_that_ran_and_the_comparison_follows_the_switch(lab, chrome):
+    path = lab.world.root / "switch.ipynb"
+    notebook(path, "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/workspaces/record/tree/switch.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    wait_kernel_idle(lab, "switch.ipynb")
+    ran = lambda m: m.get("envpanel", {}).get("ran_with", {}).get("environment")  # noqa: E731
+
+    # Given a cell run in alpha and a save: the record is alpha's
+    assert "PREFIX=" in run_cell(page)
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Control+s")
+    assert ran(saved_metadata(path, ran)) == "alpha"
+
+    # When the notebook switches to beta: the comparison is with beta now, and says so
+    page.click('[data-env-name="beta"] [data-action="switch"]')
+    page.click(".jp-Dialog .jp-mod-accept")
+    page.wait_for_selector('[data-active-env="beta"]', timeout=60_000)
+    line = page.wait_for_selector('[data-ran-with-env="alpha"][data-compared-env="beta"]', timeout=30_000)
+    assert "Ran with alpha; the kernel now runs in beta" in line.inner_text()
+    numpy = page.inner_text('[data-ran-with="numpy"]')
+    assert numpy == "numpy: ran with 1.24.4=py311h0_0, now 2.1.0=py311h0_0"
+    page.wait_for_function(
+        "document.querySelector('#jp-envpanel-status').textContent.includes('changed since run')"
+    )
+
+    # and saved without running anything: the record stays alpha's (the outputs are alpha's)
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Control+s")
+    metadata = saved_metadata(path, lambda m: m.get("kernelspec", {}).get("name") == "conda-env-beta-py")
+    assert ran(metadata) == "alpha"
+
+    # When a cell runs in beta and the notebook is saved: the record is beta's
+    for attempt in range(4):  # the new kernel may still be starting when the first run is sent
+        page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(".jp-OutputArea-output:has-text('envs/beta')", timeout=15_000)
+            break
+        except Exception:
+            assert attempt < 3, "the cell never ran in beta"
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Control+s")
+    assert ran(saved_metadata(path, lambda m: ran(m) == "beta")) == "beta"
+    # and the comparison is beta with beta: nothing changed since it ran
+    page.wait_for_selector('[data-ran-with-env="beta"][data-compared-env="beta"][data-ran-with-count="0"]')
+    page.close()
+
+
 # The look of the panel, compared with committed baselines (tests/snapshots/, docs/testing.md):
 # fonts pinned to DejaVu (what Debian's fontconfig installs with Chromium), the environments of
 # the fixture only (no machine Pythons, no server env), and the temporary paths masked and kept

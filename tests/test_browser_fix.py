@@ -31,15 +31,15 @@ def snapshot(folder: Path) -> dict:
 def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("fixlab")
     world = make_world(base)
-    # the terminal's shell finds this `conda` first: it records its arguments if it is ever run
-    fake = world.home / "fake-bin"
-    fake.mkdir()
-    log = base / "conda-argv.log"
-    (fake / "conda").write_text(RECORDER.format(python=sys.executable, log=str(log)))
-    (fake / "conda").chmod(0o755)
-    for profile in (".bash_profile", ".bashrc", ".profile"):
-        (world.home / profile).write_text(f'export PATH="{fake}:$PATH"\nexport PS1="$ "\n')
+    # the installation's own `conda` (the server offers commands only for a tool it finds): it
+    # records its arguments if it is ever run
     root = world.home / "miniconda3"
+    log = base / "conda-argv.log"
+    (root / "bin").mkdir(exist_ok=True)
+    (root / "bin" / "conda").write_text(RECORDER.format(python=sys.executable, log=str(log)))
+    (root / "bin" / "conda").chmod(0o755)
+    for profile in (".bash_profile", ".bashrc", ".profile"):
+        (world.home / profile).write_text('export PS1="$ "\n')
     for i in range(200):  # a world of 200 environments; every other one has scipy
         packages = [("numpy", f"1.{i % 27}.0", "py311h0_0", CONDA_FORGE)]
         if i % 2 == 0:
@@ -64,7 +64,8 @@ def test_fix_command_is_typed_into_a_terminal_and_runs_only_on_enter(lab, chrome
     fix = page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
     command = fix.get_attribute("data-fix-command")
     expected = ["install", "--prefix", str(alpha), "-c", "conda-forge", "numpy>=2", "scipy"]
-    assert command == "conda " + " ".join(a if a != "numpy>=2" else "'numpy>=2'" for a in expected)
+    conda = world.home / "miniconda3" / "bin" / "conda"
+    assert command == f"{conda} " + " ".join(a if a != "numpy>=2" else "'numpy>=2'" for a in expected)
     assert fix.inner_text().startswith(command)
     page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "fix-drift.png"))
 
