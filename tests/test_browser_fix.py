@@ -155,3 +155,44 @@ def test_saved_notebook_records_what_it_ran_with_and_shows_what_changed_since(la
     )
     page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "ran-with.png"))
     page.close()
+
+
+def test_filter_results_below_the_fold_are_scrolled_into_view(lab, chrome):
+    from test_browser import show_panel, wait_kernel_idle
+
+    # a short window and a notebook with drift: the list starts below the fold
+    page = chrome.new_page(viewport={"width": 1400, "height": 600})
+    page.goto(lab.page_url("lab/workspaces/fold/tree/demo.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
+    wait_kernel_idle(lab, "demo.ipynb")
+    # Given the filter box just visible at the bottom of the panel, as a user scrolls to it
+    below = page.evaluate(
+        """() => {
+          const scroller = document.querySelector('#jp-envpanel .jp-SidePanel-content');
+          const input = document.querySelector('#jp-envpanel .jp-EnvPanel-filter');
+          scroller.scrollTop = 0;
+          const view = scroller.getBoundingClientRect();
+          const below = input.getBoundingClientRect().bottom - view.bottom;
+          scroller.scrollTop = below + 4;
+          return [below, view.bottom - input.getBoundingClientRect().bottom];
+        }"""
+    )
+    assert below[0] > 0 and 0 <= below[1] < 10, below  # the list is below the fold
+    first_visible = """() => {
+      const view = document.querySelector('#jp-envpanel .jp-SidePanel-content').getBoundingClientRect();
+      const row = document.querySelector('#jp-envpanel [data-package-hits]');
+      if (!row) { return false; }
+      const box = row.closest('[data-env-name]').getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    }"""
+    # When the user types a package name there
+    page.click("#jp-envpanel .jp-EnvPanel-filter")
+    page.keyboard.type("scipy")
+    # Then the panel scrolls so that the first results show, and the text box keeps the focus
+    page.wait_for_selector('[data-env-name="e000"] [data-package-hits]', timeout=30_000)
+    page.wait_for_function(first_visible, timeout=10_000)
+    assert page.evaluate("document.activeElement.classList.contains('jp-EnvPanel-filter')")
+    page.close()

@@ -26,6 +26,8 @@ export interface IEnvironment {
   source?: string;
   /** With no kernel: the command that installs ipykernel in it (shown, never run). */
   kernel_hint?: string;
+  /** A plain Python installation (pyenv, uv-managed, on PATH), not an environment made for a project. */
+  interpreter?: boolean;
   /** Under an admin's shared installation (EnvPanelApp.shared_env_dirs). */
   shared?: boolean;
   /** What it is, in words: `conda env:ml`, `venv: proj/.venv`, `pixi: proj`, `pyenv 3.11.7`. */

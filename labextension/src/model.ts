@@ -18,7 +18,7 @@ import {
 } from './api';
 import { DriftState } from './driftstate';
 import { bundleOf } from './i18n';
-import { filterEnvironments } from './listorder';
+import { IListContext, IListGroups, filterEnvironments, groupInterpreters } from './listorder';
 import { ListingState } from './listing';
 import { PackageSearch } from './packagesearch';
 import { ProjectState } from './projectstate';
@@ -131,14 +131,26 @@ export class EnvPanelModel {
     return !!env && this.active?.environment?.prefix === env.prefix;
   }
 
-  /** Environments that match the filter (and the server-env setting), the project's first. */
+  /**
+   * Environments that match the filter (and the server-env setting): the project's and the
+   * active one first, then by name, numbers as numbers.
+   */
   get filtered(): IEnvironment[] {
-    return filterEnvironments(this.environments, this.filter, {
+    return filterEnvironments(this.environments, this.filter, this.listContext());
+  }
+
+  /** The filtered list in two: environments, and interpreters without ipykernel. */
+  get groups(): IListGroups {
+    return groupInterpreters(this.filtered, this.listContext());
+  }
+
+  private listContext(): IListContext {
+    return {
       isProject: env => this.isProject(env),
       isActive: env => this.isActive(env),
       hasPackageHit: env => this.packageHits(env).length > 0,
       showServerEnv: this.settings.showServerEnv
-    });
+    };
   }
 
   /** The packages of an environment that match the filter text (as a package name). */

@@ -47,6 +47,7 @@ function world(): FakeApi {
       env('3.12.1', {
         kind: 'pyenv',
         label: 'pyenv 3.12.1',
+        interpreter: true,
         kernels: [],
         kernel_hint: '/h/.pyenv/versions/3.12.1/bin/python3 -m pip install ipykernel'
       })
@@ -199,6 +200,11 @@ describe('every string the panel shows is translated (pseudo-locale)', () => {
     // nothing followed: the project of the file browser's folder, every kind of row
     await after(() => model.setBrowserPath(''));
     check(api, panel.node, status.node);
+    await after(() =>
+      panel.node.querySelector<HTMLElement>('[data-action="toggle-interpreters"]')!.click()
+    );
+    expect(panel.node.querySelector('[data-kernel-hint]')).not.toBeNull();
+    check(api, panel.node);
 
     // a notebook in mlzeta: drift with fixes and hand-installed packages, a project elsewhere,
     // what changed since it ran (in gammaq), the package filter with "+1 more"

@@ -162,4 +162,33 @@ describe('the All environments section', () => {
     expect(row.classList.contains('jp-mod-active')).toBe(true);
     expect(row.querySelector('[data-action="switch"]')).toBeNull(); // it runs there already
   });
+
+  it('groups the interpreters without ipykernel, collapsed, and opens the group for a filter', async () => {
+    const api = new FakeApi();
+    for (const version of ['3.10.4', '3.6.15']) {
+      api.listing.environments.push({
+        ...api.listing.environments[1],
+        name: version,
+        prefix: `/h/.pyenv/versions/${version}`,
+        kind: 'pyenv',
+        interpreter: true,
+        kernels: [],
+        kernel_hint: `/h/.pyenv/versions/${version}/bin/python3 -m pip install ipykernel`
+      });
+    }
+    await shown(new EnvPanelModel(api));
+    const group = body.node.querySelector<HTMLElement>('[data-interpreter-count]')!;
+    const toggle = group.querySelector<HTMLButtonElement>('[data-action="toggle-interpreters"]')!;
+    expect([group.dataset.interpreterCount, toggle.textContent]).toEqual([
+      '2',
+      '2 Python interpreters without ipykernel'
+    ]);
+    expect(names()).toEqual(['server', 'ml', 'r-env']); // collapsed
+    await after(() => toggle.click());
+    expect(names()).toEqual(['server', 'ml', 'r-env', '3.6.15', '3.10.4']);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    await after(() => toggle.click());
+    await typeInto(body.node.querySelector<HTMLInputElement>('.jp-EnvPanel-filter')!, 'pyenv');
+    expect(names()).toEqual(['3.6.15', '3.10.4']); // a filter shows its matches in the group
+  });
 });

@@ -129,7 +129,7 @@ describe('EnvPanelModel', () => {
     const model = new EnvPanelModel(api);
     await model.refresh();
     await model.setActive('conda-env-ml-py', 'work/a.ipynb');
-    expect(model.filtered.map(e => e.name)).toEqual(['r-env', 'server', 'ml']);
+    expect(model.filtered.map(e => e.name)).toEqual(['r-env', 'ml', 'server']); // project, active
     expect(model.isProject(model.environments[2])).toBe(true);
     expect(model.isActive(model.environments[1])).toBe(true);
     model.setSettings({ showServerEnv: false });
