@@ -118,6 +118,12 @@ def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
     assert page.locator('[data-drift-status="missing"]').count() == 1  # scipy
     assert page.locator('[data-drift-status="unrequested"]').count() == 1  # seaborn, apart
     assert "numpy>=2" in page.inner_text('[data-drift-status="mismatch"]')
+    # no conda on this machine: no command to fix it, but a note that says what is needed
+    note = page.wait_for_selector('[data-fix-note="conda"]')
+    assert note.query_selector("code").inner_text() == "numpy>=2 scipy"
+    assert "conda, mamba or micromamba is needed to install these" in note.query_selector("p").inner_text()
+    assert page.locator("[data-fix-tool]").count() == 0
+    assert page.locator(".jp-EnvPanel-fixNotes button").count() == 0
     page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('alpha')")
     assert "2 drift" in page.inner_text("#jp-envpanel-status")  # missing + mismatch
     assert f"PREFIX={alpha}" in run_cell(page)  # (README's panel-light.png: test_browser_quickstart.py)

@@ -196,3 +196,33 @@ def test_filter_results_below_the_fold_are_scrolled_into_view(lab, chrome):
     page.wait_for_function(first_visible, timeout=10_000)
     assert page.evaluate("document.activeElement.classList.contains('jp-EnvPanel-filter')")
     page.close()
+
+
+def test_an_entry_with_control_characters_gets_a_note_not_a_command(lab, chrome):
+    from labserver import notebook
+    from test_browser import CODE, show_panel, wait_kernel_idle
+
+    # Given a cloned project whose environment.yml hides Ctrl-U and a carriage return in an entry
+    folder = lab.world.root / "cloned"
+    folder.mkdir(exist_ok=True)
+    (folder / "environment.yml").write_text(
+        'name: demo\ndependencies:\n  - numpy>=2\n  - "scipy # \\x15touch X\\r#"\n'
+    )
+    notebook(folder / "nb.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/workspaces/cloned/tree/cloned/nb.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    wait_kernel_idle(lab, "cloned/nb.ipynb")
+    # Then the safe entry has its command, and the other one a note saying why it has none
+    fix = page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
+    assert fix.get_attribute("data-fix-command").endswith("'numpy>=2'")
+    note = page.wait_for_selector('[data-fix-note="text"]')
+    assert note.query_selector("code").inner_text() == "scipy # \\x15touch X\\x0d#"
+    assert note.query_selector("p").inner_text() == (
+        "these entries hold control characters (or start with `-`); no command is offered for them"
+    )
+    assert page.locator(".jp-EnvPanel-fixNotes button").count() == 0  # nothing to copy or type
+    assert page.locator('[data-action="terminal-fix"]').count() == 1  # the safe command's only
+    page.close()

@@ -110,6 +110,18 @@ export interface IDriftReport {
   warnings: string[];
   /** Commands that fix the missing and mismatched entries (shown, copied, typed; never run). */
   fix_commands?: IFixCommand[];
+  /** Missing and mismatched entries that get no command, and why (a tool is missing, unsafe text). */
+  fix_notes?: IFixNote[];
+}
+
+/** Why some entries get no fix command. */
+export interface IFixNote {
+  /** The entries, as written (control characters shown escaped, `\x15`). */
+  entries: string[];
+  /** Why, in words: the tool that is needed and where to get it, or what is wrong with the text. */
+  reason: string;
+  /** The tool that would be needed (conda, pixi, uv, pip); empty when the reason is the text. */
+  needs?: string;
 }
 
 /** What a notebook ran with (`metadata.envpanel.ran_with`). */

@@ -6,7 +6,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IFixCommand, IRequirementStatus, IUnrequested } from './api';
+import { IFixCommand, IFixNote, IRequirementStatus, IUnrequested } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton, FileLink, errorText } from './components';
 import { withNodes } from './i18n';
@@ -79,6 +79,7 @@ export class DriftBody extends SectionBody {
               ))}
             </ul>
             <Fixes fixes={report.fix_commands ?? []} {...this.props()} />
+            <FixNotes notes={report.fix_notes ?? []} trans={trans} />
           </>
         ) : (
           <p className="jp-EnvPanel-ok">
@@ -206,6 +207,35 @@ function Fixes(props: {
               </button>
             ) : null}
           </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Entries that get no command, each group with the reason (text only: nothing to copy or run). */
+function FixNotes(props: {
+  notes: IFixNote[];
+  trans: TranslationBundle;
+}): React.ReactElement | null {
+  const { notes, trans } = props;
+  if (!notes.length) {
+    return null;
+  }
+  const count = notes.reduce((n, note) => n + note.entries.length, 0);
+  return (
+    <div className="jp-EnvPanel-fixNotes" aria-label={trans.__('Entries without a command')}>
+      <p className="jp-EnvPanel-muted">
+        {trans._n('No command for %1 entry:', 'No command for %1 entries:', count)}
+      </p>
+      {notes.map(note => (
+        <div
+          key={`${note.reason}\n${note.entries.join('\n')}`}
+          className="jp-EnvPanel-fixNote"
+          data-fix-note={note.needs || 'text'}
+        >
+          <code className="jp-EnvPanel-command">{note.entries.join(' ')}</code>
+          <p className="jp-EnvPanel-reason">{note.reason}</p>
         </div>
       ))}
     </div>

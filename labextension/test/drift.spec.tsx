@@ -81,6 +81,54 @@ describe('the Drift section', () => {
     expect(body.node.querySelector('[data-action="copy-fix"]')).not.toBeNull();
   });
 
+  it('says why entries get no command, as text with nothing to copy or run', async () => {
+    const api = apiWithKernels('ml');
+    const fix = {
+      tool: 'pip',
+      argv: [],
+      command: '/envs/ml/bin/python -m pip install rich',
+      entries: ['rich']
+    };
+    api.driftReports.ml = {
+      ...report,
+      fix_commands: [fix],
+      fix_notes: [
+        {
+          entries: ['numpy>=2', 'scipy'],
+          reason:
+            'conda, mamba or micromamba is needed to install these: https://conda-forge.org/download/',
+          needs: 'conda'
+        },
+        {
+          entries: ['evil\\x15name'],
+          reason: 'this entry holds control characters; no command is offered for it',
+          needs: ''
+        }
+      ]
+    };
+    const model = await followedModel(api);
+    await shown(model);
+    const notes = body.node.querySelector<HTMLElement>('.jp-EnvPanel-fixNotes')!;
+    expect(notes.querySelector('p')!.textContent).toBe('No command for 3 entries:');
+    const conda = notes.querySelector<HTMLElement>('[data-fix-note="conda"]')!;
+    expect(conda.querySelector('code')!.textContent).toBe('numpy>=2 scipy');
+    expect(conda.textContent).toContain('conda, mamba or micromamba is needed to install these');
+    const text = notes.querySelector<HTMLElement>('[data-fix-note="text"]')!;
+    expect(text.textContent).toBe(
+      'evil\\x15namethis entry holds control characters; no command is offered for it'
+    );
+    expect(notes.querySelectorAll('button').length).toBe(0); // no Copy, no Open in Terminal
+    // and they come after the commands that were offered
+    const fixes = body.node.querySelector('.jp-EnvPanel-fixes')!;
+    expect(fixes.compareDocumentPosition(notes) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('shows no notes when the server sends none (older servers send no field)', async () => {
+    const model = await followedModel();
+    await shown(model);
+    expect(body.node.querySelector('.jp-EnvPanel-fixNotes')).toBeNull();
+  });
+
   it('keeps the hand-installed group collapsed, and open across a new report', async () => {
     const model = await followedModel();
     await shown(model);

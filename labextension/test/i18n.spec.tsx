@@ -101,6 +101,13 @@ function world(): FakeApi {
         entries: ['numpy>=2', 'scipy']
       }
     ],
+    fix_notes: [
+      {
+        entries: ['pkgq>=1'],
+        reason: 'pixi is needed to install these (https://pixi.sh)',
+        needs: 'pixi'
+      }
+    ],
     drift_count: 2
   };
   api.driftReports = {
@@ -214,6 +221,7 @@ describe('every string the panel shows is translated (pseudo-locale)', () => {
     expect(panel.node.querySelector('[data-package-hits]')).not.toBeNull();
     expect(panel.node.querySelector('[data-ran-with-count="3"]')).not.toBeNull();
     expect(panel.node.querySelector('[data-fix-tool]')).not.toBeNull();
+    expect(panel.node.querySelector('[data-fix-note="pixi"]')).not.toBeNull();
     check(api, panel.node, status.node);
     await typeInto(panel.node.querySelector<HTMLInputElement>('.jp-EnvPanel-filter')!, 'zzzz');
     check(api, panel.node);
