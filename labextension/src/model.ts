@@ -16,6 +16,7 @@ import {
   IProject,
   IRequirementStatus
 } from './api';
+import { ActiveSession } from './activestate';
 import { DriftState } from './driftstate';
 import { bundleOf } from './i18n';
 import { IListContext, IListGroups, filterEnvironments, groupInterpreters } from './listorder';
@@ -47,6 +48,8 @@ export class EnvPanelModel {
   readonly listing = new ListingState(this.api);
   /** The project's environment for the active notebook's (or the file browser's) folder. */
   readonly projectState = new ProjectState(this.api);
+  /** The followed session and its environment. */
+  readonly activeSession = new ActiveSession(this.api);
   /** The drift of the active environment. */
   readonly driftState = new DriftState(this.api);
   /** The followed notebook's record of what it ran with, compared with now. */
@@ -55,8 +58,8 @@ export class EnvPanelModel {
   readonly packageSearch = new PackageSearch(this.api);
 
   /** Emitted when the followed session or its environment changes. */
-  get activeChanged(): ISignal<this, void> {
-    return this._activeChanged;
+  get activeChanged(): ISignal<ActiveSession, void> {
+    return this.activeSession.changed;
   }
 
   /** Emitted when the filter text changes. */
@@ -70,7 +73,9 @@ export class EnvPanelModel {
   }
 
   /** The focused session, null when no notebook or console was focused yet. */
-  active: IActiveState | null = null;
+  get active(): IActiveState | null {
+    return this.activeSession.state;
+  }
   /** The filter box's text. */
   filter = '';
   /** Current settings. */
@@ -209,23 +214,11 @@ export class EnvPanelModel {
     starting = false
   ): Promise<void> {
     const generation = ++this._generation;
-    this.active =
-      kernelName === null && !path
-        ? null
-        : {
-            kernelName,
-            displayName,
-            path,
-            environment: null,
-            prefix: null,
-            message: kernelName || starting ? '' : 'no kernel',
-            loading: kernelName !== null || starting
-          };
+    this.activeSession.follow(kernelName, path, displayName, starting);
     this.driftState.clear();
-    this._activeChanged.emit();
     const project = this.loadProject(this.active ? path : this._browserPath);
     if (kernelName && this.active) {
-      await this.lookUpKernel(generation, kernelName, displayName);
+      await this.activeSession.lookUp(() => generation === this._generation);
       await Promise.all([this.loadDrift(generation), this.loadRanWith(generation)]);
     } else {
       await this.ranWith.load(this.active ? path : '');
@@ -248,9 +241,11 @@ export class EnvPanelModel {
       const generation = ++this._generation;
       await Promise.all([
         this.loadProject(active.path),
-        this.lookUpKernel(generation, active.kernelName, active.displayName, false).then(() =>
-          Promise.all([this.loadDrift(generation, false), this.loadRanWith(generation)])
-        )
+        this.activeSession
+          .lookUp(() => generation === this._generation, false)
+          .then(() =>
+            Promise.all([this.loadDrift(generation, false), this.loadRanWith(generation)])
+          )
       ]);
     } else {
       await this.loadProject(active?.path ?? this._browserPath);
@@ -295,37 +290,6 @@ export class EnvPanelModel {
     });
   }
 
-  private async lookUpKernel(
-    generation: number,
-    kernelName: string,
-    displayName: string,
-    showLoading = true
-  ): Promise<void> {
-    if (showLoading && this.active) {
-      this.active = { ...this.active, loading: true };
-    }
-    try {
-      const answer = await this.api.kernelEnvironment(kernelName);
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = {
-        ...this.active,
-        displayName: answer.display_name || displayName,
-        environment: answer.environment,
-        prefix: answer.prefix,
-        message: answer.message,
-        loading: false
-      };
-    } catch (error) {
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = { ...this.active, loading: false, message: asApiError(error).message };
-    }
-    this._activeChanged.emit();
-  }
-
   private async act(action: () => Promise<string>): Promise<void> {
     try {
       this.notify(await action(), 'success');
@@ -338,7 +302,6 @@ export class EnvPanelModel {
   private readonly trans: TranslationBundle;
   private _browserPath = '';
   private _generation = 0;
-  private _activeChanged = new Signal<this, void>(this);
   private _filterChanged = new Signal<this, void>(this);
   private _settingsChanged = new Signal<this, void>(this);
 }
