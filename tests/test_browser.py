@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,12 @@ def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):
     assert page.locator('[data-drift-status="missing"]').count() == 1  # scipy
     assert page.locator('[data-drift-status="unrequested"]').count() == 1  # seaborn, apart
     assert "numpy>=2" in page.inner_text('[data-drift-status="mismatch"]')
+    # no conda on this machine: no command to fix it, but a note that says what is needed
+    note = page.wait_for_selector('[data-fix-note="conda"]')
+    assert note.query_selector("code").inner_text() == "numpy>=2 scipy"
+    assert "conda, mamba or micromamba is needed to install these" in note.query_selector("p").inner_text()
+    assert page.locator("[data-fix-tool]").count() == 0
+    assert page.locator(".jp-EnvPanel-fixNotes button").count() == 0
     page.wait_for_function("document.querySelector('#jp-envpanel-status').textContent.includes('alpha')")
     assert "2 drift" in page.inner_text("#jp-envpanel-status")  # missing + mismatch
     assert f"PREFIX={alpha}" in run_cell(page)  # (README's panel-light.png: test_browser_quickstart.py)
@@ -238,3 +246,157 @@ def test_panel_says_how_to_enable_a_missing_server_extension(tmp_path, chrome):
         alert = page.wait_for_selector("#jp-envpanel [role=alert]", timeout=30_000)
         assert "jupyter server extension enable jupyter_envpanel" in alert.inner_text()
         page.close()
+
+
+def saved_metadata(path: Path, until, seconds: float = 30) -> dict:
+    """Wait until the saved notebook's metadata satisfies `until`, and return it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        metadata = json.loads(path.read_text()).get("metadata", {})
+        if until(metadata):
+            return metadata
+        assert time.monotonic() < deadline, metadata
+        time.sleep(0.2)
+
+
+def test_the_record_follows_the_kernel_that_ran_and_the_comparison_follows_the_switch(lab, chrome):
+    path = lab.world.root / "switch.ipynb"
+    notebook(path, "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/workspaces/record/tree/switch.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    wait_kernel_idle(lab, "switch.ipynb")
+    ran = lambda m: m.get("envpanel", {}).get("ran_with", {}).get("environment")  # noqa: E731
+
+    # Given a cell run in alpha and a save: the record is alpha's
+    assert "PREFIX=" in run_cell(page)
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Control+s")
+    assert ran(saved_metadata(path, ran)) == "alpha"
+
+    # When the notebook switches to beta: the comparison is with beta now, and says so
+    page.click('[data-env-name="beta"] [data-action="switch"]')
+    page.click(".jp-Dialog .jp-mod-accept")
+    page.wait_for_selector('[data-active-env="beta"]', timeout=60_000)
+    line = page.wait_for_selector('[data-ran-with-env="alpha"][data-compared-env="beta"]', timeout=30_000)
+    assert "Ran with alpha; the kernel now runs in beta" in line.inner_text()
+    numpy = page.inner_text('[data-ran-with="numpy"]')
+    assert numpy == "numpy: ran with 1.24.4=py311h0_0, now 2.1.0=py311h0_0"
+    page.wait_for_function(
+        "document.querySelector('#jp-envpanel-status').textContent.includes('changed since run')"
+    )
+
+    # and saved without running anything: the record stays alpha's (the outputs are alpha's)
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Control+s")
+    metadata = saved_metadata(path, lambda m: m.get("kernelspec", {}).get("name") == "conda-env-beta-py")
+    assert ran(metadata) == "alpha"
+
+    # When a cell runs in beta and the notebook is saved: the record is beta's
+    for attempt in range(4):  # the new kernel may still be starting when the first run is sent
+        page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(".jp-OutputArea-output:has-text('envs/beta')", timeout=15_000)
+            break
+        except Exception:
+            assert attempt < 3, "the cell never ran in beta"
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Control+s")
+    assert ran(saved_metadata(path, lambda m: ran(m) == "beta")) == "beta"
+    # and the comparison is beta with beta: nothing changed since it ran
+    page.wait_for_selector('[data-ran-with-env="beta"][data-compared-env="beta"][data-ran-with-count="0"]')
+    page.close()
+
+
+# The look of the panel, compared with committed baselines (tests/snapshots/, docs/testing.md):
+# fonts pinned to DejaVu (what Debian's fontconfig installs with Chromium), the environments of
+# the fixture only (no machine Pythons, no server env), and the temporary paths masked and kept
+# on one line, so the same Chromium draws the same pixels on any machine.
+SNAPSHOT_CSS = """
+:root {
+  --jp-ui-font-family: 'DejaVu Sans';
+  --jp-content-font-family: 'DejaVu Sans';
+  --jp-code-font-family: 'DejaVu Sans Mono';
+}
+.jp-EnvPanel-fix .jp-EnvPanel-command { white-space: nowrap; overflow: hidden; }
+"""
+
+
+@pytest.fixture(scope="module")
+def snapshot_lab(tmp_path_factory):
+    if (
+        shutil.which("fc-list")
+        and "DejaVu Sans"
+        not in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    ):
+        pytest.fail("the snapshots are drawn with DejaVu Sans: apt-get install fonts-dejavu-core")
+    base = tmp_path_factory.mktemp("snaplab")
+    world = make_world(base)
+    with run_lab(world.home, world.root, base / "jupyter", args=["--EnvPanelApp.sources=conda"]) as server:
+        server.api(
+            "PUT",
+            "/lab/api/settings/jupyter-envpanel:plugin",
+            {"raw": '{"showServerEnv": false, "refreshInterval": 0}'},
+        )
+        server.world = world
+        yield server
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_panel_looks_as_it_did(snapshot_lab, chrome, theme):
+    from snapshot import assert_matches
+
+    lab = snapshot_lab
+    lab.api(
+        "PUT",
+        "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+        {"raw": json.dumps({"theme": theme})},
+    )
+    page = chrome.new_page(viewport={"width": 1400, "height": 1100})
+    light = "true" if theme.endswith("Light") else "false"
+    page.goto(lab.page_url(f"lab/workspaces/snap-{light}/tree/demo.ipynb"))
+    page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached", timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.add_style_tag(content=SNAPSHOT_CSS)
+    page.wait_for_selector('[data-active-env="alpha"] [data-drift-count="2"]', timeout=60_000)
+    page.wait_for_selector("#jp-envpanel [data-project-state]", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('#jp-envpanel [data-env-name]').length === 4")
+    wait_kernel_idle(lab, "demo.ipynb")
+    page.mouse.move(1300, 800)
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(500)
+    panel = page.locator("#jp-envpanel")
+    png = panel.screenshot(
+        animations="disabled",
+        caret="hide",
+        mask=[panel.locator(".jp-EnvPanel-prefix code"), panel.locator(".jp-EnvPanel-fix code")],
+        mask_color="#ff00ff",
+    )
+    page.close()
+    assert_matches(png, "panel-light" if light == "true" else "panel-dark")
+
+
+def test_snapshot_comparison_tolerates_anti_aliasing_not_changes(tmp_path):
+    from snapshot import compare, read_png, write_png
+
+    # Given a 40x30 picture written and read back as PNG
+    rows = [bytes((x * 6, y * 8, 128, 255)) * 1 for y in range(30) for x in range(40)]
+    image = (40, 30, [b"".join(rows[y * 40 : (y + 1) * 40]) for y in range(30)])
+    write_png(tmp_path / "a.png", image)
+    assert read_png((tmp_path / "a.png").read_bytes()) == image
+    # When a few pixels shift slightly (anti-aliasing): nothing counts as different
+    soft = [bytearray(r) for r in image[2]]
+    for y in range(30):
+        soft[y][0] = (soft[y][0] + 20) % 256
+    assert compare((40, 30, [bytes(r) for r in soft]), image)[0] == 0
+    # When a block changes colour: its share of the pixels differs
+    hard = [bytearray(r) for r in image[2]]
+    for y in range(10):
+        hard[y][0:40] = b"\xff\xff\xff\xff" * 10
+    assert compare((40, 30, [bytes(r) for r in hard]), image)[0] == pytest.approx(100 / 1200, abs=0.02)

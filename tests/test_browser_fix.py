@@ -31,15 +31,15 @@ def snapshot(folder: Path) -> dict:
 def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("fixlab")
     world = make_world(base)
-    # the terminal's shell finds this `conda` first: it records its arguments if it is ever run
-    fake = world.home / "fake-bin"
-    fake.mkdir()
-    log = base / "conda-argv.log"
-    (fake / "conda").write_text(RECORDER.format(python=sys.executable, log=str(log)))
-    (fake / "conda").chmod(0o755)
-    for profile in (".bash_profile", ".bashrc", ".profile"):
-        (world.home / profile).write_text(f'export PATH="{fake}:$PATH"\nexport PS1="$ "\n')
+    # the installation's own `conda` (the server offers commands only for a tool it finds): it
+    # records its arguments if it is ever run
     root = world.home / "miniconda3"
+    log = base / "conda-argv.log"
+    (root / "bin").mkdir(exist_ok=True)
+    (root / "bin" / "conda").write_text(RECORDER.format(python=sys.executable, log=str(log)))
+    (root / "bin" / "conda").chmod(0o755)
+    for profile in (".bash_profile", ".bashrc", ".profile"):
+        (world.home / profile).write_text('export PS1="$ "\n')
     for i in range(200):  # a world of 200 environments; every other one has scipy
         packages = [("numpy", f"1.{i % 27}.0", "py311h0_0", CONDA_FORGE)]
         if i % 2 == 0:
@@ -64,7 +64,8 @@ def test_fix_command_is_typed_into_a_terminal_and_runs_only_on_enter(lab, chrome
     fix = page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
     command = fix.get_attribute("data-fix-command")
     expected = ["install", "--prefix", str(alpha), "-c", "conda-forge", "numpy>=2", "scipy"]
-    assert command == "conda " + " ".join(a if a != "numpy>=2" else "'numpy>=2'" for a in expected)
+    conda = world.home / "miniconda3" / "bin" / "conda"
+    assert command == f"{conda} " + " ".join(a if a != "numpy>=2" else "'numpy>=2'" for a in expected)
     assert fix.inner_text().startswith(command)
     page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "fix-drift.png"))
 
@@ -153,4 +154,75 @@ def test_saved_notebook_records_what_it_ran_with_and_shows_what_changed_since(la
         "document.querySelector('#jp-envpanel-status').textContent.includes('1 changed since run')"
     )
     page.locator("#jp-envpanel").screenshot(path=str(SHOTS / "ran-with.png"))
+    page.close()
+
+
+def test_filter_results_below_the_fold_are_scrolled_into_view(lab, chrome):
+    from test_browser import show_panel, wait_kernel_idle
+
+    # a short window and a notebook with drift: the list starts below the fold
+    page = chrome.new_page(viewport={"width": 1400, "height": 600})
+    page.goto(lab.page_url("lab/workspaces/fold/tree/demo.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
+    wait_kernel_idle(lab, "demo.ipynb")
+    # Given the filter box just visible at the bottom of the panel, as a user scrolls to it
+    below = page.evaluate(
+        """() => {
+          const scroller = document.querySelector('#jp-envpanel .jp-SidePanel-content');
+          const input = document.querySelector('#jp-envpanel .jp-EnvPanel-filter');
+          scroller.scrollTop = 0;
+          const view = scroller.getBoundingClientRect();
+          const below = input.getBoundingClientRect().bottom - view.bottom;
+          scroller.scrollTop = below + 4;
+          return [below, view.bottom - input.getBoundingClientRect().bottom];
+        }"""
+    )
+    assert below[0] > 0 and 0 <= below[1] < 10, below  # the list is below the fold
+    first_visible = """() => {
+      const view = document.querySelector('#jp-envpanel .jp-SidePanel-content').getBoundingClientRect();
+      const row = document.querySelector('#jp-envpanel [data-package-hits]');
+      if (!row) { return false; }
+      const box = row.closest('[data-env-name]').getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    }"""
+    # When the user types a package name there
+    page.click("#jp-envpanel .jp-EnvPanel-filter")
+    page.keyboard.type("scipy")
+    # Then the panel scrolls so that the first results show, and the text box keeps the focus
+    page.wait_for_selector('[data-env-name="e000"] [data-package-hits]', timeout=30_000)
+    page.wait_for_function(first_visible, timeout=10_000)
+    assert page.evaluate("document.activeElement.classList.contains('jp-EnvPanel-filter')")
+    page.close()
+
+
+def test_an_entry_with_control_characters_gets_a_note_not_a_command(lab, chrome):
+    from labserver import notebook
+    from test_browser import CODE, show_panel, wait_kernel_idle
+
+    # Given a cloned project whose environment.yml hides Ctrl-U and a carriage return in an entry
+    folder = lab.world.root / "cloned"
+    folder.mkdir(exist_ok=True)
+    (folder / "environment.yml").write_text(
+        'name: demo\ndependencies:\n  - numpy>=2\n  - "scipy # \\x15touch X\\r#"\n'
+    )
+    notebook(folder / "nb.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    page = chrome.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(lab.page_url("lab/workspaces/cloned/tree/cloned/nb.ipynb"))
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    show_panel(page)
+    page.wait_for_selector('[data-active-env="alpha"]', timeout=60_000)
+    wait_kernel_idle(lab, "cloned/nb.ipynb")
+    # Then the safe entry has its command, and the other one a note saying why it has none
+    fix = page.wait_for_selector('[data-fix-tool="conda"]', timeout=30_000)
+    assert fix.get_attribute("data-fix-command").endswith("'numpy>=2'")
+    note = page.wait_for_selector('[data-fix-note="text"]')
+    assert note.query_selector("code").inner_text() == "scipy # \\x15touch X\\x0d#"
+    assert note.query_selector("p").inner_text() == (
+        "these entries hold control characters (or start with `-`); no command is offered for them"
+    )
+    assert page.locator(".jp-EnvPanel-fixNotes button").count() == 0  # nothing to copy or type
+    assert page.locator('[data-action="terminal-fix"]').count() == 1  # the safe command's only
     page.close()

@@ -113,6 +113,12 @@ def test_project_card_in_each_state(lab, chrome):
     page = open_page(chrome, lab, "demo/in-alpha.ipynb")
     text = card(page, "exists").inner_text()
     assert "This notebook runs in alpha, not in demo." in text
+    # the list starts with the project's environment, then the one the notebook runs in
+    page.wait_for_selector('#jp-envpanel [data-env-name="alpha"].jp-mod-active')
+    order = page.locator("#jp-envpanel [data-env-name]").evaluate_all(
+        "els => els.map(e => e.dataset.envName)"
+    )
+    assert order[:2] == ["demo", "alpha"] and order.index("base") > 1
     page.wait_for_function("document.querySelector('#jp-envpanel-status').dataset.projectMismatch === 'demo'")
     assert "project: demo" in page.inner_text("#jp-envpanel-status")
     page.click('[data-action="switch-project"]')

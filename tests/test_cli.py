@@ -53,6 +53,7 @@ def test_list_json_has_the_design_shape(world):
         "package_count",
         "kernels",
         "kernel_hint",
+        "interpreter",
         "shared",
         "warnings",
     }

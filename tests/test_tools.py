@@ -219,6 +219,8 @@ def test_an_interpreter_without_ipykernel_says_how_to_get_a_kernel(world):
     tool = world.home / "miniconda3" / "condabin" / "conda"
     assert envs["with space"].kernel_hint == f"{tool} install --prefix '{conda}' ipykernel"
     subprocess.run(["bash", "-n", "-c", envs["with space"].kernel_hint], check=True)
+    # the panel groups plain interpreters without a kernel apart from environments
+    assert pyenv.to_json()["interpreter"] is True and envs["with space"].to_json()["interpreter"] is False
 
 
 REAL_TOOLS = ["virtualenv", "uv", "poetry", "pipenv", "hatch"]

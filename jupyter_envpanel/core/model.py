@@ -88,6 +88,7 @@ class Environment:
             "package_count": self.package_count,
             "kernels": [k.to_json() for k in self.kernels],
             "kernel_hint": self.kernel_hint,
+            "interpreter": bool(self.executable),
             "shared": self.shared,
             "warnings": list(self.warnings),
         }

@@ -23,12 +23,14 @@ export class EnvPanelApiError extends Error {
    * @param message The server's message.
    * @param line Line of a file error.
    * @param column Column of a file error.
+   * @param unreachable The server could not be reached at all (the message is the browser's).
    */
   constructor(
     readonly status: number,
     message: string,
     readonly line: number | null = null,
-    readonly column: number | null = null
+    readonly column: number | null = null,
+    readonly unreachable = false
   ) {
     super(message);
   }
@@ -47,7 +49,7 @@ export async function requestAPI<T>(
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
-    throw new EnvPanelApiError(0, `cannot reach the server: ${String(error)}`);
+    throw new EnvPanelApiError(0, String(error), null, null, true);
   }
   const text = await response.text();
   let data: any = null;
@@ -84,7 +86,7 @@ export async function pollListing(
     const headers = etag ? { 'If-None-Match': etag } : undefined;
     response = await ServerConnection.makeRequest(url, { headers }, settings);
   } catch (error) {
-    throw new EnvPanelApiError(0, `cannot reach the server: ${String(error)}`);
+    throw new EnvPanelApiError(0, String(error), null, null, true);
   }
   const next = response.headers.get('Etag') ?? '';
   if (response.status === 304) {
@@ -125,8 +127,8 @@ export interface IEnvPanelApi {
   packages(query: string): Promise<IPackageSearch>;
   /** What a notebook running in an environment records when saved. */
   record(env: string): Promise<IRanWith>;
-  /** A notebook's record compared with its kernel's environment now. */
-  notebook(path: string): Promise<INotebookReport>;
+  /** A notebook's record compared with an environment (empty: the kernel named in the file). */
+  notebook(path: string, env?: string): Promise<INotebookReport>;
   /** Write an environment.yml made from an environment into a notebook's folder (never over one). */
   exportEnvFile(env: string, path: string): Promise<{ file: string; text: string }>;
 }
@@ -150,7 +152,8 @@ export const httpApi: IEnvPanelApi = {
   },
   packages: query => requestAPI<IPackageSearch>(`packages?q=${enc(query)}`),
   record: env => requestAPI<IRanWith>(`environments/${enc(env)}/record`),
-  notebook: path => requestAPI<INotebookReport>(`notebook?path=${enc(path)}`),
+  notebook: (path, env = '') =>
+    requestAPI<INotebookReport>(`notebook?path=${enc(path)}${env ? `&env=${enc(env)}` : ''}`),
   exportEnvFile: (env, path) =>
     requestAPI<{ file: string; text: string }>(
       `environments/${enc(env)}/export?path=${enc(path)}`,

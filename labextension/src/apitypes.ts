@@ -26,6 +26,8 @@ export interface IEnvironment {
   source?: string;
   /** With no kernel: the command that installs ipykernel in it (shown, never run). */
   kernel_hint?: string;
+  /** A plain Python installation (pyenv, uv-managed, on PATH), not an environment made for a project. */
+  interpreter?: boolean;
   /** Under an admin's shared installation (EnvPanelApp.shared_env_dirs). */
   shared?: boolean;
   /** What it is, in words: `conda env:ml`, `venv: proj/.venv`, `pixi: proj`, `pyenv 3.11.7`. */
@@ -108,6 +110,18 @@ export interface IDriftReport {
   warnings: string[];
   /** Commands that fix the missing and mismatched entries (shown, copied, typed; never run). */
   fix_commands?: IFixCommand[];
+  /** Missing and mismatched entries that get no command, and why (a tool is missing, unsafe text). */
+  fix_notes?: IFixNote[];
+}
+
+/** Why some entries get no fix command. */
+export interface IFixNote {
+  /** The entries, as written (control characters shown escaped, `\x15`). */
+  entries: string[];
+  /** Why, in words: the tool that is needed and where to get it, or what is wrong with the text. */
+  reason: string;
+  /** The tool that would be needed (conda, pixi, uv, pip); empty when the reason is the text. */
+  needs?: string;
 }
 
 /** What a notebook ran with (`metadata.envpanel.ran_with`). */
@@ -126,7 +140,14 @@ export interface INotebookReport {
   path: string;
   recorded: IRanWith | null;
   environment: { name: string; prefix: string } | null;
-  differences: { name: string; recorded: string | null; current: string | null; text: string }[];
+  /** What differs: `python`, `missing` (not installed now) or `changed` (another version). */
+  differences: {
+    name: string;
+    recorded: string | null;
+    current: string | null;
+    what: string;
+    text: string;
+  }[];
   count: number;
 }
 

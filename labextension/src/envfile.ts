@@ -4,6 +4,8 @@
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 
+import { TranslationBundle } from '@jupyterlab/translation';
+
 import { IEnvPanelApi } from './api';
 import { asApiError } from './types';
 
@@ -11,24 +13,30 @@ import { asApiError } from './types';
 export async function createEnvFile(
   api: IEnvPanelApi,
   env: string,
-  notebookPath: string
+  notebookPath: string,
+  trans: TranslationBundle
 ): Promise<string | null> {
   const folder = notebookPath.includes('/')
     ? notebookPath.slice(0, notebookPath.lastIndexOf('/') + 1)
     : '';
   const result = await showDialog({
-    title: 'Create environment.yml',
-    body:
-      `Write ${folder}environment.yml with ${env}'s name, its channels and the packages you ` +
-      'asked for, pinned to their installed versions? An existing file is never replaced.',
-    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create' })]
+    title: trans.__('Create environment.yml'),
+    body: trans.__(
+      "Write %1environment.yml with %2's name, its channels and the packages you asked for, pinned to their installed versions? An existing file is never replaced.",
+      folder,
+      env
+    ),
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: trans.__('Create') })
+    ]
   });
   if (!result.button.accept) {
     return null;
   }
   try {
     const answer = await api.exportEnvFile(env, notebookPath);
-    Notification.success(`Wrote ${answer.file} from ${env}.`, { autoClose: 5000 });
+    Notification.success(trans.__('Wrote %1 from %2.', answer.file, env), { autoClose: 5000 });
     return answer.file;
   } catch (error) {
     Notification.error(asApiError(error).message, { autoClose: 8000 });

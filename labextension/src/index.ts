@@ -1,5 +1,6 @@
 /**
- * jupyter-envpanel: wires the model, the sidebar, the status bar, commands and settings.
+ * jupyter-envpanel: wires the model, the sidebar, the status bar, commands, settings and the
+ * IEnvPanel service.
  */
 import {
   ILabShell,
@@ -14,18 +15,25 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { IEnvironment, IKernelRef, httpApi } from './api';
 import { FollowedSession } from './context';
+import { createEnvFile } from './envfile';
+import { bundleOf } from './i18n';
 import { LiveUpdates } from './live';
 import { EnvPanelModel, IPanelSettings } from './model';
 import { EnvPanel, IPanelActions, PANEL_ID } from './panel';
 import { pickKernel } from './picker';
+import { RecordKeeper } from './recordkeeper';
+import { EnvPanelService } from './service';
 import { EnvStatus } from './status';
 import { trustedSwitch } from './switch';
 import { CREATE_TERMINAL, typeInTerminal } from './terminal';
-import { createEnvFile } from './envfile';
-import { RecordKeeper } from './ranwith';
+import { IEnvPanel } from './tokens';
+
+export * from './tokens';
+export type { IEnvironment, IKernelRef, IProject } from './apitypes';
 
 const PLUGIN_ID = 'jupyter-envpanel:plugin';
 
@@ -46,11 +54,12 @@ function isDefinition(path: string, names: string[]): boolean {
   );
 }
 
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<IEnvPanel> = {
   id: PLUGIN_ID,
   description:
     'Environments panel: the project environment, drift, kernel switching you can trust.',
   autoStart: true,
+  provides: IEnvPanel,
   optional: [
     ILabShell,
     ILayoutRestorer,
@@ -60,7 +69,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ICommandPalette,
     IDocumentManager,
-    IDefaultFileBrowser
+    IDefaultFileBrowser,
+    ITranslator
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -72,10 +82,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     docManager: IDocumentManager | null,
-    fileBrowser: IDefaultFileBrowser | null
-  ) => {
-    const model = new EnvPanelModel(httpApi, (message, type) =>
-      Notification.emit(message, type, { autoClose: type === 'error' ? 8000 : 5000 })
+    fileBrowser: IDefaultFileBrowser | null,
+    translator: ITranslator | null
+  ): IEnvPanel => {
+    const trans = bundleOf(translator);
+    const model = new EnvPanelModel(
+      httpApi,
+      (message, type) =>
+        Notification.emit(message, type, { autoClose: type === 'error' ? 8000 : 5000 }),
+      translator
     );
     const followed = new FollowedSession(notebooks, consoles);
     followed.changed.connect((_, current) => {
@@ -99,7 +114,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       if (change.type === 'save' && isDefinition(path, model.project?.looked_for ?? [])) {
         void model.reloadContext();
       } else if (change.type === 'save' && path === model.active?.path && path.endsWith('.ipynb')) {
-        void model.ranWith.load(path); // the record it was saved with
+        void model.loadRanWith(); // the record it was saved with, against the kernel now
       }
     });
 
@@ -111,10 +126,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!current) {
           return;
         }
-        await trustedSwitch(current, kernel, env, model.active?.environment?.name ?? null, {
+        const from = model.active?.environment?.name ?? null;
+        const ask = {
           confirm: () => model.settings.confirmSwitch,
           stopAsking: () => void settings?.set('confirmSwitch', false)
-        });
+        };
+        await trustedSwitch(current, kernel, env, from, ask, trans);
       },
       openFile: async (path: string, line: number, column: number) => {
         const widget: any = docManager
@@ -130,7 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
       },
       createEnvFile: async (env: string, notebookPath: string) => {
-        const file = await createEnvFile(httpApi, env, notebookPath);
+        const file = await createEnvFile(httpApi, env, notebookPath, trans);
         if (file) {
           await model.reloadContext();
           await actions.openFile(file, 1, 1);
@@ -139,39 +156,52 @@ const plugin: JupyterFrontEndPlugin<void> = {
       canOpenTerminal: () => app.commands.hasCommand(CREATE_TERMINAL),
       typeInTerminal: async (command: string) => {
         try {
-          await typeInTerminal(app, command);
+          await typeInTerminal(app, command, trans);
         } catch (error) {
-          Notification.error(`Could not open a terminal (${error}): copy the command instead.`, {
-            autoClose: 8000
-          });
+          Notification.error(
+            trans.__('Could not open a terminal (%1): copy the command instead.', String(error)),
+            { autoClose: 8000 }
+          );
         }
       }
     };
 
-    const panel = new EnvPanel(model, actions);
+    const panel = new EnvPanel(model, actions, translator);
     app.shell.add(panel, 'left', { rank: 650 });
     restorer?.add(panel, 'jupyter-envpanel');
     const openPanel = () => app.shell.activateById(PANEL_ID);
 
     if (statusBar) {
       statusBar.registerStatusItem('jupyter-envpanel:status', {
-        item: new EnvStatus(model, openPanel),
+        item: new EnvStatus(model, openPanel, trans),
         align: 'left',
         rank: 5,
         isActive: () => true
       });
     }
 
+    const service = new EnvPanelService(httpApi, model, path => {
+      const widget =
+        notebooks?.find(w => w.context.path === path) ??
+        consoles?.find(w => w.sessionContext.path === path);
+      return widget?.sessionContext ?? null;
+    });
     const keeper = new RecordKeeper(httpApi, () => model.settings.recordRanWith);
-    notebooks?.widgetAdded.connect((_, notebookPanel) => keeper.track(notebookPanel));
+    notebooks?.widgetAdded.connect((_, notebookPanel) => {
+      keeper.track(notebookPanel);
+      service.watch(notebookPanel.sessionContext, () => notebookPanel.context.path);
+    });
+    consoles?.widgetAdded.connect((_, consolePanel) =>
+      service.watch(consolePanel.sessionContext, () => consolePanel.sessionContext.path)
+    );
 
     // Notebook 7 has no status bar: the notebook page's toolbar shows the same item, next to the
     // kernel's name, and a click opens the Environments panel there too.
     if (notebooks && (!statusBar || app.name === 'Jupyter Notebook')) {
       notebooks.widgetAdded.connect((_, notebookPanel) => {
-        const item = new EnvStatus(model, openPanel, '');
+        const item = new EnvStatus(model, openPanel, trans, '');
         item.addClass('jp-EnvPanel-toolbarItem');
-        item.node.dataset.envpanelToolbar = 'true';
+        item.extra['data-envpanel-toolbar'] = 'true';
         const toolbar = notebookPanel.toolbar;
         if (!toolbar.insertAfter('kernelName', 'envpanel-environment', item)) {
           toolbar.addItem('envpanel-environment', item);
@@ -180,23 +210,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     app.commands.addCommand(CommandIDs.open, {
-      label: 'Show Environments Panel',
-      caption: 'Which environment this notebook runs in, its drift, and every other environment',
+      label: trans.__('Show Environments Panel'),
+      caption: trans.__(
+        'Which environment this notebook runs in, its drift, and every other environment'
+      ),
       execute: openPanel
     });
     app.commands.addCommand(CommandIDs.refresh, {
-      label: 'Refresh Environments',
+      label: trans.__('Refresh Environments'),
       execute: () => model.refresh(true)
     });
     app.commands.addCommand(CommandIDs.showDrift, {
-      label: 'Show Environment Drift',
+      label: trans.__('Show Environment Drift'),
       execute: () => {
         openPanel();
-        panel.node.querySelector('[aria-label="Drift"]')?.scrollIntoView();
+        panel.sections.drift.node.scrollIntoView();
       }
     });
     app.commands.addCommand(CommandIDs.switchKernel, {
-      label: args => (args.env ? `Switch Kernel to ${args.env}` : 'Switch Kernel to Environment…'),
+      label: args =>
+        args.env
+          ? trans.__('Switch Kernel to %1', String(args.env))
+          : trans.__('Switch Kernel to Environment…'),
       isEnabled: () => actions.canSwitch(),
       execute: async args => {
         if (!model.environments.length) {
@@ -204,14 +239,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         const named = model.environments.find(e => e.name === args.env);
         const kernel = named?.kernels.find(k => !args.kernel || k.name === args.kernel);
-        const pick = named && kernel ? { env: named, kernel } : await pickKernel(model);
+        const pick = named && kernel ? { env: named, kernel } : await pickKernel(model, trans);
         if (pick) {
           await actions.switchKernel(pick.kernel, pick.env);
         }
       }
     });
     for (const command of Object.values(CommandIDs)) {
-      palette?.addItem({ command, category: 'Environments' });
+      palette?.addItem({ command, category: trans.__('Environments') });
     }
 
     const live = new LiveUpdates(model);
@@ -229,6 +264,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     } else {
       applySettings({});
     }
+    return service;
   }
 };
 

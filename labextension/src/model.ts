@@ -1,8 +1,10 @@
 /**
  * State of the Environments panel: the listing, the project's environment, the active kernel's
- * environment and its drift. The model never computes domain facts: it holds what the server
- * answered (and compares prefixes to say which environment is which).
+ * environment, its drift, the notebook's record, the filter and the settings, each part with its
+ * own signal so a section re-renders only when what it shows changed. The model never computes
+ * domain facts: it holds what the server answered (and compares prefixes to say which is which).
  */
+import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -11,10 +13,14 @@ import {
   IEnvPanelApi,
   IEnvironment,
   IPackageHit,
-  IListing,
   IProject,
   IRequirementStatus
 } from './api';
+import { ActiveSession } from './activestate';
+import { DriftState } from './driftstate';
+import { bundleOf } from './i18n';
+import { IListContext, IListGroups, filterEnvironments, groupInterpreters } from './listorder';
+import { ListingState } from './listing';
 import { PackageSearch } from './packagesearch';
 import { ProjectState } from './projectstate';
 import { RanWithState } from './ranwith';
@@ -23,54 +29,71 @@ import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } fr
 export { DEFAULT_SETTINGS, asApiError } from './types';
 export type { IActiveState, IPanelSettings, Notify } from './types';
 
-/** The panel's state, with a `changed` signal. */
+/** The panel's state; each part emits its own signal. */
 export class EnvPanelModel {
   /**
    * @param api The REST calls (the real one, or a fake in tests).
    * @param notify Shows the outcome of register / unregister.
+   * @param translator Translates those messages.
    */
   constructor(
     private readonly api: IEnvPanelApi,
-    private readonly notify: Notify = () => undefined
-  ) {}
-
-  /** Emitted whenever anything shown changes. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
+    private readonly notify: Notify = () => undefined,
+    translator: ITranslator | null = null
+  ) {
+    this.trans = bundleOf(translator);
   }
 
-  /** Every environment from the last listing. */
-  environments: IEnvironment[] = [];
-  /** Listing-level warnings. */
-  listingWarnings: string[] = [];
-  /** Places the server looked in. */
-  searched: string[] = [];
-  /** True while the listing loads. */
-  loading = false;
-  /** The listing error, if the last listing failed. */
-  error: EnvPanelApiError | null = null;
-  /** The focused session, null when no notebook or console was focused yet. */
-  active: IActiveState | null = null;
-  /** Drift of the active environment. */
-  drift: IDriftReport | null = null;
-  /** Why drift could not be computed (no environment file, bad file, ...). */
-  driftError: EnvPanelApiError | null = null;
-  /** True while drift loads. */
-  driftLoading = false;
+  /** The listing: environments, warnings, loading, error. */
+  readonly listing = new ListingState(this.api);
   /** The project's environment for the active notebook's (or the file browser's) folder. */
-  readonly projectState = new ProjectState(this.api, () => this._changed.emit());
+  readonly projectState = new ProjectState(this.api);
+  /** The followed session and its environment. */
+  readonly activeSession = new ActiveSession(this.api);
+  /** The drift of the active environment. */
+  readonly driftState = new DriftState(this.api);
+  /** The followed notebook's record of what it ran with, compared with now. */
+  readonly ranWith = new RanWithState(this.api);
+  /** The filter as a package name: which environments have it. */
+  readonly packageSearch = new PackageSearch(this.api);
+
+  /** Emitted when the followed session or its environment changes. */
+  get activeChanged(): ISignal<ActiveSession, void> {
+    return this.activeSession.changed;
+  }
+
+  /** Emitted when the filter text changes. */
+  get filterChanged(): ISignal<this, void> {
+    return this._filterChanged;
+  }
+
+  /** Emitted when the settings change. */
+  get settingsChanged(): ISignal<this, void> {
+    return this._settingsChanged;
+  }
+
+  /** The focused session, null when no notebook or console was focused yet. */
+  get active(): IActiveState | null {
+    return this.activeSession.state;
+  }
   /** The filter box's text. */
   filter = '';
-  /** The followed notebook's record of what it ran with, compared with now. */
-  readonly ranWith = new RanWithState(this.api, () => this._changed.emit());
-  /** The filter as a package name: which environments have it. */
-  readonly packageSearch = new PackageSearch(this.api, () => this._changed.emit());
   /** Current settings. */
   settings: IPanelSettings = { ...DEFAULT_SETTINGS };
 
+  /** Every environment from the last listing. */
+  get environments(): IEnvironment[] {
+    return this.listing.environments;
+  }
+
+  /** The listing error, if the last listing failed. */
+  get error(): EnvPanelApiError | null {
+    return this.listing.error;
+  }
+
   /** True when the server answered 404 for the API: the server extension is not enabled. */
   get serverMissing(): boolean {
-    return this.error?.status === 404;
+    return this.listing.error?.status === 404;
   }
 
   /** The server's answer about the project's environment. */
@@ -83,6 +106,26 @@ export class EnvPanelModel {
     return this.projectState.error;
   }
 
+  /** Drift of the active environment. */
+  get drift(): IDriftReport | null {
+    return this.driftState.report;
+  }
+
+  /** Why drift could not be computed. */
+  get driftError(): EnvPanelApiError | null {
+    return this.driftState.error;
+  }
+
+  /** Missing and mismatched requirements of the active environment. */
+  get driftEntries(): IRequirementStatus[] {
+    return this.driftState.entries;
+  }
+
+  /** The drift count (missing + mismatch, as the server counts it); null when unknown. */
+  get driftCount(): number | null {
+    return this.driftState.count;
+  }
+
   /** Whether an environment is the project's. */
   isProject(env: IEnvironment | null | undefined): boolean {
     return !!env && this.projectState.environment?.prefix === env.prefix;
@@ -93,19 +136,26 @@ export class EnvPanelModel {
     return !!env && this.active?.environment?.prefix === env.prefix;
   }
 
-  /** Environments that match the filter (and the server-env setting), the project's first. */
+  /**
+   * Environments that match the filter (and the server-env setting): the project's and the
+   * active one first, then by name, numbers as numbers.
+   */
   get filtered(): IEnvironment[] {
-    const words = this.filter.toLowerCase().split(/\s+/).filter(Boolean);
-    const shown = this.environments.filter(env => {
-      if (env.is_server && !this.settings.showServerEnv && !this.isProject(env)) {
-        return false;
-      }
-      const text = [env.name, env.label ?? '', env.kind, env.prefix, env.python_version ?? '']
-        .join(' ')
-        .toLowerCase();
-      return words.every(word => text.includes(word)) || this.packageHits(env).length > 0;
-    });
-    return shown.filter(e => this.isProject(e)).concat(shown.filter(e => !this.isProject(e)));
+    return filterEnvironments(this.environments, this.filter, this.listContext());
+  }
+
+  /** The filtered list in two: environments, and interpreters without ipykernel. */
+  get groups(): IListGroups {
+    return groupInterpreters(this.filtered, this.listContext());
+  }
+
+  private listContext(): IListContext {
+    return {
+      isProject: env => this.isProject(env),
+      isActive: env => this.isActive(env),
+      hasPackageHit: env => this.packageHits(env).length > 0,
+      showServerEnv: this.settings.showServerEnv
+    };
   }
 
   /** The packages of an environment that match the filter text (as a package name). */
@@ -114,22 +164,12 @@ export class EnvPanelModel {
     return search.query && search.query === this.filter.trim() ? search.hitsFor(env) : [];
   }
 
-  /** Missing and mismatched requirements of the active environment. */
-  get driftEntries(): IRequirementStatus[] {
-    return (this.drift?.requirements ?? []).filter(
-      r => r.status === 'missing' || r.status === 'mismatch'
-    );
-  }
-
-  /** The drift count (missing + mismatch, as the server counts it); null when unknown. */
-  get driftCount(): number | null {
-    return this.drift ? this.drift.drift_count : null;
-  }
-
   /** Set the filter text. */
   setFilter(text: string): Promise<void> {
-    this.filter = text;
-    this._changed.emit();
+    if (text !== this.filter) {
+      this.filter = text;
+      this._filterChanged.emit();
+    }
     return this.packageSearch.search(text);
   }
 
@@ -137,30 +177,14 @@ export class EnvPanelModel {
   setSettings(settings: Partial<IPanelSettings>): void {
     this.settings = { ...this.settings, ...settings };
     if (!this.settings.driftChecks) {
-      this.drift = null;
-      this.driftError = null;
+      this.driftState.clear();
     }
-    this._changed.emit();
+    this._settingsChanged.emit();
   }
 
   /** Load the listing (`force`: forget the server's caches first), then what depends on it. */
   async refresh(force = false): Promise<void> {
-    this.loading = true;
-    this._changed.emit();
-    try {
-      if (force) {
-        this.setListing(await this.api.refresh(), '');
-      } else {
-        const answer = await this.api.pollEnvironments('');
-        this.setListing(answer.listing ?? { environments: [], warnings: [] }, answer.etag);
-      }
-      this.error = null;
-    } catch (error) {
-      this.error = asApiError(error);
-    } finally {
-      this.loading = false;
-      this._changed.emit();
-    }
+    await this.listing.load(force);
     if (force) {
       await this.reloadContext();
     }
@@ -172,23 +196,16 @@ export class EnvPanelModel {
    * failure so the caller's poll backs off.
    */
   async poll(): Promise<void> {
-    const answer = await this.api.pollEnvironments(this._etag);
-    if (!answer.listing) {
-      return;
-    }
-    const first = !this._etag;
-    this.setListing(answer.listing, answer.etag);
-    this.error = null;
-    this._changed.emit();
-    if (!first) {
+    const first = !this.listing.hasEtag;
+    if ((await this.listing.poll()) && !first) {
       await this.reloadContext();
     }
   }
 
   /**
-   * Follow the focused session: look up its kernel's environment, then that environment's drift
-   * and the project of its folder. Answers for a session that lost focus meanwhile are ignored.
-   * `starting`: the session has no kernel yet because it is still starting one.
+   * Follow the focused session: look up its kernel's environment, then that environment's drift,
+   * the notebook's record compared with it, and the project of its folder. Answers for a session
+   * that lost focus meanwhile are ignored. `starting`: the session is still starting a kernel.
    */
   async setActive(
     kernelName: string | null,
@@ -197,28 +214,16 @@ export class EnvPanelModel {
     starting = false
   ): Promise<void> {
     const generation = ++this._generation;
-    this.active =
-      kernelName === null && !path
-        ? null
-        : {
-            kernelName,
-            displayName,
-            path,
-            environment: null,
-            prefix: null,
-            message: kernelName || starting ? '' : 'no kernel',
-            loading: kernelName !== null || starting
-          };
-    this.drift = null;
-    this.driftError = null;
-    this._changed.emit();
+    this.activeSession.follow(kernelName, path, displayName, starting);
+    this.driftState.clear();
     const project = this.loadProject(this.active ? path : this._browserPath);
-    const ranWith = this.ranWith.load(this.active ? path : '');
     if (kernelName && this.active) {
-      await this.lookUpKernel(generation, kernelName, displayName);
-      await this.loadDrift(generation);
+      await this.activeSession.lookUp(() => generation === this._generation);
+      await Promise.all([this.loadDrift(generation), this.loadRanWith(generation)]);
+    } else {
+      await this.ranWith.load(this.active ? path : '');
     }
-    await Promise.all([project, ranWith]);
+    await project;
   }
 
   /** Follow the file browser's folder: it decides the project when no notebook is focused. */
@@ -231,17 +236,26 @@ export class EnvPanelModel {
 
   /** Ask again for everything that depends on the disk: the project, the active env, its drift. */
   async reloadContext(): Promise<void> {
-    if (this.active?.kernelName) {
+    const active = this.active;
+    if (active?.kernelName) {
       const generation = ++this._generation;
       await Promise.all([
-        this.loadProject(this.active.path),
-        this.ranWith.load(this.active.path),
-        this.lookUpKernel(generation, this.active.kernelName, this.active.displayName, false).then(
-          () => this.loadDrift(generation, false)
-        )
+        this.loadProject(active.path),
+        this.activeSession
+          .lookUp(() => generation === this._generation, false)
+          .then(() =>
+            Promise.all([this.loadDrift(generation, false), this.loadRanWith(generation)])
+          )
       ]);
     } else {
-      await this.loadProject(this.active?.path ?? this._browserPath);
+      await this.loadProject(active?.path ?? this._browserPath);
+    }
+  }
+
+  /** Compare the followed notebook's record with the environment its kernel runs in now. */
+  async loadRanWith(generation = this._generation): Promise<void> {
+    if (generation === this._generation) {
+      await this.ranWith.load(this.active?.path ?? '', this.active?.environment?.name ?? '');
     }
   }
 
@@ -256,30 +270,15 @@ export class EnvPanelModel {
     if (!env || !this.settings.driftChecks || !this.active) {
       return;
     }
-    this.driftLoading = showLoading;
-    this._changed.emit();
-    try {
-      const report = await this.api.drift(env.name, this.active.path);
-      if (generation === this._generation) {
-        this.drift = report;
-        this.driftError = null;
-      }
-    } catch (error) {
-      if (generation === this._generation) {
-        this.drift = null;
-        this.driftError = asApiError(error);
-      }
-    } finally {
-      this.driftLoading = false;
-      this._changed.emit();
-    }
+    const current = () => generation === this._generation;
+    await this.driftState.load(env.name, this.active.path, current, showLoading);
   }
 
   /** Register persistent kernelspecs for an environment, then list again. */
   async register(env: string): Promise<void> {
     await this.act(async () => {
       const names = await this.api.register(env);
-      return `Registered ${names.join(', ')}: other frontends can use them now.`;
+      return this.trans.__('Registered %1: other frontends can use them now.', names.join(', '));
     });
   }
 
@@ -287,46 +286,8 @@ export class EnvPanelModel {
   async unregister(env: string): Promise<void> {
     await this.act(async () => {
       await this.api.unregister(env);
-      return `Removed the registered kernels of ${env}.`;
+      return this.trans.__('Removed the registered kernels of %1.', env);
     });
-  }
-
-  private async lookUpKernel(
-    generation: number,
-    kernelName: string,
-    displayName: string,
-    showLoading = true
-  ): Promise<void> {
-    if (showLoading && this.active) {
-      this.active = { ...this.active, loading: true };
-    }
-    try {
-      const answer = await this.api.kernelEnvironment(kernelName);
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = {
-        ...this.active,
-        displayName: answer.display_name || displayName,
-        environment: answer.environment,
-        prefix: answer.prefix,
-        message: answer.message,
-        loading: false
-      };
-    } catch (error) {
-      if (generation !== this._generation || !this.active) {
-        return;
-      }
-      this.active = { ...this.active, loading: false, message: asApiError(error).message };
-    }
-    this._changed.emit();
-  }
-
-  private setListing(listing: IListing, etag: string): void {
-    this.environments = listing.environments;
-    this.listingWarnings = listing.warnings;
-    this.searched = listing.searched ?? [];
-    this._etag = etag;
   }
 
   private async act(action: () => Promise<string>): Promise<void> {
@@ -338,8 +299,9 @@ export class EnvPanelModel {
     await this.refresh();
   }
 
-  private _etag = '';
+  private readonly trans: TranslationBundle;
   private _browserPath = '';
   private _generation = 0;
-  private _changed = new Signal<this, void>(this);
+  private _filterChanged = new Signal<this, void>(this);
+  private _settingsChanged = new Signal<this, void>(this);
 }

@@ -2,6 +2,8 @@
  * The filter box also finds packages: which environments have a package named like the text,
  * and which version, as the server answered. The answer to the latest text wins.
  */
+import { ISignal, Signal } from '@lumino/signaling';
+
 import { IEnvPanelApi, IEnvironment, IPackageHit } from './api';
 import { asApiError } from './types';
 
@@ -9,14 +11,17 @@ import { asApiError } from './types';
 export class PackageSearch {
   /**
    * @param api The REST calls.
-   * @param changed Called whenever the answer changes.
    * @param delay Milliseconds to wait for more typing before asking the server.
    */
   constructor(
     private readonly api: IEnvPanelApi,
-    private readonly changed: () => void,
-    readonly delay = 250
+    public delay = 250
   ) {}
+
+  /** Emitted when the answer changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
 
   /** The text the hits answer (trimmed); empty when there are none. */
   query = '';
@@ -39,7 +44,7 @@ export class PackageSearch {
     if (query.length < 2 || /\s/.test(query)) {
       if (this.query || this.error) {
         [this.query, this.hits, this.truncated, this.error] = ['', new Map(), false, null];
-        this.changed();
+        this._changed.emit();
       }
       return;
     }
@@ -63,8 +68,9 @@ export class PackageSearch {
       }
       [this.query, this.hits, this.error] = ['', new Map(), asApiError(caught).message];
     }
-    this.changed();
+    this._changed.emit();
   }
 
   private _ticket = 0;
+  private _changed = new Signal<this, void>(this);
 }

@@ -1,17 +1,21 @@
 /**
- * The Environments sidebar: the project's environment, the active one and its drift, then every
- * environment with Switch. Each section renders from the model in its own module.
+ * The Environments sidebar: a `SidePanel` of five sections (the project's environment, the active
+ * one, its drift, what the notebook ran with, every environment), each its own widget updated
+ * by the model's signals it depends on.
  */
-import { LabIcon, refreshIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { LabIcon, SidePanel, ToolbarButton, refreshIcon } from '@jupyterlab/ui-components';
+import { Panel, Widget } from '@lumino/widgets';
 
 import { IPanelActions } from './actions';
-import { renderActive } from './active';
-import { button, fill, h } from './dom';
-import { IDriftView, renderDrift, renderRanWith } from './drift';
+import { ActiveBody } from './activeview';
+import { DriftBody } from './driftview';
+import { bundleOf } from './i18n';
+import { ListBody } from './listview';
 import { EnvPanelModel } from './model';
-import { renderProject } from './project';
-import { EnvironmentList, keepListState } from './rows';
+import { ProjectBody } from './projectview';
+import { RanWithBody } from './ranwithview';
+import { Section } from './section';
 
 export type { IPanelActions } from './actions';
 
@@ -27,51 +31,69 @@ export const envIcon = new LabIcon({
     ' 12 16.4l10-5-2.2-1.1L12 14.2zm0 4.5-7.8-3.9L2 15.9l10 5 10-5-2.2-1.1-7.8 3.9z"/></g></svg>'
 });
 
+/** The sections of the panel, by name (tests reach them here). */
+export interface IPanelSections {
+  project: Section;
+  active: Section;
+  drift: Section;
+  ranWith: Section;
+  list: Section;
+}
+
 /** The Environments panel. */
-export class EnvPanel extends Widget {
+export class EnvPanel extends SidePanel {
   constructor(
     private readonly model: EnvPanelModel,
-    private readonly actions: IPanelActions
+    actions: IPanelActions,
+    translator: ITranslator | null = null
   ) {
-    super();
+    super({ content: new Panel(), translator: translator ?? undefined });
+    const trans: TranslationBundle = bundleOf(translator);
     this.id = PANEL_ID;
     this.addClass('jp-EnvPanel');
     this.title.icon = envIcon;
-    this.title.caption = 'Environments';
+    this.title.caption = trans.__('Environments');
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'Environments');
-    this.filterInput = h('input', {
-      class: 'jp-EnvPanel-filter jp-mod-styled',
-      type: 'search',
-      placeholder: 'Filter environments',
-      'aria-label': 'Filter environments'
-    }) as HTMLInputElement;
-    this.filterInput.addEventListener(
-      'input',
-      () => void this.model.setFilter(this.filterInput.value)
-    );
-    const refresh = button(
-      refreshIcon.element({ tag: 'span' }),
-      { title: 'Refresh', 'aria-label': 'Refresh environments', 'data-action': 'refresh' },
-      () => void this.model.refresh(true)
-    );
-    this.node.append(
-      h('header', { class: 'jp-EnvPanel-header' }, h('h2', {}, 'Environments'), refresh),
-      this.projectNode,
-      this.activeNode,
-      this.driftNode,
-      this.ranWithNode,
-      h(
-        'section',
-        { class: 'jp-EnvPanel-section', 'aria-label': 'All environments' },
-        h('h3', {}, 'All environments'),
-        this.filterInput,
-        this.listNode
-      )
-    );
-    model.changed.connect(this.render, this);
-    this.render();
+    this.node.setAttribute('aria-label', trans.__('Environments'));
+    const heading = new Widget({ node: document.createElement('h2') });
+    heading.node.textContent = trans.__('Environments');
+    heading.addClass('jp-EnvPanel-title');
+    this.header.addWidget(heading);
+    const refresh = new ToolbarButton({
+      icon: refreshIcon,
+      tooltip: trans.__('Refresh environments'),
+      onClick: () => void this.model.refresh(true)
+    });
+    refresh.node.dataset.action = 'refresh';
+    this.sections = {
+      project: new Section({
+        title: trans.__('Project'),
+        body: new ProjectBody(model, actions, trans),
+        live: true
+      }),
+      active: new Section({
+        title: trans.__('Active environment'),
+        body: new ActiveBody(model, trans),
+        live: true
+      }),
+      drift: new Section({ title: trans.__('Drift'), body: new DriftBody(model, actions, trans) }),
+      ranWith: new Section({
+        title: trans.__('Since this notebook ran'),
+        body: new RanWithBody(model, trans)
+      }),
+      list: new Section({
+        title: trans.__('All environments'),
+        body: new ListBody(model, actions, trans),
+        actions: [['refresh', refresh]]
+      })
+    };
+    for (const section of Object.values(this.sections)) {
+      this.addWidget(section);
+    }
   }
+
+  /** The five sections. */
+  readonly sections: IPanelSections;
 
   /** Load the listing the first time the panel is shown (measured by the benchmark). */
   protected onAfterShow(): void {
@@ -81,38 +103,5 @@ export class EnvPanel extends Widget {
     }
   }
 
-  /** Re-render everything below the header from the model. */
-  render(): void {
-    fill(this.projectNode, renderProject(this.model, this.actions));
-    fill(this.activeNode, renderActive(this.model));
-    fill(this.driftNode, renderDrift(this.model, this.actions, this.driftView));
-    fill(this.ranWithNode, renderRanWith(this.model));
-    const restore = keepListState(this.listNode);
-    fill(this.listNode, this.list.renderList());
-    restore(this.listNode);
-  }
-
   private loaded = false;
-  private readonly driftView: IDriftView = { unrequestedOpen: false };
-  private readonly list = new EnvironmentList(this.model, this.actions);
-  private readonly filterInput: HTMLInputElement;
-  private readonly projectNode = h('section', {
-    class: 'jp-EnvPanel-section',
-    'aria-label': 'Project',
-    'aria-live': 'polite'
-  });
-  private readonly activeNode = h('section', {
-    class: 'jp-EnvPanel-section',
-    'aria-label': 'Active environment',
-    'aria-live': 'polite'
-  });
-  private readonly ranWithNode = h('section', {
-    class: 'jp-EnvPanel-section',
-    'aria-label': 'Since this notebook ran'
-  });
-  private readonly driftNode = h('section', {
-    class: 'jp-EnvPanel-section',
-    'aria-label': 'Drift'
-  });
-  private readonly listNode = h('div', { class: 'jp-EnvPanel-listWrap' });
 }

@@ -2,19 +2,20 @@
  * The project's environment for a notebook's or folder's path, as the server answered it.
  * The answer to the latest question wins; older answers arriving late are dropped.
  */
+import { ISignal, Signal } from '@lumino/signaling';
+
 import { EnvPanelApiError, IEnvPanelApi, IEnvironment, IProject } from './api';
 import { asApiError } from './types';
 
 /** The project part of the panel's state. */
 export class ProjectState {
-  /**
-   * @param api The REST calls.
-   * @param changed Called whenever the answer changes.
-   */
-  constructor(
-    private readonly api: IEnvPanelApi,
-    private readonly changed: () => void
-  ) {}
+  /** @param api The REST calls. */
+  constructor(private readonly api: IEnvPanelApi) {}
+
+  /** Emitted when the answer changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
 
   /** The last answer, null before the first one or after an error. */
   answer: IProject | null = null;
@@ -40,9 +41,10 @@ export class ProjectState {
     }
     if (ticket === this._ticket) {
       [this.answer, this.error, this.path] = [answer, error, path];
-      this.changed();
+      this._changed.emit();
     }
   }
 
   private _ticket = 0;
+  private _changed = new Signal<this, void>(this);
 }

@@ -4,6 +4,7 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Terminal } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
 
 /** The command JupyterLab's terminal plugin registers. */
 export const CREATE_TERMINAL = 'terminal:create-new';
@@ -27,11 +28,15 @@ function firstOutput(session: Terminal.ITerminalConnection, ms: number): Promise
 }
 
 /** Open a terminal and type the command (no newline: nothing runs until the user presses Enter). */
-export async function typeInTerminal(app: JupyterFrontEnd, command: string): Promise<void> {
+export async function typeInTerminal(
+  app: JupyterFrontEnd,
+  command: string,
+  trans: TranslationBundle
+): Promise<void> {
   const widget: any = await app.commands.execute(CREATE_TERMINAL);
   const session: Terminal.ITerminalConnection | undefined = widget?.content?.session;
   if (!session) {
-    throw new Error('this server offers no terminals');
+    throw new Error(trans.__('this server offers no terminals'));
   }
   await firstOutput(session, 10_000);
   session.send({ type: 'stdin', content: [command] });

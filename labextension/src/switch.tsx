@@ -5,11 +5,14 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { ICodeCellModel } from '@jupyterlab/cells';
 import { ConsolePanel } from '@jupyterlab/console';
 import { NotebookPanel } from '@jupyterlab/notebook';
-import { Widget } from '@lumino/widgets';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
 
 import { IEnvironment, IKernelRef } from './api';
 import { IFollowed } from './context';
-import { h } from './dom';
+import { IAtStake, SwitchBody } from './switchbody';
+
+export type { IAtStake } from './switchbody';
 
 /** How the switch reads and writes the "ask first" setting. */
 export interface ISwitchSettings {
@@ -17,14 +20,6 @@ export interface ISwitchSettings {
   confirm(): boolean;
   /** The user ticked "Don't ask again". */
   stopAsking(): void;
-}
-
-/** What a switch would lose: a running cell and the variables of executed cells. */
-export interface IAtStake {
-  /** The kernel is running something. */
-  busy: boolean;
-  /** Executed code cells (notebook) or inputs (console) whose variables would be lost. */
-  executed: number;
 }
 
 /**
@@ -59,38 +54,22 @@ async function confirmSwitch(
   stake: IAtStake,
   from: string,
   to: string,
-  settings: ISwitchSettings
+  settings: ISwitchSettings,
+  trans: TranslationBundle
 ): Promise<boolean> {
   if (!settings.confirm() || (!stake.busy && !stake.executed)) {
     return true;
   }
-  const plural = stake.executed === 1 ? 'cell' : 'cells';
-  const body = new Widget({
-    node: h(
-      'div',
-      { class: 'jp-EnvPanel-confirm' },
-      stake.busy ? h('p', {}, `The kernel is busy: the running cell will be interrupted.`) : null,
-      stake.executed
-        ? h(
-            'p',
-            {},
-            `Variables from ${stake.executed} executed ${plural} will be lost: the kernel of ${to} starts empty.`
-          )
-        : null,
-      h(
-        'p',
-        {},
-        `Outputs stay in the notebook. Undo switches back to ${from}, but not to its state.`
-      )
-    )
-  });
   const result = await showDialog({
-    title: `Switch from ${from} to ${to}?`,
-    body,
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Switch' })],
+    title: trans.__('Switch from %1 to %2?', from, to),
+    body: <SwitchBody stake={stake} from={from} to={to} trans={trans} />,
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.warnButton({ label: trans.__('Switch') })
+    ],
     checkbox: {
-      label: "Don't ask again",
-      caption: 'Settings → Environments → Ask before switching'
+      label: trans.__("Don't ask again"),
+      caption: trans.__('Settings → Environments → Ask before switching')
     }
   });
   if (!result.button.accept) {
@@ -111,7 +90,8 @@ export async function trustedSwitch(
   kernel: IKernelRef,
   env: IEnvironment,
   fromEnv: string | null,
-  settings: ISwitchSettings
+  settings: ISwitchSettings,
+  trans: TranslationBundle
 ): Promise<boolean> {
   const session = followed.session;
   const previous = session.session?.kernel?.name ?? null;
@@ -119,30 +99,32 @@ export async function trustedSwitch(
     return false;
   }
   const from = fromEnv ?? session.kernelDisplayName;
-  if (!(await confirmSwitch(atStake(followed), from, env.name, settings))) {
+  if (!(await confirmSwitch(atStake(followed), from, env.name, settings, trans))) {
     return false;
   }
   try {
     await session.changeKernel({ name: kernel.name });
   } catch (error) {
-    Notification.error(`Could not switch to ${env.name}: ${String(error)}`, { autoClose: 8000 });
+    Notification.error(trans.__('Could not switch to %1: %2', env.name, String(error)), {
+      autoClose: 8000
+    });
     return false;
   }
   const actions: Notification.IAction[] = previous
     ? [
         {
-          label: 'Undo',
-          caption: `Switch back to ${from}`,
+          label: trans.__('Undo'),
+          caption: trans.__('Switch back to %1', from),
           callback: () => {
             void session.changeKernel({ name: previous }).then(
-              () => Notification.info(`Switched back to ${from}.`, { autoClose: 5000 }),
-              error => Notification.error(`Could not switch back: ${String(error)}`)
+              () => Notification.info(trans.__('Switched back to %1.', from), { autoClose: 5000 }),
+              error => Notification.error(trans.__('Could not switch back: %1', String(error)))
             );
           }
         }
       ]
     : [];
-  Notification.success(`Switched ${followed.path} from ${from} to ${env.name}.`, {
+  Notification.success(trans.__('Switched %1 from %2 to %3.', followed.path, from, env.name), {
     autoClose: 10000,
     actions
   });

@@ -1,0 +1,205 @@
+/**
+ * The Project section: which environment this project wants, and whether the notebook runs in it.
+ * States (`data-project-state`): none, checking (the notebook's kernel is being looked up),
+ * active, exists, missing, error.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IProject } from './api';
+import { IPanelActions } from './actions';
+import { CopyButton, DriftBadge, FileLink, errorText } from './components';
+import { withNodes } from './i18n';
+import { EnvPanelModel } from './model';
+import { SectionBody } from './section';
+
+/** The project card's state for the current answer. */
+export type ProjectCardState = 'none' | 'checking' | 'active' | 'exists' | 'missing' | 'error';
+
+/** Return the state the card shows, null when there is no answer yet. */
+export function projectState(model: EnvPanelModel): ProjectCardState | null {
+  const project = model.project;
+  if (model.projectError) {
+    return 'error';
+  }
+  if (!project) {
+    return null;
+  }
+  if (!project.found) {
+    return 'none';
+  }
+  if (!project.exists) {
+    return 'missing';
+  }
+  if (model.active?.loading) {
+    return 'checking';
+  }
+  return model.isActive(project.environment) ? 'active' : 'exists';
+}
+
+/** The Project section's body. */
+export class ProjectBody extends SectionBody {
+  constructor(
+    private readonly model: EnvPanelModel,
+    private readonly actions: IPanelActions,
+    private readonly trans: TranslationBundle
+  ) {
+    super([model.projectState.changed, model.activeChanged]);
+  }
+
+  isEmpty(): boolean {
+    return projectState(this.model) === null;
+  }
+
+  protected content(): React.ReactElement | null {
+    const { model, trans } = this;
+    const state = projectState(model);
+    const project = model.project;
+    if (!state) {
+      return null;
+    }
+    if (state === 'error' || !project) {
+      return (
+        <Card state="error">
+          <p className="jp-EnvPanel-error">
+            {trans.__(
+              "Could not find the project's environment: %1",
+              model.projectError ? errorText(model.projectError, trans) : ''
+            )}
+          </p>
+        </Card>
+      );
+    }
+    if (state === 'none') {
+      return (
+        <Card state="none">
+          <p className="jp-EnvPanel-muted">
+            {trans.__('No project environment file here (%1).', project.looked_for.join(', '))}
+          </p>
+        </Card>
+      );
+    }
+    return (
+      <Card state={state}>
+        {this.headline(project)}
+        {this.body(state, project)}
+      </Card>
+    );
+  }
+
+  private headline(project: IProject): React.ReactElement {
+    const { trans, actions } = this;
+    const name = (
+      <strong title={project.environment?.prefix ?? project.name ?? ''}>
+        {project.name ?? ''}
+      </strong>
+    );
+    const file = (
+      <FileLink
+        file={project.file ?? ''}
+        label={project.source ?? ''}
+        trans={trans}
+        onOpen={() => void actions.openFile(project.file ?? '', 1, 1)}
+      />
+    );
+    return (
+      <p className="jp-EnvPanel-projectTitle">
+        {withNodes((a, b) => trans.__("This project's environment: %1 (%2)", a, b), name, file)}
+      </p>
+    );
+  }
+
+  private body(state: ProjectCardState, project: IProject): React.ReactNode {
+    const { model, trans, actions } = this;
+    const drift = project.drift;
+    const badge = drift ? (
+      <DriftBadge
+        count={drift.drift_count}
+        attr="data-project-drift"
+        trans={trans}
+        title={trans.__('Missing or mismatched entries of %1', drift.file)}
+      />
+    ) : null;
+    if (state === 'checking') {
+      return <p className="jp-EnvPanel-muted">{trans.__("Looking up the notebook's kernel…")}</p>;
+    }
+    if (state === 'active') {
+      return (
+        <p className="jp-EnvPanel-ok">
+          {trans.__('✓ Active: this notebook runs in it.')} {badge}
+        </p>
+      );
+    }
+    if (state === 'exists') {
+      const running = model.active?.environment;
+      const where = running
+        ? trans.__('This notebook runs in %1, not in %2.', running.name, project.name ?? '')
+        : model.active?.kernelName
+          ? trans.__(
+              'This notebook runs in an environment jupyter-envpanel did not find, not in %1.',
+              project.name ?? ''
+            )
+          : model.active
+            ? trans.__('This notebook has no kernel.')
+            : trans.__('It exists. Open a notebook to switch to it.');
+      const kernel = project.kernel;
+      const env = project.environment;
+      return (
+        <>
+          <p className="jp-EnvPanel-warnText">{where}</p>
+          {kernel && env && actions.canSwitch() ? (
+            <button
+              type="button"
+              className="jp-EnvPanel-button jp-mod-accept"
+              data-action="switch-project"
+              title={trans.__('Switch the kernel to %1', kernel.display_name)}
+              onClick={() => void actions.switchKernel(kernel, env)}
+            >
+              {trans.__('Switch to %1', env.name)}
+            </button>
+          ) : null}
+          {!kernel && env ? (
+            <p className="jp-EnvPanel-muted">
+              {trans.__('It has no kernel: install ipykernel in it.')}
+            </p>
+          ) : null}
+          {drift ? (
+            <p className="jp-EnvPanel-muted">
+              {withNodes(b => trans.__('%1 vs %2: %3', project.name ?? '', drift.file, b), badge)}
+            </p>
+          ) : null}
+        </>
+      );
+    }
+    return (
+      <>
+        <p className="jp-EnvPanel-warnText">
+          {project.create.length
+            ? trans.__('Not created yet. Create it from the server root with:')
+            : trans.__('Not found among the listed environments.')}
+        </p>
+        {project.create.map(c => (
+          <div key={c.command} className="jp-EnvPanel-command" data-tool={c.tool}>
+            <code title={c.command}>{c.command}</code>
+            <CopyButton
+              text={c.command}
+              trans={trans}
+              action="copy-create"
+              title={trans.__('Copy the command')}
+              ariaLabel={trans.__('Copy the %1 command', c.tool)}
+            />
+          </div>
+        ))}
+        {project.hint ? <p className="jp-EnvPanel-muted">{project.hint}</p> : null}
+      </>
+    );
+  }
+}
+
+function Card(props: { state: ProjectCardState; children: React.ReactNode }): React.ReactElement {
+  return (
+    <div className="jp-EnvPanel-card" data-project-state={props.state}>
+      {props.children}
+    </div>
+  );
+}

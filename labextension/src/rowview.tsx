@@ -1,0 +1,242 @@
+/**
+ * One row of the environment list: what it is, its kernels (or the command that gives it one),
+ * the packages that matched the filter, Switch (a menu when it has several kernels) and
+ * Register / Unregister.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IEnvironment, IPackageHit } from './api';
+import { IPanelActions } from './actions';
+import { CopyButton } from './components';
+import { EnvPanelModel } from './model';
+
+/** Props of a row. */
+export interface IEnvRowProps {
+  env: IEnvironment;
+  /** The followed session's kernel runs in it. */
+  active: boolean;
+  /** It is the project's environment. */
+  project: boolean;
+  /** Packages named like the filter text, installed in it. */
+  hits: IPackageHit[];
+  /** A notebook or console is followed (Switch needs one). */
+  canSwitch: boolean;
+  actions: IPanelActions;
+  model: EnvPanelModel;
+  trans: TranslationBundle;
+}
+
+/** One environment of the list. */
+function EnvRowView(props: IEnvRowProps): React.ReactElement {
+  const { env, active, project, trans } = props;
+  // a plain interpreter is named by what it is ("/usr/bin/python3.12"), not "system"
+  const shown = env.kind === 'system' && env.label ? env.label : env.name;
+  const kernels = env.kernels.map(k => k.display_name).join(', ');
+  const classes = [
+    'jp-EnvPanel-row',
+    active ? 'jp-mod-active' : '',
+    project ? 'jp-mod-project' : ''
+  ];
+  return (
+    <li
+      className={classes.filter(Boolean).join(' ')}
+      data-env-name={env.name}
+      data-project={project ? '' : undefined}
+      title={`${env.label ?? env.name}\n${env.prefix}`}
+    >
+      <div className="jp-EnvPanel-rowMain">
+        <div className="jp-EnvPanel-rowTitle">
+          <span className="jp-EnvPanel-name" title={shown}>
+            {shown}
+          </span>
+          {project ? (
+            <span className="jp-EnvPanel-tag jp-mod-project">{trans.__('project')}</span>
+          ) : null}
+          {active ? <span className="jp-EnvPanel-tag">{trans.__('active')}</span> : null}
+          {env.is_server ? <span className="jp-EnvPanel-tag">{trans.__('server')}</span> : null}
+          {env.shared ? (
+            <span
+              className="jp-EnvPanel-tag"
+              title={trans.__('Kept by an administrator for every user')}
+            >
+              {trans.__('shared')}
+            </span>
+          ) : null}
+        </div>
+        <div className="jp-EnvPanel-muted">
+          {env.python_version ? trans.__('%1 · Python %2', env.kind, env.python_version) : env.kind}
+        </div>
+        {!env.kernels.length && env.kernel_hint ? (
+          <KernelHint command={env.kernel_hint} trans={trans} />
+        ) : (
+          <div className="jp-EnvPanel-kernels" title={kernels || trans.__('no kernel')}>
+            {kernels || trans.__('no kernel')}
+          </div>
+        )}
+        <PackageLine hits={props.hits} trans={trans} />
+      </div>
+      <div className="jp-EnvPanel-actions">
+        {active ? null : <SwitchControl {...props} />}
+        <RegisterControl {...props} />
+      </div>
+    </li>
+  );
+}
+
+/** One environment of the list (re-rendered only when its props change). */
+export const EnvRow = React.memo(EnvRowView);
+
+/** "no ipykernel" with the command that installs it, copyable (never run by the extension). */
+function KernelHint(props: { command: string; trans: TranslationBundle }): React.ReactElement {
+  const { command, trans } = props;
+  return (
+    <div className="jp-EnvPanel-kernels jp-EnvPanel-hint" data-kernel-hint={command}>
+      {trans.__('no ipykernel:')} <code title={command}>{command}</code>
+      <CopyButton
+        text={command}
+        trans={trans}
+        action="copy-kernel-hint"
+        title={trans.__('Copy the command')}
+      />
+    </div>
+  );
+}
+
+/** The packages that matched the filter, with their versions ("numpy 1.26.4"). */
+function PackageLine(props: {
+  hits: IPackageHit[];
+  trans: TranslationBundle;
+}): React.ReactElement | null {
+  const { hits, trans } = props;
+  if (!hits.length) {
+    return null;
+  }
+  const text = hits.map(p => `${p.name} ${p.version}`);
+  const shown =
+    text.length > 4 ? [...text.slice(0, 4), trans.__('+%1 more', text.length - 4)] : text;
+  return (
+    <div
+      className="jp-EnvPanel-packages"
+      data-package-hits={text.join(', ')}
+      title={hits.map(p => `${p.name} ${p.version} (${p.source})`).join('\n')}
+    >
+      {shown.join(', ')}
+    </div>
+  );
+}
+
+/** Switch: one button, or a menu of kernels (arrows move, Escape closes). */
+function SwitchControl(props: IEnvRowProps): React.ReactElement {
+  const { env, actions, trans, canSwitch } = props;
+  const [open, setOpen] = React.useState(false);
+  const toggle = React.useRef<HTMLButtonElement>(null);
+  const menu = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    if (open) {
+      menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    }
+  }, [open]);
+  const reason = !env.kernels.length
+    ? trans.__('No kernel in this environment: install ipykernel in it')
+    : !canSwitch
+      ? trans.__('Open a notebook or console to switch its kernel')
+      : '';
+  const label = trans.__('Switch the current kernel to %1', env.name);
+  if (reason || env.kernels.length === 1) {
+    return (
+      <button
+        type="button"
+        className="jp-EnvPanel-button"
+        data-action="switch"
+        disabled={!!reason}
+        title={reason || label}
+        aria-label={label}
+        onClick={() => void actions.switchKernel(env.kernels[0], env)}
+      >
+        {trans.__('Switch')}
+      </button>
+    );
+  }
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const items = Array.from(
+      menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []
+    );
+    const index = items.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'Escape') {
+      setOpen(false);
+      toggle.current?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      items[(index + step + items.length) % items.length]?.focus();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  return (
+    <div className="jp-EnvPanel-menuWrap">
+      <button
+        ref={toggle}
+        type="button"
+        className="jp-EnvPanel-button"
+        data-action="switch"
+        title={label}
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        {trans.__('Switch ▾')}
+      </button>
+      <div ref={menu} className="jp-EnvPanel-menu" role="menu" hidden={!open} onKeyDown={onKeyDown}>
+        {env.kernels.map(kernel => (
+          <button
+            key={kernel.name}
+            type="button"
+            className="jp-EnvPanel-button"
+            role="menuitem"
+            data-action="switch-kernel"
+            data-kernel={kernel.name}
+            onClick={() => {
+              setOpen(false);
+              void actions.switchKernel(kernel, env);
+            }}
+          >
+            {kernel.display_name}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Register (write kernelspecs other frontends see) or Unregister. */
+function RegisterControl(props: IEnvRowProps): React.ReactElement | null {
+  const { env, model, trans } = props;
+  if (!env.kernels.length || (env.is_server && env.kernels.every(k => k.name === 'python3'))) {
+    return null;
+  }
+  const registered = env.kernels.some(k => k.registered);
+  return (
+    <button
+      type="button"
+      className="jp-EnvPanel-button"
+      data-action={registered ? 'unregister' : 'register'}
+      title={
+        registered
+          ? trans.__('Remove the kernelspecs jupyter-envpanel wrote for this environment')
+          : trans.__(
+              'Write kernelspecs so VS Code, papermill and nbclient can use this environment'
+            )
+      }
+      aria-label={
+        registered ? trans.__('Unregister %1', env.name) : trans.__('Register %1', env.name)
+      }
+      onClick={() => void (registered ? model.unregister(env.name) : model.register(env.name))}
+    >
+      {registered ? trans.__('Unregister') : trans.__('Register')}
+    </button>
+  );
+}
