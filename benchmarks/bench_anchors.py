@@ -44,6 +44,8 @@ from labserver import free_port  # noqa: E402
 from worldgen import make_kernel_world  # noqa: E402
 
 PY = sys.executable
+#: `--ours-path DIR`: measure the jupyter_envpanel in DIR (another commit's checkout) instead.
+OURS_PATH: List[str] = []
 #: (metric, budget as text, budget test on the ratio or on our ms)
 BUDGETS = {
     "cold listing / floor": ("<= 1.5x", lambda r, ms: r <= 1.5),
@@ -127,9 +129,9 @@ def environ(world: World, anchors: Optional[Anchors] = None, config: str = "plai
         JUPYTER_DATA_DIR=str(jupyter / "data"),
         JUPYTER_RUNTIME_DIR=str(jupyter / f"runtime-{config}"),
         JUPYTERLAB_WORKSPACES_DIR=str(jupyter / f"workspaces-{config}"),
-        PYTHONDONTWRITEBYTECODE="",
     )
-    env.pop("PYTHONDONTWRITEBYTECODE")
+    if OURS_PATH:
+        env["PYTHONPATH"] = OURS_PATH[0]
     if anchors is not None and anchors.conda:
         env.update(
             CONDA_EXE=anchors.conda,
@@ -450,7 +452,11 @@ def main() -> None:
     )
     parser.add_argument("--steady", type=int, default=20, help="steady requests per server start")
     parser.add_argument("--only", default="cold,cli,servers,specs", help="which groups to run")
+    parser.add_argument("--ours-path", help="measure the jupyter_envpanel package found in this folder")
     args = parser.parse_args()
+    if args.ours_path:
+        OURS_PATH.append(str(Path(args.ours_path).resolve()))
+        print(f"ours: jupyter_envpanel from {OURS_PATH[0]}")
     sizes = [int(s) for s in args.sizes.split(",")]
     groups = set(args.only.split(","))
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
