@@ -9,7 +9,7 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Mapping, Optional, Sequence, Tuple
 
 from . import kernels as kern
 from . import paths, registry
@@ -19,6 +19,7 @@ from .discovery import Discovery, mtime_ns
 from .errors import EnvNotFound, InvalidArgument
 from .fixes import install_hint
 from .host import Host
+from .kernelfacade import KernelFacade
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
 from .tools import SOURCES
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported w
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
 
 
-class EnvService:
+class EnvService(KernelFacade):
     """Environments, packages, drift and kernels, cached by mtimes."""
 
     def __init__(
@@ -177,6 +178,10 @@ class EnvService:
             env = self.discovery.describe(Path(os.path.realpath(self.host.expand_user(ref))))
             if env is not None:
                 return self._labelled(env, [], self.tools())
+        if not is_path and self._cached[1] is None:  # no listing yet: read where that name can be
+            env = self._by_name(ref)
+            if env is not None:
+                return env
         envs = self.listing().environments
         for env in envs:
             if env.name == ref:
@@ -187,6 +192,18 @@ class EnvService:
                 if os.path.realpath(env.prefix) == real:
                     return env
         raise EnvNotFound(ref)
+
+    def _by_name(self, name: str) -> Optional[Environment]:
+        """Return the environment the listing would name so, labelled as the listing labels it, or None.
+
+        None when the few folders that name can be in do not prove it (core/byname.py): the listing decides.
+        """
+        from .byname import resolve_name
+
+        env = resolve_name(self.discovery, name)
+        if env is None or (self.hide and self.hide.search(env.prefix)):
+            return None
+        return self._labelled(env, registry.registered_names(self.host), self.tools(), name)
 
     def active(self) -> Environment:
         """Return the active environment: `CONDA_PREFIX`, else the server's own prefix."""
@@ -271,47 +288,3 @@ class EnvService:
         """Return the nearest environment file from start upwards (to stop), then binder/."""
         confine = Path(self.host.root) if confined else None
         return paths.nearest_envfile(start, self.env_file_names, stop, confine)
-
-    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
-        """Return every kernel offered for every environment, by kernel name."""
-        return self.offered_kernels_for(self.listing())
-
-    def offered_kernels_for(self, listing: Listing) -> Dict[str, kern.OfferedKernel]:
-        """Return every kernel offered for the environments of a listing, by kernel name."""
-        out: Dict[str, kern.OfferedKernel] = {}
-        for env in listing.environments:
-            for kernel in kern.offered(env, self.options):
-                out.setdefault(kernel.name, kernel)
-        return out
-
-    def _own_kernels(self, ref: str) -> List[kern.OfferedKernel]:
-        """Return every kernel of an environment, the server's own included."""
-        env = self.find(ref)
-        return kern.offered(env, replace(self.options, offer_server_env=True))
-
-    def register(self, ref: str) -> List[str]:
-        """Write persistent kernelspecs for an environment; return their names (again: a success)."""
-        return registry.register(self._own_kernels(ref), self.host)
-
-    def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> List[str]:
-        """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
-        kernels = self._own_kernels(ref)
-        prefix = kernels[0].env.prefix if kernels else None
-        return registry.unregister([k.name for k in kernels], self.host, system_dirs, prefix)
-
-    def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
-        """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
-        meta = spec.get("metadata") if isinstance(spec.get("metadata"), dict) else {}
-        ours = meta.get("envpanel") if isinstance(meta.get("envpanel"), dict) else {}
-        prefix = ours.get("prefix") or meta.get("conda_env_path")
-        prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
-        argv = [str(a) for a in spec.get("argv") or []]
-        if not prefix and argv:
-            prefix = kern.prefix_from_argv(argv, self.host.sys_executable)
-        if not prefix:
-            return None, None
-        real = os.path.realpath(prefix)
-        for env in self.listing().environments:
-            if os.path.realpath(env.prefix) == real:
-                return env, prefix
-        return None, prefix
