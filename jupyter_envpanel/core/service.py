@@ -23,11 +23,13 @@ from .kernelfacade import KernelFacade
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
 from .tools import SOURCES
+from .watch import ListingWatch
 
 if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported when drift is asked for
     from .channels import ChannelContext
     from .drift import DriftReport
     from .inventory import Inventory, InventoryCache
+    from .packages import PackageIndex
     from .project import Project
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
@@ -45,8 +47,12 @@ class EnvService(KernelFacade):
         sources: Sequence[str] = SOURCES,
         hide: Optional[str] = None,
         shared_dirs: Sequence[str] = (),
+        watch: bool = False,
     ) -> None:
         """Remember the host and settings; nothing is read until asked.
+
+        `watch`: a long-lived service (the server's) watches what its listing was built from
+        (core/watch.py) instead of checking every mtime at every request.
 
         `hide`: a regex; environments whose prefix matches it are not listed at all. `shared_dirs`:
         installations an admin keeps for everyone (searched like extra dirs, marked `shared`).
@@ -61,13 +67,15 @@ class EnvService(KernelFacade):
         self._inventories: Optional[InventoryCache] = None
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
-        self._digest: Tuple[Optional[Listing], str] = (None, "")
+        self._digest: Tuple[Optional[Listing], str, str] = (None, "", "")
         self._channels: Optional[Tuple[Tuple, ChannelContext]] = None
-        self._packages = None  # a PackageIndex, made on the first package search
+        self._packages: Optional[PackageIndex] = None  # made on the first package search
+        self._watch = ListingWatch(self.discovery, watch)
 
     def refresh(self) -> None:
         """Forget every cache."""
         self.discovery.forget()
+        self._watch.forget()
         if self._inventories is not None:
             self._inventories.forget()
         if self._packages is not None:
@@ -83,7 +91,7 @@ class EnvService(KernelFacade):
         with self._lock:
             if not revalidate and self._cached[1] is not None:
                 return self._cached[1]
-        raw = self.discovery.list()
+        raw = self._watch.listing()
         stamp = mtime_ns(registry.user_kernels_dir(self.host))
         with self._lock:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
@@ -121,15 +129,20 @@ class EnvService(KernelFacade):
 
         A rescan that finds the same environments (a file created in the root, say) keeps the digest.
         """
+        listing, digest, _ = self.listing_json()
+        return listing, digest
+
+    def listing_json(self) -> Tuple[Listing, str, str]:
+        """Return the listing, its digest and its JSON text, each made once per listing."""
         listing = self.listing()
         with self._lock:
             if self._digest[0] is listing:
-                return listing, self._digest[1]
-        text = json.dumps(listing.to_json(), sort_keys=True).encode()
-        digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
+                return self._digest
+        text = json.dumps(listing.to_json(), sort_keys=True)
+        digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
         with self._lock:
-            self._digest = (listing, digest)
-        return listing, digest
+            self._digest = (listing, digest, text)
+        return listing, digest, text
 
     def adopt(self, prefix: Path) -> None:
         """List an in-project environment the usual places miss (found by the project resolver)."""
@@ -156,12 +169,23 @@ class EnvService(KernelFacade):
 
     def packages(self, query: str) -> dict:
         """Return `{query, matches, truncated}`: installed packages named like the query, per env."""
+        hits, truncated = self._package_index().search(self.listing().environments, query)
+        return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
+
+    def warm_packages(self) -> None:
+        """Read every environment's package names now, so the first search finds them ready."""
+        index = self._package_index()
+        for env in self.listing().environments:
+            index.names(env)
+
+    def _package_index(self) -> PackageIndex:
+        """Return the package index (made, with its imports, on first use)."""
         from .packages import PackageIndex
 
-        if self._packages is None:
-            self._packages = PackageIndex()
-        hits, truncated = self._packages.search(self.listing().environments, query)
-        return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
+        with self._lock:
+            if self._packages is None:
+                self._packages = PackageIndex()
+            return self._packages
 
     def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
