@@ -103,6 +103,11 @@ class Table:
             print(f"{metric:<34}{''.join(cells)}   {BUDGETS.get(metric, ('',))[0]}")
 
 
+def num(ms: float) -> str:
+    """Return ms short: whole above 100, three digits below."""
+    return f"{ms:.0f}" if ms >= 100 else f"{ms:.3g}"
+
+
 def verdict(metric: str, mine: float, theirs: Optional[float]) -> str:
     """Return `  [within]` / `  [OVER]` for a metric with a budget."""
     budget, test = BUDGETS.get(metric, ("", None))
@@ -398,11 +403,16 @@ import asyncio, json, os, time
 from jupyter_envpanel.core.host import Host
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
-manager = EnvPanelKernelSpecManager(service=EnvService(Host.current(root=os.getcwd())))
+try:  # the server's service watches its paths (an older checkout's cannot)
+    service = EnvService(Host.current(root=os.getcwd()), watch=True)
+except TypeError:
+    service = EnvService(Host.current(root=os.getcwd()))
+manager = EnvPanelKernelSpecManager(service=service)
 async def main():
     start = time.perf_counter()
     count = len(await manager.get_all_specs())
     first = time.perf_counter() - start
+    time.sleep(1)  # as a server, which serves other requests meanwhile
     steady = []
     for _ in range(STEADY):
         start = time.perf_counter(); await manager.get_all_specs(); steady.append(time.perf_counter() - start)
@@ -416,6 +426,7 @@ manager = CondaKernelSpecManager()
 start = time.perf_counter()
 count = len(manager.get_all_specs())
 first = time.perf_counter() - start
+time.sleep(1)
 steady = []
 for _ in range(STEADY):
     start = time.perf_counter(); manager.get_all_specs(); steady.append(time.perf_counter() - start)

@@ -68,7 +68,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         """Return the shared service, creating a default one rooted at the server's root."""
         if self.service is None:
             root = getattr(self.parent, "root_dir", None) or os.getcwd()
-            self.service = EnvService(Host.current(root=root))
+            self.service = EnvService(Host.current(root=root), watch=True)
         return self.service
 
     # --- building: threads only ---------------------------------------------------------
