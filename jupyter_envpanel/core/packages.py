@@ -8,6 +8,7 @@ index of every environment costs one `listdir` per folder and no record is parse
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ from .facts import mtime_ns, site_packages
 from .inventory import _DIST_DIR
 from .model import Environment
 
+#: A conda record's file name: name, version, build (the name may hold dashes, the others not).
+_RECORD = re.compile(r"^(.+)-([^-\n]+)-([^-\n]+)\.json$", re.M)
+#: A name normalise() would strip (whitespace at either end of a line).
+_EDGE_SPACE = re.compile(r"^\s|\s$", re.M)
 #: normalised name -> (name, version, "conda" or "pip")
 Names = Dict[str, Tuple[str, str, str]]
 #: At most this many matches in one answer (a one-letter query would match everything).
@@ -67,18 +72,32 @@ def read_names(
 
     `site`: its site-packages, when the caller found it already.
     """
-    found: Dict[str, Tuple[str, str, str]] = {}
-    for entry in _listdir(prefix / "conda-meta"):
-        if entry.endswith(".json"):
-            parts = entry[:-5].rsplit("-", 2)
-            if len(parts) == 3 and all(parts):
-                found[normalise(parts[0])] = (parts[0], parts[1], "conda")
+    found = conda_names(_listdir(prefix / "conda-meta"))
     for entry in _listdir(site or site_packages(prefix, python_version)):
         match = _DIST_DIR.match(entry)
         if match:
             key = normalise(match.group("name"))
             found.setdefault(key, (match.group("name"), match.group("version"), "pip"))
     return found
+
+
+def conda_names(entries: List[str]) -> Names:
+    """Return normalised name -> (name, version, "conda") of `conda-meta` file names.
+
+    `<name>-<version>-<build>.json`, the last two dashes split: one regex over the joined names and
+    one normalisation of the joined names, in C (an index of 1,000 environments reads 175,000).
+    """
+    blob = "\n".join(entries)
+    if blob.count("\n") != len(entries) - 1:  # a file name with a newline: one at a time
+        found = [tuple(e[:-5].rsplit("-", 2)) for e in entries if e.endswith(".json")]
+        found = [f for f in found if len(f) == 3 and all(f)]
+    else:
+        found = _RECORD.findall(blob)
+    names = "\n".join(name for name, _, _ in found)
+    if not found or _EDGE_SPACE.search(names) or blob.count("\n") != len(entries) - 1:
+        return {normalise(name): (name, version, "conda") for name, version, _ in found}
+    keys = names.lower().replace("_", "-").replace(".", "-").split("\n")
+    return dict(zip(keys, [(name, version, "conda") for name, version, _ in found], strict=True))
 
 
 class PackageIndex:
