@@ -19,10 +19,8 @@ from .facts import mtime_ns, site_packages
 from .inventory import _DIST_DIR
 from .model import Environment
 
-#: A conda record's file name: name, version, build (the name may hold dashes, the others not).
-_RECORD = re.compile(r"^(.+)-([^-\n]+)-([^-\n]+)\.json$", re.M)
-#: A name normalise() would strip (whitespace at either end of a line).
-_EDGE_SPACE = re.compile(r"^\s|\s$", re.M)
+#: Whitespace but the newline that joins names (normalise() strips it; one at a time then).
+_SPACE = re.compile(r"[^\S\n]")
 #: normalised name -> (name, version, "conda" or "pip")
 Names = Dict[str, Tuple[str, str, str]]
 #: At most this many matches in one answer (a one-letter query would match everything).
@@ -84,17 +82,15 @@ def read_names(
 def conda_names(entries: List[str]) -> Names:
     """Return normalised name -> (name, version, "conda") of `conda-meta` file names.
 
-    `<name>-<version>-<build>.json`, the last two dashes split: one regex over the joined names and
-    one normalisation of the joined names, in C (an index of 1,000 environments reads 175,000).
+    `<name>-<version>-<build>.json`, split at the last two dashes; the names are normalised joined,
+    in one string operation (an index of 1,000 environments reads 175,000 of them).
     """
-    blob = "\n".join(entries)
-    if blob.count("\n") != len(entries) - 1:  # a file name with a newline: one at a time
-        found = [tuple(e[:-5].rsplit("-", 2)) for e in entries if e.endswith(".json")]
-        found = [f for f in found if len(f) == 3 and all(f)]
-    else:
-        found = _RECORD.findall(blob)
-    names = "\n".join(name for name, _, _ in found)
-    if not found or _EDGE_SPACE.search(names) or blob.count("\n") != len(entries) - 1:
+    parts = [e[:-5].rsplit("-", 2) for e in entries if e.endswith(".json")]
+    found = [p for p in parts if len(p) == 3 and p[0] and p[1] and p[2]]
+    names = "\n".join(p[0] for p in found)
+    if not found:
+        return {}
+    if _SPACE.search(names) or names.count("\n") != len(found) - 1:  # what strip() takes, a newline
         return {normalise(name): (name, version, "conda") for name, version, _ in found}
     keys = names.lower().replace("_", "-").replace(".", "-").split("\n")
     return dict(zip(keys, [(name, version, "conda") for name, version, _ in found], strict=True))
