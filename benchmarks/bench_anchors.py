@@ -96,9 +96,8 @@ class Table:
                     cells.append(f"{'-':>26}")
                     continue
                 mine, theirs = per_n[n]
-                cell = (
-                    f"{mine:.1f} ms" if theirs is None else f"{mine / theirs:.2f}x ({mine:.3g}/{theirs:.3g})"
-                )
+                ratio = f"{mine / theirs:.2f}x ({num(mine)}/{num(theirs)})" if theirs else ""
+                cell = ratio or f"{mine:.1f} ms"
                 cells.append(f"{cell:>26}")
             print(f"{metric:<34}{''.join(cells)}   {BUDGETS.get(metric, ('',))[0]}")
 
