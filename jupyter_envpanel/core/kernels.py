@@ -174,7 +174,8 @@ def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
     kernels = []
     for name, kfile in _named_files(env, options):
         on_disk = kfile.resource_dir.startswith(own + os.sep)  # else: made for ipykernel, none yet
-        path = os.path.join(kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name), "kernel.json")
+        folder = kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name)
+        path = os.path.join(folder, "kernel.json")
         spec = build_spec(env, kfile, options)
         kernels.append(OfferedKernel(name, env, spec, kfile.resource_dir or None, path))
     return kernels
