@@ -25,7 +25,7 @@ def bin_dirs(prefix: Path) -> List[str]:
 
 def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
     """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
-    path = prefix / "conda-meta" / "state"
+    path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
     try:
         data = read_json_object(path, "conda state")
     except FileNotFoundError:

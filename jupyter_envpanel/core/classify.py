@@ -47,8 +47,16 @@ class Found:
 
 
 def _under(path: Path, folders: List[Path]) -> bool:
-    """Return whether path lies inside one of the folders."""
-    return any(folder in path.parents for folder in folders)
+    """Return whether path lies inside one of the folders (`folder in path.parents`, as strings)."""
+    if not folders:
+        return False
+    text = str(path)
+    return any(text.startswith(_inside(str(folder))) and text != str(folder) for folder in folders)
+
+
+def _inside(folder: str) -> str:
+    """Return the prefix every path inside a folder starts with."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
 def _pyvenv_has_uv(path: Path) -> bool:

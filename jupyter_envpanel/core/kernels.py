@@ -19,6 +19,7 @@ from .model import KINDS, Environment, KernelFile, KernelRef
 
 NATIVE_KERNEL = "python3"
 DEFAULT_NAME_FORMAT = "{language} [{label}]"
+_UNCLEAN = re.compile(r"[^a-zA-Z0-9._\-]")
 _SHORT = {"python2": "py", "python3": "py", "ir": "r"}
 
 
@@ -49,7 +50,7 @@ def clean_kernel_name(name: str) -> str:
     if not name.isascii():
         decomposed = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-zA-Z0-9._\-]", "_", name)
+    return _UNCLEAN.sub("_", name)
 
 
 def kernel_stems(envs: Sequence[Environment]) -> Dict[str, str]:
