@@ -204,18 +204,31 @@ class EnvPanelApp(ExtensionApp):
         self._warmup.start()
 
     def _warm_up(self, service: EnvService, ksm: Optional[EnvPanelKernelSpecManager]) -> None:
-        """Build the listing, the kernel table and the package index once, off the loop, at start.
+        """Build the listing and the kernel table once, off the loop, while the server starts.
 
-        One thread, in that order: the first /api/kernelspecs, environments request and package
-        search answer from ready tables (a request that comes sooner waits for the part it needs).
+        The first /api/kernelspecs and environments request answer from them (one that comes
+        sooner waits for the part it needs). The package index follows once the server has started.
         """
         try:
             listing = service.listing()
             if ksm is not None:
                 ksm.refresh_table(listing)
-            service.warm_packages()
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        """Index every environment's packages once the server has started (the first search is later)."""
+        await super()._start_jupyter_server_extension(serverapp)
+        service = self.settings["envpanel_service"]
+
+        def index() -> None:
+            self._warmup.join()  # one thread of disk work at a time
+            try:
+                service.warm_packages()
+            except Exception:  # the first search builds what is missing
+                self.log.exception("jupyter-envpanel: indexing packages at start failed")
+
+        threading.Thread(target=index, name="envpanel-package-index", daemon=True).start()
 
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
