@@ -4,8 +4,8 @@ Prints, for each N: the kernel table's build, one `get_kernel_spec` / `find_kern
 (what jupyter_server runs on its event loop), `all_specs()` steady, `GET /api/kernelspecs` first
 after start and steady through a real `jupyter server` (and a plain server without the extension,
 for reference), the CLI `list --json` and `drift PREFIX` as whole processes, and the warm Python
-API. nb_conda_kernels is measured too where it is importable (it is not on PyPI; it needs a conda
-executable); otherwise a note says so.
+API. nb_conda_kernels, conda and gator are measured side by side by benchmarks/bench_anchors.py,
+which sets them up itself.
 Usage: python benchmarks/bench_kernelspecs.py [--sizes 20,200,1000] [--repeat N]
 """
 
@@ -177,7 +177,7 @@ def nb_conda_kernels_note() -> None:
     try:
         import nb_conda_kernels  # noqa: F401
     except ImportError:
-        print("nb_conda_kernels: not importable here (not on PyPI; needs conda): not measured")
+        print("nb_conda_kernels: not importable here; benchmarks/bench_anchors.py measures it side by side")
 
 
 def main() -> None:
