@@ -4,8 +4,8 @@ Prints, for each N: the kernel table's build, one `get_kernel_spec` / `find_kern
 (what jupyter_server runs on its event loop), `all_specs()` steady, `GET /api/kernelspecs` first
 after start and steady through a real `jupyter server` (and a plain server without the extension,
 for reference), the CLI `list --json` and `drift PREFIX` as whole processes, and the warm Python
-API. nb_conda_kernels is measured too where it is importable (it is not on PyPI; it needs a conda
-executable); otherwise a note says so.
+API. nb_conda_kernels, conda and gator are measured side by side by benchmarks/bench_anchors.py,
+which sets them up itself.
 Usage: python benchmarks/bench_kernelspecs.py [--sizes 20,200,1000] [--repeat N]
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import secrets
 import statistics
 import subprocess
@@ -26,38 +25,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from factory import CONDA_FORGE, World, write_kernel, write_record  # noqa: E402
+from factory import World  # noqa: E402
 from labserver import free_port  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from worldgen import make_kernel_world  # noqa: E402
+
 OUT = HERE / "out"
-PYKERNEL = {
-    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-    "display_name": "Python 3 (ipykernel)",
-    "language": "python",
-}
 
 
 def make_world(n: int) -> World:
     """Write (once, under benchmarks/out/) n conda envs of 50-300 records, half with a kernelspec."""
-    base = OUT / f"kernels-{n}"
-    world = World(base)
-    if (base / "done").exists():
-        return world
-    rng = random.Random(n)
-    world.home.mkdir(parents=True, exist_ok=True)
-    world.root.mkdir(exist_ok=True)
-    world.server_env()
-    root = world.home / "miniconda3"
-    world.conda_env(root, python="3.12.1")
-    for e in range(n):
-        prefix = world.conda_env(root / "envs" / f"env{e:04d}", ipykernel=e % 2 == 0)
-        for i in range(rng.randint(50, 300)):
-            write_record(prefix, (f"pkg{i:03d}", f"1.{i % 7}.0", "py_0", CONDA_FORGE))
-        if e % 2 == 0:
-            write_kernel(prefix, "python3", PYKERNEL)
-    (world.root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - pkg001>=1\n")
-    (base / "done").write_text("")
-    return world
+    return make_kernel_world(OUT / f"kernels-{n}", n)
 
 
 def ms(values) -> str:
@@ -198,7 +177,7 @@ def nb_conda_kernels_note() -> None:
     try:
         import nb_conda_kernels  # noqa: F401
     except ImportError:
-        print("nb_conda_kernels: not importable here (not on PyPI; needs conda): not measured")
+        print("nb_conda_kernels: not importable here; benchmarks/bench_anchors.py measures it side by side")
 
 
 def main() -> None:

@@ -8,9 +8,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from factory import CONDA_FORGE, World, write_dist, write_record  # noqa: E402
+from factory import CONDA_FORGE, World, write_dist, write_kernel, write_record  # noqa: E402
 
 N_ENVS, N_RECORDS, N_SPECS = 200, 400, 60
+PYKERNEL = {
+    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+}
 
 
 def package_names(count: int) -> list:
@@ -53,3 +58,28 @@ def make_envfile(path: Path, specs: int = N_SPECS) -> Path:
     lines.extend(f"    - {name}>=0.1; python_version >= '3.8'" for name in names[specs - 11 : specs - 1])
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def make_kernel_world(base: Path, n: int) -> World:
+    """Write (once: a `done` file marks it) n conda envs of 50-300 records, half with a kernelspec.
+
+    The server's root holds an environment.yml (`python>=3.10`, `pkg001>=1`) for drift and compare.
+    """
+    world = World(base)
+    if (base / "done").exists():
+        return world
+    rng = random.Random(n)
+    world.home.mkdir(parents=True, exist_ok=True)
+    world.root.mkdir(exist_ok=True)
+    world.server_env()
+    root = world.home / "miniconda3"
+    world.conda_env(root, python="3.12.1")
+    for e in range(n):
+        prefix = world.conda_env(root / "envs" / f"env{e:04d}", ipykernel=e % 2 == 0)
+        for i in range(rng.randint(50, 300)):
+            write_record(prefix, (f"pkg{i:03d}", f"1.{i % 7}.0", "py_0", CONDA_FORGE))
+        if e % 2 == 0:
+            write_kernel(prefix, "python3", PYKERNEL)
+    (world.root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - pkg001>=1\n")
+    (base / "done").write_text("")
+    return world

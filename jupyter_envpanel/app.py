@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
+import threading
+from typing import Optional
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
@@ -189,21 +190,46 @@ class EnvPanelApp(ExtensionApp):
             sources=self.sources,
             hide=self.hide,
             shared_dirs=self.shared_env_dirs,
+            watch=True,
         )
         ksm = self.serverapp.kernel_spec_manager
-        if isinstance(ksm, EnvPanelKernelSpecManager):
+        ours = isinstance(ksm, EnvPanelKernelSpecManager)
+        if ours:
             ksm.service = service
-            ksm.refresh_soon()  # the first kernel table, built before the first request needs it
         self.settings["envpanel_service"] = service
         self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
+        self._warmup = threading.Thread(
+            target=self._warm_up, args=(service, ksm if ours else None), name="envpanel-warmup", daemon=True
+        )
+        self._warmup.start()
+
+    def _warm_up(self, service: EnvService, ksm: Optional[EnvPanelKernelSpecManager]) -> None:
+        """Build the listing and the kernel table once, off the loop, while the server starts.
+
+        The first /api/kernelspecs and environments request answer from them (one that comes
+        sooner waits for the part it needs). The package index follows once the server has started.
+        """
+        try:
+            listing = service.listing()
+            if ksm is not None:
+                ksm.refresh_table(listing)
+        except Exception:  # the first request builds what is missing, and reports what is wrong
+            self.log.exception("jupyter-envpanel: warming up at start failed")
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        """Index every environment's packages once the server has started (the first search is later)."""
+        await super()._start_jupyter_server_extension(serverapp)
+        service = self.settings["envpanel_service"]
+
+        def index() -> None:
+            self._warmup.join()  # one thread of disk work at a time
+            try:
+                service.warm_packages()
+            except Exception:  # the first search builds what is missing
+                self.log.exception("jupyter-envpanel: indexing packages at start failed")
+
+        threading.Thread(target=index, name="envpanel-package-index", daemon=True).start()
 
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
         self.handlers.extend(default_handlers)
-
-    async def _start_jupyter_server_extension(self, serverapp) -> None:
-        """Warm the listing in the pool so the first request is fast."""
-        await super()._start_jupyter_server_extension(serverapp)
-        pool, service = self.settings["envpanel_pool"], self.settings["envpanel_service"]
-        self._warmup = asyncio.ensure_future(pool.run(service.listing))
-        self._warmup.add_done_callback(lambda task: task.cancelled() or task.exception())

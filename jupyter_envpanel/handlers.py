@@ -67,12 +67,15 @@ class EnvPanelHandler(APIHandler):
         self.finish(json.dumps(body, allow_nan=False))
 
     def _versioned_listing(self):
-        """Return the listing and its digest; the kernel table follows it before the answer (blocking)."""
-        listing, version = self.service.versioned_listing()
+        """Return the listing, its digest and JSON; the kernel table follows it before the answer (blocking).
+
+        One change check: the table is refreshed from the listing just checked.
+        """
+        listing, version, text = self.service.listing_json()
         refresh = getattr(self.kernel_spec_manager, "refresh_table", None)
         if refresh is not None:
-            refresh()  # so a Switch right after finds the kernels this listing shows
-        return listing, version
+            refresh(listing)  # so a Switch right after finds the kernels this listing shows
+        return listing, version, text
 
 
 class EnvironmentsHandler(EnvPanelHandler):
@@ -82,14 +85,14 @@ class EnvironmentsHandler(EnvPanelHandler):
     @authorized
     async def get(self) -> None:
         """Answer `{environments, warnings}`."""
-        listing, version = await self.run(self._versioned_listing)
+        _, version, text = await self.run(self._versioned_listing)
         etag = f'"{version}"'
         self.set_header("Etag", etag)
         if etag in self.request.headers.get("If-None-Match", ""):  # the panel's poll: nothing changed
             self.set_status(304)
             self.finish()
             return
-        self.answer(listing.to_json())
+        self.finish(text)  # JSON made once per listing, off the loop
 
 
 class EnvironmentHandler(EnvPanelHandler):
@@ -271,7 +274,7 @@ class RefreshHandler(EnvPanelHandler):
     def _refresh(self) -> dict:
         """Drop caches and list again (blocking)."""
         self.service.refresh()
-        return self._versioned_listing()[0].to_json()
+        return json.loads(self._versioned_listing()[2])
 
     @web.authenticated
     @authorized

@@ -23,6 +23,7 @@ from .core.discovery import RACY_NS, mtime_ns
 from .core.host import Host
 from .core.kernelfiles import read_kernel_json
 from .core.kerneltable import KernelEntry, KernelTable, build_table, reread
+from .core.model import Listing
 from .core.safe_read import UnreadableFile
 from .core.service import EnvService
 
@@ -61,12 +62,13 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._checking.set()
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._checker: Optional[threading.Thread] = None
+        self._models: Tuple[Optional[KernelTable], str, Dict[str, dict]] = (None, "", {})
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""
         if self.service is None:
             root = getattr(self.parent, "root_dir", None) or os.getcwd()
-            self.service = EnvService(Host.current(root=root))
+            self.service = EnvService(Host.current(root=root), watch=True)
         return self.service
 
     # --- building: threads only ---------------------------------------------------------
@@ -98,12 +100,15 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._native = (specs, () if racy else stamp)  # racily clean: read again next time
         return specs
 
-    def refresh_table(self) -> KernelTable:
-        """Rebuild the table when the listing or the kernel directories changed (blocking)."""
+    def refresh_table(self, listing: Optional[Listing] = None) -> KernelTable:
+        """Rebuild the table when the listing or the kernel directories changed (blocking).
+
+        `listing`: one the caller just checked (the same request need not check it twice).
+        """
         with self._build_lock:
             service = self._service()
             started = time.time_ns()  # what is read from here on is current as of this time
-            listing = service.listing()
+            listing = listing or service.listing()
             native = self._native_specs()
             if self._table is None or self._built_from[0] is not listing or self._built_from[1] is not native:
                 offered = service.offered_kernels_for(listing)
@@ -255,4 +260,8 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             self.log.warning("jupyter-envpanel: kernel table refresh is slow; answering the last one")
             table = self._table or KernelTable()
         base_url = getattr(self.parent, "base_url", "/") or "/"
-        return {name: entry.model(base_url) for name, entry in table.entries.items()}
+        models = self._models
+        if models[0] is not table or models[1] != base_url:  # made once per table
+            models = (table, base_url, {name: entry.model(base_url) for name, entry in table.entries.items()})
+            self._models = models
+        return dict(models[2])

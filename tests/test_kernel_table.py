@@ -177,3 +177,39 @@ def test_a_kernel_json_reread_at_the_edge_of_the_racy_window_is_not_trusted(worl
     fresh = reread(entry, KernelOptions())
     assert fresh.spec == entry.spec
     assert fresh.stamp == (now - age if trusted else None)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        KernelOptions(),
+        KernelOptions(
+            name_format="{kernel} in {environment} ({kind}, {display_name})", offer_server_env=True
+        ),
+        KernelOptions(name_format="{nope}", exclude="skipped"),
+    ],
+    ids=["default", "custom-format", "bad-format"],
+)
+def test_the_listing_shows_each_kernel_as_the_table_builds_it(world, options):
+    root = envs_root(world)
+    world.conda_env(root, python="3.12.1", ipykernel=True)
+    r_env = world.conda_env(root / "envs" / "stats")
+    write_kernel(r_env, "ir", {"argv": ["R", "--slave"], "display_name": "R 4.3", "language": "R"})
+    write_kernel(r_env, "bare", {"argv": ["bare"], "display_name": ""})  # no language: python
+    twice = world.conda_env(root / "envs" / "twice", ipykernel=True)
+    write_kernel(twice, "python3", PYKERNEL)
+    write_kernel(twice, "Python3", {**PYKERNEL, "display_name": "Python 3 again"})
+    world.conda_env(root / "envs" / "skipped", ipykernel=True)
+    world.server_env()
+    service = EnvService(world.host(), options=options)
+    listing = service.listing()
+    built = service.offered_kernels_for(listing)
+    shown = [
+        (k.name, k.display_name, k.language, k.resource_dir) for e in listing.environments for k in e.kernels
+    ]
+    if not options.offer_server_env:
+        shown = [k for k in shown if k[0] != "python3"]  # the server's own, native
+    assert shown == [
+        (k.name, k.spec["display_name"], k.spec["language"], k.resource_dir) for k in built.values()
+    ]
+    assert len(shown) >= 5

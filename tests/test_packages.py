@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from factory import CONDA_FORGE, recorder, write_dist
 from test_cli import run
 from test_server import expect_error, get_json
 
 from jupyter_envpanel.core.fixes import NEEDED
+from jupyter_envpanel.core.packages import conda_names, normalise, read_names
 from jupyter_envpanel.core.service import EnvService
 
 
@@ -114,3 +116,36 @@ def test_a_name_with_dots_is_found_by_a_search_with_dashes(world):
     assert (conda["name"], conda["version"], conda["source"]) == ("ruamel.yaml", "0.18.6", "conda")
     [pip] = service.packages("zope_interface")["matches"]
     assert (pip["name"], pip["version"], pip["source"]) == ("zope.interface", "6.4", "pip")
+
+
+ODD_RECORD_NAMES = [
+    "a-b-c-d.json",  # a dash in the name: the last two split
+    "-1-2.json",  # no name
+    "x--1.json",  # no version
+    "x-1-.json",  # no build
+    "x.json",
+    "Py_Thon.X-3.11-h.json",  # normalised as PEP 503 and conda compare
+    "A-2-3.json",
+    "a-1-2.json",  # the same normalised name: the later file name wins, as one at a time
+    " sp-1-2.json",  # stripped
+    "u\u3000-1-2.json",  # a unicode space at the end of the name
+    "İx-1-2.json",  # lower-casing that grows a character
+    "a-1-2.jsonx",
+    "history",
+]
+
+
+@pytest.mark.parametrize("newline", [False, True], ids=["plain", "a-newline-in-a-file-name"])
+def test_record_names_are_read_in_one_pass_as_one_at_a_time(world, newline):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "odd", python=None)
+    names = ODD_RECORD_NAMES + (["nl\nx-1-2.json"] if newline else [])
+    for name in names:
+        (prefix / "conda-meta" / name).write_text("{}")
+    want = {}
+    for entry in sorted(os.listdir(prefix / "conda-meta")):  # the rule, one file name at a time
+        parts = entry[:-5].rsplit("-", 2) if entry.endswith(".json") else []
+        if len(parts) == 3 and all(parts):
+            want[normalise(parts[0])] = (parts[0], parts[1], "conda")
+    assert conda_names(sorted(os.listdir(prefix / "conda-meta"))) == want
+    assert read_names(prefix, None) == conda_names(os.listdir(prefix / "conda-meta"))
+    assert want["py-thon-x"] == ("Py_Thon.X", "3.11", "conda") and "sp" in want

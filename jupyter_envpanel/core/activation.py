@@ -25,7 +25,7 @@ def bin_dirs(prefix: Path) -> List[str]:
 
 def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
     """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
-    path = prefix / "conda-meta" / "state"
+    path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
     try:
         data = read_json_object(path, "conda state")
     except FileNotFoundError:
@@ -42,11 +42,20 @@ def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
 
 def activate_scripts(prefix: Path) -> List[Path]:
     """Return the env's `etc/conda/activate.d/*.sh` scripts in the order conda runs them."""
-    folder = prefix / "etc" / "conda" / "activate.d"
+    folder = os.path.join(prefix, "etc", "conda", "activate.d")  # strings: once per kernel per table
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix == ".sh" and p.is_file())
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if Path(e.name).suffix == ".sh" and _is_file(e))
     except OSError:
         return []
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Return whether a scandir entry is a regular file (following symlinks), never raising."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def activation_env(env: Environment) -> Dict[str, str]:

@@ -47,8 +47,16 @@ class Found:
 
 
 def _under(path: Path, folders: List[Path]) -> bool:
-    """Return whether path lies inside one of the folders."""
-    return any(folder in path.parents for folder in folders)
+    """Return whether path lies inside one of the folders (`folder in path.parents`, as strings)."""
+    if not folders:
+        return False
+    text = str(path)
+    return any(text.startswith(_inside(str(folder))) and text != str(folder) for folder in folders)
+
+
+def _inside(folder: str) -> str:
+    """Return the prefix every path inside a folder starts with."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
 def _pyvenv_has_uv(path: Path) -> bool:
@@ -173,7 +181,8 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[Found
     path = cand.path
     is_server = cand.source == "server"
     parent = path.parent
-    has_history = os.path.isfile(os.path.join(path, "conda-meta", "history"))  # one stat on the hot path
+    text = str(path)  # strings on the hot path: this runs for every candidate of every listing
+    has_history = os.path.isfile(os.path.join(text, "conda-meta", "history"))  # one stat
     if not has_history and not path.is_dir():
         if cand.source == "environments.txt":
             return None, f"{path} is listed in ~/.conda/environments.txt but does not exist"
@@ -183,15 +192,19 @@ def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[Found
     has_meta = has_history or (path / "conda-meta").is_dir()
     if has_meta and _under(path, found.tool_dirs.get("pixi", [])):
         return Found(path, "pixi", True, False, is_server, path.name, "pixi-global", "pixi"), ""
-    if has_meta and parent.name == "envs" and parent.parent.name == ".pixi":
-        project = parent.parent.parent.name
-        name = f"{project}-{path.name}"
+    folder = os.path.basename(text)
+    parent_text = os.path.dirname(text)
+    parent_name, holder = os.path.basename(parent_text), os.path.dirname(parent_text)
+    if has_meta and parent_name == "envs" and os.path.basename(holder) == ".pixi":
+        project = os.path.basename(os.path.dirname(holder))
+        name = f"{project}-{folder}"
         return Found(path, "pixi", True, False, is_server, name, project, cand.source, project=project), ""
     if has_history:
-        is_base = path in found.roots or (path / "condabin").is_dir()
-        named = is_base or parent in found.envs_dirs or _is_root_envs_dir(parent)
-        name = "base" if is_base else path.name
-        context = path.name if is_base else (parent.parent.name if named else parent.name)
+        roots, envs_dirs = found.strings()
+        is_base = text in roots or os.path.isdir(os.path.join(text, "condabin"))
+        named = is_base or parent_text in envs_dirs or _is_root_envs_dir(parent)
+        name = "base" if is_base else folder
+        context = folder if is_base else (os.path.basename(holder) if named else parent_name)
         return Found(path, "conda", named, is_base, is_server, name, context, cand.source), ""
     if (path / "pyvenv.cfg").is_file():
         kind, name, project = venv_tool(path, found)

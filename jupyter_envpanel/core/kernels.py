@@ -11,7 +11,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .activation import activation_env, wrap_argv
 from .labels import env_label
@@ -19,6 +19,7 @@ from .model import KINDS, Environment, KernelFile, KernelRef
 
 NATIVE_KERNEL = "python3"
 DEFAULT_NAME_FORMAT = "{language} [{label}]"
+_UNCLEAN = re.compile(r"[^a-zA-Z0-9._\-]")
 _SHORT = {"python2": "py", "python3": "py", "ir": "r"}
 
 
@@ -49,7 +50,7 @@ def clean_kernel_name(name: str) -> str:
     if not name.isascii():
         decomposed = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-zA-Z0-9._\-]", "_", name)
+    return _UNCLEAN.sub("_", name)
 
 
 def kernel_stems(envs: Sequence[Environment]) -> Dict[str, str]:
@@ -127,9 +128,9 @@ def _display_name(options: KernelOptions, env: Environment, kfile: KernelFile) -
 def _resolve_argv(env: Environment, argv: List[str]) -> List[str]:
     """Point a bare `python` / `R` at the env's own executable."""
     if argv and not os.path.isabs(argv[0]):
-        candidate = Path(env.prefix) / "bin" / argv[0]
-        if candidate.exists():
-            return [str(candidate), *argv[1:]]
+        candidate = os.path.join(env.prefix, "bin", argv[0])
+        if os.path.exists(candidate):
+            return [candidate, *argv[1:]]
     return list(argv)
 
 
@@ -150,28 +151,35 @@ def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> d
     return spec
 
 
-def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
-    """Return the kernels offered for one environment (none if filtered out)."""
+def _named_files(env: Environment, options: KernelOptions) -> List[Tuple[str, KernelFile]]:
+    """Return each kernel offered for one environment as (kernel name, kernel file); none if filtered out."""
     if env.kind not in options.kinds:
         return []
     if options.exclude and re.search(options.exclude, env.prefix):
         return []
     if env.is_server and not options.offer_server_env:
         return []
-    out: Dict[str, OfferedKernel] = {}
+    out: Dict[str, KernelFile] = {}
     for kfile in _kernel_files(env):
         name = kernel_name(env, kfile.dir_name)
         stem, count = name, 2
         while name in out:
             name, count = f"{stem}-{count}", count + 1
-        own = os.path.join(env.prefix, "share", "jupyter", "kernels")
+        out[name] = kfile
+    return list(out.items())
+
+
+def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
+    """Return the kernels offered for one environment, their specs complete (none if filtered out)."""
+    own = os.path.join(env.prefix, "share", "jupyter", "kernels")
+    kernels = []
+    for name, kfile in _named_files(env, options):
         on_disk = kfile.resource_dir.startswith(own + os.sep)  # else: made for ipykernel, none yet
-        path = os.path.join(
-            kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name), "kernel.json"
-        )
+        folder = kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name)
+        path = os.path.join(folder, "kernel.json")
         spec = build_spec(env, kfile, options)
-        out[name] = OfferedKernel(name, env, spec, kfile.resource_dir or None, path)
-    return list(out.values())
+        kernels.append(OfferedKernel(name, env, spec, kfile.resource_dir or None, path))
+    return kernels
 
 
 def legacy_names(kernel: OfferedKernel) -> List[str]:
@@ -196,9 +204,16 @@ def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[s
     if env.is_server and not options.offer_server_env:
         native = "Python 3 (ipykernel)"
         return (KernelRef(NATIVE_KERNEL, native, "python", NATIVE_KERNEL in names),)
+    # what build_spec would say of each, without building the spec (argv, activation): once per table
     return tuple(
-        KernelRef(k.name, k.spec["display_name"], k.spec["language"], k.name in names, k.resource_dir)
-        for k in offered(env, options)
+        KernelRef(
+            name,
+            _display_name(options, env, kfile),
+            kfile.spec.get("language") or "python",
+            name in names,
+            kfile.resource_dir or None,
+        )
+        for name, kfile in _named_files(env, options)
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from functools import cache
+from string import Formatter
+from typing import Callable, Dict, Tuple
 
 from .model import Environment
 
@@ -21,41 +24,64 @@ LABELS = {
 }
 
 
+def _folder(prefix: str) -> str:
+    """Return a prefix's folder name (strings: labels are made for every env of every listing)."""
+    return os.path.basename(prefix)
+
+
+def _parent(prefix: str) -> str:
+    """Return the name of the folder holding a prefix."""
+    return os.path.basename(os.path.dirname(prefix))
+
+
 def _interpreter(env: Environment) -> str:
     """Name a plain Python installation by what it is: `/usr/bin/python3.12`, `python 3.12 (x)`."""
     if env.executable:
         return env.executable
-    prefix = Path(env.prefix)
+    prefix = env.prefix
     major = (env.python_version or "3").split(".")[0]
-    if str(prefix) in ("/usr", "/usr/local", "/opt/homebrew"):
+    if prefix in ("/usr", "/usr/local", "/opt/homebrew"):
         return f"{prefix}/bin/python{major}"
-    return f"python {env.python_version} ({prefix.name})" if env.python_version else f"python ({prefix.name})"
+    folder = _folder(prefix)
+    return f"python {env.python_version} ({folder})" if env.python_version else f"python ({folder})"
 
 
 def _pixi(env: Environment) -> str:
     """Name a pixi env: `project` (default env), `project:env`, or `global name`."""
-    prefix = Path(env.prefix)
+    folder = _folder(env.prefix)
     if not env.project:
-        return f"global {prefix.name}"
-    return env.project if prefix.name == "default" else f"{env.project}:{prefix.name}"
+        return f"global {folder}"
+    return env.project if folder == "default" else f"{env.project}:{folder}"
 
 
 def _uv_python(env: Environment) -> str:
     """Name a uv-managed Python by its version, or by its folder when no version is known."""
-    return f"uv python {env.python_version or Path(env.prefix).name}"
+    return f"uv python {env.python_version or _folder(env.prefix)}"
+
+
+#: What each `{field}` of LABELS is, made only when the kind's label uses it.
+FIELDS: Dict[str, Callable[[Environment], str]] = {
+    "name": lambda env: env.name,
+    "project": lambda env: env.project or env.name,
+    "pixi": _pixi,
+    "parent": lambda env: _parent(env.prefix),
+    "folder": lambda env: _folder(env.prefix),
+    "uv": lambda env: f"uv: {_parent(env.prefix)}/{_folder(env.prefix)}" if env.is_venv else _uv_python(env),
+    "pyenv": lambda env: (
+        f"pyenv-virtualenv: {_folder(env.prefix)}" if env.is_venv else f"pyenv {_folder(env.prefix)}"
+    ),
+    "interpreter": _interpreter,
+}
 
 
 def env_label(env: Environment) -> str:
     """Return what an environment is, in words, for display names and the panel."""
-    prefix = Path(env.prefix)
-    values = {
-        "name": env.name,
-        "project": env.project or env.name,
-        "pixi": _pixi(env),
-        "parent": prefix.parent.name,
-        "folder": prefix.name,
-        "uv": f"uv: {prefix.parent.name}/{prefix.name}" if env.is_venv else _uv_python(env),
-        "pyenv": f"pyenv-virtualenv: {prefix.name}" if env.is_venv else f"pyenv {prefix.name}",
-        "interpreter": _interpreter(env),
-    }
-    return LABELS.get(env.kind, "{name}").format(**values).strip()
+    template = LABELS.get(env.kind, "{name}")
+    values = {field: FIELDS[field](env) for field in _fields(template)}
+    return template.format(**values).strip()
+
+
+@cache
+def _fields(template: str) -> Tuple[str, ...]:
+    """Return the `{field}` names a label template uses."""
+    return tuple(field for _, field, _, _ in Formatter().parse(template) if field)

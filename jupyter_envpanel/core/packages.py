@@ -8,6 +8,7 @@ index of every environment costs one `listdir` per folder and no record is parse
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ from .facts import mtime_ns, site_packages
 from .inventory import _DIST_DIR
 from .model import Environment
 
+#: Whitespace but the newline that joins names (normalise() strips it; one at a time then).
+_SPACE = re.compile(r"[^\S\n]")
+#: normalised name -> (name, version, "conda" or "pip")
+Names = Dict[str, Tuple[str, str, str]]
 #: At most this many matches in one answer (a one-letter query would match everything).
 MAX_MATCHES = 2000
 
@@ -58,20 +63,37 @@ def _listdir(path: Optional[Path]) -> List[str]:
         return []
 
 
-def read_names(prefix: Path, python_version: Optional[str]) -> Dict[str, Tuple[str, str, str]]:
-    """Return normalised name -> (name, version, source) from the file names of one prefix."""
-    found: Dict[str, Tuple[str, str, str]] = {}
-    for entry in _listdir(prefix / "conda-meta"):
-        if entry.endswith(".json"):
-            parts = entry[:-5].rsplit("-", 2)
-            if len(parts) == 3 and all(parts):
-                found[normalise(parts[0])] = (parts[0], parts[1], "conda")
-    for entry in _listdir(site_packages(prefix, python_version)):
+def read_names(
+    prefix: Path, python_version: Optional[str], site: Optional[Path] = None
+) -> Dict[str, Tuple[str, str, str]]:
+    """Return normalised name -> (name, version, source) from the file names of one prefix.
+
+    `site`: its site-packages, when the caller found it already.
+    """
+    found = conda_names(_listdir(prefix / "conda-meta"))
+    for entry in _listdir(site or site_packages(prefix, python_version)):
         match = _DIST_DIR.match(entry)
         if match:
             key = normalise(match.group("name"))
             found.setdefault(key, (match.group("name"), match.group("version"), "pip"))
     return found
+
+
+def conda_names(entries: List[str]) -> Names:
+    """Return normalised name -> (name, version, "conda") of `conda-meta` file names.
+
+    `<name>-<version>-<build>.json`, split at the last two dashes; the names are normalised joined,
+    in one string operation (an index of 1,000 environments reads 175,000 of them).
+    """
+    parts = [e[:-5].rsplit("-", 2) for e in entries if e.endswith(".json")]
+    found = [p for p in parts if len(p) == 3 and p[0] and p[1] and p[2]]
+    names = "\n".join(p[0] for p in found)
+    if not found:
+        return {}
+    if _SPACE.search(names) or names.count("\n") != len(found) - 1:  # what strip() takes, a newline
+        return {normalise(name): (name, version, "conda") for name, version, _ in found}
+    keys = names.lower().replace("_", "-").replace(".", "-").split("\n")
+    return dict(zip(keys, [(name, version, "conda") for name, version, _ in found], strict=True))
 
 
 class PackageIndex:
@@ -80,20 +102,28 @@ class PackageIndex:
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        self._items: Dict[str, Tuple[Tuple, Dict[str, Tuple[str, str, str]]]] = {}
+        #: prefix -> (mtimes, names, python version, site-packages found for it)
+        self._items: Dict[
+            str, Tuple[Tuple, Dict[str, Tuple[str, str, str]], Optional[str], Optional[Path]]
+        ] = {}
 
     def names(self, env: Environment) -> Dict[str, Tuple[str, str, str]]:
-        """Return the packages of one environment by normalised name."""
+        """Return the packages of one environment by normalised name (two stats when unchanged)."""
         prefix = Path(env.prefix)
-        site = site_packages(prefix, env.python_version)
-        key = (mtime_ns(prefix / "conda-meta"), mtime_ns(site) if site else None)
+        meta = mtime_ns(prefix / "conda-meta")
         with self._lock:
             cached = self._items.get(env.prefix)
-        if cached and cached[0] == key:
+        same_records = cached is not None and cached[0][0] == meta and cached[2] == env.python_version
+        # where site-packages is follows the python version, which follows the records
+        site = (
+            cached[3] if same_records and cached[3] is not None else site_packages(prefix, env.python_version)
+        )
+        key = (meta, mtime_ns(site) if site else None)
+        if cached and cached[0] == key and cached[2] == env.python_version:
             return cached[1]
-        names = read_names(prefix, env.python_version)
+        names = read_names(prefix, env.python_version, site)
         with self._lock:
-            self._items[env.prefix] = (key, names)
+            self._items[env.prefix] = (key, names, env.python_version, site)
         return names
 
     def search(self, envs: Iterable[Environment], query: str) -> Tuple[List[PackageHit], bool]:

@@ -9,7 +9,7 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Mapping, Optional, Sequence, Tuple
 
 from . import kernels as kern
 from . import paths, registry
@@ -19,20 +19,23 @@ from .discovery import Discovery, mtime_ns
 from .errors import EnvNotFound, InvalidArgument
 from .fixes import install_hint
 from .host import Host
+from .kernelfacade import KernelFacade
 from .labels import env_label
 from .model import CONDA_KINDS, Environment, Listing
 from .tools import SOURCES
+from .watch import ListingWatch
 
 if TYPE_CHECKING:  # the drift chain (py-rattler, packaging, yaml) is imported when drift is asked for
     from .channels import ChannelContext
     from .drift import DriftReport
     from .inventory import Inventory, InventoryCache
+    from .packages import PackageIndex
     from .project import Project
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
 
 
-class EnvService:
+class EnvService(KernelFacade):
     """Environments, packages, drift and kernels, cached by mtimes."""
 
     def __init__(
@@ -44,8 +47,12 @@ class EnvService:
         sources: Sequence[str] = SOURCES,
         hide: Optional[str] = None,
         shared_dirs: Sequence[str] = (),
+        watch: bool = False,
     ) -> None:
         """Remember the host and settings; nothing is read until asked.
+
+        `watch`: a long-lived service (the server's) watches what its listing was built from
+        (core/watch.py) instead of checking every mtime at every request.
 
         `hide`: a regex; environments whose prefix matches it are not listed at all. `shared_dirs`:
         installations an admin keeps for everyone (searched like extra dirs, marked `shared`).
@@ -60,13 +67,15 @@ class EnvService:
         self._inventories: Optional[InventoryCache] = None
         self._lock = threading.Lock()
         self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
-        self._digest: Tuple[Optional[Listing], str] = (None, "")
+        self._digest: Tuple[Optional[Listing], str, str] = (None, "", "")
         self._channels: Optional[Tuple[Tuple, ChannelContext]] = None
-        self._packages = None  # a PackageIndex, made on the first package search
+        self._packages: Optional[PackageIndex] = None  # made on the first package search
+        self._watch = ListingWatch(self.discovery, watch)
 
     def refresh(self) -> None:
         """Forget every cache."""
         self.discovery.forget()
+        self._watch.forget()
         if self._inventories is not None:
             self._inventories.forget()
         if self._packages is not None:
@@ -82,7 +91,7 @@ class EnvService:
         with self._lock:
             if not revalidate and self._cached[1] is not None:
                 return self._cached[1]
-        raw = self.discovery.list()
+        raw = self._watch.listing()
         stamp = mtime_ns(registry.user_kernels_dir(self.host))
         with self._lock:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:
@@ -120,15 +129,20 @@ class EnvService:
 
         A rescan that finds the same environments (a file created in the root, say) keeps the digest.
         """
+        listing, digest, _ = self.listing_json()
+        return listing, digest
+
+    def listing_json(self) -> Tuple[Listing, str, str]:
+        """Return the listing, its digest and its JSON text, each made once per listing."""
         listing = self.listing()
         with self._lock:
             if self._digest[0] is listing:
-                return listing, self._digest[1]
-        text = json.dumps(listing.to_json(), sort_keys=True).encode()
-        digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
+                return self._digest
+        text = json.dumps(listing.to_json(), sort_keys=True)
+        digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
         with self._lock:
-            self._digest = (listing, digest)
-        return listing, digest
+            self._digest = (listing, digest, text)
+        return listing, digest, text
 
     def adopt(self, prefix: Path) -> None:
         """List an in-project environment the usual places miss (found by the project resolver)."""
@@ -155,12 +169,23 @@ class EnvService:
 
     def packages(self, query: str) -> dict:
         """Return `{query, matches, truncated}`: installed packages named like the query, per env."""
+        hits, truncated = self._package_index().search(self.listing().environments, query)
+        return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
+
+    def warm_packages(self) -> None:
+        """Read every environment's package names now, so the first search finds them ready."""
+        index = self._package_index()
+        for env in self.listing().environments:
+            index.names(env)
+
+    def _package_index(self) -> PackageIndex:
+        """Return the package index (made, with its imports, on first use)."""
         from .packages import PackageIndex
 
-        if self._packages is None:
-            self._packages = PackageIndex()
-        hits, truncated = self._packages.search(self.listing().environments, query)
-        return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
+        with self._lock:
+            if self._packages is None:
+                self._packages = PackageIndex()
+            return self._packages
 
     def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
@@ -177,6 +202,10 @@ class EnvService:
             env = self.discovery.describe(Path(os.path.realpath(self.host.expand_user(ref))))
             if env is not None:
                 return self._labelled(env, [], self.tools())
+        if not is_path and self._cached[1] is None:  # no listing yet: read where that name can be
+            env = self._by_name(ref)
+            if env is not None:
+                return env
         envs = self.listing().environments
         for env in envs:
             if env.name == ref:
@@ -187,6 +216,18 @@ class EnvService:
                 if os.path.realpath(env.prefix) == real:
                     return env
         raise EnvNotFound(ref)
+
+    def _by_name(self, name: str) -> Optional[Environment]:
+        """Return the environment the listing would name so, labelled as the listing labels it, or None.
+
+        None when the few folders that name can be in do not prove it (core/byname.py): the listing decides.
+        """
+        from .byname import resolve_name
+
+        env = resolve_name(self.discovery, name)
+        if env is None or (self.hide and self.hide.search(env.prefix)):
+            return None
+        return self._labelled(env, registry.registered_names(self.host), self.tools(), name)
 
     def active(self) -> Environment:
         """Return the active environment: `CONDA_PREFIX`, else the server's own prefix."""
@@ -271,47 +312,3 @@ class EnvService:
         """Return the nearest environment file from start upwards (to stop), then binder/."""
         confine = Path(self.host.root) if confined else None
         return paths.nearest_envfile(start, self.env_file_names, stop, confine)
-
-    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
-        """Return every kernel offered for every environment, by kernel name."""
-        return self.offered_kernels_for(self.listing())
-
-    def offered_kernels_for(self, listing: Listing) -> Dict[str, kern.OfferedKernel]:
-        """Return every kernel offered for the environments of a listing, by kernel name."""
-        out: Dict[str, kern.OfferedKernel] = {}
-        for env in listing.environments:
-            for kernel in kern.offered(env, self.options):
-                out.setdefault(kernel.name, kernel)
-        return out
-
-    def _own_kernels(self, ref: str) -> List[kern.OfferedKernel]:
-        """Return every kernel of an environment, the server's own included."""
-        env = self.find(ref)
-        return kern.offered(env, replace(self.options, offer_server_env=True))
-
-    def register(self, ref: str) -> List[str]:
-        """Write persistent kernelspecs for an environment; return their names (again: a success)."""
-        return registry.register(self._own_kernels(ref), self.host)
-
-    def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> List[str]:
-        """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
-        kernels = self._own_kernels(ref)
-        prefix = kernels[0].env.prefix if kernels else None
-        return registry.unregister([k.name for k in kernels], self.host, system_dirs, prefix)
-
-    def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
-        """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
-        meta = spec.get("metadata") if isinstance(spec.get("metadata"), dict) else {}
-        ours = meta.get("envpanel") if isinstance(meta.get("envpanel"), dict) else {}
-        prefix = ours.get("prefix") or meta.get("conda_env_path")
-        prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
-        argv = [str(a) for a in spec.get("argv") or []]
-        if not prefix and argv:
-            prefix = kern.prefix_from_argv(argv, self.host.sys_executable)
-        if not prefix:
-            return None, None
-        real = os.path.realpath(prefix)
-        for env in self.listing().environments:
-            if os.path.realpath(env.prefix) == real:
-                return env, prefix
-        return None, prefix

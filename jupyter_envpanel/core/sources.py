@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .condarc import CondaSettings, merge
 from .host import Host
@@ -62,6 +62,17 @@ class Search:
     tool_dirs: Dict[str, List[Path]] = field(default_factory=dict)
     #: What the tools' variables and settings files say (core/toolconfig.py).
     tools: ToolSettings = field(default_factory=ToolSettings)
+    _strings: Optional[Tuple[Tuple[int, int], FrozenSet[str], FrozenSet[str]]] = field(
+        default=None, repr=False
+    )
+
+    def strings(self) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+        """Return the roots and envs directories as strings, for lookups per candidate (made once)."""
+        key = (len(self.roots), len(self.envs_dirs))
+        if self._strings is None or self._strings[0] != key:
+            roots = frozenset(str(p) for p in self.roots)
+            self._strings = (key, roots, frozenset(str(p) for p in self.envs_dirs))
+        return self._strings[1], self._strings[2]
 
     def searched(self) -> List[str]:
         """Return the places looked in that exist, for an empty listing to name."""
