@@ -19,7 +19,6 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 CACHE = Path(os.environ.get("ENVPANEL_BENCH_CACHE") or Path.home() / ".cache" / "envpanel-bench")
 CONDA_TAG = "26.7.1"
@@ -42,13 +41,13 @@ CONDA_PLACES = (
 class Anchors:
     """What could be set up: a `conda` command, nb_conda_kernels' and gator's import paths."""
 
-    conda: Optional[str] = None  # a script that runs conda from source
+    conda: str | None = None  # a script that runs conda from source
     conda_version: str = ""
-    nbck_path: Optional[str] = None  # a folder to put on PYTHONPATH for `import nb_conda_kernels`
-    gator_path: Optional[str] = None  # a folder to put on PYTHONPATH for `import mamba_gator`
-    missing: Dict[str, str] = field(default_factory=dict)
+    nbck_path: str | None = None  # a folder to put on PYTHONPATH for `import nb_conda_kernels`
+    gator_path: str | None = None  # a folder to put on PYTHONPATH for `import mamba_gator`
+    missing: dict[str, str] = field(default_factory=dict)
 
-    def report(self) -> List[str]:
+    def report(self) -> list[str]:
         """Return one line per anchor: what it is, or why it is not measured."""
         lines = []
         for name, value in (
@@ -62,12 +61,12 @@ class Anchors:
         return lines
 
 
-def _run(cmd: List[str], **kwargs) -> subprocess.CompletedProcess:
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     """Run a setup command, capturing its output."""
     return subprocess.run(cmd, capture_output=True, text=True, **kwargs)
 
 
-def _clone(url: str, tag: str, dest: Path) -> Optional[str]:
+def _clone(url: str, tag: str, dest: Path) -> str | None:
     """Clone a tag into dest; return why not, or None."""
     if shutil.which("git") is None:
         return "git is not installed"

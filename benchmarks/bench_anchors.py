@@ -31,9 +31,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -48,7 +48,7 @@ PY = sys.executable
 #: Seconds after start the first package search is asked (the index is built once the server started).
 SEARCH_AFTER = 2.0
 #: `--ours-path DIR`: measure the jupyter_envpanel in DIR (another commit's checkout) instead.
-OURS_PATH: List[str] = []
+OURS_PATH: list[str] = []
 #: (metric, budget as text, budget test on the ratio or on our ms)
 BUDGETS = {
     "cold listing / floor": ("<= 1.5x", lambda r, ms: r <= 1.5),
@@ -73,11 +73,9 @@ class Table:
 
     def __init__(self) -> None:
         """Start empty."""
-        self.rows: Dict[str, Dict[int, Tuple[float, Optional[float]]]] = {}
+        self.rows: dict[str, dict[int, tuple[float, float | None]]] = {}
 
-    def add(
-        self, metric: str, n: int, ours: List[float], anchor: Optional[List[float]], note: str = ""
-    ) -> None:
+    def add(self, metric: str, n: int, ours: list[float], anchor: list[float] | None, note: str = "") -> None:
         """Record medians (seconds in, ms kept) and print the line."""
         mine = statistics.median(ours) * 1000
         theirs = statistics.median(anchor) * 1000 if anchor else None
@@ -88,7 +86,7 @@ class Table:
             text = f"{mine:9.1f} ms vs {theirs:9.1f} ms  = {mine / theirs:5.2f}x"
         print(f"  {metric:<34} {text}{verdict(metric, mine, theirs)}", flush=True)
 
-    def summary(self, sizes: List[int]) -> None:
+    def summary(self, sizes: list[int]) -> None:
         """Print every metric as ratio (ours / anchor ms) per N, with its budget."""
         head = "".join(f"{f'N = {n}':>26}" for n in sizes)
         print(f"\n{'metric':<34}{head}   budget")
@@ -110,7 +108,7 @@ def num(ms: float) -> str:
     return f"{ms:.0f}" if ms >= 100 else f"{ms:.3g}"
 
 
-def verdict(metric: str, mine: float, theirs: Optional[float]) -> str:
+def verdict(metric: str, mine: float, theirs: float | None) -> str:
     """Return `  [within]` / `  [OVER]` for a metric with a budget."""
     budget, test = BUDGETS.get(metric, ("", None))
     if test is None:
@@ -124,7 +122,7 @@ def verdict(metric: str, mine: float, theirs: Optional[float]) -> str:
 # --- processes -------------------------------------------------------------------------------
 
 
-def environ(world: World, anchors: Optional[Anchors] = None, config: str = "plain") -> Dict[str, str]:
+def environ(world: World, anchors: Anchors | None = None, config: str = "plain") -> dict[str, str]:
     """Return a process environment on the world's HOME (anchors: conda from source on PATH too)."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER", "PYTHONPATH"))
@@ -148,7 +146,7 @@ def environ(world: World, anchors: Optional[Anchors] = None, config: str = "plai
     return env
 
 
-def timed_run(cmd: List[str], env: Dict[str, str], cwd: Path, ok=(0,)) -> float:
+def timed_run(cmd: list[str], env: dict[str, str], cwd: Path, ok=(0,)) -> float:
     """Run a whole process; return its wall time (raise with its stderr when it failed)."""
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
@@ -158,7 +156,7 @@ def timed_run(cmd: List[str], env: Dict[str, str], cwd: Path, ok=(0,)) -> float:
     return elapsed
 
 
-def child(code: str, env: Dict[str, str], cwd: Path) -> object:
+def child(code: str, env: dict[str, str], cwd: Path) -> object:
     """Run Python code in a fresh process; return the JSON it prints last."""
     done = subprocess.run([PY, "-c", code], env=env, cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
@@ -166,7 +164,7 @@ def child(code: str, env: Dict[str, str], cwd: Path) -> object:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def ab(rounds: int, ours: Callable[[], float], theirs: Optional[Callable[[], float]]) -> Tuple[list, list]:
+def ab(rounds: int, ours: Callable[[], float], theirs: Callable[[], float] | None) -> tuple[list, list]:
     """Run ours and theirs alternately (A B, B A, ...); return both lists of seconds."""
     mine: list = []
     other: list = []
@@ -308,7 +306,7 @@ class Server:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.read()
 
-    def timed(self, path: str) -> Tuple[float, bytes]:
+    def timed(self, path: str) -> tuple[float, bytes]:
         """Return (seconds, body) of one GET."""
         start = time.perf_counter()
         body = self.get(path)
@@ -329,8 +327,8 @@ def servers(world: World, n: int, anchors: Anchors, rounds: int, steady: int, ta
     kinds = ["envpanel", "plain"]
     kinds += ["nbck"] if anchors.nbck_path else []
     kinds += ["gator"] if anchors.gator_path else []
-    got: Dict[str, List[float]] = {}
-    counts: Dict[str, int] = {}
+    got: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
 
     def keep(key: str, value: float) -> None:
         got.setdefault(key, []).append(value)
@@ -442,8 +440,8 @@ print(json.dumps([first, steady, count]))
 
 def all_specs(world: World, n: int, anchors: Anchors, rounds: int, steady: int, table: Table) -> None:
     """`get_all_specs()`: first call in a fresh process, and steady calls after it."""
-    firsts: Dict[str, list] = {"ours": [], "nbck": []}
-    steadies: Dict[str, list] = {"ours": [], "nbck": []}
+    firsts: dict[str, list] = {"ours": [], "nbck": []}
+    steadies: dict[str, list] = {"ours": [], "nbck": []}
     counts = {}
     for r in range(rounds):
         runs = [("ours", OUR_SPECS, environ(world))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any
 
 from .core.errors import EnvFileError, EnvNotFound, EnvPanelError
 from .core.model import Environment
@@ -29,7 +29,7 @@ __all__ = [
     "refresh",
 ]
 #: One service per current directory, kept for the life of the process (validated by mtimes).
-_SERVICES: Dict[Tuple[str, str], EnvService] = {}
+_SERVICES: dict[tuple[str, str], EnvService] = {}
 _LOCK = threading.Lock()
 
 
@@ -64,7 +64,7 @@ def refresh() -> None:
         _SERVICES.clear()
 
 
-def find_environments(refresh: bool = False) -> List[Environment]:
+def find_environments(refresh: bool = False) -> list[Environment]:
     """Return every environment the CLI and the server would list (`refresh`: forget caches first).
 
     Repeated calls reuse one service: they only stat the folders they watch, so a new or changed
@@ -76,7 +76,7 @@ def find_environments(refresh: bool = False) -> List[Environment]:
     return list(service.listing().environments)
 
 
-def check_drift(env: Optional[str] = None, file: Optional[Union[str, Path]] = None) -> DriftReport:
+def check_drift(env: str | None = None, file: str | Path | None = None) -> DriftReport:
     """Compare an environment (name or prefix; default: active) with an environment file."""
     service = _service()
     target = service.find(env, allow_any_prefix=True) if env else service.active()
@@ -84,7 +84,7 @@ def check_drift(env: Optional[str] = None, file: Optional[Union[str, Path]] = No
     return service.drift(target, path)
 
 
-def project_environment(path: Optional[Union[str, Path]] = None) -> Project:
+def project_environment(path: str | Path | None = None) -> Project:
     """Return the project environment of a folder or notebook (default: the current directory)."""
     start = Path(os.path.realpath(Path(path) if path else Path.cwd()))
     return _service().project(start, stop=Path(start.anchor))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import Optional
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
@@ -203,7 +202,7 @@ class EnvPanelApp(ExtensionApp):
         )
         self._warmup.start()
 
-    def _warm_up(self, service: EnvService, ksm: Optional[EnvPanelKernelSpecManager]) -> None:
+    def _warm_up(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> None:
         """Build the listing and the kernel table once, off the loop, while the server starts.
 
         The first /api/kernelspecs and environments request answer from them (one that comes

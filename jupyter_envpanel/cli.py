@@ -6,8 +6,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from .clitext import print_drift, print_project, table
 from .core.errors import EnvPanelError, InvalidArgument
@@ -276,7 +277,7 @@ COMMANDS = {
 }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; every failure is one line on stderr and exit code 2 (`--debug`: a traceback)."""
     args = build_parser().parse_args(argv)
     try:

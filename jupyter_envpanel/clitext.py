@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .core.drift import DriftReport
     from .core.project import Project
 
 
-def table(rows: List[Sequence[str]], header: Sequence[str]) -> str:
+def table(rows: list[Sequence[str]], header: Sequence[str]) -> str:
     """Return rows as an aligned plain-text table."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = [

@@ -13,7 +13,8 @@ import os
 import queue
 import threading
 import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from traitlets import Any as AnyTrait
@@ -51,18 +52,18 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
     def __init__(self, **kwargs) -> None:
         """Start with no table; the first one is built in a thread."""
         super().__init__(**kwargs)
-        self._table: Optional[KernelTable] = None
-        self._built_from: Tuple = (None, None)  # (listing, native specs) the table was built from
+        self._table: KernelTable | None = None
+        self._built_from: tuple = (None, None)  # (listing, native specs) the table was built from
         self._ready = threading.Event()
         self._build_lock = threading.Lock()
         self._pending = threading.Lock()
-        self._native: Tuple[Dict[str, Tuple[str, dict]], Tuple] = ({}, ())
-        self._specs: Dict[str, Tuple[KernelEntry, object, dict, KernelSpec]] = {}
+        self._native: tuple[dict[str, tuple[str, dict]], tuple] = ({}, ())
+        self._specs: dict[str, tuple[KernelEntry, object, dict, KernelSpec]] = {}
         self._checking = threading.Event()  # set while no check of a kernel.json is under way
         self._checking.set()
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._checker: Optional[threading.Thread] = None
-        self._models: Tuple[Optional[KernelTable], str, Dict[str, dict]] = (None, "", {})
+        self._checker: threading.Thread | None = None
+        self._models: tuple[KernelTable | None, str, dict[str, dict]] = (None, "", {})
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""
@@ -73,7 +74,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     # --- building: threads only ---------------------------------------------------------
 
-    def _native_specs(self) -> Dict[str, Tuple[str, dict]]:
+    def _native_specs(self) -> dict[str, tuple[str, dict]]:
         """Return Jupyter's own kernelspecs, read safely, re-read only when a file or folder changed."""
         found = super().find_kernel_specs()  # listdir only: names and folders, so adding one shows
         reading = time.time_ns()
@@ -82,7 +83,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         )
         if stamp == self._native[1]:
             return self._native[0]
-        specs: Dict[str, Tuple[str, dict]] = {}
+        specs: dict[str, tuple[str, dict]] = {}
         for name, resource_dir in sorted(found.items()):
             path = os.path.join(resource_dir, "kernel.json")
             try:
@@ -100,7 +101,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._native = (specs, () if racy else stamp)  # racily clean: read again next time
         return specs
 
-    def refresh_table(self, listing: Optional[Listing] = None) -> KernelTable:
+    def refresh_table(self, listing: Listing | None = None) -> KernelTable:
         """Rebuild the table when the listing or the kernel directories changed (blocking).
 
         `listing`: one the caller just checked (the same request need not check it twice).
@@ -143,7 +144,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             table = self._table or KernelTable()
         return table
 
-    def find_kernel_specs(self) -> Dict[str, str]:
+    def find_kernel_specs(self) -> dict[str, str]:
         """Return kernel names -> resource dirs, from the table."""
         return self._current().resource_dirs()
 
@@ -177,7 +178,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._specs[kernel_name] = (entry, stamp, spec, kernel_spec)  # once per table entry and edit
         return kernel_spec
 
-    def _off_loop(self, work: Callable[[], Tuple[Any, object]]) -> Optional[Tuple[Any, object]]:
+    def _off_loop(self, work: Callable[[], tuple[Any, object]]) -> tuple[Any, object] | None:
         """Run a disk check in the checking thread, waiting at most lookup_wait; None when not done."""
         if not self._checking.is_set():
             return None  # an earlier check is stuck on the disk: do not wait behind it
@@ -204,7 +205,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
                 self._checking.set()
                 done.set()
 
-    def _checked_spec(self, entry: KernelEntry, cached: Optional[Tuple]) -> Tuple[dict, object]:
+    def _checked_spec(self, entry: KernelEntry, cached: tuple | None) -> tuple[dict, object]:
         """Return an entry's spec and stamp after one stat of its kernel.json (threads only)."""
         if not entry.source:  # made without a kernel.json: one written since makes the table stale
             if mtime_ns(entry.watch) is None:
@@ -216,7 +217,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             return cached[2], seen
         return self._current_spec(entry, seen)
 
-    def _current_spec(self, entry: KernelEntry, seen: Optional[int]) -> Tuple[dict, object]:
+    def _current_spec(self, entry: KernelEntry, seen: int | None) -> tuple[dict, object]:
         """Return an entry's spec and the mtime proving it current, its kernel.json read again if edited."""
         if not entry.source or (seen is not None and seen == entry.stamp):
             return entry.spec, seen
@@ -239,7 +240,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             self.refresh_table()
         return self.get_kernel_spec(kernel_name)
 
-    def all_specs(self) -> Dict[str, dict]:
+    def all_specs(self) -> dict[str, dict]:
         """Return `{name: {resource_dir, spec}}` for every kernel, refreshed first (blocking)."""
         table = self.refresh_table()
         return {
@@ -247,7 +248,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             for name, entry in table.entries.items()
         }
 
-    async def get_all_specs(self) -> Dict[str, dict]:  # type: ignore[override]
+    async def get_all_specs(self) -> dict[str, dict]:  # type: ignore[override]
         """Return every kernelspec as its REST model, refreshed in a thread (else the last table).
 
         Whole models (name, spec, resources) let jupyter_server answer `/api/kernelspecs` without

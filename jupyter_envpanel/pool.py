@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from .core.budget import Budget, spending
 
@@ -29,7 +30,7 @@ class DiskPool:
         self.workers = workers
         self.timeout = timeout
         self.max_abandoned = max_abandoned
-        self._slots: Optional[asyncio.Semaphore] = None
+        self._slots: asyncio.Semaphore | None = None
         self._abandoned = 0
         self._lock = threading.Lock()
 
@@ -54,7 +55,7 @@ class DiskPool:
         state = {"abandoned": False, "finished": False}
         budget = Budget()
 
-        def settle(result: Any, error: Optional[BaseException]) -> None:
+        def settle(result: Any, error: BaseException | None) -> None:
             if done.done():
                 return
             if error is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from .core.host import Host
 from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
@@ -17,12 +17,12 @@ BASENAME = "jupyter_server_config"
 SECTION = "EnvPanelApp"
 
 
-def _files(folder: Path) -> List[Path]:
+def _files(folder: Path) -> list[Path]:
     """Return a config folder's main server config files in the order the server reads them."""
     return [folder / f"{BASENAME}.json", folder / f"{BASENAME}.py"]
 
 
-def _section_of(path: Path) -> Dict[str, Any]:
+def _section_of(path: Path) -> dict[str, Any]:
     """Return the EnvPanelApp section of one config file (JSON read directly, Python via traitlets)."""
     if path.suffix == ".json":
         data = read_json_object(path, "jupyter config")
@@ -34,13 +34,13 @@ def _section_of(path: Path) -> Dict[str, Any]:
     return dict(config.get(SECTION, {}))
 
 
-def drop_in_section(paths: List[str]) -> Dict[str, Any]:
+def drop_in_section(paths: list[str]) -> dict[str, Any]:
     """Merge the EnvPanelApp settings of `jupyter_server_config.d/*.json` drop-ins (lowest first).
 
     The server itself reads only `jpserver_extensions` from those files; EnvPanelApp applies its
     own section from them (an admin's one file for all users), below the main config files.
     """
-    merged: Dict[str, Any] = {}
+    merged: dict[str, Any] = {}
     for folder in reversed(paths):
         for path in sorted((Path(folder) / f"{BASENAME}.d").glob("*.json")):
             try:
@@ -50,7 +50,7 @@ def drop_in_section(paths: List[str]) -> Dict[str, Any]:
     return merged
 
 
-def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
+def load_section(paths: list[str] | None = None) -> dict[str, Any]:
     """Merge the EnvPanelApp settings of the server's config files (lowest priority first).
 
     Drop-ins rank below every main config file, as the server applies them (`EnvPanelApp`'s
@@ -61,7 +61,7 @@ def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
         from jupyter_core.paths import jupyter_config_path
 
         paths = jupyter_config_path()
-    merged: Dict[str, Any] = drop_in_section(paths)
+    merged: dict[str, Any] = drop_in_section(paths)
     for folder in reversed(paths):
         for path in _files(Path(folder)):
             if not path.is_file():
@@ -75,7 +75,7 @@ def load_section(paths: Optional[List[str]] = None) -> Dict[str, Any]:
     return merged
 
 
-def service_from_config(root: Optional[Path] = None, section: Optional[Dict[str, Any]] = None) -> EnvService:
+def service_from_config(root: Path | None = None, section: dict[str, Any] | None = None) -> EnvService:
     """Return a service with the EnvPanelApp settings the server would use."""
     section = load_section() if section is None else section
     options = KernelOptions(

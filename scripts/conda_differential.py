@@ -25,7 +25,6 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -65,7 +64,7 @@ CONDARC_KEYS = (
 )
 
 
-def conda_verdicts(cases: List[dict], condarc: dict, src: str, python: str) -> List[str]:
+def conda_verdicts(cases: list[dict], condarc: dict, src: str, python: str) -> list[str]:
     """Ask conda (from source) for the verdict of each case under one condarc."""
     with tempfile.TemporaryDirectory() as home:
         rc = Path(home) / ".condarc"
@@ -180,7 +179,7 @@ CONDARCS = [
 ]
 
 
-def random_case(rng: random.Random) -> Tuple[dict, dict]:
+def random_case(rng: random.Random) -> tuple[dict, dict]:
     """Return one random (case, condarc)."""
     name = rng.choice(NAMES)
     channel = rng.choice(CHANNELS)
@@ -238,12 +237,12 @@ def random_case(rng: random.Random) -> Tuple[dict, dict]:
     return {"spec": parts[0], "record": record}, rng.choice(CONDARCS)
 
 
-def compare(cases: List[Tuple[dict, dict]], src: str, python: str) -> List[Tuple[dict, dict, str, str]]:
+def compare(cases: list[tuple[dict, dict]], src: str, python: str) -> list[tuple[dict, dict, str, str]]:
     """Return (case, condarc, conda's verdict, ours) for every case."""
-    groups: Dict[str, List[int]] = defaultdict(list)
+    groups: dict[str, list[int]] = defaultdict(list)
     for i, (_, rc) in enumerate(cases):
         groups[json.dumps(rc, sort_keys=True)].append(i)
-    theirs: Dict[int, str] = {}
+    theirs: dict[int, str] = {}
     for key, indexes in groups.items():
         verdicts = conda_verdicts([cases[i][0] for i in indexes], json.loads(key), src, python)
         theirs.update(zip(indexes, verdicts, strict=True))

@@ -24,7 +24,6 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -106,7 +105,7 @@ print(json.dumps(out, default=str))
 """
 
 
-def conda_ref(src: Path) -> Dict[str, str]:
+def conda_ref(src: Path) -> dict[str, str]:
     """Return the release tag and commit of a conda checkout."""
     git = ["git", "-C", str(src)]
     tag = subprocess.run([*git, "describe", "--tags", "--exact-match"], capture_output=True, text=True)
@@ -118,7 +117,7 @@ def conda_ref(src: Path) -> Dict[str, str]:
     return {"release": tag.stdout.strip(), "commit": commit.stdout.strip()}
 
 
-def ask_conda(rows: List[dict], settings: dict, helpers: str, src: Path, python: str) -> List[list]:
+def ask_conda(rows: list[dict], settings: dict, helpers: str, src: Path, python: str) -> list[list]:
     """Ask conda (from source) for the answers of rows that share one set of settings."""
     with tempfile.TemporaryDirectory() as home:
         rc = Path(home) / ".condarc"  # conda reads $CONDARC only by a condarc-like file name
@@ -138,7 +137,7 @@ def build(src: Path, python: str) -> dict:
     """Return the whole table: every question in conda's model tests, with conda's answers."""
     ref = conda_ref(src)
     questions, skipped, helpers = read_tests(src)
-    groups: Dict[str, List[dict]] = {}
+    groups: dict[str, list[dict]] = {}
     for q in questions:
         groups.setdefault(json.dumps(q.get("settings", {}), sort_keys=True), []).append(q)
     rows, named = [], {}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -50,7 +50,7 @@ class Reader:
 
     def __init__(self, tree: ast.Module, file: str) -> None:
         self.file, self.questions, self.skipped = file, [], []
-        self.fixtures: Dict[str, dict] = dict(EXTERNAL_FIXTURES)
+        self.fixtures: dict[str, dict] = dict(EXTERNAL_FIXTURES)
         self.funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
         for fn in self.funcs:
             if any("fixture" in ast.unparse(d) for d in fn.decorator_list):
@@ -95,9 +95,9 @@ class Reader:
         """List a test function whose questions are not in the table, with the reason."""
         self.skipped.append({"source": f"{self.file}::{self.func}", "reason": reason})
 
-    def parameter_sets(self, fn: ast.FunctionDef) -> List[dict]:
+    def parameter_sets(self, fn: ast.FunctionDef) -> list[dict]:
         """Return one binding per combination of the function's parametrize lists."""
-        sets: List[dict] = [{}]
+        sets: list[dict] = [{}]
         for deco in fn.decorator_list:
             if not (isinstance(deco, ast.Call) and ast.unparse(deco.func).endswith("parametrize")):
                 continue
@@ -126,7 +126,7 @@ class Reader:
             row["settings"], row["settings_name"] = self.settings, self.settings_name
         self.questions.append(row)
 
-    def block(self, body: List[ast.stmt], env: dict) -> None:
+    def block(self, body: list[ast.stmt], env: dict) -> None:
         """Run statements, binding names in env."""
         for stmt in body:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
@@ -152,7 +152,7 @@ class Reader:
             elif isinstance(stmt, ast.Assert):
                 self.ev(stmt.test, env)
 
-    def loop(self, target: ast.expr, it: ast.expr, env: dict, body) -> List[Any]:
+    def loop(self, target: ast.expr, it: ast.expr, env: dict, body) -> list[Any]:
         """Run body once per item of a known sequence (once with unknown names otherwise)."""
         items = self.ev(it, env)
         items = items if isinstance(items, (list, tuple)) else [UNKNOWN]
@@ -163,7 +163,7 @@ class Reader:
             results.append(body(inner))
         return results
 
-    def ev(self, node: Optional[ast.expr], env: dict) -> Any:  # noqa: C901 - one dispatch
+    def ev(self, node: ast.expr | None, env: dict) -> Any:  # noqa: C901 - one dispatch
         """Evaluate an expression as far as its values are known, recording questions."""
         if node is None:
             return UNKNOWN
@@ -173,7 +173,7 @@ class Reader:
             items = [self.ev(e, env) for e in node.elts]
             return tuple(items) if isinstance(node, ast.Tuple) else items
         if isinstance(node, ast.Dict):
-            out: Dict[Any, Any] = {}
+            out: dict[Any, Any] = {}
             for k, v in zip(node.keys, node.values, strict=True):
                 value = self.ev(v, env)
                 if k is None and isinstance(value, dict):
@@ -297,7 +297,7 @@ def first_version(item: Any) -> Any:
     return UNKNOWN
 
 
-def bind(target: Optional[ast.expr], value: Any, env: dict) -> None:
+def bind(target: ast.expr | None, value: Any, env: dict) -> None:
     """Bind a name or a tuple of names to a value (unknown where the shapes differ)."""
     if isinstance(target, ast.Name):
         env[target.id] = value
@@ -313,10 +313,10 @@ def merge(settings: dict, more: dict) -> None:
         settings.setdefault(key, {}).update(value)
 
 
-def read_tests(src: Path) -> Tuple[List[dict], List[dict], str]:
+def read_tests(src: Path) -> tuple[list[dict], list[dict], str]:
     """Return (questions, functions not extracted, the record helpers' source) of conda's tests."""
-    questions: List[dict] = []
-    skipped: List[dict] = []
+    questions: list[dict] = []
+    skipped: list[dict] = []
     helpers = ""
     for file in FILES:
         text = (src / "tests" / "models" / file).read_text()

@@ -36,7 +36,6 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 RECIPE_VERSION = 2  # bump when the layout written below changes: every demo env is rebuilt
 MARK = ".demo-env"  # in conda-meta/: the recipe this environment was made from
@@ -51,12 +50,12 @@ class Step:
     """One install into an environment, as its user would have run it."""
 
     tool: str  # "conda" (records written for what it installed) or "pip" (left as pip's)
-    wheels: Tuple[str, ...]  # pinned requirements installed from PyPI wheels
-    specs: Tuple[str, ...] = ()  # what the user asked conda for, as conda history records it
+    wheels: tuple[str, ...]  # pinned requirements installed from PyPI wheels
+    specs: tuple[str, ...] = ()  # what the user asked conda for, as conda history records it
 
 
 # Versions with wheels for CPython 3.10 to 3.13 (numpy 2.1 and 2.2, pandas 2.2.3) or pure Python.
-ENVS: Dict[str, Tuple[Step, ...]] = {
+ENVS: dict[str, tuple[Step, ...]] = {
     "demo": (
         Step(
             "conda",
@@ -103,7 +102,7 @@ def normalise(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def dist_infos(site: Path) -> Dict[str, Tuple[str, str]]:
+def dist_infos(site: Path) -> dict[str, tuple[str, str]]:
     """Return dist-info folder -> (conda name, version) of every installed distribution."""
     found = {}
     for entry in sorted(os.listdir(site)):
@@ -121,7 +120,7 @@ def installer_of(folder: Path) -> str:
         return ""
 
 
-def pip_install(prefix: Path, wheels: Path, requirements: Tuple[str, ...]) -> None:
+def pip_install(prefix: Path, wheels: Path, requirements: tuple[str, ...]) -> None:
     """Install pinned requirements from the wheel cache, downloading what it lacks first."""
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
     pip = [str(python_of(prefix)), "-m", "pip"]
@@ -138,7 +137,7 @@ def pip_install(prefix: Path, wheels: Path, requirements: Tuple[str, ...]) -> No
     subprocess.run([*offline, *requirements], env=env, check=True)
 
 
-def record_paths(site: Path, prefix: Path, dist_info: str) -> List[dict]:
+def record_paths(site: Path, prefix: Path, dist_info: str) -> list[dict]:
     """Return conda's `paths_data` entries for the files a distribution's RECORD lists."""
     paths = []
     with open(site / dist_info / "RECORD", newline="", encoding="utf-8") as fh:
@@ -157,7 +156,7 @@ def record_paths(site: Path, prefix: Path, dist_info: str) -> List[dict]:
     return sorted(paths, key=lambda p: p["_path"])
 
 
-def write_record(prefix: Path, name: str, version: str, build: str, channel: str, paths: List[dict]) -> str:
+def write_record(prefix: Path, name: str, version: str, build: str, channel: str, paths: list[dict]) -> str:
     """Write one conda-meta record with the fields conda itself writes; return its history line."""
     record = {
         "name": name,
@@ -184,7 +183,7 @@ def python_record(prefix: Path) -> str:
     return write_record(prefix, "python", version, "venv_0", "", paths)
 
 
-def conda_step(prefix: Path, step: Step, before: Dict[str, Tuple[str, str]], first: bool) -> List[str]:
+def conda_step(prefix: Path, step: Step, before: dict[str, tuple[str, str]], first: bool) -> list[str]:
     """Turn what a step installed into conda packages: records, INSTALLER conda; return history."""
     site = site_packages(prefix)
     lines = [python_record(prefix)] if first else []
@@ -209,13 +208,13 @@ def conda_step(prefix: Path, step: Step, before: Dict[str, Tuple[str, str]], fir
     ]
 
 
-def build(prefix: Path, steps: Tuple[Step, ...], wheels: Path) -> None:
+def build(prefix: Path, steps: tuple[Step, ...], wheels: Path) -> None:
     """Make one environment from scratch: venv, then each step in order."""
     if prefix.exists():
         shutil.rmtree(prefix)
     subprocess.run([sys.executable, "-m", "venv", str(prefix)], check=True)
     (prefix / "conda-meta").mkdir()
-    history: List[str] = []
+    history: list[str] = []
     for index, step in enumerate(steps):
         before = dist_infos(site_packages(prefix)) if index else {}
         pip_install(prefix, wheels, step.wheels)
@@ -224,11 +223,11 @@ def build(prefix: Path, steps: Tuple[Step, ...], wheels: Path) -> None:
     (prefix / "conda-meta" / "history").write_text("\n".join(history) + "\n")
 
 
-def check(prefix: Path) -> List[str]:
+def check(prefix: Path) -> list[str]:
     """Return every way the conda records and site-packages disagree (none when they agree)."""
     site = site_packages(prefix)
     installed = dist_infos(site) if site.is_dir() else {}
-    owned: Dict[str, Tuple[str, str]] = {}
+    owned: dict[str, tuple[str, str]] = {}
     problems = []
     for path in sorted((prefix / "conda-meta").glob("*.json")):
         record = json.loads(path.read_text())
@@ -247,7 +246,7 @@ def check(prefix: Path) -> List[str]:
     return problems
 
 
-def recipe(steps: Tuple[Step, ...]) -> str:
+def recipe(steps: tuple[Step, ...]) -> str:
     """Return what an environment is made from: this script's layout, the Python, the steps."""
     base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     return json.dumps([RECIPE_VERSION, base, platform.python_version(), [asdict(s) for s in steps]])
@@ -273,7 +272,7 @@ def seed_workspace(folder: Path) -> None:
     print(f"JupyterLab's first screen: the demo notebook and the Environments panel ({folder})")
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     """Make every demo environment under DEST that is missing or stale."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dest", type=Path)

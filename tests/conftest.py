@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -79,7 +78,7 @@ REPO = Path(__file__).resolve().parent.parent
 _TREE = pytest.StashKey["Optional[str]"]()
 
 
-def _git_status() -> Optional[str]:
+def _git_status() -> str | None:
     """Return `git status --porcelain` of the checkout, or None when it is not a git checkout."""
     import subprocess
 

@@ -6,11 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-PkgSpec = Union[str, Tuple]  # "name=version" or (name, version, build, channel[, subdir, build_number])
+PkgSpec = str | tuple  # "name=version" or (name, version, build, channel[, subdir, build_number])
 
 #: Where the jupyter_envpanel under test lies: a child Python gets it on PYTHONPATH, so it runs the
 #: same code as the test (a checkout or mutmut's mutants/, not whichever copy is installed).
@@ -27,7 +27,7 @@ def can_drop_to_nobody() -> bool:
     return probe.returncode == 0
 
 
-def child_environ() -> Dict[str, str]:
+def child_environ() -> dict[str, str]:
     """Return this process's environment for a child Python that must import the code under test."""
     env = {**os.environ, "PYTHONPATH": UNDER_TEST}
     if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's tracing run: a child cannot report to it
@@ -39,7 +39,7 @@ CONDA_FORGE = "https://conda.anaconda.org/conda-forge"
 MAIN = "https://repo.anaconda.com/pkgs/main"
 
 
-def _pkg_tuple(spec: PkgSpec) -> Tuple[str, str, str, str, str, int]:
+def _pkg_tuple(spec: PkgSpec) -> tuple[str, str, str, str, str, int]:
     """Normalise a package description to (name, version, build, channel, subdir, number)."""
     if isinstance(spec, str):
         name, _, version = spec.partition("=")
@@ -138,15 +138,15 @@ class World:
         self,
         prefix: Path,
         packages: Iterable[PkgSpec] = (),
-        python: Optional[str] = "3.11.7",
+        python: str | None = "3.11.7",
         requested: Sequence[str] = (),
         removed: Sequence[str] = (),
-        pip: Iterable[Tuple[str, str, bool]] = (),
-        python_dists: Iterable[Tuple[str, str]] = (),
+        pip: Iterable[tuple[str, str, bool]] = (),
+        python_dists: Iterable[tuple[str, str]] = (),
         ipykernel: bool = False,
         runnable: bool = False,
-        state_vars: Optional[Dict[str, str]] = None,
-        activate: Optional[Dict[str, str]] = None,
+        state_vars: dict[str, str] | None = None,
+        activate: dict[str, str] | None = None,
         history: bool = True,
     ) -> Path:
         """Write a conda prefix: records, history, dist-infos, kernels, activation files."""
@@ -197,7 +197,7 @@ class World:
             target.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
             target.chmod(0o755)
 
-    def venv(self, prefix: Path, dists: Iterable[Tuple[str, str, bool]] = (), real: bool = False) -> Path:
+    def venv(self, prefix: Path, dists: Iterable[tuple[str, str, bool]] = (), real: bool = False) -> Path:
         """Write a venv: `pyvenv.cfg` and site-packages (a real `python -m venv` if real)."""
         version = ".".join(str(p) for p in sys.version_info[:3])
         if real:
@@ -244,11 +244,11 @@ class World:
         return self.venv(self.base / "server")
 
 
-def envs_of(listing) -> Dict[str, object]:
+def envs_of(listing) -> dict[str, object]:
     """Return a listing's environments by name."""
     return {e.name: e for e in listing.environments}
 
 
-def names(listing) -> List[str]:
+def names(listing) -> list[str]:
     """Return the names of a listing, in order."""
     return [e.name for e in listing.environments]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Optional
 
 from factory import World, write_kernel
 
@@ -27,9 +27,9 @@ DEEP_JSON = "[" * 100_000 + "]" * 100_000
 class Case:
     """A hostile thing to write, and what the warning about it says."""
 
-    write: Callable[[World, Path], Optional[Path]]  # (world, Jupyter data dir)
+    write: Callable[[World, Path], Path | None]  # (world, Jupyter data dir)
     warning: str  # a warning containing this must name the file (on the env or the listing)
-    env: Optional[str] = "broken"  # the env the warning is on (None: a listing-level warning)
+    env: str | None = "broken"  # the env the warning is on (None: a listing-level warning)
     in_show: bool = False  # the file is read only when packages are asked for (show, drift)
 
 
@@ -138,7 +138,7 @@ def _environments_txt(world: World, _: Path) -> None:
     path.write_text("".join(f"/nonexistent/env-{i}\n" for i in range(100_000)))
 
 
-CASES: Dict[str, Case] = {
+CASES: dict[str, Case] = {
     "kernel env is a list": Case(_kernel(_spec(env=["A=1"])), "`env` must be a mapping"),
     "kernel metadata is a string": Case(_kernel(_spec(metadata="x")), "`metadata` must be a mapping"),
     "kernel language is a number": Case(_kernel(_spec(language=5)), "`language` must be a string"),

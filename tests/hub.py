@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = Path("/opt/envpanel-hub-test")
@@ -37,7 +36,7 @@ def why_not() -> str:
     return ""
 
 
-def _dependencies() -> List[str]:
+def _dependencies() -> list[str]:
     """Return the package's runtime dependencies from pyproject.toml, plus the hub's own."""
     import tomllib
 

@@ -11,9 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
 
 import pytest
 
@@ -29,7 +29,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def chromium_path() -> Optional[str]:
+def chromium_path() -> str | None:
     """Return Debian's Chromium, if installed."""
     for candidate in (
         "/usr/bin/chromium",
@@ -54,7 +54,7 @@ class Lab:
     def __init__(self, url: str, token: str, process: subprocess.Popen, log: Path) -> None:
         self.url, self.token, self.process, self.log = url, token, process, log
 
-    def api(self, method: str, path: str, body: Optional[dict] = None):
+    def api(self, method: str, path: str, body: dict | None = None):
         """Call the server's REST API with the token; return the decoded JSON (or None)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(

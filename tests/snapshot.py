@@ -14,7 +14,6 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import List, Tuple
 
 BASELINES = Path(__file__).resolve().parent / "snapshots"
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
@@ -22,7 +21,7 @@ THRESHOLD = 40  # per channel, out of 255
 TOLERANCE = 0.005  # share of the pixels that may differ
 UPDATE = "ENVPANEL_UPDATE_SNAPSHOTS"
 
-Image = Tuple[int, int, List[bytes]]  # width, height, rows of RGBA bytes
+Image = tuple[int, int, list[bytes]]  # width, height, rows of RGBA bytes
 
 
 def _paeth(a: int, b: int, c: int) -> int:
@@ -53,7 +52,7 @@ def read_png(data: bytes) -> Image:
         raise ValueError(f"unsupported PNG (depth {depth}, color type {color}, interlace {interlace})")
     bpp = 4 if color == 6 else 3
     raw, stride = zlib.decompress(idat), width * bpp
-    rows: List[bytes] = []
+    rows: list[bytes] = []
     prev = bytearray(stride)
     for y in range(height):
         kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
@@ -97,7 +96,7 @@ def write_png(path: Path, image: Image) -> None:
     )
 
 
-def compare(actual: Image, expected: Image) -> Tuple[float, Image]:
+def compare(actual: Image, expected: Image) -> tuple[float, Image]:
     """Return the share of pixels that differ by more than THRESHOLD, and a diff image."""
     width, height, rows = actual
     diff_rows, different = [], 0

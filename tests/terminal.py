@@ -13,7 +13,6 @@ import select
 import subprocess
 import time
 from pathlib import Path
-from typing import List
 
 import pyte
 
@@ -79,7 +78,7 @@ class Bash:
                 return True
         return bool(condition())
 
-    def lines(self) -> List[str]:
+    def lines(self) -> list[str]:
         """Return the screen's non-empty lines, right-stripped."""
         return [line.rstrip() for line in self.screen.display if line.strip()]
 
@@ -99,7 +98,7 @@ class Bash:
         os.close(self.master)
 
 
-def typed_line(bash: Bash, command: str, settle: float = 0.03) -> List[str]:
+def typed_line(bash: Bash, command: str, settle: float = 0.03) -> list[str]:
     """Type a command without Enter and return the screen lines once bash has echoed it whole.
 
     bash handles typed bytes in order: once the whole command is echoed, whatever a control

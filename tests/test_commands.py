@@ -15,7 +15,6 @@ import os
 import shlex
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 from factory import World, recorder
@@ -41,7 +40,7 @@ def yaml_escape(char: str) -> str:
     return f"\\x{ord(char):02x}"
 
 
-def conda_world(base: Path) -> Tuple[World, Path]:
+def conda_world(base: Path) -> tuple[World, Path]:
     """Return a world with fake tools on PATH and a conda installation whose env `ml` has pip."""
     world = World(base)
     world.home.mkdir(parents=True)
@@ -55,7 +54,7 @@ def conda_world(base: Path) -> Tuple[World, Path]:
     return world, env
 
 
-def commands_for(char: str, base: Path) -> Tuple[List[str], List[dict], Path]:
+def commands_for(char: str, base: Path) -> tuple[list[str], list[dict], Path]:
     """Return every command offered in worlds where one control character sits in each hostile place."""
     world, ml = conda_world(base)
     esc = yaml_escape(char)
@@ -91,8 +90,8 @@ def commands_for(char: str, base: Path) -> Tuple[List[str], List[dict], Path]:
     text = f'name: "d{esc}e"\nprefix: "/tmp/envs/d{esc}e"\ndependencies: []\n'
     (named / "environment.yml").write_text(text)
     service = EnvService(world.host(PATH=str(world.base / "bin")))
-    found: List[str] = []
-    notes: List[dict] = []
+    found: list[str] = []
+    notes: list[dict] = []
     for env in [ml, *folders]:
         for yml in ("entries.yml", "channels.yml"):
             report = service.drift(service.find(str(env), allow_any_prefix=True), world.root / yml).to_json()
@@ -107,7 +106,7 @@ def commands_for(char: str, base: Path) -> Tuple[List[str], List[dict], Path]:
     return found, notes, canary
 
 
-def type_all(commands: List[str], cwd: Path, canary: Path) -> List[str]:
+def type_all(commands: list[str], cwd: Path, canary: Path) -> list[str]:
     """Type each command into one bash without Enter; return what went wrong (nothing, when it holds)."""
     problems = []
     bash = Bash(cwd)
@@ -126,7 +125,7 @@ def type_all(commands: List[str], cwd: Path, canary: Path) -> List[str]:
     return problems
 
 
-def check_char(char: str, base: Path) -> Tuple[str, List[str], int, int]:
+def check_char(char: str, base: Path) -> tuple[str, list[str], int, int]:
     """Return (char, problems, commands typed, notes) for one control character."""
     base.mkdir()
     commands, notes, canary = commands_for(char, base)

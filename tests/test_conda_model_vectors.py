@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any
 
 import pytest
 
@@ -38,7 +38,7 @@ ENV_KEYS = {
 CHANNEL_PARTS = ("canonical_name", "base_url", "scheme", "location", "name", "platform")
 
 #: (source, kind, input as JSON) -> (our answer, why conda answers otherwise and we do not follow).
-EXCEPTIONS: Dict[Tuple[str, str, str], Tuple[Any, str]] = {
+EXCEPTIONS: dict[tuple[str, str, str], tuple[Any, str]] = {
     (
         "test_channel.py::test_subdir_env_var",
         "channel",
@@ -150,7 +150,7 @@ def condas(row) -> Any:
     return answer
 
 
-def key(row) -> Tuple[str, str, str]:
+def key(row) -> tuple[str, str, str]:
     """Return the key of a row in EXCEPTIONS."""
     return row["source"], row["kind"], json.dumps(row["input"], sort_keys=True)
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import pytest
 from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
@@ -73,7 +72,7 @@ def test_a_conda_meta_this_user_cannot_list_is_a_plain_warning(world):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def python_install(prefix: Path, major_minor: str, header_version: Optional[str]) -> Path:
+def python_install(prefix: Path, major_minor: str, header_version: str | None) -> Path:
     """Write a Python installation: bin/pythonX.Y, its stdlib folder, and its patchlevel.h if given."""
     (prefix / "bin").mkdir(parents=True, exist_ok=True)
     exe = prefix / "bin" / f"python{major_minor}"

@@ -6,7 +6,7 @@ import json
 import re
 import urllib.parse
 from pathlib import Path
-from typing import Any, Dict, Optional, Set, Tuple
+from typing import Any
 
 import pytest
 import yaml
@@ -20,7 +20,7 @@ SPEC = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATIONS = {(m, p) for p, item in SPEC["paths"].items() for m in item if m in METHODS}
 #: Documented operations this test cannot make the server answer (none today); add one with its reason.
-NOT_EXERCISED: Dict[Tuple[str, str], str] = {}
+NOT_EXERCISED: dict[tuple[str, str], str] = {}
 PYKERNEL = {
     "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
     "display_name": "Python 3 (ipykernel)",
@@ -56,7 +56,7 @@ def _merge_all_of(parts: list) -> dict:
     """Return one object schema from allOf parts that are all plain objects (else keep the allOf)."""
     if not all(p.get("type") == "object" and "anyOf" not in p for p in parts):
         return {"allOf": parts}
-    merged: Dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
     for part in parts:
         merged["properties"].update(part.get("properties", {}))
         merged["required"] += [r for r in part.get("required", []) if r not in merged["required"]]
@@ -84,7 +84,7 @@ def to_json_schema(node: dict, closed: bool) -> dict:
     return out
 
 
-def documented_body(method: str, template: str, status: int) -> Optional[Tuple[str, dict]]:
+def documented_body(method: str, template: str, status: int) -> tuple[str, dict] | None:
     """Return (media type, JSON Schema) of a documented answer's body, None when it has no body."""
     responses = SPEC["paths"][template][method]["responses"]
     assert str(status) in responses, f"{method.upper()} {template} answered {status}: not documented"
@@ -110,7 +110,7 @@ class Api:
     def __init__(self, client, base_url: str, auth: dict) -> None:
         """Remember how to reach the server; nothing was called yet."""
         self.client, self.base, self.auth = client, base_url + "envpanel/api", auth
-        self.seen: Set[Tuple[str, str, int]] = set()
+        self.seen: set[tuple[str, str, int]] = set()
         self.response = None
 
     async def call(
@@ -173,9 +173,9 @@ def make_world(world) -> None:
     (root / "exported").mkdir()
 
 
-def notebook(path: Path, kernel: str, ran: Optional[dict] = None) -> None:
+def notebook(path: Path, kernel: str, ran: dict | None = None) -> None:
     """Write a notebook asking for a kernel, with a `ran_with` record when given."""
-    meta: Dict[str, Any] = {"kernelspec": {"name": kernel, "display_name": kernel, "language": "python"}}
+    meta: dict[str, Any] = {"kernelspec": {"name": kernel, "display_name": kernel, "language": "python"}}
     if ran is not None:
         meta["envpanel"] = {"ran_with": ran}
     path.write_text(json.dumps({"cells": [], "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Tuple
 
 import pytest
 from factory import envs_of, recorder, write_dist
@@ -315,7 +314,7 @@ def _base_python() -> str:
     return str(base) if base.exists() else os.path.realpath(sys.executable)
 
 
-def _run(cmd, cwd: Path, env: Dict[str, str]) -> str:
+def _run(cmd, cwd: Path, env: dict[str, str]) -> str:
     """Run a real tool with the test's environment plus env; return its stdout (its output on failure)."""
     environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     done = subprocess.run(
@@ -325,7 +324,7 @@ def _run(cmd, cwd: Path, env: Dict[str, str]) -> str:
     return done.stdout.strip()
 
 
-def _real_listing(root: Path, sources, env: Dict[str, str]) -> Dict[str, object]:
+def _real_listing(root: Path, sources, env: dict[str, str]) -> dict[str, object]:
     """Return what the panel lists (labelled) for the tools' environments, this test's own venv aside."""
     environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     host = Host(Path(environ["HOME"]), environ, root, system_roots=(), system_bins=())
@@ -449,7 +448,7 @@ def _uv_platform() -> str:
     return f"linux-{machine}-{'gnu' if platform.libc_ver()[0] == 'glibc' else 'musl'}"
 
 
-def uv_managed_python(install_dir: Path, bin_dir: Path) -> Tuple[Path, Path]:
+def uv_managed_python(install_dir: Path, bin_dir: Path) -> tuple[Path, Path]:
     """Lay out this test's Python as uv 0.8+ installs a managed one (uv cannot download Pythons here).
 
     `cpython-X.Y.Z-<platform>/` (its interpreter copied, its stdlib and headers linked), the

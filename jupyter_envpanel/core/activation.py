@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 from .kernelfiles import split_env, template_literal
 from .model import CONDA_KINDS, Environment
@@ -15,7 +14,7 @@ from .safe_read import UnreadableFile, read_json_object
 ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
 
 
-def bin_dirs(prefix: Path) -> List[str]:
+def bin_dirs(prefix: Path) -> list[str]:
     """Return the directories conda puts first on PATH for a prefix (POSIX or Windows)."""
     if os.name == "nt":  # pragma: no cover - the project is tested on POSIX
         names = ["", "Library/mingw-w64/bin", "Library/usr/bin", "Library/bin", "Scripts", "bin"]
@@ -23,7 +22,7 @@ def bin_dirs(prefix: Path) -> List[str]:
     return [str(prefix / "bin")]
 
 
-def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
+def state_env_vars(prefix: Path) -> tuple[dict[str, str], list[str]]:
     """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
     path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
     try:
@@ -40,7 +39,7 @@ def state_env_vars(prefix: Path) -> Tuple[Dict[str, str], List[str]]:
     return good, warnings
 
 
-def activate_scripts(prefix: Path) -> List[Path]:
+def activate_scripts(prefix: Path) -> list[Path]:
     """Return the env's `etc/conda/activate.d/*.sh` scripts in the order conda runs them."""
     folder = os.path.join(prefix, "etc", "conda", "activate.d")  # strings: once per kernel per table
     try:
@@ -58,7 +57,7 @@ def _is_file(entry: os.DirEntry) -> bool:
         return False
 
 
-def activation_env(env: Environment) -> Dict[str, str]:
+def activation_env(env: Environment) -> dict[str, str]:
     """Return the variables an activated env has, as kernelspec `env` values.
 
     jupyter_client expands `$NAME` / `${NAME}` in those values like `string.Template`: `${PATH}`
@@ -67,7 +66,7 @@ def activation_env(env: Environment) -> Dict[str, str]:
     prefix = Path(env.prefix)
     bins = [template_literal(b) for b in bin_dirs(prefix)]
     variables = {"PATH": os.pathsep.join(bins + ["${PATH}"])}
-    literal: Dict[str, str] = {}
+    literal: dict[str, str] = {}
     if env.kind in CONDA_KINDS:
         literal["CONDA_PREFIX"] = env.prefix
         literal["CONDA_DEFAULT_ENV"] = env.name if env.named else env.prefix
@@ -79,7 +78,7 @@ def activation_env(env: Environment) -> Dict[str, str]:
     return variables
 
 
-def wrap_argv(env: Environment, argv: List[str]) -> List[str]:
+def wrap_argv(env: Environment, argv: list[str]) -> list[str]:
     """Wrap a kernel command so activate.d scripts run first; unchanged when there are none."""
     if env.kind not in CONDA_KINDS or not activate_scripts(Path(env.prefix)):
         return list(argv)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
 
 from .errors import EnvFileError, EnvPanelError
 
@@ -65,7 +65,7 @@ class Budget:
         if self._cancelled.is_set():
             raise Cancelled("this request took longer than its time limit and was stopped")
 
-    def open_file(self, path: Union[str, object], line: Optional[int] = None, depth: int = 0) -> None:
+    def open_file(self, path: str | object, line: int | None = None, depth: int = 0) -> None:
         """Count one definition file about to be opened (by `path` at `line`, for an include)."""
         self.check()
         self.files += 1
@@ -75,14 +75,14 @@ class Budget:
         if self.files > limits.files:
             raise _over(path, f"opens more than {limits.files} files (with its includes)", line)
 
-    def read(self, path: Union[str, object], size: int) -> None:
+    def read(self, path: str | object, size: int) -> None:
         """Count the bytes of a definition file read; refuse past the budget."""
         self.check()
         self.bytes += size
         if self.bytes > self.limits.bytes:
             raise _over(path, f"reads more than {self.limits.bytes // MiB} MiB (with its includes)")
 
-    def add_entries(self, path: Union[str, object], count: int, line: Optional[int] = None) -> None:
+    def add_entries(self, path: str | object, count: int, line: int | None = None) -> None:
         """Count entries read from a file; refuse past the budget, at the line that crossed it."""
         self.check()
         self.entries += count
@@ -90,12 +90,12 @@ class Budget:
             raise _over(path, f"holds more than {self.limits.entries} entries (with its includes)", line)
 
 
-def _over(path: object, what: str, line: Optional[int] = None) -> EnvFileError:
+def _over(path: object, what: str, line: int | None = None) -> EnvFileError:
     """Return the error for a definition past the budget of one request."""
     return EnvFileError(str(path), f"{what}: past the budget of one request; not read further", line)
 
 
-_CURRENT: contextvars.ContextVar[Optional[Budget]] = contextvars.ContextVar("envpanel_budget", default=None)
+_CURRENT: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("envpanel_budget", default=None)
 
 
 def current() -> Budget:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Set
 
 from .classify import Found, classify
 from .discovery import Discovery, _environment, _identity, assign_names
@@ -34,12 +33,12 @@ class Unsure(Exception):
     """The folders read cannot prove the listing's answer; ask the listing."""
 
 
-def _wanted(name: str) -> Set[str]:
+def _wanted(name: str) -> set[str]:
     """Return the names whose environments can take `name`: itself and what follows each dash."""
     return {name} | {name[i + 1 :] for i, char in enumerate(name) if char == "-"}
 
 
-def _entries(folder: Path, wanted: Optional[Set[str]]) -> List[Path]:
+def _entries(folder: Path, wanted: set[str] | None) -> list[Path]:
     """Return an envs directory's subfolders named in wanted (None: all), sorted as the listing adds them.
 
     One scandir of the folder: a symlink among its entries may be a second path to an environment
@@ -59,7 +58,7 @@ def _entries(folder: Path, wanted: Optional[Set[str]]) -> List[Path]:
     ]
 
 
-def _base_root(places: Search) -> List[Candidate]:
+def _base_root(places: Search) -> list[Candidate]:
     """Return the first conda root, when no environment that could be `base` (condabin/) comes before it."""
     for root in places.roots:
         if (root / "conda-meta" / "history").is_file():
@@ -69,7 +68,7 @@ def _base_root(places: Search) -> List[Candidate]:
     raise Unsure("no conda root")
 
 
-def _candidates(discovery: Discovery, places: Search, name: str) -> List[Candidate]:
+def _candidates(discovery: Discovery, places: Search, name: str) -> list[Candidate]:
     """Return, in the listing's order, every candidate that could be named `name` (and the server, roots)."""
     host = discovery.host
     wanted = _wanted(name)
@@ -95,9 +94,9 @@ def _candidates(discovery: Discovery, places: Search, name: str) -> List[Candida
     return found
 
 
-def _classified(discovery: Discovery, places: Search, candidates: List[Candidate]) -> List[Found]:
+def _classified(discovery: Discovery, places: Search, candidates: list[Candidate]) -> list[Found]:
     """Classify candidates and drop second paths to one folder, as the listing's scan does."""
-    seen: Dict[object, Found] = {}
+    seen: dict[object, Found] = {}
     for cand in candidates:
         real = _identity(cand.path)
         if real in seen:
@@ -109,7 +108,7 @@ def _classified(discovery: Discovery, places: Search, candidates: List[Candidate
     return list(seen.values())
 
 
-def resolve_name(discovery: Discovery, name: str) -> Optional[Environment]:
+def resolve_name(discovery: Discovery, name: str) -> Environment | None:
     """Return the environment the listing names `name`, read from where it can be; None: ask the listing."""
     if "conda" not in discovery.sources or not name or os.sep in name or name.startswith("."):
         return None

@@ -10,8 +10,8 @@ A spec's bare channel name matches a package from any location with that name, s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from .channelurl import SCHEME as _SCHEME
 from .channelurl import SUBDIRS, backout, decode, split_auth_token, split_url
@@ -27,14 +27,14 @@ UNKNOWN = "<unknown>"
 class Channel:
     """A channel as conda models it: scheme, location (host[:port][/path]), name, platform."""
 
-    scheme: Optional[str] = None
-    location: Optional[str] = None
-    name: Optional[str] = None
-    platform: Optional[str] = None
+    scheme: str | None = None
+    location: str | None = None
+    name: str | None = None
+    platform: str | None = None
     multi: bool = False  # a multichannel (`defaults`): a name for several channels
 
     @property
-    def base_url(self) -> Optional[str]:
+    def base_url(self) -> str | None:
         """Return `scheme://location/name` (None for a multichannel or the unknown channel)."""
         if self.multi or self.name == UNKNOWN or not self.scheme:
             return None
@@ -61,16 +61,16 @@ class ChannelContext:
     """The condarc settings that name channels (defaults as conda's when nothing is set)."""
 
     alias: Channel = field(default_factory=lambda: _alias(DEFAULT_ALIAS))
-    migrated_aliases: Tuple[str, ...] = ()
-    migrated_custom: Tuple[Tuple[str, str], ...] = ()  # (name, old location), longest name first
+    migrated_aliases: tuple[str, ...] = ()
+    migrated_custom: tuple[tuple[str, str], ...] = ()  # (name, old location), longest name first
     custom_channels: Mapping[str, Channel] = field(default_factory=dict)
-    multichannels: Mapping[str, Tuple[Channel, ...]] = field(default_factory=dict)
-    known_subdirs: FrozenSet[str] = SUBDIRS
+    multichannels: Mapping[str, tuple[Channel, ...]] = field(default_factory=dict)
+    known_subdirs: frozenset[str] = SUBDIRS
     #: What the context was built from, as text: equal settings, equal key (for caches).
     key: str = ""
 
     @property
-    def alias_locations(self) -> Tuple[Optional[str], ...]:
+    def alias_locations(self) -> tuple[str | None, ...]:
         """Return the locations whose channels are named by their path alone."""
         return (self.alias.location, *self.migrated_aliases)
 
@@ -81,7 +81,7 @@ def _alias(url: str) -> Channel:
     return Channel(scheme, location, "")
 
 
-def _simple(url: str, alias: Optional[Channel] = None, name: Optional[str] = None) -> Channel:
+def _simple(url: str, alias: Channel | None = None, name: str | None = None) -> Channel:
     """Return a channel from a URL, named by its path under the alias (conda's make_simple_channel)."""
     scheme, rest, _ = split_url(url) if _SCHEME.match(url) else ("", url, None)
     if name and scheme:
@@ -95,23 +95,23 @@ def _simple(url: str, alias: Optional[Channel] = None, name: Optional[str] = Non
 
 
 def channel_context(
-    channel_alias: Optional[str] = None,
-    default_channels: Optional[Sequence[str]] = None,
-    custom_channels: Optional[Mapping[str, str]] = None,
-    custom_multichannels: Optional[Mapping[str, Sequence[str]]] = None,
+    channel_alias: str | None = None,
+    default_channels: Sequence[str] | None = None,
+    custom_channels: Mapping[str, str] | None = None,
+    custom_multichannels: Mapping[str, Sequence[str]] | None = None,
     migrated_channel_aliases: Sequence[str] = (),
-    migrated_custom_channels: Optional[Mapping[str, str]] = None,
+    migrated_custom_channels: Mapping[str, str] | None = None,
 ) -> ChannelContext:
     """Build the context from condarc values, with conda's defaults where a value is not set."""
     alias = _alias(channel_alias or DEFAULT_ALIAS)
     defaults = tuple(_simple(url, alias) for url in (default_channels or DEFAULT_CHANNELS))
-    custom: Dict[str, Channel] = {ch.name or "": ch for ch in defaults}
+    custom: dict[str, Channel] = {ch.name or "": ch for ch in defaults}
     for name, location in (custom_channels or {}).items():
         custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
     migrated = tuple(_alias(m).location for m in migrated_channel_aliases)
     moved = sorted((migrated_custom_channels or {}).items(), key=lambda kv: -len(kv[0]))
     partial = ChannelContext(alias, migrated, tuple((n, _alias(url).location) for n, url in moved), custom)
-    multi: Dict[str, Tuple[Channel, ...]] = {"defaults": defaults}
+    multi: dict[str, tuple[Channel, ...]] = {"defaults": defaults}
     for name, members in (custom_multichannels or {}).items():
         multi[name] = tuple(_parse_channel_value(m, partial) for m in members)
     key = repr(
@@ -164,7 +164,7 @@ def _locate(scheme: str, test: str, ctx: ChannelContext) -> Channel:
     return Channel(scheme or "https", host, path.strip("/"))
 
 
-_PARSED: Dict[Tuple[str, str], Channel] = {}
+_PARSED: dict[tuple[str, str], Channel] = {}
 
 
 def parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
@@ -205,10 +205,10 @@ def _parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
     return Channel(ctx.alias.scheme, ctx.alias.location, stripped, platform)
 
 
-_NAMES: Dict[Tuple[str, str], str] = {}
+_NAMES: dict[tuple[str, str], str] = {}
 
 
-def channel_name(raw: str, ctx: Optional[ChannelContext] = None) -> str:
+def channel_name(raw: str, ctx: ChannelContext | None = None) -> str:
     """Return conda's canonical name of a channel value: `conda-forge`, `defaults`, or a URL."""
     ctx = ctx or DEFAULT_CONTEXT
     key = (raw, ctx.key)
@@ -220,7 +220,7 @@ def channel_name(raw: str, ctx: Optional[ChannelContext] = None) -> str:
     return name
 
 
-def channel_matches(wanted: str, installed: str, ctx: Optional[ChannelContext] = None) -> bool:
+def channel_matches(wanted: str, installed: str, ctx: ChannelContext | None = None) -> bool:
     """Return whether a record's channel satisfies a spec's channel value (conda's ChannelMatch)."""
     ctx = ctx or DEFAULT_CONTEXT
     record = parse_channel_value(installed, ctx)
@@ -235,7 +235,7 @@ def channel_matches(wanted: str, installed: str, ctx: Optional[ChannelContext] =
     return spec.name in (record.name, record.canonical_name(ctx))
 
 
-def split_subdir(channel: str) -> Tuple[str, Optional[str]]:
+def split_subdir(channel: str) -> tuple[str, str | None]:
     """Split a trailing platform subdir off a channel name or URL."""
     stripped = channel.rstrip("/")
     head, _, last = stripped.rpartition("/")
@@ -244,7 +244,7 @@ def split_subdir(channel: str) -> Tuple[str, Optional[str]]:
     return stripped, None
 
 
-def channel_list(ctx: ChannelContext, names: List[str]) -> List[str]:
+def channel_list(ctx: ChannelContext, names: list[str]) -> list[str]:
     """Return canonical names for a list of channel values (an environment file's `channels:`)."""
     return [channel_name(n, ctx) for n in names]
 

@@ -8,7 +8,7 @@ notice file); Windows-style `file:` URLs (backslashes) are written with forward 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote
 
 SUBDIRS = frozenset(
@@ -46,7 +46,7 @@ def backout(url: str) -> str:
     return _BACKSLASH.sub("/", url).replace(":////", "://") if url.startswith("file:") else url
 
 
-def split_auth_token(url: str) -> Tuple[str, str]:
+def split_auth_token(url: str) -> tuple[str, str]:
     """Return (scheme, host[:port]/path) of a URL without token and auth (conda's split_scheme_auth_token)."""
     scheme, _, rest = url.partition("://")
     netloc, slash, path = rest.partition("/")
@@ -54,7 +54,7 @@ def split_auth_token(url: str) -> Tuple[str, str]:
     return scheme.lower(), _TOKEN.sub("", rest).rstrip("/")
 
 
-def split_url(url: str, subdirs: Iterable[str] = SUBDIRS) -> Tuple[str, str, Optional[str]]:
+def split_url(url: str, subdirs: Iterable[str] = SUBDIRS) -> tuple[str, str, str | None]:
     """Return (scheme, location-with-path, platform) of a channel URL, as conda splits it.
 
     The first path segment that is a known subdir is the platform (removed wherever it is); then a
@@ -74,7 +74,7 @@ def split_url(url: str, subdirs: Iterable[str] = SUBDIRS) -> Tuple[str, str, Opt
     return scheme, "/".join(parts).rstrip("/"), platform
 
 
-def join(*parts: Optional[str]) -> str:
+def join(*parts: str | None) -> str:
     """Join URL path pieces with single slashes; a leading slash (a file location) is kept."""
     joined = "/".join(p.strip("/") for p in parts if p and p.strip("/"))
     first = next((p for p in parts if p), "")
@@ -86,6 +86,6 @@ def token_prefix(tokens: Sequence[str], prefix: Sequence[str]) -> bool:
     return all(t == p for t, p in zip(tokens, prefix, strict=False))  # conda's: the shorter decides
 
 
-def decode(name: Optional[str]) -> Optional[str]:
+def decode(name: str | None) -> str | None:
     """Return a channel name with its percent-encoding undone (conda decodes names, not locations)."""
     return unquote(name) if name else name

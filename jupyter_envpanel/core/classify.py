@@ -15,7 +15,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 from .host import Host
 from .safe_read import UnreadableFile, read_text
@@ -42,11 +41,11 @@ class Found:
     source: str
     executable: str = ""
     project: str = ""
-    python_hint: Optional[str] = None
+    python_hint: str | None = None
     venv: bool = False
 
 
-def _under(path: Path, folders: List[Path]) -> bool:
+def _under(path: Path, folders: list[Path]) -> bool:
     """Return whether path lies inside one of the folders (`folder in path.parents`, as strings)."""
     if not folders:
         return False
@@ -77,7 +76,7 @@ def _pipenv_project(path: Path) -> str:
     return Path(target).name if target and os.path.isfile(os.path.join(target, "Pipfile")) else ""
 
 
-def _hatch_project_dir(path: Path, flat: List[Path], in_project: List[str]) -> Optional[Path]:
+def _hatch_project_dir(path: Path, flat: list[Path], in_project: list[str]) -> Path | None:
     """Return the project of an env in hatch's flat layout (`<project>/<dir>/<env>`), or None."""
     if path.parent in flat:
         return path.parent.parent
@@ -88,7 +87,7 @@ def _hatch_project_dir(path: Path, flat: List[Path], in_project: List[str]) -> O
     return None
 
 
-def venv_tool(path: Path, found: Search) -> Tuple[str, str, str]:
+def venv_tool(path: Path, found: Search) -> tuple[str, str, str]:
     """Return (kind, name, project) of a virtual environment, most specific tool first."""
     folders = found.tool_dirs
     name = path.name
@@ -130,7 +129,7 @@ def venv_tool(path: Path, found: Search) -> Tuple[str, str, str]:
     return "venv", name, ""
 
 
-def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> Optional[Found]:
+def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> Found | None:
     """Return a plain Python installation (pyenv, uv-managed, system), or None."""
     is_server = cand.source == "server"
     executable = cand.executable or interpreter_of(path)
@@ -176,7 +175,7 @@ def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> 
     )
 
 
-def classify(cand: Candidate, found: Search, host: Host) -> Tuple[Optional[Found], str]:
+def classify(cand: Candidate, found: Search, host: Host) -> tuple[Found | None, str]:
     """Decide whether a candidate is an environment; return it or a warning (maybe empty)."""
     path = cand.path
     is_server = cand.source == "server"

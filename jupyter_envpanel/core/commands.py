@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Tuple
 
 #: What no command may hold: C0, DEL, C1, U+2028/U+2029, and the bidirectional controls.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -24,7 +24,7 @@ class UnsafeText(ValueError):
     """Text that may not reach a command, with the first offending character named."""
 
 
-def unsafe_char(text: str) -> Optional[str]:
+def unsafe_char(text: str) -> str | None:
     """Return the first character no command may hold, as `U+000D`, or None when there is none."""
     found = UNSAFE.search(text)
     return f"U+{ord(found.group(0)):04X}" if found else None
@@ -49,7 +49,7 @@ def check_args(args: Iterable[str]) -> None:
             raise UnsafeText(f"{visible(arg, 40)!r} holds the control character {char}")
 
 
-def option(flag: str, value: str, long: str = "") -> Tuple[str, ...]:
+def option(flag: str, value: str, long: str = "") -> tuple[str, ...]:
     """Return `(flag, value)`, or `("--long=value",)` when the value would read as an option."""
     return (f"{long or flag}={value}",) if value.startswith("-") else (flag, value)
 
@@ -70,8 +70,8 @@ class FixCommand:
     """One command that fixes drift: the tool, its argv, and the entries it fixes; never run."""
 
     tool: str
-    argv: Tuple[str, ...]
-    entries: Tuple[str, ...]
+    argv: tuple[str, ...]
+    entries: tuple[str, ...]
 
     def __post_init__(self) -> None:
         """Refuse to exist with a character no command may hold."""
@@ -93,7 +93,7 @@ class CreateCommand:
     """A shell command (one or more steps joined by `&&`) that creates an environment."""
 
     tool: str
-    steps: Tuple[Tuple[str, ...], ...]
+    steps: tuple[tuple[str, ...], ...]
 
     def __post_init__(self) -> None:
         """Refuse to exist with a character no command may hold."""
@@ -114,7 +114,7 @@ class CreateCommand:
 class Note:
     """Why some entries get no command: a tool this machine lacks, or text no command may hold."""
 
-    entries: Tuple[str, ...]
+    entries: tuple[str, ...]
     reason: str
     #: The tool that would be needed, when that is the reason ("conda", "pixi", "uv", "pip").
     needs: str = ""

@@ -8,9 +8,10 @@ file that sets a scalar or a list wins, mappings are merged key by key.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from .channels import ChannelContext, channel_context
 from .safe_read import UnreadableFile, load_yaml
@@ -40,7 +41,7 @@ def _valid(kind: str, value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and _valid("list", v) for k, v in value.items())
 
 
-def read_condarc(path: Path, warnings: List[str]) -> Dict[str, Any]:
+def read_condarc(path: Path, warnings: list[str]) -> dict[str, Any]:
     """Return the keys this module knows from one condarc file; problems become warnings."""
     try:
         data = load_yaml(path, "condarc")
@@ -57,7 +58,7 @@ def read_condarc(path: Path, warnings: List[str]) -> Dict[str, Any]:
     if not isinstance(data, dict):
         warnings.append(f"{path}: not a mapping of settings; ignored")
         return {}
-    found: Dict[str, Any] = {}
+    found: dict[str, Any] = {}
     for key, kind in KEYS.items():
         if key not in data or data[key] is None:
             continue
@@ -72,8 +73,8 @@ def read_condarc(path: Path, warnings: List[str]) -> Dict[str, Any]:
 class CondaSettings:
     """What the condarc files say, merged by priority."""
 
-    envs_dirs: Tuple[Tuple[Path, str], ...] = ()  # (folder, the condarc that names it)
-    values: Dict[str, Any] = field(default_factory=dict)
+    envs_dirs: tuple[tuple[Path, str], ...] = ()  # (folder, the condarc that names it)
+    values: dict[str, Any] = field(default_factory=dict)
 
     def channels(self) -> ChannelContext:
         """Return the channel naming these settings define (conda's defaults where unset)."""
@@ -88,13 +89,13 @@ class CondaSettings:
         )
 
 
-def merge(files: Sequence[Path], expand, warnings: List[str]) -> CondaSettings:
+def merge(files: Sequence[Path], expand, warnings: list[str]) -> CondaSettings:
     """Read condarc files in priority order (highest first) and merge them as conda does.
 
     `expand` turns an envs_dirs entry into a path (`~`, `$VARS`).
     """
-    values: Dict[str, Any] = {}
-    dirs: List[Tuple[Path, str]] = []
+    values: dict[str, Any] = {}
+    dirs: list[tuple[Path, str]] = []
     for path in files:
         found = read_condarc(path, warnings)
         for entry in found.pop("envs_dirs", []):
@@ -107,6 +108,6 @@ def merge(files: Sequence[Path], expand, warnings: List[str]) -> CondaSettings:
     return CondaSettings(tuple(dirs), values)
 
 
-def settings_for(files: Sequence[Path], expand, warnings: Optional[List[str]] = None) -> CondaSettings:
+def settings_for(files: Sequence[Path], expand, warnings: list[str] | None = None) -> CondaSettings:
     """Return merged settings, collecting warnings in a throwaway list when none is given."""
     return merge(files, expand, warnings if warnings is not None else [])

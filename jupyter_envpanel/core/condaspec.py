@@ -8,15 +8,15 @@ ChannelMatch; subdir, md5, sha256, url, fn: exact; features: sets). A mismatch n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional, Tuple
 
 from .channels import DEFAULT_CONTEXT, ChannelContext, channel_matches
 from .condaversion import InvalidVersionSpec, parse_version, version_spec
 from .errors import excerpt
 from .matchspec import InvalidMatchSpec, ParsedSpec, parse_matchspec
 
-Verdict = Tuple[str, str]  # (status, reason)
+Verdict = tuple[str, str]  # (status, reason)
 _RELATION = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
 
 
@@ -29,7 +29,7 @@ class CondaSpec:
     parsed: ParsedSpec
 
     @property
-    def channel(self) -> Optional[str]:
+    def channel(self) -> str | None:
         """Return the channel the spec asks for, if any."""
         return self.parsed.get("channel")
 
@@ -97,12 +97,12 @@ def _features(value: str) -> frozenset:
 class _Compiled:
     """The matchers of one parsed spec."""
 
-    checks: Dict[str, Callable]
+    checks: dict[str, Callable]
 
 
 def _compile(parsed: ParsedSpec) -> _Compiled:
     """Build each field's matcher (raises where conda raises)."""
-    checks: Dict[str, Callable] = {}
+    checks: dict[str, Callable] = {}
     for key, value in parsed.fields.items():
         if key in ("name", "when", "channel"):
             continue
@@ -122,10 +122,10 @@ def _compile(parsed: ParsedSpec) -> _Compiled:
     return _Compiled(checks)
 
 
-_CACHE: Dict[Tuple[str, str], Tuple[ParsedSpec, _Compiled]] = {}
+_CACHE: dict[tuple[str, str], tuple[ParsedSpec, _Compiled]] = {}
 
 
-def _for_context(spec: CondaSpec, ctx: ChannelContext) -> Tuple[ParsedSpec, _Compiled]:
+def _for_context(spec: CondaSpec, ctx: ChannelContext) -> tuple[ParsedSpec, _Compiled]:
     """Return the spec parsed with a context's channel settings (cached)."""
     key = (spec.raw, ctx.key)
     found = _CACHE.get(key)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import zip_longest
-from typing import Callable, List, Tuple, Union
 
 _TOKENS = re.compile(r"\s*(\^[^$]*[$]|[()|,]|[^()|,]+)")
 _RELATION = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
@@ -25,22 +25,22 @@ _CHARS = re.compile(r"^[*.+!_0-9a-z]+$")
 _RUNS = re.compile(r"([0-9]+|[*]+|[^0-9*]+)")
 
 Matcher = Callable[[str], bool]
-Part = Union[int, float, str]
-Components = Tuple[Tuple[Part, ...], ...]
+Part = int | float | str
+Components = tuple[tuple[Part, ...], ...]
 
 
 class InvalidVersionSpec(ValueError):
     """A version spec conda itself rejects."""
 
 
-def _components(parts: List[str], text: str) -> Components:
+def _components(parts: list[str], text: str) -> Components:
     """Split each dot-separated part into runs: numbers, `post` (infinite), `DEV`, strings."""
     out = []
     for part in parts:
         runs = _RUNS.findall(part)
         if not runs:
             raise InvalidVersionSpec(f"invalid version {text!r}: empty version component")
-        values: List[Part] = []
+        values: list[Part] = []
         for run in runs:
             values.append(
                 int(run) if run.isdigit() else math.inf if run == "post" else "DEV" if run == "dev" else run
@@ -220,13 +220,13 @@ def _safe(check: Callable[[], bool]) -> bool:
         return False
 
 
-Tree = Union[str, Tuple]
+Tree = str | tuple
 
 
 def _treeify(text: str) -> Tree:
     """Parse `,`, `|` and parentheses into a tree of ('|' | ',', children...) and terms."""
-    output: List[Tree] = []
-    stack: List[str] = []
+    output: list[Tree] = []
+    stack: list[str] = []
 
     def reduce(stop: str) -> None:
         while stack and stack[-1] not in stop:

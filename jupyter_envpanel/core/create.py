@@ -10,8 +10,8 @@ starts with `-` is passed so that no tool reads it as an option.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .commands import CreateCommand, option, path_arg, unsafe_char
 from .host import Host
@@ -28,9 +28,9 @@ def _executable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def _places(tool: str, host: Host, roots: Iterable[Path]) -> List[Path]:
+def _places(tool: str, host: Host, roots: Iterable[Path]) -> list[Path]:
     """Return where a tool may live outside PATH, most specific first."""
-    places: List[Path] = []
+    places: list[Path] = []
     for var in ("CONDA_EXE", "MAMBA_EXE"):
         value = host.getenv(var)
         if value and Path(value).name == tool:
@@ -41,10 +41,10 @@ def _places(tool: str, host: Host, roots: Iterable[Path]) -> List[Path]:
     return places
 
 
-def find_tools(host: Host, roots: Sequence[Path]) -> Dict[str, str]:
+def find_tools(host: Host, roots: Sequence[Path]) -> dict[str, str]:
     """Return tool -> how to call it: its bare name when on PATH, else its absolute path."""
     path_dirs = [Path(p) for p in (host.getenv("PATH") or "").split(os.pathsep) if p]
-    found: Dict[str, str] = {}
+    found: dict[str, str] = {}
     for tool in TOOLS:
         if any(_executable(d / tool) for d in path_dirs):
             found[tool] = tool
@@ -73,10 +73,10 @@ NEEDED = {
     " (https://conda-forge.org/download/)",
     "pixi": "pixi was not found on this machine to create it (https://pixi.sh)",
 }
-Created = Tuple[Tuple[CreateCommand, ...], str, str]
+Created = tuple[tuple[CreateCommand, ...], str, str]
 
 
-def create_commands(definition: Definition, tools: Dict[str, str], base: Path) -> Created:
+def create_commands(definition: Definition, tools: dict[str, str], base: Path) -> Created:
     """Return the commands that create the definition's environment (run from base), a hint, the tool needed.
 
     With no command, the hint says why: the tool the project needs is missing (its name is the third
@@ -92,17 +92,17 @@ def create_commands(definition: Definition, tools: Dict[str, str], base: Path) -
         exe = tools.get("pixi")
         if not exe:
             return (), NEEDED["pixi"], "pixi"
-        step: Tuple[str, ...] = (exe, "install")
+        step: tuple[str, ...] = (exe, "install")
         if definition.folder != base:
             step += option("--manifest-path", path_arg(_rel(definition.file, base)))
         return (CreateCommand("pixi", (step,)),), "", ""
     return _venv(definition, tools, base), "", ""
 
 
-def _conda(definition: Definition, tools: Dict[str, str], base: Path) -> Created:
+def _conda(definition: Definition, tools: dict[str, str], base: Path) -> Created:
     """Return `conda|mamba env create -f FILE` and `micromamba create -f FILE` for the tools found."""
     file = path_arg(_rel(definition.file, base))
-    target: Tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
     if definition.prefix is not None:
         target = option("-p", str(definition.prefix), "--prefix")
     elif not definition.named_in_file:
@@ -111,27 +111,27 @@ def _conda(definition: Definition, tools: Dict[str, str], base: Path) -> Created
     for tool in CONDA_TOOLS:
         exe = tools.get(tool)
         if exe:
-            verb: Tuple[str, ...] = ("create",) if tool == "micromamba" else ("env", "create")
+            verb: tuple[str, ...] = ("create",) if tool == "micromamba" else ("env", "create")
             out.append(CreateCommand(tool, ((exe, *verb, "-f", file, *target),)))
     if not out:
         return (), NEEDED["conda"], "conda"
     return tuple(out), "", ""
 
 
-def _venv(definition: Definition, tools: Dict[str, str], base: Path) -> Tuple[CreateCommand, ...]:
+def _venv(definition: Definition, tools: dict[str, str], base: Path) -> tuple[CreateCommand, ...]:
     """Return `uv sync` (or `uv venv` + `uv pip install`) and `python -m venv` + `pip install`."""
     venv = path_arg(_rel(definition.prefix or definition.folder / ".venv", base))
     folder = path_arg(_rel(definition.folder, base))
-    reqs: Optional[str] = path_arg(_rel(definition.requirements, base)) if definition.requirements else None
-    install: Tuple[Tuple[str, ...], ...] = ()
+    reqs: str | None = path_arg(_rel(definition.requirements, base)) if definition.requirements else None
+    install: tuple[tuple[str, ...], ...] = ()
     if definition.editable:
         install = (("install", "-e", folder),)
     elif reqs:
         install = (("install", "-r", reqs),)
-    out: List[CreateCommand] = []
+    out: list[CreateCommand] = []
     uv = tools.get("uv")
     if uv and definition.editable:
-        step: Tuple[str, ...] = (uv, "sync")
+        step: tuple[str, ...] = (uv, "sync")
         out.append(CreateCommand("uv", (step + (option("--directory", folder) if folder != "." else ()),)))
     elif uv:
         pip_steps = ((uv, "pip", args[0], *option("--python", venv), *args[1:]) for args in install)

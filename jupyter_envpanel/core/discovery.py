@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from .classify import Found, classify
 from .facts import Facts, mtime_ns, read_facts, site_packages, venv_python_version
@@ -29,9 +30,9 @@ def _identity(path: Path) -> object:
     return (st.st_dev, st.st_ino)
 
 
-def assign_names(found: Sequence[Found]) -> List[str]:
+def assign_names(found: Sequence[Found]) -> list[str]:
     """Give every environment a unique name; clashes get their context, then a counter."""
-    taken: Dict[str, int] = {}
+    taken: dict[str, int] = {}
     names = []
     for env in found:
         name = env.base_name
@@ -57,11 +58,11 @@ class Discovery:
         self.extra_dirs = tuple(extra_dirs)
         self.sources = tuple(sources)
         self._lock = threading.Lock()
-        self._listing: Optional[Listing] = None
-        self._stamp: Tuple = ()
+        self._listing: Listing | None = None
+        self._stamp: tuple = ()
         self._racy = False
-        self._watched: List[Path] = []
-        self._facts: Dict[Path, Tuple[Tuple, Facts]] = {}
+        self._watched: list[Path] = []
+        self._facts: dict[Path, tuple[tuple, Facts]] = {}
 
     def forget(self) -> None:
         """Drop every cached fact so the next listing reads the disk again."""
@@ -69,7 +70,7 @@ class Discovery:
             self._listing = None
             self._facts.clear()
 
-    def _stamp_of(self, paths: Sequence[Path]) -> Tuple:
+    def _stamp_of(self, paths: Sequence[Path]) -> tuple:
         """Return the mtimes of paths, the key that invalidates the cache."""
         return tuple(mtime_ns(p) for p in paths)
 
@@ -92,7 +93,7 @@ class Discovery:
         """Return whether no watched mtime changed (and the last scan was not racy)."""
         return not self._racy and self._stamp_of(self._watched) == self._stamp
 
-    def _facts_for(self, env: Found) -> Tuple[Facts, List[Path], Tuple]:
+    def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[Path], tuple]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
         # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
@@ -116,13 +117,13 @@ class Discovery:
             self._facts[prefix] = (key, facts)
         return facts, watch, key
 
-    def _scan(self) -> Tuple[Listing, List[Path], Tuple]:
+    def _scan(self) -> tuple[Listing, builtins.list[Path], tuple]:
         """Walk every source, dedupe by real path, classify, name and read facts."""
         found_sources = search(self.host, self.extra_dirs, sources=self.sources)
         warnings = list(found_sources.warnings)
         watched = list(found_sources.watched)
         stamp = list(self._stamp_of(watched))
-        seen: Dict[object, Found] = {}
+        seen: dict[object, Found] = {}
         server_exe = os.path.realpath(self.host.sys_executable)
         for cand in found_sources.candidates:
             real = _identity(cand.path)
@@ -149,7 +150,7 @@ class Discovery:
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
 
-    def describe(self, path: Path) -> Optional[Environment]:
+    def describe(self, path: Path) -> Environment | None:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""
         places = search(self.host, self.extra_dirs, enumerate_envs=False, sources=self.sources)
         found, _ = classify(Candidate(path, "cli"), places, self.host)
@@ -159,12 +160,12 @@ class Discovery:
         facts = read_facts(found.prefix, found.kind, self._python_hint(found), found.venv)
         return _environment(found, found.base_name, facts)
 
-    def _python_hint(self, env: Found) -> Optional[str]:
+    def _python_hint(self, env: Found) -> str | None:
         """Return the python version classification learnt, or the server's own for its prefix."""
         return env.python_hint or (self.host.sys_python_version if env.is_server else None)
 
 
-def _same(new: Listing, old: Optional[Listing]) -> bool:
+def _same(new: Listing, old: Listing | None) -> bool:
     """Return whether two scans found the same, kernel.json contents included (`==` skips those)."""
     return new == old and all(
         a.kernel_files == b.kernel_files

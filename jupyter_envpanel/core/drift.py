@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PipRequirement
@@ -25,12 +25,12 @@ class RequirementStatus:
 
     spec: str
     source: str
-    name: Optional[str]
+    name: str | None
     file: str
     line: int
     column: int
     status: str
-    installed: Optional[str]
+    installed: str | None
     reason: str
 
     def to_json(self) -> dict:
@@ -54,16 +54,16 @@ class DriftReport:
 
     environment: dict
     file: str
-    requirements: Tuple[RequirementStatus, ...]
-    unrequested: Tuple[Package, ...]
-    warnings: Tuple[str, ...] = ()
+    requirements: tuple[RequirementStatus, ...]
+    unrequested: tuple[Package, ...]
+    warnings: tuple[str, ...] = ()
     #: The commands that fix the missing and mismatched entries (see fixes.py), never run.
-    fixes: Tuple = ()
+    fixes: tuple = ()
     #: Entries that get no command, and why (a tool this machine lacks, text no command may hold).
-    notes: Tuple = ()
+    notes: tuple = ()
 
     @property
-    def summary(self) -> Dict[str, int]:
+    def summary(self) -> dict[str, int]:
         """Return the count of each status, plus unrequested."""
         counts = {status: 0 for status in STATUSES}
         for item in self.requirements:
@@ -104,7 +104,7 @@ class DriftReport:
         }
 
 
-def _python_package(inventory: Inventory) -> Optional[Package]:
+def _python_package(inventory: Inventory) -> Package | None:
     """Return the interpreter as a package, for envs whose python has no conda record."""
     if not inventory.python_version:
         return None
@@ -113,7 +113,7 @@ def _python_package(inventory: Inventory) -> Optional[Package]:
 
 def _judge_conda(
     spec: CondaSpec, inv: Inventory, has_conda: bool, ctx: ChannelContext
-) -> Tuple[str, Optional[str], str]:
+) -> tuple[str, str | None, str]:
     """Judge a conda entry: against conda records, or against distributions in a venv."""
     pkg = inv.conda.get(spec.name)
     if pkg is not None:
@@ -133,12 +133,12 @@ def _judge_conda(
     return status, by_pip.version, "; ".join(filter(None, ["installed by pip, not conda", reason]))
 
 
-def _ordered(verdict: Tuple[str, str], pkg: Package) -> Tuple[str, Optional[str], str]:
+def _ordered(verdict: tuple[str, str], pkg: Package) -> tuple[str, str | None, str]:
     """Return (status, installed version, reason)."""
     return verdict[0], pkg.version, verdict[1]
 
 
-def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, List[str]]) -> List[str]:
+def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, list[str]]) -> list[str]:
     """Return `extra: dependency` for each dependency an asked-for extra needs that is not installed."""
     env = marker_environment(inv.python_version)
     missing = []
@@ -159,8 +159,8 @@ def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, List[s
 
 
 def _judge_pip(
-    spec: PipSpec, inv: Inventory, requires: Mapping[str, List[str]]
-) -> Tuple[str, Optional[str], str]:
+    spec: PipSpec, inv: Inventory, requires: Mapping[str, list[str]]
+) -> tuple[str, str | None, str]:
     """Judge a pip entry with PEP 440 against the env's distributions (conda's as fallback)."""
     if spec.skip:
         return "skipped", None, spec.skip
@@ -178,7 +178,7 @@ def _judge_pip(
     return status, pkg.version, why
 
 
-def _conda_by_canonical(inv: Inventory, name: str) -> Optional[Package]:
+def _conda_by_canonical(inv: Inventory, name: str) -> Package | None:
     """Return a conda package whose canonical PyPI-style name equals name."""
     for pkg in inv.conda.values():
         if canonicalize_name(pkg.name) == name:
@@ -187,7 +187,7 @@ def _conda_by_canonical(inv: Inventory, name: str) -> Optional[Package]:
 
 
 def judge(
-    req: Requirement, inv: Inventory, requires: Mapping[str, List[str]], ctx: ChannelContext = DEFAULT_CONTEXT
+    req: Requirement, inv: Inventory, requires: Mapping[str, list[str]], ctx: ChannelContext = DEFAULT_CONTEXT
 ) -> RequirementStatus:
     """Return the verdict on one requirement (channels named as the condarc files say)."""
     if isinstance(req.spec, CondaSpec):
@@ -199,10 +199,10 @@ def judge(
     )
 
 
-def unrequested(inv: Inventory, listed: Iterable[str]) -> List[Package]:
+def unrequested(inv: Inventory, listed: Iterable[str]) -> list[Package]:
     """Return what the user installed by hand (history specs, REQUESTED) that the file omits."""
     names = {canonicalize_name(n) for n in listed}
-    out: List[Package] = []
+    out: list[Package] = []
     for key in sorted(inv.requested_conda):
         pkg = inv.conda.get(key)
         if pkg is not None and canonicalize_name(key) not in names:
@@ -213,7 +213,7 @@ def unrequested(inv: Inventory, listed: Iterable[str]) -> List[Package]:
     return out
 
 
-def extras_wanted(envfile: EnvFile) -> List[str]:
+def extras_wanted(envfile: EnvFile) -> list[str]:
     """Return the names of pip entries that ask for extras (their metadata is needed)."""
     return [
         r.spec.name
@@ -227,7 +227,7 @@ def check(
     envfile: EnvFile,
     inv: Inventory,
     file_label: str = "",
-    requires: Optional[Mapping[str, List[str]]] = None,
+    requires: Mapping[str, list[str]] | None = None,
     ctx: ChannelContext = DEFAULT_CONTEXT,
 ) -> DriftReport:
     """Compare an inventory with a parsed environment file (`requires`: Requires-Dist by name)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 import yaml
 
@@ -26,19 +25,19 @@ class EnvFile:
     """A parsed environment.yml."""
 
     path: str
-    name: Optional[str]
-    channels: Tuple[str, ...]
-    requirements: Tuple[Requirement, ...]
+    name: str | None
+    channels: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
     #: What conda would ignore in the file, said (an earlier `pip:` list, other keys in an item).
-    warnings: Tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
-def _where(node: yaml.Node) -> Tuple[int, int]:
+def _where(node: yaml.Node) -> tuple[int, int]:
     """Return the 1-based line and column where a YAML node starts."""
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _mapping_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
+def _mapping_get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     """Return the value node of a key in a mapping node."""
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
@@ -46,7 +45,7 @@ def _mapping_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
     return None
 
 
-def _string_items(path: Path, node: yaml.Node, what: str) -> List[yaml.ScalarNode]:
+def _string_items(path: Path, node: yaml.Node, what: str) -> list[yaml.ScalarNode]:
     """Return the items of a YAML sequence, each required to be a string."""
     if not isinstance(node, yaml.SequenceNode):
         line, col = _where(node)
@@ -79,9 +78,9 @@ def _scalar(path: Path, node: yaml.Node, what: str) -> str:
     raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
 
 
-def _unclosed_flow(text: str) -> Optional[yaml.Mark]:
+def _unclosed_flow(text: str) -> yaml.Mark | None:
     """Return where the innermost `[` or `{` that is never closed was opened, if one is."""
-    openers: List[yaml.Mark] = []
+    openers: list[yaml.Mark] = []
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
@@ -93,7 +92,7 @@ def _unclosed_flow(text: str) -> Optional[yaml.Mark]:
     return openers[-1] if openers else None
 
 
-def _compose(path: Path, text: str) -> Optional[yaml.Node]:
+def _compose(path: Path, text: str) -> yaml.Node | None:
     """Compose YAML safely into nodes (no objects built), mapping syntax errors to locations."""
     try:
         return compose_yaml(text, path)
@@ -141,11 +140,9 @@ def prescan(path: Path, text: str, budget: Budget) -> None:
         )
 
 
-def _parse_pip_section(
-    path: Path, node: yaml.Node, root: Optional[Path], budget: Budget
-) -> List[Requirement]:
+def _parse_pip_section(path: Path, node: yaml.Node, root: Path | None, budget: Budget) -> list[Requirement]:
     """Parse the `pip:` list, following `-r file` relative to the environment file."""
-    out: List[Requirement] = []
+    out: list[Requirement] = []
     for item in _string_items(path, node, "pip"):
         text = _scalar(path, item, "a pip dependency")
         target = include_target(text.strip())
@@ -167,7 +164,7 @@ def _parse_pip_section(
     return out
 
 
-def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optional[Path] = None) -> EnvFile:
+def parse_envfile(path: Path | str, text: str | None = None, confine: Path | None = None) -> EnvFile:
     """Parse an environment file; every problem raises EnvFileError with file, line, column.
 
     With `confine`, files it includes (`-r`) must resolve inside that folder (the server's root).
@@ -187,19 +184,19 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
     _check_mappings(path, root)
     name_node = _mapping_get(root, "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
-    channels: List[str] = []
+    channels: list[str] = []
     channels_node = _mapping_get(root, "channels")
     if channels_node is not None and not (
         isinstance(channels_node, yaml.ScalarNode) and channels_node.value == ""
     ):
         channels = [_scalar(path, n, "a channel") for n in _string_items(path, channels_node, "channels")]
     deps_node = _mapping_get(root, "dependencies")
-    requirements: List[Requirement] = []
+    requirements: list[Requirement] = []
     if deps_node is None or (isinstance(deps_node, yaml.ScalarNode) and deps_node.value in ("", "null", "~")):
         deps = []
     else:
         deps = _string_items(path, deps_node, "dependencies")
-    warnings: List[str] = []
+    warnings: list[str] = []
     pip_items = [item for item in deps if isinstance(item, yaml.MappingNode) and _mapping_get(item, "pip")]
     for item in deps:
         if isinstance(item, yaml.MappingNode):
@@ -224,7 +221,7 @@ def parse_envfile(path: Path | str, text: Optional[str] = None, confine: Optiona
 def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
     """Apply `<<` merge keys as conda's YAML reader does, and refuse duplicate keys as it does."""
     loader = yaml.SafeLoader("")
-    stack: List[yaml.Node] = [root]
+    stack: list[yaml.Node] = [root]
     seen = set()
     while stack:
         node = stack.pop()

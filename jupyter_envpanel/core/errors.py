@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 
 def excerpt(text: str, limit: int = 24) -> str:
@@ -66,8 +65,8 @@ class EnvFileError(EnvPanelError):
         self,
         path: Path | str,
         message: str,
-        line: Optional[int] = None,
-        column: Optional[int] = None,
+        line: int | None = None,
+        column: int | None = None,
         status: int = 422,
     ) -> None:
         self.path = str(path)

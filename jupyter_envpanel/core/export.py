@@ -15,9 +15,9 @@ from __future__ import annotations
 import errno
 import os
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .budget import Budget
 from .channels import UNKNOWN, ChannelContext, channel_name
@@ -54,12 +54,12 @@ class ExportTooLarge(EnvPanelError):
 class Entries:
     """Pinned dependency entries that read back as themselves, and how many could not."""
 
-    conda: Tuple[str, ...]
-    pip: Tuple[str, ...]
+    conda: tuple[str, ...]
+    pip: tuple[str, ...]
     omitted: int = 0
 
 
-def requested(inv: Inventory) -> List[Package]:
+def requested(inv: Inventory) -> list[Package]:
     """Return the packages the user asked for, plus the environment's Python, by name."""
     conda = [inv.conda[k] for k in sorted(inv.requested_conda) if k in inv.conda]
     if "python" in inv.conda and "python" not in inv.requested_conda:
@@ -92,8 +92,8 @@ def reads_back(entry: str, pkg: Package) -> bool:
 
 def pinned(packages: Iterable[Package]) -> Entries:
     """Return `name=version` (conda) and `name==version` (pip) entries that read back as themselves."""
-    conda: List[str] = []
-    pip: List[str] = []
+    conda: list[str] = []
+    pip: list[str] = []
     omitted = 0
     for pkg in packages:
         entry = f"{pkg.name}={pkg.version}" if pkg.source == "conda" else f"{pkg.name}=={pkg.version}"
@@ -104,7 +104,7 @@ def pinned(packages: Iterable[Package]) -> Entries:
     return Entries(tuple(conda), tuple(pip), omitted)
 
 
-def dependency_lines(entries: Entries, omitted: bool = False) -> List[str]:
+def dependency_lines(entries: Entries, omitted: bool = False) -> list[str]:
     """Return entries as environment.yml dependency lines (conda items, a `pip:` list; `omitted`: say so)."""
     lines = [item("  ", e) for e in entries.conda]
     lines += ["  - pip:", *(item("    ", e) for e in entries.pip)] if entries.pip else []
@@ -152,7 +152,7 @@ def fits(text: str, count: int) -> None:
         raise ExportTooLarge(f"the environment.yml would be {why} (what jupyter-envpanel reads); not written")
 
 
-def _channels(packages: List[Package], ctx: ChannelContext) -> List[str]:
+def _channels(packages: list[Package], ctx: ChannelContext) -> list[str]:
     """Return the channels of the conda packages, most used first (`defaults` for pkgs/main)."""
     names = Counter(channel_name(p.channel_url or p.channel, ctx) for p in packages if p.source == "conda")
     names.pop("", None)
@@ -166,7 +166,7 @@ def export_text(env: Environment, inv: Inventory, ctx: ChannelContext) -> str:
     return environment_yml(HEADER.format(name=env.name), env.name, _channels(packages, ctx), pinned(packages))
 
 
-def write_new(path: Path, text: str, mode: Optional[int] = 0o644) -> None:
+def write_new(path: Path, text: str, mode: int | None = 0o644) -> None:
     """Create a file with the text; an existing file (or link) is never touched (409)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:

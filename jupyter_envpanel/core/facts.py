@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 from .kernelfiles import read_kernel_json
 from .model import CONDA_KINDS, KernelFile
@@ -17,20 +16,20 @@ from .safe_read import UnreadableFile, read_text
 class Facts:
     """What a listing needs from one prefix, read from file names only."""
 
-    python_version: Optional[str]
+    python_version: str | None
     package_count: int
     has_ipykernel: bool
-    kernel_files: Tuple[KernelFile, ...]
-    warnings: Tuple[str, ...]
+    kernel_files: tuple[KernelFile, ...]
+    warnings: tuple[str, ...]
     #: The site-packages folder counted (not a conda env's): `pip install` changes only this folder.
-    site: Optional[str] = None
+    site: str | None = None
     #: Every `kernels/<name>/kernel.json` looked for (read, broken or missing): an edit moves only its mtime.
-    kernel_paths: Tuple[str, ...] = ()
+    kernel_paths: tuple[str, ...] = ()
     #: The interpreter's `patchlevel.h` looked for the full version (a Python update rewrites it).
-    version_file: Optional[str] = None
+    version_file: str | None = None
 
     @property
-    def read_paths(self) -> Tuple[str, ...]:
+    def read_paths(self) -> tuple[str, ...]:
         """Return the paths found by reading, whose mtimes the cache must watch too."""
         extra = tuple(p for p in (self.site, self.version_file) if p)
         return extra + self.kernel_paths
@@ -42,7 +41,7 @@ _IPYKERNEL_RECORD = re.compile(r"\nipykernel-[^-\n]+-[^-\n]+\.json\n")
 _PY_VERSION = re.compile(r'#define[ \t]+PY_VERSION[ \t]+"(\d+\.\d+\.\d+[a-z0-9+]*)"')
 
 
-def mtime_ns(path: Optional[Path]) -> Optional[int]:
+def mtime_ns(path: Path | None) -> int | None:
     """Return a path's mtime in ns, or None when it is None, missing or unreadable."""
     if path is None:
         return None
@@ -52,7 +51,7 @@ def mtime_ns(path: Optional[Path]) -> Optional[int]:
         return None
 
 
-def site_packages(prefix: Path, python_version: Optional[str]) -> Optional[Path]:
+def site_packages(prefix: Path, python_version: str | None) -> Path | None:
     """Return the env's own site-packages (for its python version, not the server's)."""
     if python_version:
         major_minor = ".".join(python_version.split(".")[:2])
@@ -69,7 +68,7 @@ def site_packages(prefix: Path, python_version: Optional[str]) -> Optional[Path]
     return debian if debian.is_dir() else None
 
 
-def _pyvenv_cfg(prefix: Path) -> Dict[str, str]:
+def _pyvenv_cfg(prefix: Path) -> dict[str, str]:
     """Return the `key = value` lines of a venv's `pyvenv.cfg` (keys lower-cased), or none."""
     try:
         text = read_text(prefix / "pyvenv.cfg", "pyvenv.cfg", errors="replace")
@@ -83,19 +82,19 @@ def _pyvenv_cfg(prefix: Path) -> Dict[str, str]:
     return values
 
 
-def _cfg_version(values: Dict[str, str]) -> Optional[str]:
+def _cfg_version(values: dict[str, str]) -> str | None:
     """Return the python version a `pyvenv.cfg` records (uv writes only `3.12` for a managed Python)."""
     raw = values.get("version_info") or values.get("version")
     match = re.match(r"\d+(\.\d+){0,2}", raw) if raw else None
     return match.group(0) if match else None
 
 
-def venv_python_version(prefix: Path) -> Optional[str]:
+def venv_python_version(prefix: Path) -> str | None:
     """Return the python version recorded in a venv's `pyvenv.cfg`."""
     return _cfg_version(_pyvenv_cfg(prefix))
 
 
-def full_version(base: Path, major_minor: str) -> Tuple[Optional[str], str]:
+def full_version(base: Path, major_minor: str) -> tuple[str | None, str]:
     """Return the full version of the Python installed at base, and the file that tells it.
 
     The interpreter's own `include/pythonX.Y/patchlevel.h` (`PY_VERSION`), else a folder name
@@ -114,7 +113,7 @@ def full_version(base: Path, major_minor: str) -> Tuple[Optional[str], str]:
     return (match.group(1) if match else None), str(header)
 
 
-def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[Tuple[KernelFile, ...], Tuple[str, ...]]:
+def read_kernel_files(prefix: Path, warnings: list[str]) -> tuple[tuple[KernelFile, ...], tuple[str, ...]]:
     """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried."""
     base = os.path.join(prefix, "share", "jupyter", "kernels")
     try:
@@ -142,17 +141,17 @@ def read_kernel_files(prefix: Path, warnings: List[str]) -> Tuple[Tuple[KernelFi
     return tuple(found), tuple(paths)
 
 
-def read_facts(prefix: Path, kind: str, python_hint: Optional[str], venv: bool = False) -> Facts:
+def read_facts(prefix: Path, kind: str, python_hint: str | None, venv: bool = False) -> Facts:
     """Read python version, package count and kernels of a prefix from file names.
 
     `python_hint`: the version classification learnt (a folder or executable name, the server's).
     """
-    warnings: List[str] = []
-    version: Optional[str] = None
+    warnings: list[str] = []
+    version: str | None = None
     count = 0
     ipykernel = False
-    sp: Optional[Path] = None
-    version_file: Optional[str] = None
+    sp: Path | None = None
+    version_file: str | None = None
     if kind in CONDA_KINDS:
         meta = os.path.join(prefix, "conda-meta")
         try:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .commands import FixCommand, Note, option, unsafe_char
 from .model import CONDA_KINDS, Environment
@@ -29,7 +29,7 @@ NEEDED = {
     " (https://docs.astral.sh/uv/)",
     "pip": "pip is not installed in this environment (install it with `python -m ensurepip` in it)",
 }
-Fixes = Tuple[Tuple[FixCommand, ...], Tuple[Note, ...]]
+Fixes = tuple[tuple[FixCommand, ...], tuple[Note, ...]]
 
 
 def root_of_prefix(prefix: Path) -> Path:
@@ -43,7 +43,7 @@ def conda_tool(prefix: Path) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _root_tool(root: str) -> Tuple[str, str]:
+def _root_tool(root: str) -> tuple[str, str]:
     """Return the tool an installation root was made by and its executable there, if it has one."""
     for name in ("mamba", "conda"):
         for folder in ("condabin", "bin"):
@@ -56,7 +56,7 @@ def _root_tool(root: str) -> Tuple[str, str]:
     return "conda", ""
 
 
-def conda_executable(prefix: Path, tools: Mapping[str, str]) -> Optional[Tuple[str, str]]:
+def conda_executable(prefix: Path, tools: Mapping[str, str]) -> tuple[str, str] | None:
     """Return (tool, how to call it) for a conda prefix: its root's own tool first, else any found."""
     tool, own = _root_tool(str(root_of_prefix(prefix)))
     if tool in tools:
@@ -100,7 +100,7 @@ def conda_install(
     if found is None:
         return _needed("conda", specs)
     tool, exe = found
-    argv: List[str] = [exe, "install", *option("--prefix", env.prefix)]
+    argv: list[str] = [exe, "install", *option("--prefix", env.prefix)]
     for channel in channels:
         argv += option("-c", channel, "--channel")
     return FixCommand(tool, (*argv, *specs), specs)
@@ -139,9 +139,9 @@ def fix_commands(
     has_pip: bool = True,
 ) -> Fixes:
     """Return the commands for every missing or mismatched entry (conda, then pip) and the notes."""
-    conda: List[str] = []
-    pip: List[str] = []
-    unsafe: List[str] = []
+    conda: list[str] = []
+    pip: list[str] = []
+    unsafe: list[str] = []
     for item in requirements:
         if item.status not in FIXABLE:
             continue
@@ -150,7 +150,7 @@ def fix_commands(
             unsafe.append(item.spec)
         else:
             (pip if item.source == "pip" else conda).append(spec)
-    notes: List[Note] = []
+    notes: list[Note] = []
     if unsafe:
         reason = "these entries hold control characters (or start with `-`); no command is offered for them"
         notes.append(Note(tuple(unsafe), reason))
@@ -163,7 +163,7 @@ def fix_commands(
     needs_pip = (
         bool(pip) and not has_pip and env.kind in CONDA_KINDS and not (env.kind == "pixi" and env.project)
     )
-    results: List[FixCommand | Note] = []
+    results: list[FixCommand | Note] = []
     if conda and bad_channel is not None:
         reason = f"the file's channels hold a control character ({bad_channel}); no command is offered"
         results.append(Note(tuple(conda), reason))
@@ -184,7 +184,7 @@ def fix_commands(
     return commands, (*notes, *(r for r in results if isinstance(r, Note)))
 
 
-def _as_pip(specs: Sequence[str]) -> List[str]:
+def _as_pip(specs: Sequence[str]) -> list[str]:
     """Return conda entries as pip takes them: no `channel::`, no spaces (`numpy >=1.26` -> `numpy>=1.26`)."""
     return [s.split("::")[-1].replace(" ", "") for s in specs]
 

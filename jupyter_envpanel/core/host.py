@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
 
 _VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
@@ -23,12 +23,12 @@ class Host:
     sys_python_version: str = field(default_factory=lambda: ".".join(str(p) for p in sys.version_info[:3]))
     sys_executable: str = field(default_factory=lambda: sys.executable)
     #: Installation roots outside HOME that are always looked at.
-    system_roots: Tuple[str, ...] = ("/opt/conda",)
+    system_roots: tuple[str, ...] = ("/opt/conda",)
     #: Folders whose Pythons are listed besides those on PATH (kind `system`).
-    system_bins: Tuple[str, ...] = ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin")
+    system_bins: tuple[str, ...] = ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin")
 
     @classmethod
-    def current(cls, root: Optional[Path | str] = None) -> Host:
+    def current(cls, root: Path | str | None = None) -> Host:
         """Describe this process: `HOME`, `os.environ`, `sys.prefix`, and root (default: cwd)."""
         return cls(
             home=Path.home(),  # HOME when set, else the password database's
@@ -36,7 +36,7 @@ class Host:
             root=Path(root).resolve() if root else Path.cwd().resolve(),
         )
 
-    def getenv(self, key: str) -> Optional[str]:
+    def getenv(self, key: str) -> str | None:
         """Return an environment variable, treating an empty value as unset."""
         value = self.environ.get(key)
         return value or None

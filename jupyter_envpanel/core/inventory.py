@@ -7,7 +7,6 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from packaging.utils import canonicalize_name
 
@@ -40,7 +39,7 @@ class Package:
     requested: bool = False
     location: str = field(default="", compare=False)  # the dist-info folder, for pip packages
     #: Other record fields a MatchSpec may ask for (md5, sha256, url, fn, license, features ...).
-    extra: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def field(self, key: str) -> object:
         """Return a record field by conda's name (`version`, `build_number`, `md5`, ...)."""
@@ -68,26 +67,26 @@ class Inventory:
     """Everything installed in one prefix, by normalised name."""
 
     prefix: str
-    python_version: Optional[str]
-    conda: Dict[str, Package] = field(default_factory=dict)
-    pip: Dict[str, Package] = field(default_factory=dict)
-    requested_conda: FrozenSet[str] = frozenset()
-    warnings: Tuple[str, ...] = ()
+    python_version: str | None
+    conda: dict[str, Package] = field(default_factory=dict)
+    pip: dict[str, Package] = field(default_factory=dict)
+    requested_conda: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()
 
-    def packages(self) -> List[Package]:
+    def packages(self) -> list[Package]:
         """Return conda packages, then pip-only distributions, sorted by name."""
         conda = sorted(self.conda.values(), key=lambda p: p.name)
         pip_only = [p for p in self.pip.values() if p.installer != "conda"]
         return conda + sorted(pip_only, key=lambda p: p.name)
 
 
-def spec_name(spec: str) -> Optional[str]:
+def spec_name(spec: str) -> str | None:
     """Return the package name of a conda spec string as history records it."""
     match = _SPEC_NAME.match(spec)
     return match.group(1).lower() if match else None
 
 
-def history_specs(text: str) -> List[str]:
+def history_specs(text: str) -> list[str]:
     """Return the specs of a history line's list (`['numpy', "scipy>=1"]`), in one linear pass, any length.
 
     conda writes a Python list literal; its strings are read without evaluating anything, and a line
@@ -99,13 +98,13 @@ def history_specs(text: str) -> List[str]:
     return [s.strip(" []") for s in text.split(",") if s.strip(" []")]
 
 
-def read_history_requests(path: Path) -> FrozenSet[str]:
+def read_history_requests(path: Path) -> frozenset[str]:
     """Return names the user asked for: `# update specs` minus later `# remove specs`."""
     try:
         text = read_text(path, "conda history", errors="replace")
     except (OSError, UnreadableFile):
         return frozenset()
-    requested: Dict[str, bool] = {}
+    requested: dict[str, bool] = {}
     for line in text.splitlines():
         match = _HISTORY_SPECS.match(line.strip())
         if not match:
@@ -117,7 +116,7 @@ def read_history_requests(path: Path) -> FrozenSet[str]:
     return frozenset(name for name, wanted in requested.items() if wanted)
 
 
-def _record_channel(record: dict) -> Tuple[str, str]:
+def _record_channel(record: dict) -> tuple[str, str]:
     """Return (display name, channel URL) of a conda record, from `channel` or `url`."""
     raw = str(record.get("channel") or "")
     if not raw:
@@ -130,12 +129,12 @@ _RECORD_STRINGS = ("build", "channel", "url", "subdir", "fn", "md5", "sha256", "
 _RECORD_EXTRA = ("url", "fn", "md5", "sha256", "license", "license_family", "features", "track_features")
 
 
-def _read_record(path: Path) -> Tuple[Package, List[str]]:
+def _read_record(path: Path) -> tuple[Package, list[str]]:
     """Parse one conda-meta record; a field of the wrong type makes the record unreadable."""
     return package_from_record(read_json_object(path, "conda record", depth_check=False), path)
 
 
-def package_from_record(record: dict, path: object = "record") -> Tuple[Package, List[str]]:
+def package_from_record(record: dict, path: object = "record") -> tuple[Package, list[str]]:
     """Return the package a conda record describes and its files; raise UnreadableFile on a bad field."""
     name, version = record.get("name"), record.get("version")
     if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
@@ -174,9 +173,9 @@ def package_from_record(record: dict, path: object = "record") -> Tuple[Package,
     return package, files
 
 
-def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Package], set]:
+def read_conda_records(prefix: Path, warnings: list[str]) -> tuple[dict[str, Package], set]:
     """Parse every conda-meta record; return packages by name and the dist-info dirs they own."""
-    packages: Dict[str, Package] = {}
+    packages: dict[str, Package] = {}
     owned: set = set()
     meta = prefix / "conda-meta"
     try:
@@ -198,9 +197,9 @@ def read_conda_records(prefix: Path, warnings: List[str]) -> Tuple[Dict[str, Pac
     return packages, owned
 
 
-def read_distributions(site: Optional[Path], conda_owned: set) -> Dict[str, Package]:
+def read_distributions(site: Path | None, conda_owned: set) -> dict[str, Package]:
     """Return pip-visible distributions of a site-packages folder by canonical name."""
-    dists: Dict[str, Package] = {}
+    dists: dict[str, Package] = {}
     if site is None:
         return dists
     try:
@@ -226,7 +225,7 @@ def read_distributions(site: Optional[Path], conda_owned: set) -> Dict[str, Pack
     return dists
 
 
-def read_requires_dist(pkg: Package) -> List[str]:
+def read_requires_dist(pkg: Package) -> list[str]:
     """Return the `Requires-Dist` lines of a distribution's METADATA (read only when asked)."""
     if not pkg.location:
         return []
@@ -250,9 +249,9 @@ def _read_installer(folder: Path) -> str:
         return ""
 
 
-def read_inventory(prefix: Path, kind: str, python_version: Optional[str]) -> Inventory:
+def read_inventory(prefix: Path, kind: str, python_version: str | None) -> Inventory:
     """Read what is installed in a prefix (parses records: call only when asked for)."""
-    warnings: List[str] = []
+    warnings: list[str] = []
     conda, owned = read_conda_records(prefix, warnings)
     requested = read_history_requests(prefix / "conda-meta" / "history")
     if "python" in conda:
@@ -279,9 +278,9 @@ class InventoryCache:
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        self._items: Dict[str, Tuple[Tuple, Inventory]] = {}
+        self._items: dict[str, tuple[tuple, Inventory]] = {}
 
-    def get(self, prefix: Path, kind: str, python_version: Optional[str]) -> Inventory:
+    def get(self, prefix: Path, kind: str, python_version: str | None) -> Inventory:
         """Return the inventory of a prefix, re-reading it only when an mtime changed."""
         sp = site_packages(prefix, python_version)
         key = tuple(mtime_ns(p) for p in (prefix / "conda-meta", prefix / "conda-meta" / "history", sp))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING
 
 from . import kernels as kern
 from . import registry
@@ -23,34 +24,34 @@ class KernelFacade:
     listing: Callable[..., Listing]
     find: Callable[..., Environment]
 
-    def offered_kernels(self) -> Dict[str, kern.OfferedKernel]:
+    def offered_kernels(self) -> dict[str, kern.OfferedKernel]:
         """Return every kernel offered for every environment, by kernel name."""
         return self.offered_kernels_for(self.listing())
 
-    def offered_kernels_for(self, listing: Listing) -> Dict[str, kern.OfferedKernel]:
+    def offered_kernels_for(self, listing: Listing) -> dict[str, kern.OfferedKernel]:
         """Return every kernel offered for the environments of a listing, by kernel name."""
-        out: Dict[str, kern.OfferedKernel] = {}
+        out: dict[str, kern.OfferedKernel] = {}
         for env in listing.environments:
             for kernel in kern.offered(env, self.options):
                 out.setdefault(kernel.name, kernel)
         return out
 
-    def _own_kernels(self, ref: str) -> List[kern.OfferedKernel]:
+    def _own_kernels(self, ref: str) -> list[kern.OfferedKernel]:
         """Return every kernel of an environment, the server's own included."""
         env = self.find(ref)
         return kern.offered(env, replace(self.options, offer_server_env=True))
 
-    def register(self, ref: str) -> List[str]:
+    def register(self, ref: str) -> list[str]:
         """Write persistent kernelspecs for an environment; return their names (again: a success)."""
         return registry.register(self._own_kernels(ref), self.host)
 
-    def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> List[str]:
+    def unregister(self, ref: str, system_dirs: Sequence[Path] = ()) -> list[str]:
         """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
         kernels = self._own_kernels(ref)
         prefix = kernels[0].env.prefix if kernels else None
         return registry.unregister([k.name for k in kernels], self.host, system_dirs, prefix)
 
-    def environment_of_spec(self, spec: dict) -> Tuple[Optional[Environment], Optional[str]]:
+    def environment_of_spec(self, spec: dict) -> tuple[Environment | None, str | None]:
         """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
         meta = spec.get("metadata") if isinstance(spec.get("metadata"), dict) else {}
         ours = meta.get("envpanel") if isinstance(meta.get("envpanel"), dict) else {}

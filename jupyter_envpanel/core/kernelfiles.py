@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Tuple, Union
 
 from .safe_read import UnreadableFile, read_json_object
 
@@ -15,12 +14,12 @@ INTERRUPT_MODES = ("signal", "message")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _fail(path: Union[str, Path], reason: str) -> UnreadableFile:
+def _fail(path: str | Path, reason: str) -> UnreadableFile:
     """Return the error for a kernel.json whose content is unusable."""
     return UnreadableFile(path, f"broken kernelspec: {reason}")
 
 
-def check_env_vars(env: object, path: Union[str, Path]) -> Dict[str, str]:
+def check_env_vars(env: object, path: str | Path) -> dict[str, str]:
     """Return a kernelspec's `env` if it maps valid variable names to strings without NUL."""
     if not isinstance(env, dict):
         raise _fail(path, f"`env` must be a mapping, not {type(env).__name__}")
@@ -32,7 +31,7 @@ def check_env_vars(env: object, path: Union[str, Path]) -> Dict[str, str]:
     return env
 
 
-def check_spec(spec: dict, path: Union[str, Path]) -> dict:
+def check_spec(spec: dict, path: str | Path) -> dict:
     """Return spec unchanged when every field has the type jupyter_client expects; else raise."""
     argv = spec.get("argv")
     if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
@@ -51,14 +50,14 @@ def check_spec(spec: dict, path: Union[str, Path]) -> dict:
     return spec
 
 
-def read_kernel_json(path: Union[str, Path]) -> dict:
+def read_kernel_json(path: str | Path) -> dict:
     """Return a checked kernel.json (regular file, size cap, depth limit, field types)."""
     return check_spec(read_json_object(path, "kernel.json"), path)
 
 
-def split_env(env: Dict[str, object]) -> Tuple[Dict[str, str], Tuple[str, ...]]:
+def split_env(env: dict[str, object]) -> tuple[dict[str, str], tuple[str, ...]]:
     """Split variables into the usable ones and the names of those skipped (bad name or NUL)."""
-    good: Dict[str, str] = {}
+    good: dict[str, str] = {}
     skipped = []
     for key, value in env.items():
         if isinstance(key, str) and ENV_NAME.match(key) and isinstance(value, str) and "\x00" not in value:

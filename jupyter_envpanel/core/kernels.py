@@ -9,9 +9,9 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .activation import activation_env, wrap_argv
 from .labels import env_label
@@ -28,7 +28,7 @@ class KernelOptions:
     """How environments become kernels (set from the server's traitlets or CLI defaults)."""
 
     name_format: str = DEFAULT_NAME_FORMAT
-    exclude: Optional[str] = None
+    exclude: str | None = None
     kinds: Sequence[str] = KINDS
     offer_server_env: bool = False
 
@@ -40,7 +40,7 @@ class OfferedKernel:
     name: str
     env: Environment
     spec: dict = field(compare=False)
-    resource_dir: Optional[str] = None
+    resource_dir: str | None = None
     #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
     kernel_json: str = ""
 
@@ -53,7 +53,7 @@ def clean_kernel_name(name: str) -> str:
     return _UNCLEAN.sub("_", name)
 
 
-def kernel_stems(envs: Sequence[Environment]) -> Dict[str, str]:
+def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
     """Return the cleaned env part of kernel names by prefix, unique across a listing.
 
     Cleaning can make two names one (`with space` and `with_space`). Then the env whose name was
@@ -61,7 +61,7 @@ def kernel_stems(envs: Sequence[Environment]) -> Dict[str, str]:
     prefix (`with_space-3f2a9c`): deterministic, and no other env's kernel names change.
     """
     stems = {env.prefix: clean_kernel_name(env.name) for env in envs}
-    owners: Dict[str, List[Environment]] = {}
+    owners: dict[str, list[Environment]] = {}
     for env in envs:
         owners.setdefault(stems[env.prefix], []).append(env)
     for stem, group in owners.items():
@@ -82,7 +82,7 @@ def kernel_name(env: Environment, dir_name: str) -> str:
     return clean_kernel_name(f"conda-{middle}-{short}")
 
 
-def ipykernel_resources() -> Optional[str]:
+def ipykernel_resources() -> str | None:
     """Return ipykernel's logo folder (for synthesized Python kernels), without importing it."""
     spec = importlib.util.find_spec("ipykernel")
     if spec is None or not spec.submodule_search_locations:
@@ -91,7 +91,7 @@ def ipykernel_resources() -> Optional[str]:
     return str(folder) if folder.is_dir() else None
 
 
-def _kernel_files(env: Environment) -> List[KernelFile]:
+def _kernel_files(env: Environment) -> list[KernelFile]:
     """Return the env's kernel.json files, plus a synthesized Python one when only ipykernel is."""
     files = list(env.kernel_files)
     has_python = any(str(k.spec.get("language", "")).lower() == "python" for k in files)
@@ -125,7 +125,7 @@ def _display_name(options: KernelOptions, env: Environment, kfile: KernelFile) -
     return name + (" *" if env.is_server else "")
 
 
-def _resolve_argv(env: Environment, argv: List[str]) -> List[str]:
+def _resolve_argv(env: Environment, argv: list[str]) -> list[str]:
     """Point a bare `python` / `R` at the env's own executable."""
     if argv and not os.path.isabs(argv[0]):
         candidate = os.path.join(env.prefix, "bin", argv[0])
@@ -151,7 +151,7 @@ def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> d
     return spec
 
 
-def _named_files(env: Environment, options: KernelOptions) -> List[Tuple[str, KernelFile]]:
+def _named_files(env: Environment, options: KernelOptions) -> list[tuple[str, KernelFile]]:
     """Return each kernel offered for one environment as (kernel name, kernel file); none if filtered out."""
     if env.kind not in options.kinds:
         return []
@@ -159,7 +159,7 @@ def _named_files(env: Environment, options: KernelOptions) -> List[Tuple[str, Ke
         return []
     if env.is_server and not options.offer_server_env:
         return []
-    out: Dict[str, KernelFile] = {}
+    out: dict[str, KernelFile] = {}
     for kfile in _kernel_files(env):
         name = kernel_name(env, kfile.dir_name)
         stem, count = name, 2
@@ -169,7 +169,7 @@ def _named_files(env: Environment, options: KernelOptions) -> List[Tuple[str, Ke
     return list(out.items())
 
 
-def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
+def offered(env: Environment, options: KernelOptions) -> list[OfferedKernel]:
     """Return the kernels offered for one environment, their specs complete (none if filtered out)."""
     own = os.path.join(env.prefix, "share", "jupyter", "kernels")
     kernels = []
@@ -182,7 +182,7 @@ def offered(env: Environment, options: KernelOptions) -> List[OfferedKernel]:
     return kernels
 
 
-def legacy_names(kernel: OfferedKernel) -> List[str]:
+def legacy_names(kernel: OfferedKernel) -> list[str]:
     """Return names nb_conda_kernels gave this kernel when its env's envs/ was not base's own.
 
     nb_conda_kernels prefixes such envs with the folder holding `envs/` (`~/.conda/envs/foo` ->
@@ -230,7 +230,7 @@ _MAJOR, _MINOR = sys.version_info[:2]
 _JUPYTER_CLIENT_PYTHONS = frozenset({"python", f"python{_MAJOR}", f"python{_MAJOR}.{_MINOR}"})
 
 
-def prefix_from_argv(argv: List[str], server_python: Optional[str] = None) -> Optional[str]:
+def prefix_from_argv(argv: list[str], server_python: str | None = None) -> str | None:
     """Guess the prefix of a kernel command: skip known wrappers, then `<prefix>/bin/exe`.
 
     A bare `python`, `python3` or `python3.X` (the server's version) runs as the server's own

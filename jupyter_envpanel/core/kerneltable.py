@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Dict, Mapping, Optional, Tuple
 
 from .discovery import RACY_NS, mtime_ns
 from .kernelfiles import read_kernel_json
@@ -41,13 +41,13 @@ class KernelEntry:
     spec: dict = field(compare=False)
     ours: bool = False
     #: Files the REST model links to (`kernel.js`, `kernel.css`, `logo-*`), listed at build time.
-    resources: Tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
     #: The kernel.json the spec was read from; "" when there is none (a spec made for ipykernel).
     source: str = ""
     #: Its mtime when that proves the spec current (not racily clean); None: read it again.
-    stamp: Optional[int] = None
+    stamp: int | None = None
     #: The environment of one of ours, to build its spec again from an edited kernel.json.
-    env: Optional[Environment] = field(default=None, compare=False, repr=False)
+    env: Environment | None = field(default=None, compare=False, repr=False)
     #: Where a kernel.json would replace a spec made without one (written later: the table is stale).
     watch: str = ""
 
@@ -64,10 +64,10 @@ class KernelEntry:
 class KernelTable:
     """Every kernelspec by name, plus the old names that still resolve to ours."""
 
-    entries: Dict[str, KernelEntry] = field(default_factory=dict)
-    aliases: Dict[str, str] = field(default_factory=dict)
+    entries: dict[str, KernelEntry] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
 
-    def lookup(self, name: str) -> Optional[KernelEntry]:
+    def lookup(self, name: str) -> KernelEntry | None:
         """Return the entry for a name or one of its legacy names (dict reads only)."""
         entry = self.entries.get(name)
         if entry is not None:
@@ -81,12 +81,12 @@ class KernelTable:
                 return found if found is not None and found.ours else None
         return None
 
-    def resource_dirs(self) -> Dict[str, str]:
+    def resource_dirs(self) -> dict[str, str]:
         """Return `{name: resource_dir}`, what `find_kernel_specs` answers."""
         return {name: entry.resource_dir for name, entry in self.entries.items()}
 
 
-def resource_files(resource_dir: str) -> Tuple[str, ...]:
+def resource_files(resource_dir: str) -> tuple[str, ...]:
     """Return the files of a kernel's folder the REST model links to (one listdir)."""
     try:
         names = os.listdir(resource_dir) if resource_dir else []
@@ -101,7 +101,7 @@ def _entry(
     folder: str,
     spec: Mapping,
     trusted_before: int,
-    env: Optional[Environment],
+    env: Environment | None,
     kernel_json: str = "",
 ) -> KernelEntry:
     """Return one table entry, its kernel.json stamped after reading (trusted only when older)."""
@@ -115,16 +115,16 @@ def _entry(
 
 
 def build_table(
-    offered: Mapping[str, OfferedKernel], native: Mapping[str, Tuple[str, Mapping]], trusted_before: int = 0
+    offered: Mapping[str, OfferedKernel], native: Mapping[str, tuple[str, Mapping]], trusted_before: int = 0
 ) -> KernelTable:
     """Return the table: native specs, then ours (an env kernel replaces a same-named native one).
 
     `trusted_before`: a kernel.json changed since then may differ from the spec read (checked again).
     """
-    entries: Dict[str, KernelEntry] = {}
+    entries: dict[str, KernelEntry] = {}
     for name, (resource_dir, spec) in sorted(native.items()):
         entries[name] = _entry(name, resource_dir, spec, trusted_before, None)
-    aliases: Dict[str, str] = {}
+    aliases: dict[str, str] = {}
     for name, kernel in offered.items():
         folder = kernel.resource_dir or ""
         entries[name] = _entry(name, folder, kernel.spec, trusted_before, kernel.env, kernel.kernel_json)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from string import Formatter
-from typing import Callable, Dict, Tuple
 
 from .model import Environment
 
@@ -60,7 +60,7 @@ def _uv_python(env: Environment) -> str:
 
 
 #: What each `{field}` of LABELS is, made only when the kind's label uses it.
-FIELDS: Dict[str, Callable[[Environment], str]] = {
+FIELDS: dict[str, Callable[[Environment], str]] = {
     "name": lambda env: env.name,
     "project": lambda env: env.project or env.name,
     "pixi": _pixi,
@@ -82,6 +82,6 @@ def env_label(env: Environment) -> str:
 
 
 @cache
-def _fields(template: str) -> Tuple[str, ...]:
+def _fields(template: str) -> tuple[str, ...]:
     """Return the `{field}` names a label template uses."""
     return tuple(field for _, field, _, _ in Formatter().parse(template) if field)

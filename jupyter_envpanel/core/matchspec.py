@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
 from urllib.parse import unquote
 
 from .channels import ChannelContext, parse_channel_value
@@ -58,19 +57,19 @@ class ParsedSpec:
     """The fields of a MatchSpec; values are strings as conda keeps them before compiling."""
 
     raw: str
-    fields: Dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         """Return the package name (lower case), `*` when the spec names none."""
         return self.fields.get("name", "*").lower()
 
-    def get(self, key: str) -> Optional[str]:
+    def get(self, key: str) -> str | None:
         """Return one field, or None."""
         return self.fields.get(key)
 
 
-def _sanitize_version(version: str, build: Optional[str]) -> str:
+def _sanitize_version(version: str, build: str | None) -> str:
     """Apply conda's `=` rules: `=1.2` is `1.2*`; `==1.2` without a build is `1.2`."""
     if version in ("==", "="):
         return version
@@ -98,7 +97,7 @@ def _check_name(name: str, raw: str) -> None:
         raise InvalidMatchSpec(f"invalid package name {name[:40]!r}")
 
 
-def _split_version_build(text: str) -> Tuple[Optional[str], Optional[str]]:
+def _split_version_build(text: str) -> tuple[str | None, str | None]:
     """Split `version[ build]` (or `version=build`) as conda does; spaces leave the version."""
     found = _VERSION_BUILD.search(text)
     if found:
@@ -109,7 +108,7 @@ def _split_version_build(text: str) -> Tuple[Optional[str], Optional[str]]:
     return (version.replace(" ", "") if version else version), build
 
 
-def _parse_package_url(text: str, ctx: ChannelContext) -> Dict[str, str]:
+def _parse_package_url(text: str, ctx: ChannelContext) -> dict[str, str]:
     """Return the fields of a package file URL or path (`.../subdir/name-version-build.conda`).
 
     As conda: the channel and subdir are the URL's channel (a subdir anywhere in the path), and
@@ -138,7 +137,7 @@ def _parse_package_url(text: str, ctx: ChannelContext) -> Dict[str, str]:
     }
 
 
-def _spec_channel(value: str, ctx: ChannelContext) -> Tuple[Optional[str], Optional[str]]:
+def _spec_channel(value: str, ctx: ChannelContext) -> tuple[str | None, str | None]:
     """Return (channel, subdir) of a spec's channel part, as conda keeps them."""
     if not value:
         return None, None
@@ -157,7 +156,7 @@ def parse_matchspec(raw: str, ctx: ChannelContext) -> ParsedSpec:
     text = text.split(" if ", 1)[0]  # conda ignores conditions when matching
     if text.strip().endswith(PACKAGE_EXTENSIONS):
         return ParsedSpec(raw, _parse_package_url(text.strip(), ctx))
-    brackets: Dict[str, str] = {}
+    brackets: dict[str, str] = {}
     found = _BRACKETS.match(text)
     if found:
         section = found.group(1)
@@ -194,7 +193,7 @@ def parse_matchspec(raw: str, ctx: ChannelContext) -> ParsedSpec:
             raise InvalidMatchSpec("multiple brackets sections not allowed")
         version, build = _split_version_build(rest)
         version = _sanitize_version(version, build) if version else version
-    fields: Dict[str, str] = {"name": name}
+    fields: dict[str, str] = {"name": name}
     for key, value in (("channel", channel), ("subdir", subdir), ("version", version), ("build", build)):
         if value is not None:
             fields[key] = value

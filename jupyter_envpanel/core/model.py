@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
 
 #: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
 KINDS = ("conda", "pixi", "poetry", "pipenv", "hatch", "uv", "virtualenvwrapper", "venv", "pyenv", "system")
@@ -28,7 +27,7 @@ class KernelRef:
     display_name: str
     language: str
     registered: bool = False
-    resource_dir: Optional[str] = None
+    resource_dir: str | None = None
 
     def to_json(self) -> dict:
         """Return the kernel object of the REST API."""
@@ -50,18 +49,18 @@ class Environment:
     named: bool = False
     is_server: bool = False
     is_base: bool = False
-    python_version: Optional[str] = None
+    python_version: str | None = None
     package_count: int = 0
     has_ipykernel: bool = False
-    kernels: Tuple[KernelRef, ...] = ()
-    warnings: Tuple[str, ...] = ()
+    kernels: tuple[KernelRef, ...] = ()
+    warnings: tuple[str, ...] = ()
     source: str = ""
     label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
-    kernel_files: Tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
+    kernel_files: tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
     #: The env part of its kernel names, unique in a listing (see kernels.kernel_stems).
     kernel_stem: str = field(default="", compare=False, repr=False)
     #: `conda env config vars` (conda-meta/state), read once per listing.
-    env_vars: Tuple[Tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     #: The interpreter of a plain Python installation (pyenv, uv-managed, system); "" otherwise.
     executable: str = ""
@@ -102,9 +101,9 @@ class Environment:
 class Listing:
     """Every environment found, plus warnings that belong to no single environment."""
 
-    environments: Tuple[Environment, ...] = ()
-    warnings: Tuple[str, ...] = field(default_factory=tuple)
-    searched: Tuple[str, ...] = ()
+    environments: tuple[Environment, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    searched: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """Return the `list --json` object."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from .errors import EnvNotFound, InvalidArgument
 from .model import Environment
@@ -31,7 +31,7 @@ def read_notebook(path: Path) -> dict:
         raise InvalidArgument(f"{path.name}: cannot read ({err.strerror or err})") from None
 
 
-def notebook_record(nb: dict, path: Path) -> Optional[dict]:
+def notebook_record(nb: dict, path: Path) -> dict | None:
     """Return a notebook's checked record (None without one); BadRecord naming the file."""
     try:
         return read_record(nb.get("metadata"))
@@ -39,7 +39,7 @@ def notebook_record(nb: dict, path: Path) -> Optional[dict]:
         raise BadRecord(f"{path.name}: {err}") from None
 
 
-def _kernel_env(service: EnvService, nb: dict) -> Optional[Environment]:
+def _kernel_env(service: EnvService, nb: dict) -> Environment | None:
     """Return the environment of the kernel a notebook asks for, when it is one of ours."""
     spec = (nb.get("metadata") or {}).get("kernelspec") if isinstance(nb.get("metadata"), dict) else None
     name = spec.get("name") if isinstance(spec, dict) else None
@@ -51,7 +51,7 @@ def notebook_report(service: EnvService, path: Path, env_ref: str = "", label: s
     """Return `{path, recorded, environment, current, differences}` for a notebook file."""
     nb = read_notebook(path)
     recorded = notebook_record(nb, path)
-    env: Optional[Environment] = None
+    env: Environment | None = None
     if env_ref:
         env = service.find(env_ref, allow_any_prefix=not label)
     else:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
 
 from .budget import checkpoint
 from .facts import mtime_ns, site_packages
@@ -22,7 +22,7 @@ from .model import Environment
 #: Whitespace but the newline that joins names (normalise() strips it; one at a time then).
 _SPACE = re.compile(r"[^\S\n]")
 #: normalised name -> (name, version, "conda" or "pip")
-Names = Dict[str, Tuple[str, str, str]]
+Names = dict[str, tuple[str, str, str]]
 #: At most this many matches in one answer (a one-letter query would match everything).
 MAX_MATCHES = 2000
 
@@ -53,7 +53,7 @@ class PackageHit:
         }
 
 
-def _listdir(path: Optional[Path]) -> List[str]:
+def _listdir(path: Path | None) -> list[str]:
     """Return a folder's names, none when it is missing or unreadable."""
     if path is None:
         return []
@@ -64,8 +64,8 @@ def _listdir(path: Optional[Path]) -> List[str]:
 
 
 def read_names(
-    prefix: Path, python_version: Optional[str], site: Optional[Path] = None
-) -> Dict[str, Tuple[str, str, str]]:
+    prefix: Path, python_version: str | None, site: Path | None = None
+) -> dict[str, tuple[str, str, str]]:
     """Return normalised name -> (name, version, source) from the file names of one prefix.
 
     `site`: its site-packages, when the caller found it already.
@@ -79,7 +79,7 @@ def read_names(
     return found
 
 
-def conda_names(entries: List[str]) -> Names:
+def conda_names(entries: list[str]) -> Names:
     """Return normalised name -> (name, version, "conda") of `conda-meta` file names.
 
     `<name>-<version>-<build>.json`, split at the last two dashes; the names are normalised joined,
@@ -103,11 +103,9 @@ class PackageIndex:
         """Start empty."""
         self._lock = threading.Lock()
         #: prefix -> (mtimes, names, python version, site-packages found for it)
-        self._items: Dict[
-            str, Tuple[Tuple, Dict[str, Tuple[str, str, str]], Optional[str], Optional[Path]]
-        ] = {}
+        self._items: dict[str, tuple[tuple, dict[str, tuple[str, str, str]], str | None, Path | None]] = {}
 
-    def names(self, env: Environment) -> Dict[str, Tuple[str, str, str]]:
+    def names(self, env: Environment) -> dict[str, tuple[str, str, str]]:
         """Return the packages of one environment by normalised name (two stats when unchanged)."""
         prefix = Path(env.prefix)
         meta = mtime_ns(prefix / "conda-meta")
@@ -126,13 +124,13 @@ class PackageIndex:
             self._items[env.prefix] = (key, names, env.python_version, site)
         return names
 
-    def search(self, envs: Iterable[Environment], query: str) -> Tuple[List[PackageHit], bool]:
+    def search(self, envs: Iterable[Environment], query: str) -> tuple[list[PackageHit], bool]:
         """Return installed packages whose name contains the query (exact names first), and truncated."""
         wanted = normalise(query)
         if not wanted:
             return [], False
-        exact: List[PackageHit] = []
-        partial: List[PackageHit] = []
+        exact: list[PackageHit] = []
+        partial: list[PackageHit] = []
         for env in envs:
             checkpoint()
             names = self.names(env)

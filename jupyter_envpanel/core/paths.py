@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from .errors import EnvFileError, FileNotFound, InvalidArgument, OutsideRoot
 
@@ -47,7 +47,7 @@ def relative(root: Path, path: Path) -> str:
 
 
 def nearest_envfile(
-    start: Path, names: Sequence[str], stop: Optional[Path] = None, confine: Optional[Path] = None
+    start: Path, names: Sequence[str], stop: Path | None = None, confine: Path | None = None
 ) -> Path:
     """Return the nearest environment file from start upwards (to stop), then stop's binder/.
 

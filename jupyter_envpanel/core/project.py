@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from .commands import CreateCommand
 from .errors import EnvPanelError
@@ -38,11 +39,11 @@ class Definition:
     file: Path
     tool: str  # "conda", "pixi" or "venv": who creates the environment
     name: str  # what the project calls its environment (shown to the user)
-    prefix: Optional[Path] = None  # where it must be (None: a conda env found by name)
-    requirements: Optional[Path] = None  # a requirements file to install into a venv
+    prefix: Path | None = None  # where it must be (None: a conda env found by name)
+    requirements: Path | None = None  # a requirements file to install into a venv
     editable: bool = False  # a pyproject.toml with a [project] table: `pip install -e` / `uv sync`
     named_in_file: bool = True  # False when an environment file has neither `name:` nor `prefix:`
-    warnings: Tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,21 +51,21 @@ class Project:
     """The answer of `project`: the definition, the environment, its kernel, drift and next steps."""
 
     path: str  # the folder or notebook asked about
-    looked_for: Tuple[str, ...]
-    file: Optional[str] = None
-    folder: Optional[str] = None
-    source: Optional[str] = None
-    tool: Optional[str] = None
-    name: Optional[str] = None
-    prefix: Optional[str] = None
-    environment: Optional[Environment] = None
-    drift: Optional[dict] = None
-    drift_error: Optional[dict] = None
-    create: Tuple[CreateCommand, ...] = ()
+    looked_for: tuple[str, ...]
+    file: str | None = None
+    folder: str | None = None
+    source: str | None = None
+    tool: str | None = None
+    name: str | None = None
+    prefix: str | None = None
+    environment: Environment | None = None
+    drift: dict | None = None
+    drift_error: dict | None = None
+    create: tuple[CreateCommand, ...] = ()
     hint: str = ""
     #: With no create command: the tool this machine would need ("conda", "pixi"), or "" for no tool.
     needs: str = ""
-    warnings: Tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def found(self) -> bool:
@@ -77,7 +78,7 @@ class Project:
         return self.environment is not None
 
     @property
-    def kernel(self) -> Optional[dict]:
+    def kernel(self) -> dict | None:
         """Return the environment's kernel to switch to (its first Python kernel), if any."""
         kernels = self.environment.kernels if self.environment else ()
         python = [k for k in kernels if k.language.lower() == "python"]
@@ -108,7 +109,7 @@ class Project:
         }
 
 
-def looked_for(env_file_names: Sequence[str]) -> Tuple[str, ...]:
+def looked_for(env_file_names: Sequence[str]) -> tuple[str, ...]:
     """Return the file names the search looks for, in rule order."""
     return (*env_file_names, *PIXI_FILES, *VENV_FILES, "requirements*.txt")
 
@@ -117,9 +118,9 @@ def find_definition(
     start: Path,
     stop: Path,
     env_file_names: Sequence[str],
-    home: Optional[Path] = None,
-    confine: Optional[Path] = None,
-) -> Optional[Definition]:
+    home: Path | None = None,
+    confine: Path | None = None,
+) -> Definition | None:
     """Return the nearest definition from start's folder up to stop (inclusive), or None.
 
     `home` expands a `prefix:` that starts with `~`; nothing else in it is expanded. With
@@ -137,9 +138,7 @@ def find_definition(
         folder = folder.parent
 
 
-def read_folder(
-    folder: Path, env_file_names: Sequence[str], home: Optional[Path] = None
-) -> Optional[Definition]:
+def read_folder(folder: Path, env_file_names: Sequence[str], home: Path | None = None) -> Definition | None:
     """Return the definition one folder holds, by the rules' order, or None."""
     for name in env_file_names:
         if (folder / name).is_file():
@@ -150,7 +149,7 @@ def read_folder(
         project = _table(data, "workspace") or _table(data, "project")
         return _pixi(folder, pixi, project.get("name"), warnings)
     pyproject = folder / "pyproject.toml"
-    warnings: List[str] = []
+    warnings: list[str] = []
     if pyproject.is_file():
         data, warnings = _read_toml(pyproject)
         pixi_table = _table(_table(data, "tool"), "pixi")
@@ -178,7 +177,7 @@ def _refuse_outside(folder: Path, env_file_names: Sequence[str], confine: Path) 
             raise EnvFileError(where, "resolves outside the server root (a symlink?); not read", status=403)
 
 
-def _requirements_files(folder: Path) -> List[Path]:
+def _requirements_files(folder: Path) -> list[Path]:
     """Return `requirements*.txt` files of a folder, `requirements.txt` first."""
     try:
         names = sorted(n for n in os.listdir(folder) if n.startswith("requirements") and n.endswith(".txt"))
@@ -188,9 +187,9 @@ def _requirements_files(folder: Path) -> List[Path]:
     return [folder / n for n in names if (folder / n).is_file()]
 
 
-def _from_envfile(folder: Path, path: Path, home: Optional[Path]) -> Definition:
+def _from_envfile(folder: Path, path: Path, home: Path | None) -> Definition:
     """Return the conda environment an environment file names (`prefix:` wins over `name:`)."""
-    warnings: List[str] = []
+    warnings: list[str] = []
     try:
         data = load_yaml(path, "environment file")
     except (UnreadableFile, FileNotFoundError) as err:
@@ -216,14 +215,14 @@ def _from_envfile(folder: Path, path: Path, home: Optional[Path]) -> Definition:
     return Definition(folder, path, "conda", name, named_in_file=False, warnings=tuple(warnings))
 
 
-def _pixi(folder: Path, path: Path, name: Any, warnings: List[str]) -> Definition:
+def _pixi(folder: Path, path: Path, name: Any, warnings: list[str]) -> Definition:
     """Return the definition of a pixi project: its default environment under `.pixi/envs/`."""
     label = name if isinstance(name, str) and name.strip() else folder.name
     prefix = folder / ".pixi" / "envs" / "default"
     return Definition(folder, path, "pixi", label, prefix=prefix, warnings=tuple(warnings))
 
 
-def _venv(folder: Path, path: Path, editable: bool, warnings: List[str]) -> Definition:
+def _venv(folder: Path, path: Path, editable: bool, warnings: list[str]) -> Definition:
     """Return the definition of a project whose environment is its in-project `.venv`."""
     requirements = next(iter(_requirements_files(folder)), None)
     name = f"{folder.name}/{VENV_DIR}" if folder.name else VENV_DIR
@@ -239,7 +238,7 @@ def _venv(folder: Path, path: Path, editable: bool, warnings: List[str]) -> Defi
     )
 
 
-def _read_toml(path: Path) -> Tuple[Dict[str, Any], List[str]]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
     """Return a TOML file's tables; a broken file is a warning and an empty dict."""
     try:
         text = read_text(path, "project file")
@@ -254,7 +253,7 @@ def _read_toml(path: Path) -> Tuple[Dict[str, Any], List[str]]:
         return {}, [f"{path.name}: nested too deeply; not read"]
 
 
-def _table(data: Any, key: str) -> Dict[str, Any]:
+def _table(data: Any, key: str) -> dict[str, Any]:
     """Return `data[key]` when both are tables, else an empty dict."""
     value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, dict) else {}
@@ -269,7 +268,7 @@ def _identity(path: Path) -> object:
     return (st.st_dev, st.st_ino)
 
 
-def match_environment(definition: Definition, envs: Sequence[Environment]) -> Optional[Environment]:
+def match_environment(definition: Definition, envs: Sequence[Environment]) -> Environment | None:
     """Return the discovered environment a definition names, or None when it is not there."""
     if definition.prefix is not None:
         target = _identity(definition.prefix)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
 
 from .budget import LIMITS
 from .channels import UNKNOWN, ChannelContext, channel_name
@@ -78,7 +77,7 @@ def record(env: Environment, inv: Inventory, ctx: ChannelContext) -> dict:
     return ran
 
 
-def parse_entry(text: str) -> Tuple[str, str, str, str]:
+def parse_entry(text: str) -> tuple[str, str, str, str]:
     """Return (name, version, build, source) of a record string; BadRecord when it is not one."""
     match = _ENTRY.match(text) if isinstance(text, str) and len(text) < 500 else None
     if match is None:
@@ -88,7 +87,7 @@ def parse_entry(text: str) -> Tuple[str, str, str, str]:
     return match.group("name").lower(), match.group("ver"), match.group("build") or "", "conda"
 
 
-def read_record(metadata: object) -> Optional[dict]:
+def read_record(metadata: object) -> dict | None:
     """Return a notebook's checked `ran_with` record, None when it has none; BadRecord when broken."""
     if not isinstance(metadata, dict) or "envpanel" not in metadata:
         return None
@@ -120,8 +119,8 @@ class Difference:
     """One way the current environment differs from what the notebook ran with."""
 
     name: str
-    recorded: Optional[str]
-    current: Optional[str]
+    recorded: str | None
+    current: str | None
     what: str  # "changed", "missing", "python"
 
     def to_json(self) -> dict:
@@ -138,13 +137,13 @@ class Difference:
         return f"{self.name}: ran with {self.recorded}, now {self.current}"
 
 
-def compare(ran: dict, inv: Inventory) -> List[Difference]:
+def compare(ran: dict, inv: Inventory) -> list[Difference]:
     """Return how an inventory differs from a record (versions; builds only where both are known)."""
-    out: List[Difference] = []
+    out: list[Difference] = []
     now_python = inv.python_version or ""
     if ran.get("python") and now_python and ran["python"] != now_python:
         out.append(Difference("python", ran["python"], now_python, "python"))
-    current: Dict[str, Package] = {**{k: p for k, p in inv.pip.items()}, **inv.conda}
+    current: dict[str, Package] = {**{k: p for k, p in inv.pip.items()}, **inv.conda}
     for item in ran.get("packages", []):
         name, version, build, source = parse_entry(item)
         pkg = current.get(name) or current.get(name.replace("_", "-"))

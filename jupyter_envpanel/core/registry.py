@@ -10,8 +10,8 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence
 
 from .errors import EnvPanelError, NotOurs
 from .host import Host
@@ -64,7 +64,7 @@ def user_kernels_dir(host: Host) -> Path:
     return (host.expand(xdg) if xdg else host.home / ".local" / "share") / "jupyter" / "kernels"
 
 
-def read_spec(folder: Path) -> Optional[dict]:
+def read_spec(folder: Path) -> dict | None:
     """Return a checked kernel.json as a dict, or None when missing or broken."""
     try:
         return read_kernel_json(folder / "kernel.json")
@@ -72,13 +72,13 @@ def read_spec(folder: Path) -> Optional[dict]:
         return None
 
 
-def is_ours(spec: Optional[dict]) -> bool:
+def is_ours(spec: dict | None) -> bool:
     """Return whether a kernelspec was written by jupyter-envpanel."""
     meta = (spec or {}).get("metadata") or {}
     return isinstance(meta.get("envpanel"), dict) and meta["envpanel"].get("registered_by") == MARK
 
 
-def _prefix_of(spec: Optional[dict]) -> Optional[str]:
+def _prefix_of(spec: dict | None) -> str | None:
     """Return the environment prefix a spec we wrote runs in, if it says."""
     meta = (spec or {}).get("metadata") or {}
     ours = meta.get("envpanel") if isinstance(meta, dict) else None
@@ -86,7 +86,7 @@ def _prefix_of(spec: Optional[dict]) -> Optional[str]:
     return prefix if isinstance(prefix, str) and prefix else None
 
 
-def registered_names(host: Host) -> List[str]:
+def registered_names(host: Host) -> list[str]:
     """Return the names of kernelspecs jupyter-envpanel registered in the user's directory."""
     base = user_kernels_dir(host)
     try:
@@ -109,7 +109,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _copy_logos(resource_dir: Optional[str], folder: Path) -> None:
+def _copy_logos(resource_dir: str | None, folder: Path) -> None:
     """Copy an environment kernel's logos (regular files under the logo size cap only)."""
     if not resource_dir:
         return
@@ -127,7 +127,7 @@ def _copy_logos(resource_dir: Optional[str], folder: Path) -> None:
         _write_atomically(folder / item, data)
 
 
-def register(kernels: Sequence[object], host: Host) -> List[str]:
+def register(kernels: Sequence[object], host: Host) -> list[str]:
     """Write each kernel as a normal kernelspec in the user's directory; return their names.
 
     `kernels` are `OfferedKernel`s (name, spec, resource_dir). Registering again is a success.
@@ -158,8 +158,8 @@ def register(kernels: Sequence[object], host: Host) -> List[str]:
 
 
 def unregister(
-    names: Sequence[str], host: Host, system_dirs: Iterable[Path] = (), prefix: Optional[str] = None
-) -> List[str]:
+    names: Sequence[str], host: Host, system_dirs: Iterable[Path] = (), prefix: str | None = None
+) -> list[str]:
     """Remove kernelspecs jupyter-envpanel wrote; refuse (409) any other. Nothing there is a success.
 
     A spec of that name installed system-wide (`system_dirs`, e.g. by an administrator) is never

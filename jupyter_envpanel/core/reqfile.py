@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple, Union
 
 from .budget import Budget, current
 from .errors import EnvFileError, FileNotFound
@@ -23,14 +22,14 @@ from .specs import CondaSpec, PipSpec, parse_pip
 class Requirement:
     """One entry of an environment file (conda or pip), with where it was written."""
 
-    spec: Union[CondaSpec, PipSpec]
+    spec: CondaSpec | PipSpec
     source: str  # "conda" or "pip"
     file: str
     line: int
     column: int
 
     @property
-    def name(self) -> Optional[str]:
+    def name(self) -> str | None:
         """Return the normalised package name, None for lines that name no package."""
         return self.spec.name
 
@@ -51,7 +50,7 @@ def read_text(path: Path, kind: str = "environment file") -> str:
         raise EnvFileError(path, f"cannot read: {err.strerror or err}", status=400) from None
 
 
-def confined(path: Path, root: Optional[Path]) -> None:
+def confined(path: Path, root: Path | None) -> None:
     """Refuse (403) a file that resolves outside root, when a root confines reading."""
     if root is not None and not inside(path, root):
         raise EnvFileError(path, "resolves outside the server root; not read", status=403)
@@ -59,11 +58,11 @@ def confined(path: Path, root: Optional[Path]) -> None:
 
 def parse_requirements_file(
     path: Path,
-    seen: Tuple[str, ...] = (),
-    root: Optional[Path] = None,
-    budget: Optional[Budget] = None,
+    seen: tuple[str, ...] = (),
+    root: Path | None = None,
+    budget: Budget | None = None,
     counted: bool = False,
-) -> List[Requirement]:
+) -> list[Requirement]:
     """Parse a pip requirements file (`-r` from environment.yml), following nested `-r` within a budget.
 
     `counted`: the including file has counted this open already (and located it at its `-r` line).
@@ -77,7 +76,7 @@ def parse_requirements_file(
         raise EnvFileError(path, "requirements files include each other (a -r cycle)", status=400)
     text = read_text(path, "requirements file")
     budget.read(path, len(text))
-    out: List[Requirement] = []
+    out: list[Requirement] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if not line:
@@ -97,7 +96,7 @@ def parse_requirements_file(
     return out
 
 
-def include_target(line: str) -> Optional[str]:
+def include_target(line: str) -> str | None:
     """Return the file of a `-r FILE` / `--requirement=FILE` line, else None."""
     for flag in ("-r", "--requirement"):
         if line.startswith(flag + " ") or line.startswith(flag + "="):

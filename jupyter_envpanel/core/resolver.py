@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import TYPE_CHECKING
 
 from .create import create_commands, find_tools
 from .errors import EnvFileError
@@ -40,7 +40,7 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
         return Project(asked, names)
     env = _environment(service, definition)
     base = Path(service.host.root)
-    create: Tuple = ()
+    create: tuple = ()
     hint = needs = ""
     if env is None and _unlisted(definition):
         hint = UNLISTED
@@ -67,7 +67,7 @@ def resolve_project(service: EnvService, start: Path, stop: Path, confined: bool
     )
 
 
-def _environment(service: EnvService, definition: Definition) -> Optional[Environment]:
+def _environment(service: EnvService, definition: Definition) -> Environment | None:
     """Return the environment the definition names; an in-project one outside the search is adopted.
 
     Only `.venv` and `.pixi/envs/default` inside the project are adopted; a `prefix:` elsewhere is
@@ -86,8 +86,8 @@ def _unlisted(definition: Definition) -> bool:
 
 
 def _drift(
-    service: EnvService, definition: Definition, env: Optional[Environment], confined: bool
-) -> Tuple[Optional[dict], Optional[dict]]:
+    service: EnvService, definition: Definition, env: Environment | None, confined: bool
+) -> tuple[dict | None, dict | None]:
     """Return the drift summary of the environment against its file (environment.yml, requirements)."""
     if env is None:
         return None, None

@@ -13,14 +13,14 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any
 
 from .errors import EnvPanelError, excerpt
 
 KiB, MiB = 1 << 10, 1 << 20
 
 #: Size cap per kind of file (documented in docs/configuration.md, "Limits").
-CAPS: Dict[str, int] = {
+CAPS: dict[str, int] = {
     "kernel.json": 1 * MiB,
     "conda record": 64 * MiB,
     "conda history": 64 * MiB,
@@ -65,13 +65,13 @@ class UnreadableFile(EnvPanelError):
 
     status = 400
 
-    def __init__(self, path: Union[str, Path], reason: str) -> None:
+    def __init__(self, path: str | Path, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
 
 
-def read_bytes(path: Union[str, Path], kind: str) -> bytes:
+def read_bytes(path: str | Path, kind: str) -> bytes:
     """Return a regular file's bytes, at most the cap of its kind; never blocks on FIFOs or devices."""
     cap = CAPS[kind]
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -107,7 +107,7 @@ def read_bytes(path: Union[str, Path], kind: str) -> bytes:
         os.close(fd)
 
 
-def read_text(path: Union[str, Path], kind: str, errors: str = "strict") -> str:
+def read_text(path: str | Path, kind: str, errors: str = "strict") -> str:
     """Return a regular file's text (UTF-8, a BOM dropped); undecodable bytes are UnreadableFile."""
     data = read_bytes(path, kind)
     nul = data.find(b"\x00")
@@ -119,7 +119,7 @@ def read_text(path: Union[str, Path], kind: str, errors: str = "strict") -> str:
         raise UnreadableFile(path, f"not UTF-8 text (byte {err.start})") from None
 
 
-def check_depth(value: Any, path: Union[str, Path], limit: int = MAX_DEPTH) -> Any:
+def check_depth(value: Any, path: str | Path, limit: int = MAX_DEPTH) -> Any:
     """Return value unchanged, or raise UnreadableFile when lists / dicts nest deeper than limit."""
     stack = [(value, 1)]
     while stack:
@@ -151,7 +151,7 @@ def _null_constant(name: str) -> Any:
 
 
 def parse_json(
-    data: Union[bytes, str], path: Union[str, Path], depth_check: bool = True, constants: str = "reject"
+    data: bytes | str, path: str | Path, depth_check: bool = True, constants: str = "reject"
 ) -> Any:
     """Parse JSON text, mapping syntax errors and excessive nesting to UnreadableFile.
 
@@ -175,14 +175,14 @@ def parse_json(
     return check_depth(value, path) if depth_check else value
 
 
-def read_json(path: Union[str, Path], kind: str, depth_check: bool = True, constants: str = "reject") -> Any:
+def read_json(path: str | Path, kind: str, depth_check: bool = True, constants: str = "reject") -> Any:
     """Return a regular file's JSON value (size-capped, depth-checked; `constants`: see parse_json)."""
     return parse_json(read_bytes(path, kind), path, depth_check, constants)
 
 
 def read_json_object(
-    path: Union[str, Path], kind: str, depth_check: bool = True, constants: str = "reject"
-) -> Dict[str, Any]:
+    path: str | Path, kind: str, depth_check: bool = True, constants: str = "reject"
+) -> dict[str, Any]:
     """Return a JSON file that must hold an object; anything else is UnreadableFile."""
     value = read_json(path, kind, depth_check, constants)
     if not isinstance(value, dict):
@@ -190,7 +190,7 @@ def read_json_object(
     return value
 
 
-def compose_yaml(text: str, path: Union[str, Path]) -> Any:
+def compose_yaml(text: str, path: str | Path) -> Any:
     """Compose YAML into nodes with the safe loader; excessive nesting is UnreadableFile.
 
     `yaml.MarkedYAMLError` propagates so callers can report its line and column.
@@ -205,7 +205,7 @@ def compose_yaml(text: str, path: Union[str, Path]) -> Any:
     return node
 
 
-def _check_node_depth(node: Any, path: Union[str, Path]) -> None:
+def _check_node_depth(node: Any, path: str | Path) -> None:
     """Raise UnreadableFile when YAML collections nest deeper than MAX_DEPTH."""
     import yaml
 
@@ -240,7 +240,7 @@ def _located_loader(yaml: Any) -> Any:
     return Loader
 
 
-def load_yaml(path: Union[str, Path], kind: str) -> Any:
+def load_yaml(path: str | Path, kind: str) -> Any:
     """Return a small YAML file's value (safe loader, size cap, depth check); errors are UnreadableFile."""
     text = read_text(path, kind)  # a missing file raises before yaml is imported
     import yaml

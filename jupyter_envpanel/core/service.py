@@ -7,9 +7,10 @@ import json
 import os
 import re
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING
 
 from . import kernels as kern
 from . import paths, registry
@@ -42,10 +43,10 @@ class EnvService(KernelFacade):
         self,
         host: Host,
         extra_dirs: Sequence[str] = (),
-        options: Optional[kern.KernelOptions] = None,
+        options: kern.KernelOptions | None = None,
         env_file_names: Sequence[str] = DEFAULT_ENV_FILES,
         sources: Sequence[str] = SOURCES,
-        hide: Optional[str] = None,
+        hide: str | None = None,
         shared_dirs: Sequence[str] = (),
         watch: bool = False,
     ) -> None:
@@ -64,12 +65,12 @@ class EnvService(KernelFacade):
         self.options = options or kern.KernelOptions()
         self.env_file_names = tuple(env_file_names)
         self.discovery = Discovery(host, extra_dirs, sources)
-        self._inventories: Optional[InventoryCache] = None
+        self._inventories: InventoryCache | None = None
         self._lock = threading.Lock()
-        self._cached: Tuple[Optional[Listing], Optional[Listing], Optional[int]] = (None, None, None)
-        self._digest: Tuple[Optional[Listing], str, str] = (None, "", "")
-        self._channels: Optional[Tuple[Tuple, ChannelContext]] = None
-        self._packages: Optional[PackageIndex] = None  # made on the first package search
+        self._cached: tuple[Listing | None, Listing | None, int | None] = (None, None, None)
+        self._digest: tuple[Listing | None, str, str] = (None, "", "")
+        self._channels: tuple[tuple, ChannelContext] | None = None
+        self._packages: PackageIndex | None = None  # made on the first package search
         self._watch = ListingWatch(self.discovery, watch)
 
     def refresh(self) -> None:
@@ -124,7 +125,7 @@ class EnvService(KernelFacade):
         )
         return kern.with_kernel_refs(env, self.options, registered, lambda e: install_hint(e, tools))
 
-    def versioned_listing(self) -> Tuple[Listing, str]:
+    def versioned_listing(self) -> tuple[Listing, str]:
         """Return the listing and a digest of its content (the REST ETag), computed once per listing.
 
         A rescan that finds the same environments (a file created in the root, say) keeps the digest.
@@ -132,7 +133,7 @@ class EnvService(KernelFacade):
         listing, digest, _ = self.listing_json()
         return listing, digest
 
-    def listing_json(self) -> Tuple[Listing, str, str]:
+    def listing_json(self) -> tuple[Listing, str, str]:
         """Return the listing, its digest and its JSON text, each made once per listing."""
         listing = self.listing()
         with self._lock:
@@ -187,7 +188,7 @@ class EnvService(KernelFacade):
                 self._packages = PackageIndex()
             return self._packages
 
-    def project(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Project:
+    def project(self, start: Path, stop: Path | None = None, confined: bool = False) -> Project:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
         from .resolver import resolve_project
 
@@ -217,7 +218,7 @@ class EnvService(KernelFacade):
                     return env
         raise EnvNotFound(ref)
 
-    def _by_name(self, name: str) -> Optional[Environment]:
+    def _by_name(self, name: str) -> Environment | None:
         """Return the environment the listing would name so, labelled as the listing labels it, or None.
 
         None when the few folders that name can be in do not prove it (core/byname.py): the listing decides.
@@ -234,7 +235,7 @@ class EnvService(KernelFacade):
         prefix = self.host.getenv("CONDA_PREFIX") or str(self.host.sys_prefix)
         return self.find(str(Path(prefix).absolute()), allow_any_prefix=True)
 
-    def tools(self) -> Dict[str, str]:
+    def tools(self) -> dict[str, str]:
         """Return the package tools this machine has, and how to call each (a few stats, never run)."""
         from .sources import find_roots
 
@@ -308,7 +309,7 @@ class EnvService(KernelFacade):
         """Return a path relative to the root, for labels in reports."""
         return paths.relative(self.host.root, path)
 
-    def nearest_envfile(self, start: Path, stop: Optional[Path] = None, confined: bool = False) -> Path:
+    def nearest_envfile(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
         """Return the nearest environment file from start upwards (to stop), then binder/."""
         confine = Path(self.host.root) if confined else None
         return paths.nearest_envfile(start, self.env_file_names, stop, confine)

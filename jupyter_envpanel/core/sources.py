@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .condarc import CondaSettings, merge
 from .host import Host
@@ -49,24 +49,22 @@ class Candidate:
 class Search:
     """Everything the sources yield: candidates, known roots / envs dirs, paths to watch."""
 
-    candidates: List[Candidate] = field(default_factory=list)
-    roots: List[Path] = field(default_factory=list)
-    envs_dirs: List[Path] = field(default_factory=list)
-    watched: List[Path] = field(default_factory=list)
-    warnings: List[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    roots: list[Path] = field(default_factory=list)
+    envs_dirs: list[Path] = field(default_factory=list)
+    watched: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     #: False: learn the places (roots, envs dirs) without enumerating the environments in them.
     enumerate: bool = True
     #: What the condarc files say (envs_dirs, channel naming).
     settings: CondaSettings = field(default_factory=CondaSettings)
     #: Where each Python tool keeps its environments (classification looks there).
-    tool_dirs: Dict[str, List[Path]] = field(default_factory=dict)
+    tool_dirs: dict[str, list[Path]] = field(default_factory=dict)
     #: What the tools' variables and settings files say (core/toolconfig.py).
     tools: ToolSettings = field(default_factory=ToolSettings)
-    _strings: Optional[Tuple[Tuple[int, int], FrozenSet[str], FrozenSet[str]]] = field(
-        default=None, repr=False
-    )
+    _strings: tuple[tuple[int, int], frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
 
-    def strings(self) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    def strings(self) -> tuple[frozenset[str], frozenset[str]]:
         """Return the roots and envs directories as strings, for lookups per candidate (made once)."""
         key = (len(self.roots), len(self.envs_dirs))
         if self._strings is None or self._strings[0] != key:
@@ -74,7 +72,7 @@ class Search:
             self._strings = (key, roots, frozenset(str(p) for p in self.envs_dirs))
         return self._strings[1], self._strings[2]
 
-    def searched(self) -> List[str]:
+    def searched(self) -> list[str]:
         """Return the places looked in that exist, for an empty listing to name."""
         places = [str(p) for p in self.envs_dirs + self.roots if p.is_dir()]
         places += [str(p) for p in self.watched if p.name == "environments.txt" and p.is_file()]
@@ -106,9 +104,9 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _split_paths(value: str) -> List[str]:
+def _split_paths(value: str) -> list[str]:
     """Split a `CONDA_ENVS_PATH`-style value on the path separator (conda also accepts `,`)."""
-    parts: List[str] = []
+    parts: list[str] = []
     for chunk in value.split(os.pathsep):
         parts.extend(p.strip() for p in chunk.split(","))
     return [p for p in parts if p]
@@ -123,9 +121,9 @@ def root_of(prefix: Path) -> Path | None:
     return None
 
 
-def find_roots(host: Host) -> List[Path]:
+def find_roots(host: Host) -> list[Path]:
     """Return installation roots from the conda / mamba variables and the usual homes."""
-    found: List[Path] = []
+    found: list[Path] = []
     exe = host.getenv("CONDA_EXE")
     if exe:
         found.append(Path(exe).parent.parent)  # <root>/bin/conda or <root>/condabin/conda
@@ -142,14 +140,14 @@ def find_roots(host: Host) -> List[Path]:
         found.append(server_root)
     found.extend(host.home / name for name in USUAL_HOMES)
     found.extend(Path(p) for p in host.system_roots)
-    unique: List[Path] = []
+    unique: list[Path] = []
     for root in found:
         if root not in unique:
             unique.append(root)
     return unique
 
 
-def condarc_files(host: Host, roots: Iterable[Path]) -> List[Path]:
+def condarc_files(host: Host, roots: Iterable[Path]) -> list[Path]:
     """Return the condarc files conda would read, in its order ($CONDARC first)."""
     files = []
     if host.getenv("CONDARC"):
@@ -159,7 +157,7 @@ def condarc_files(host: Host, roots: Iterable[Path]) -> List[Path]:
     return files
 
 
-def read_environments_txt(path: Path, warnings: List[str]) -> List[Path]:
+def read_environments_txt(path: Path, warnings: list[str]) -> list[Path]:
     """Return the prefixes listed in `~/.conda/environments.txt`."""
     try:
         text = read_text(path, "environments.txt", errors="replace")
@@ -221,7 +219,7 @@ def _conda_sources(out: Search, host: Host) -> None:
             out.candidates.append(Candidate(root, "root"))
         out.envs_dirs.append(root / "envs")
         out.add_dir_of_envs(root / "envs", "root")
-    configured: List[Path] = [host.home / ".conda" / "envs"]
+    configured: list[Path] = [host.home / ".conda" / "envs"]
     for key in ("CONDA_ENVS_PATH", "CONDA_ENVS_DIRS"):
         configured.extend(host.expand(p) for p in _split_paths(host.getenv(key) or ""))
     rc_files = condarc_files(host, out.roots)
@@ -238,7 +236,7 @@ def _conda_sources(out: Search, host: Host) -> None:
         out.candidates.append(Candidate(prefix, "environments.txt"))
 
 
-def pyenv_prefixes_of(out: Search) -> List[Path]:
+def pyenv_prefixes_of(out: Search) -> list[Path]:
     """Return pyenv's installs (conda installs inside pyenv are conda roots)."""
     return [p for folder in out.tool_dirs.get("pyenv", []) for p in pyenv_prefixes(folder)]
 

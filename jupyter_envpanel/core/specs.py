@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 import re
 from dataclasses import dataclass
-from typing import Optional, Tuple
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
@@ -18,7 +17,7 @@ from .errors import excerpt
 
 __all__ = ["CondaSpec", "PipSpec", "check_conda", "check_pip", "parse_conda", "parse_pip"]
 
-Verdict = Tuple[str, str]  # (status, reason)
+Verdict = tuple[str, str]  # (status, reason)
 
 _URLISH = re.compile(r"^(\w+\+)?(https?|file|ftp|git|hg|svn|bzr|ssh)://|^\.{0,2}/|^\.$|^~")
 #: File names pip installs from as archives (pip's own list).
@@ -55,9 +54,9 @@ class PipSpec:
     """A parsed pip entry; `skip` says why it cannot be checked offline, if so."""
 
     raw: str
-    name: Optional[str]
-    requirement: Optional[Requirement]
-    skip: Optional[str] = None
+    name: str | None
+    requirement: Requirement | None
+    skip: str | None = None
 
 
 #: Options pip takes after a requirement on its line (`--hash`, `--config-settings`, ...).
@@ -100,7 +99,7 @@ def parse_pip(raw: str) -> PipSpec:
     return PipSpec(text, name, req)
 
 
-def marker_environment(python_version: Optional[str]) -> dict:
+def marker_environment(python_version: str | None) -> dict:
     """Return PEP 508 marker variables for the *environment's* python, not the server's."""
     env = default_environment()
     if python_version:
@@ -112,7 +111,7 @@ def marker_environment(python_version: Optional[str]) -> dict:
     return env
 
 
-def marker_false(spec: PipSpec, python_version: Optional[str]) -> Optional[str]:
+def marker_false(spec: PipSpec, python_version: str | None) -> str | None:
     """Return a skip reason when the requirement's marker is false for this environment."""
     req = spec.requirement
     if req is None or req.marker is None:

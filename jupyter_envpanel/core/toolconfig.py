@@ -15,9 +15,10 @@ import os
 import re
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from .host import Host
 from .safe_read import UnreadableFile, check_depth, read_text
@@ -31,7 +32,7 @@ _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
 RACY_NS = 2_000_000_000  # FAT and some network filesystems keep 2 s timestamps
 #: (path, needle) -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
-_PARSED: Dict[Tuple[str, str], Tuple[Tuple[int, ...], Dict[str, Any], Tuple[str, ...]]] = {}
+_PARSED: dict[tuple[str, str], tuple[tuple[int, ...], dict[str, Any], tuple[str, ...]]] = {}
 
 
 @dataclass
@@ -39,17 +40,17 @@ class ToolSettings:
     """Where each tool keeps its environments, and what was read to learn it."""
 
     #: Per tool, the folders that hold its environments (absolute).
-    folders: Dict[str, List[Path]] = field(default_factory=dict)
+    folders: dict[str, list[Path]] = field(default_factory=dict)
     #: Settings files looked for (missing ones too): a change, or a new file, means a new scan.
-    files: List[Path] = field(default_factory=list)
-    warnings: List[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     #: hatch's `[dirs.env] virtual` when relative: a folder of environments inside each project.
-    hatch_in_project: List[str] = field(default_factory=list)
+    hatch_in_project: list[str] = field(default_factory=list)
     #: `UV_PROJECT_ENVIRONMENT`: one environment (absolute), or one per project (relative).
     uv_project_env: str = ""
 
 
-def read_toml(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], Tuple[str, ...]]:
+def read_toml(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], tuple[str, ...]]:
     """Return a TOML file's tables and the warnings reading it gave; a missing file is `{}`.
 
     With `needle`, a file whose text lacks it is `{}` without being parsed (a project's
@@ -74,7 +75,7 @@ def read_toml(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], 
     return data, warnings
 
 
-def _parse(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], Tuple[str, ...]]:
+def _parse(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], tuple[str, ...]]:
     """Parse a settings file; every problem is one warning naming the file."""
     try:
         text = read_text(path, "tool settings")
@@ -93,7 +94,7 @@ def _parse(path: Path, what: str, needle: str = "") -> Tuple[Dict[str, Any], Tup
         return {}, (f"cannot read {path}: {err.strerror or err}; {what} ignored",)
 
 
-def setting(data: Dict[str, Any], keys: Sequence[str], path: Path, warnings: List[str]) -> Optional[str]:
+def setting(data: dict[str, Any], keys: Sequence[str], path: Path, warnings: list[str]) -> str | None:
     """Return the string at `keys` (nested tables), None when unset; a wrong type is a warning."""
     value: Any = data
     for depth, key in enumerate(keys):
@@ -128,7 +129,7 @@ def _app_dir(host: Host, kind: str, app: str) -> Path:
     return _xdg(host, var, default) / app
 
 
-def _var(host: Host, key: str) -> Optional[Path]:
+def _var(host: Host, key: str) -> Path | None:
     """Return the folder a variable names (`~` and `$VARS` expanded), None when unset."""
     value = host.getenv(key)
     return host.expand(value) if value else None
@@ -163,7 +164,7 @@ def _poetry(host: Host, out: ToolSettings) -> None:
     out.folders["poetry"] = [_absolute(host, host.expand(_resolve(raw, values)))]
 
 
-def _resolve(value: str, values: Dict[str, str], depth: int = 0) -> str:
+def _resolve(value: str, values: dict[str, str], depth: int = 0) -> str:
     """Replace poetry's `{cache-dir}` / `{data-dir}` placeholders; unknown ones stay, as poetry keeps them."""
     if depth > 8:
         return value
@@ -198,10 +199,10 @@ def _hatch(host: Host, out: ToolSettings) -> None:
 
 
 #: The last answer: (host, platform, its settings files' stat keys, settings); a listing asks per scan.
-_LAST: Optional[Tuple[Host, str, Tuple[Optional[Tuple[int, ...]], ...], ToolSettings]] = None
+_LAST: tuple[Host, str, tuple[tuple[int, ...] | None, ...], ToolSettings] | None = None
 
 
-def _stat_key(path: Path) -> Optional[Tuple[int, ...]]:
+def _stat_key(path: Path) -> tuple[int, ...] | None:
     """Return what tells a file changed (mtime, size, inode, device), None when it cannot be stat'd."""
     try:
         st = os.stat(path)
@@ -245,7 +246,7 @@ def _tool_settings(host: Host) -> ToolSettings:
     return out
 
 
-def hatch_project(project: Path, venv: Optional[Path] = None) -> Tuple[str, str]:
+def hatch_project(project: Path, venv: Path | None = None) -> tuple[str, str]:
     """Return (its `[project] name` or "", the hatch environment whose `path` is venv) of a folder.
 
     With venv, ("", "") unless an environment of `[tool.hatch.envs.*]` (pyproject.toml) or
@@ -264,7 +265,7 @@ def _hatch_env_at(project: Path, venv: Path) -> str:
     """Return the project's hatch environment whose `path` is venv, or ""."""
     pyproject, _ = read_toml(project / "pyproject.toml", "", "hatch")  # parsed only if it names hatch
     hatch_toml, _ = read_toml(project / "hatch.toml", "")
-    envs: Dict[str, Any] = {}
+    envs: dict[str, Any] = {}
     for table in (_table(pyproject, ("tool", "hatch", "envs")), _table(hatch_toml, ("envs",))):
         envs.update(table)
     target = os.path.realpath(venv)
@@ -276,7 +277,7 @@ def _hatch_env_at(project: Path, venv: Path) -> str:
     return ""
 
 
-def _table(data: Dict[str, Any], keys: Sequence[str]) -> Dict[str, Any]:
+def _table(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
     """Return the nested table at keys, or an empty one."""
     value: Any = data
     for key in keys:

@@ -9,8 +9,8 @@ A tool that is not installed costs a failed `stat` per place it may use (its fol
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence
 
 from .host import Host
 
@@ -34,7 +34,7 @@ PROJECT_MARKERS = ("pyproject.toml", "uv.lock", "poetry.lock", "Pipfile", "requi
 MAX_PROJECT_FOLDERS = 500
 
 
-def _subdirs(folder: Path) -> List[Path]:
+def _subdirs(folder: Path) -> list[Path]:
     """Return the subfolders of a folder (sorted, hidden ones skipped), or none when unreadable."""
     try:
         with os.scandir(folder) as entries:
@@ -51,7 +51,7 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def pyenv_prefixes(versions: Path) -> List[Path]:
+def pyenv_prefixes(versions: Path) -> list[Path]:
     """Return pyenv's installs (`versions/*`) and pyenv-virtualenv envs (`versions/*/envs/*`)."""
     found = []
     for install in _subdirs(versions):
@@ -61,7 +61,7 @@ def pyenv_prefixes(versions: Path) -> List[Path]:
     return found
 
 
-def hatch_prefixes(virtual: Path) -> List[Path]:
+def hatch_prefixes(virtual: Path) -> list[Path]:
     """Return hatch's envs: `virtual/<project>/<id>/<env>`, the older `virtual/<id>/<env>`, or flat.
 
     hatch keeps `virtual/<env>` (flat) when the folder is `~/.virtualenvs` or inside a project.
@@ -79,7 +79,7 @@ def hatch_prefixes(virtual: Path) -> List[Path]:
     return found
 
 
-def uv_pythons(folder: Path) -> List[Path]:
+def uv_pythons(folder: Path) -> list[Path]:
     """Return uv's managed Pythons, skipping its minor-version links (`cpython-3.12-...` -> a sibling)."""
     found = []
     for path in _subdirs(folder):
@@ -89,7 +89,7 @@ def uv_pythons(folder: Path) -> List[Path]:
     return found
 
 
-def in_project_envs(root: Path, venv_names: Sequence[str], env_dirs: Sequence[str]) -> List[Path]:
+def in_project_envs(root: Path, venv_names: Sequence[str], env_dirs: Sequence[str]) -> list[Path]:
     """Return the envs a tool's settings put inside each project (the root and its direct subfolders).
 
     `venv_names`: one env per project (`UV_PROJECT_ENVIRONMENT`); `env_dirs`: a folder of envs per
@@ -105,7 +105,7 @@ def in_project_envs(root: Path, venv_names: Sequence[str], env_dirs: Sequence[st
     return found
 
 
-def project_venvs(root: Path) -> List[Path]:
+def project_venvs(root: Path) -> list[Path]:
     """Return `.venv` folders next to a project file in the root's direct subfolders (bounded)."""
     found = []
     for folder in _subdirs(root)[:MAX_PROJECT_FOLDERS]:
@@ -115,10 +115,10 @@ def project_venvs(root: Path) -> List[Path]:
     return found
 
 
-def system_pythons(host: Host) -> Dict[str, Path]:
+def system_pythons(host: Host) -> dict[str, Path]:
     """Return {real interpreter path: prefix} for the Pythons on PATH and in the usual folders."""
     folders = [p for p in (host.getenv("PATH") or "").split(os.pathsep) if p and "shims" not in p]
-    found: Dict[str, Path] = {}
+    found: dict[str, Path] = {}
     for folder in dict.fromkeys([*folders, *host.system_bins]):
         for name in PYTHON_NAMES:
             path = os.path.join(folder, name)

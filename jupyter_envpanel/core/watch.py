@@ -22,7 +22,7 @@ import os
 import stat
 import struct
 import threading
-from typing import Dict, Iterable, Optional, Set, Tuple
+from collections.abc import Iterable
 
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
@@ -75,10 +75,10 @@ class Watch:
         fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if fd < 0:
             raise Unwatchable(os.strerror(ctypes.get_errno()))
-        self._fd: Optional[int] = fd
-        self._rules: Dict[int, Tuple[bool, Set[str]]] = {}  # wd -> (folder itself watched, entry names)
-        self._folders: Dict[str, int] = {}
-        self._devices: Dict[int, bool] = {}
+        self._fd: int | None = fd
+        self._rules: dict[int, tuple[bool, set[str]]] = {}  # wd -> (folder itself watched, entry names)
+        self._folders: dict[str, int] = {}
+        self._devices: dict[int, bool] = {}
         try:
             for path in dict.fromkeys(str(p) for p in paths):
                 self._watch_path(path)
@@ -120,7 +120,7 @@ class Watch:
                 return
             child = parent
 
-    def _add(self, folder: str, name: Optional[str]) -> None:
+    def _add(self, folder: str, name: str | None) -> None:
         """Watch a folder, for itself (name None) or for one entry's name."""
         wd = self._folders.get(folder)
         if wd is None:
@@ -195,7 +195,7 @@ class Watch:
             self._close()
 
 
-def _events(data: bytes) -> Iterable[Tuple[int, int, str]]:
+def _events(data: bytes) -> Iterable[tuple[int, int, str]]:
     """Yield (wd, mask, entry name) of each inotify event in a read."""
     offset = 0
     while offset + _EVENT.size <= len(data):
@@ -218,7 +218,7 @@ class ListingWatch:
         self.discovery = discovery
         self.enabled = enabled
         self._lock = threading.Lock()
-        self._watch: Optional[Watch] = None
+        self._watch: Watch | None = None
         self._for: object = None  # the listing the watch stands for
         self._latest: object = None  # the last listing a check returned
         self._unwatchable: object = None  # a listing whose paths could not be watched
