@@ -16,7 +16,7 @@ from pathlib import Path
 
 from worldgen import N_ENVS, N_RECORDS, make_envfile, make_world
 
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def timed(func, repeat: int) -> list:
@@ -98,7 +98,7 @@ def main() -> None:
     show("package search 'pkg' (partial)", timed(lambda: service.packages("pkg1"), args.repeat), 100)
     print(f"package search: {len(answer['matches'])} environments have pkg042")
 
-    from jupyter_envpanel.core.notebooks import notebook_report, ran_with
+    from jupyter_envpanel.core.notebooks.report import notebook_report, ran_with
 
     env = service.find("env000")
     record = ran_with(service, env)

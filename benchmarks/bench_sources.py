@@ -23,9 +23,9 @@ sys.path.insert(0, str(HERE))
 from test_tools import interpreter_at, venv_at  # noqa: E402
 from worldgen import make_world  # noqa: E402
 
-from jupyter_envpanel.core.host import Host  # noqa: E402
-from jupyter_envpanel.core.service import EnvService  # noqa: E402
-from jupyter_envpanel.core.tools import SOURCES  # noqa: E402
+from jupyter_envpanel.core.base.host import Host  # noqa: E402
+from jupyter_envpanel.core.environments.tools import SOURCES  # noqa: E402
+from jupyter_envpanel.core.service.facade import EnvService  # noqa: E402
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 

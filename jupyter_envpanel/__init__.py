@@ -7,13 +7,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import EnvFileError, EnvNotFound, EnvPanelError
-from .core.model import Environment
+from .core.base.errors import EnvFileError, EnvNotFound, EnvPanelError
+from .core.base.model import Environment
 
 if TYPE_CHECKING:
-    from .core.drift import DriftReport
-    from .core.project import Project
-    from .core.service import EnvService
+    from .core.drift.report import DriftReport
+    from .core.project.definition import Project
+    from .core.service.facade import EnvService
 
 __version__ = "0.2.0"
 __all__ = [
@@ -36,11 +36,11 @@ _LOCK = threading.Lock()
 def __getattr__(name: str) -> Any:
     """Import the drift and project types when first used (a listing never needs them)."""
     if name == "DriftReport":
-        from .core.drift import DriftReport
+        from .core.drift.report import DriftReport
 
         return DriftReport
     if name == "Project":
-        from .core.project import Project
+        from .core.project.definition import Project
 
         return Project
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

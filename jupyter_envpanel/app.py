@@ -9,11 +9,11 @@ import threading
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
 
-from .core.host import Host
-from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
-from .core.model import KINDS
-from .core.service import DEFAULT_ENV_FILES, EnvService
-from .core.tools import SOURCES
+from .core.base.host import Host
+from .core.base.model import KINDS
+from .core.environments.tools import SOURCES
+from .core.kernels.offer import DEFAULT_NAME_FORMAT, KernelOptions
+from .core.service.facade import DEFAULT_ENV_FILES, EnvService
 from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clitext import print_drift, print_project, table
-from .core.errors import EnvPanelError, InvalidArgument
+from .core.base.errors import EnvPanelError, InvalidArgument
 from .settings import service_from_config
 
 if TYPE_CHECKING:  # `list`, `show` and `kernels` never import the drift chain
-    from .core.service import EnvService
+    from .core.service.facade import EnvService
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 
@@ -141,8 +141,8 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
 def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
     """Print (or write to a new file) an environment.yml made from an environment or a notebook."""
     if args.env.endswith(".ipynb"):
-        from .core.notebooks import notebook_record, read_notebook
-        from .core.provenance import export_record
+        from .core.notebooks.record import export_record
+        from .core.notebooks.report import notebook_record, read_notebook
 
         path = Path(args.env)
         recorded = notebook_record(read_notebook(path), path)
@@ -154,7 +154,7 @@ def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
     if not args.file:
         sys.stdout.write(text)
         return EXIT_OK
-    from .core.export import write_new
+    from .core.drift.export import write_new
 
     write_new(Path(args.file), text)
     print(f"wrote {args.file}")
@@ -163,7 +163,7 @@ def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
 
 def cmd_check(service: EnvService, args: argparse.Namespace) -> int:
     """Compare a notebook's record with an environment; exit 0 same, 1 different, 2 bad input."""
-    from .core.notebooks import notebook_report
+    from .core.notebooks.report import notebook_report
 
     env = args.env or service.active().prefix
     report = notebook_report(service, Path(args.notebook), env)

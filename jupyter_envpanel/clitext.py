@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .core.drift import DriftReport
-    from .core.project import Project
+    from .core.drift.report import DriftReport
+    from .core.project.definition import Project
 
 
 def table(rows: list[Sequence[str]], header: Sequence[str]) -> str:
@@ -54,7 +54,7 @@ def print_project(found: Project) -> None:
     """Print a project answer: what it names, whether it exists, its drift or how to create it."""
     print(f"project environment: {found.name} ({found.file}, {found.tool})")
     env = found.environment
-    from .core.resolver import UNLISTED
+    from .core.service.project import UNLISTED
 
     if env is None and found.hint == UNLISTED:
         print(f"not listed: {found.hint}")

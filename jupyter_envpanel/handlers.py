@@ -13,8 +13,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .core.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
-from .core.service import EnvService
+from .core.base.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
+from .core.service.facade import EnvService
 from .pool import DiskPool, PoolBusy
 
 OPENAPI = Path(__file__).parent / "openapi.yaml"
@@ -157,7 +157,7 @@ class ExportHandler(EnvPanelHandler):
 
     def _export(self, name: str, path: str) -> dict:
         """Resolve the folder inside the root, then create the file there, never over one (blocking)."""
-        from .core.export import write_new
+        from .core.drift.export import write_new
 
         service = self.service
         env = service.find(name)
@@ -180,7 +180,7 @@ class RecordHandler(EnvPanelHandler):
 
     def _record(self, name: str) -> dict:
         """Read the environment's requested packages and digest (blocking)."""
-        from .core.notebooks import ran_with
+        from .core.notebooks.report import ran_with
 
         return ran_with(self.service, self.service.find(name))
 
@@ -196,7 +196,7 @@ class NotebookHandler(EnvPanelHandler):
 
     def _report(self, path: str, env: str) -> dict:
         """Resolve the notebook inside the root, read it and compare (blocking)."""
-        from .core.notebooks import notebook_report
+        from .core.notebooks.report import notebook_report
 
         target = self.service.resolve_in_root(path)
         return notebook_report(self.service, target, env, label=self.service.relative(target))

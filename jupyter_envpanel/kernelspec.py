@@ -20,13 +20,13 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKerne
 from traitlets import Any as AnyTrait
 from traitlets import Float
 
-from .core.discovery import RACY_NS, mtime_ns
-from .core.host import Host
-from .core.kernelfiles import read_kernel_json
-from .core.kerneltable import KernelEntry, KernelTable, build_table, reread
-from .core.model import Listing
-from .core.safe_read import UnreadableFile
-from .core.service import EnvService
+from .core.base.host import Host
+from .core.base.kernel_json import read_kernel_json
+from .core.base.model import Listing
+from .core.base.prefix import RACY_NS, mtime_ns
+from .core.base.safe_read import UnreadableFile
+from .core.kernels.table import KernelEntry, KernelTable, build_table, reread
+from .core.service.facade import EnvService
 
 _KERNEL_FIELDS = ("argv", "display_name", "language", "env", "metadata", "interrupt_mode")
 #: Stands for "not proven current": a cached spec with it is checked again at the next lookup.

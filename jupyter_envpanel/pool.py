@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .core.budget import Budget, spending
+from .core.base.budget import Budget, spending
 
 
 class PoolBusy(Exception):

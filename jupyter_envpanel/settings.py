@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .core.host import Host
-from .core.kernels import DEFAULT_NAME_FORMAT, KernelOptions
-from .core.model import KINDS
-from .core.safe_read import UnreadableFile, read_json_object
-from .core.service import DEFAULT_ENV_FILES, EnvService
-from .core.tools import SOURCES
+from .core.base.host import Host
+from .core.base.model import KINDS
+from .core.base.safe_read import UnreadableFile, read_json_object
+from .core.environments.tools import SOURCES
+from .core.kernels.offer import DEFAULT_NAME_FORMAT, KernelOptions
+from .core.service.facade import DEFAULT_ENV_FILES, EnvService
 
 BASENAME = "jupyter_server_config"
 SECTION = "EnvPanelApp"

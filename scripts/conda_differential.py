@@ -29,9 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from jupyter_envpanel.core.channels import channel_context  # noqa: E402
-from jupyter_envpanel.core.condaspec import check_conda, parse_conda  # noqa: E402
-from jupyter_envpanel.core.inventory import package_from_record  # noqa: E402
+from jupyter_envpanel.core.conda.channels import channel_context  # noqa: E402
+from jupyter_envpanel.core.conda.spec import check_conda, parse_conda  # noqa: E402
+from jupyter_envpanel.core.packages.inventory import package_from_record  # noqa: E402
 
 CONDA_SIDE = r"""
 import json, sys

@@ -78,7 +78,7 @@ def manager_md() -> list:
 
 def limits_md() -> list:
     """Return the "Limits" section: the size cap of each kind of file read from a user's disk."""
-    from jupyter_envpanel.core.safe_read import CAPS, MAX_DEPTH, human_size
+    from jupyter_envpanel.core.base.safe_read import CAPS, MAX_DEPTH, human_size
 
     lines = [
         "## Limits",
@@ -99,7 +99,7 @@ def limits_md() -> list:
 
 def budget_md() -> list:
     """Return the budget of one request: what a definition and its includes may cost in all."""
-    from jupyter_envpanel.core.budget import LIMITS, MiB
+    from jupyter_envpanel.core.base.budget import LIMITS, MiB
 
     return [
         "### The budget of one request",

@@ -226,7 +226,7 @@ class World:
 
     def host(self, **environ: str):
         """Return a Host for this world (no system roots: tests never read the real machine)."""
-        from jupyter_envpanel.core.host import Host
+        from jupyter_envpanel.core.base.host import Host
 
         env = {"HOME": str(self.home), "PATH": str(self.base / "bin")}  # no Python of this machine's
         env.update(environ)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from factory import child_environ
 
-from jupyter_envpanel.core.budget import Budget, Cancelled, Limits, checkpoint, current, spending
-from jupyter_envpanel.core.envfile import parse_envfile, parse_requirements_file
-from jupyter_envpanel.core.errors import EnvFileError
+from jupyter_envpanel.core.base.budget import Budget, Cancelled, Limits, checkpoint, current, spending
+from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.requirements.envfile import parse_envfile, parse_requirements_file
 from jupyter_envpanel.pool import DiskPool, PoolBusy
 
 FANOUT = 2000

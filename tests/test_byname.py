@@ -10,9 +10,9 @@ import pytest
 from factory import write_kernel
 from hostile import PYKERNEL
 
-from jupyter_envpanel.core.byname import resolve_name
-from jupyter_envpanel.core.errors import EnvNotFound
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import EnvNotFound
+from jupyter_envpanel.core.environments.byname import resolve_name
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def fields(env) -> dict:
@@ -179,7 +179,7 @@ def test_registered_kernels_and_shared_dirs_are_shown_as_listed(world):
 
 
 def test_check_and_drift_by_name_answer_as_with_a_listing(world):
-    from jupyter_envpanel.core.notebooks import notebook_report
+    from jupyter_envpanel.core.notebooks.report import notebook_report
 
     two_roots(world)
     (world.root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - numpy\n")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.channels import channel_context, channel_matches, channel_name, parse_channel_value
+from jupyter_envpanel.core.conda.channels import (
+    channel_context,
+    channel_matches,
+    channel_name,
+    parse_channel_value,
+)
 
 MIRROR_DEFAULTS = {"default_channels": ["http://mirror.corp/pkgs/main"]}
 XILINX_DEFAULTS = {"default_channels": ["https://mirror.corp/Xilinx/main"]}
@@ -146,7 +151,7 @@ def test_a_local_channel_at_the_root_is_exported_with_its_file_url(world):
         packages=[("mypkg", "1.0", "0", "file:///conda-01"), ("other", "2.0", "0", "file:///conda-01")],
         requested=["mypkg", "other"],
     )
-    from jupyter_envpanel.core.service import EnvService
+    from jupyter_envpanel.core.service.facade import EnvService
 
     service = EnvService(world.host())
     text = service.export(service.find("local"))

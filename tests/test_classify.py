@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
-from jupyter_envpanel.core.classify import classify
-from jupyter_envpanel.core.discovery import Discovery
-from jupyter_envpanel.core.sources import Candidate, Search
+from jupyter_envpanel.core.environments.classify import classify
+from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.environments.sources import Candidate, Search
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -194,9 +194,9 @@ CONDA_META_CHILD = r"""
 import json, os, sys
 from pathlib import Path
 
-from jupyter_envpanel.core.classify import classify
-from jupyter_envpanel.core.host import Host
-from jupyter_envpanel.core.sources import Candidate, Search
+from jupyter_envpanel.core.environments.classify import classify
+from jupyter_envpanel.core.base.host import Host
+from jupyter_envpanel.core.environments.sources import Candidate, Search
 
 if os.geteuid() == 0:
     os.setgroups([])

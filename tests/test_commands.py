@@ -20,7 +20,7 @@ import pytest
 from factory import World, recorder
 from terminal import PROMPT, Bash, typed_line
 
-from jupyter_envpanel.core.commands import (
+from jupyter_envpanel.core.base.commands import (
     CreateCommand,
     FixCommand,
     UnsafeText,
@@ -30,7 +30,7 @@ from jupyter_envpanel.core.commands import (
     unsafe_char,
     visible,
 )
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.service.facade import EnvService
 
 CONTROLS = [chr(c) for c in range(0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from jupyter_envpanel.core.channels import channel_context, channel_matches, parse_channel_value
-from jupyter_envpanel.core.condaspec import check_conda, parse_conda
-from jupyter_envpanel.core.condaversion import InvalidVersionSpec, parse_version, starts_with, version_spec
-from jupyter_envpanel.core.inventory import package_from_record
-from jupyter_envpanel.core.safe_read import UnreadableFile
+from jupyter_envpanel.core.base.safe_read import UnreadableFile
+from jupyter_envpanel.core.conda.channels import channel_context, channel_matches, parse_channel_value
+from jupyter_envpanel.core.conda.spec import check_conda, parse_conda
+from jupyter_envpanel.core.conda.version import InvalidVersionSpec, parse_version, starts_with, version_spec
+from jupyter_envpanel.core.packages.inventory import package_from_record
 
 TABLE = json.loads((Path(__file__).parent / "data" / "conda_model_vectors.json").read_text())
 ROWS = TABLE["rows"]

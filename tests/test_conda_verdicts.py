@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_envpanel.core.channels import channel_context
-from jupyter_envpanel.core.condaspec import check_conda, parse_conda
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.errors import EnvFileError
-from jupyter_envpanel.core.inventory import package_from_record
+from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.conda.channels import channel_context
+from jupyter_envpanel.core.conda.spec import check_conda, parse_conda
+from jupyter_envpanel.core.packages.inventory import package_from_record
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 TABLE = json.loads((Path(__file__).parent / "data" / "conda_verdicts.json").read_text())
 ROWS = TABLE["rows"]
@@ -108,7 +108,7 @@ def test_forms_conda_accepts_never_reject_the_file(tmp_path):
 def test_a_mirror_named_in_the_condarc_gives_no_false_drift(world):
     from factory import write_record
 
-    from jupyter_envpanel.core.service import EnvService
+    from jupyter_envpanel.core.service.facade import EnvService
 
     # Given a company mirror of defaults and conda-forge, and packages installed from it
     world.conda_env(world.home / "miniconda3", python="3.11.7")

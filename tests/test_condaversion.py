@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.condaversion import InvalidVersionSpec, parse_version, version_spec
+from jupyter_envpanel.core.conda.version import InvalidVersionSpec, parse_version, version_spec
 
 CASES = [
     ("<1.26.4", "1.26.3", True),

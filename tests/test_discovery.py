@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from factory import envs_of, names, write_dist, write_kernel, write_record
 
-from jupyter_envpanel.core.discovery import Discovery
-from jupyter_envpanel.core.errors import EnvPanelError
-from jupyter_envpanel.core.kerneltable import build_table
-from jupyter_envpanel.core.registry import MARK, unregister
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import EnvPanelError
+from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.kernels.registry import MARK, unregister
+from jupyter_envpanel.core.kernels.table import build_table
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def listing_of(world, **environ):
@@ -313,7 +313,7 @@ def test_two_pythons_of_one_prefix_on_path_are_two_environments(world):
 
 def test_a_new_environment_does_not_make_the_unchanged_ones_read_again(world, monkeypatch):
     """A rescan reads the facts of what changed only; unchanged venvs come from the cache."""
-    from jupyter_envpanel.core import discovery as module
+    from jupyter_envpanel.core.environments import discovery as module
 
     for name in ("a", "b"):
         world.venv(world.home / ".virtualenvs" / name, dists=[("requests", "2.32.3", True)])

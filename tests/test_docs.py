@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_envpanel.cli import COMMANDS
-from jupyter_envpanel.core.envfile import parse_envfile
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 REPO = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("gen_docs", REPO / "scripts" / "gen_docs.py")

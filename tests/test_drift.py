@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from factory import CONDA_FORGE, MAIN
 
-from jupyter_envpanel.core.drift import check
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.inventory import read_inventory
+from jupyter_envpanel.core.drift.report import check
+from jupyter_envpanel.core.packages.inventory import read_inventory
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 R = "https://repo.anaconda.com/pkgs/r"
 PYTORCH = "https://conda.anaconda.org/pytorch"
@@ -241,7 +241,7 @@ def test_pip_extras_need_their_dependencies(world):
         "Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\nProvides-Extra: socks\n"
         'Requires-Dist: idna<4,>=2.5\nRequires-Dist: PySocks!=1.5.7,>=1.5.6; extra == "socks"\n\nbody\n'
     )
-    from jupyter_envpanel.core.service import EnvService
+    from jupyter_envpanel.core.service.facade import EnvService
 
     path = world.root / "environment.yml"
     path.write_text("dependencies:\n  - pip:\n    - requests[socks]>=2\n    - requests>=2\n")

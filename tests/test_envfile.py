@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.errors import EnvFileError, FileNotFound
+from jupyter_envpanel.core.base.errors import EnvFileError, FileNotFound
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 
 def write(world, text: str, name: str = "environment.yml"):

@@ -9,8 +9,8 @@ from factory import CONDA_FORGE, MAIN
 from test_cli import run
 from test_server import expect_error
 
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def make_ml(world) -> Path:
@@ -128,8 +128,8 @@ def test_names_yaml_would_read_as_numbers_or_bools_stay_strings(world):
 
 def test_a_package_without_a_channel_names_no_channel(world):
     """A local build's record says `<unknown>`: exports and records leave its channel out."""
-    from jupyter_envpanel.core.notebooks import ran_with
-    from jupyter_envpanel.core.provenance import export_record
+    from jupyter_envpanel.core.notebooks.record import export_record
+    from jupyter_envpanel.core.notebooks.report import ran_with
 
     prefix = world.conda_env(
         world.home / "miniconda3" / "envs" / "local",

@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from jupyter_envpanel.core.channels import DEFAULT_CONTEXT
-from jupyter_envpanel.core.drift import check
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.export import export_text
-from jupyter_envpanel.core.inventory import Inventory, Package
-from jupyter_envpanel.core.model import Environment
-from jupyter_envpanel.core.provenance import export_record, read_record, record
-from jupyter_envpanel.core.yamltext import comment, scalar
+from jupyter_envpanel.core.base.model import Environment
+from jupyter_envpanel.core.base.yamltext import comment, scalar
+from jupyter_envpanel.core.conda.channels import DEFAULT_CONTEXT
+from jupyter_envpanel.core.drift.export import export_text
+from jupyter_envpanel.core.drift.report import check
+from jupyter_envpanel.core.notebooks.record import export_record, read_record, record
+from jupyter_envpanel.core.packages.inventory import Inventory, Package
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 TRICKY = [
     "yes", "No", "ON", "off", "y", "n", "null", "~", "true", "1e3", "0o17", "0x1F", "1_000", "1.10",

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
-from jupyter_envpanel.core.discovery import Discovery
-from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.base.host import Host
+from jupyter_envpanel.core.environments.discovery import Discovery
 
 
 def test_a_debian_system_python_counts_its_dist_packages(world):
@@ -34,7 +34,7 @@ UNLISTABLE_CHILD = r"""
 import json, os, sys
 from pathlib import Path
 
-from jupyter_envpanel.core.facts import read_facts
+from jupyter_envpanel.core.environments.facts import read_facts
 
 if os.geteuid() == 0:
     os.setgroups([])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_envpanel.core.errors import EnvNotFound
-from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.base.errors import EnvNotFound
+from jupyter_envpanel.core.base.host import Host
 
 
 def test_current_describes_this_process_with_home_from_the_environment(tmp_path, monkeypatch):

@@ -16,13 +16,13 @@ import pytest
 from factory import child_environ, write_dist
 from hostile import PYKERNEL, healthy
 
-from jupyter_envpanel.core import registry
-from jupyter_envpanel.core.errors import NotOurs
-from jupyter_envpanel.core.export import CannotWrite, ExportTooLarge, write_new
-from jupyter_envpanel.core.inventory import read_history_requests
-from jupyter_envpanel.core.provenance import BadRecord, read_record
-from jupyter_envpanel.core.safe_read import UnreadableFile, parse_json
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import NotOurs
+from jupyter_envpanel.core.base.safe_read import UnreadableFile, parse_json
+from jupyter_envpanel.core.drift.export import CannotWrite, ExportTooLarge, write_new
+from jupyter_envpanel.core.kernels import registry
+from jupyter_envpanel.core.notebooks.record import BadRecord, read_record
+from jupyter_envpanel.core.packages.inventory import read_history_requests
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -89,8 +89,8 @@ def test_two_environments_never_share_a_registered_kernel_name(world):
 
 RACER = """
 import sys
-from jupyter_envpanel.core.service import EnvService
-from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.base.host import Host
 from pathlib import Path
 service = EnvService(Host.current(root=sys.argv[1]))
 errors = []

@@ -14,10 +14,10 @@ from factory import UNDER_TEST, envs_of, write_dist, write_kernel, write_record
 from hostile import PYKERNEL, envs_root, healthy
 from jupyter_client.kernelspec import NoSuchKernel
 
-from jupyter_envpanel.core.discovery import RACY_NS
-from jupyter_envpanel.core.kernels import KernelOptions
-from jupyter_envpanel.core.kerneltable import build_table, reread
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.prefix import RACY_NS
+from jupyter_envpanel.core.kernels.offer import KernelOptions
+from jupyter_envpanel.core.kernels.table import build_table, reread
+from jupyter_envpanel.core.service.facade import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
 
@@ -80,7 +80,8 @@ def test_cli_listing_commands_never_import_the_drift_chain(world, command):
         "import sys\n"
         "from jupyter_envpanel.cli import main\n"
         f"code = main({command!r})\n"
-        "loaded = [m for m in ('rattler', 'yaml', 'packaging.specifiers', 'jupyter_envpanel.core.drift')"
+        "loaded = [m for m in ('rattler', 'yaml', 'packaging.specifiers',"
+        " 'jupyter_envpanel.core.drift.report')"
         " if m in sys.modules]\n"
         "print('LOADED=' + ','.join(loaded), file=sys.stderr)\n"
         "sys.exit(code)\n"

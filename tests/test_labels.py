@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from factory import envs_of
 
-from jupyter_envpanel.core.kernels import KernelOptions
-from jupyter_envpanel.core.labels import env_label
-from jupyter_envpanel.core.model import Environment
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.model import Environment
+from jupyter_envpanel.core.environments.labels import env_label
+from jupyter_envpanel.core.kernels.offer import KernelOptions
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def make_world(world):

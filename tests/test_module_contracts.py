@@ -15,11 +15,12 @@ import pytest
 from factory import write_kernel
 from hostile import PYKERNEL, healthy
 
-from jupyter_envpanel.core import kernels, registry
-from jupyter_envpanel.core.errors import FileNotFound
-from jupyter_envpanel.core.model import KernelFile
-from jupyter_envpanel.core.paths import nearest_envfile
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import FileNotFound
+from jupyter_envpanel.core.base.model import KernelFile
+from jupyter_envpanel.core.base.paths import nearest_envfile
+from jupyter_envpanel.core.kernels import offer as kernels
+from jupyter_envpanel.core.kernels import registry
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def test_env_file_search_from_outside_stop_never_climbs_above_it(world):

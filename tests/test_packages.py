@@ -10,9 +10,9 @@ from factory import CONDA_FORGE, recorder, write_dist
 from test_cli import run
 from test_server import expect_error, get_json
 
-from jupyter_envpanel.core.fixes import NEEDED
-from jupyter_envpanel.core.packages import conda_names, normalise, read_names
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.drift.fixes import NEEDED
+from jupyter_envpanel.core.packages.search import conda_names, normalise, read_names
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def make_world(world):

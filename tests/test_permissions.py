@@ -24,9 +24,9 @@ for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."
     if ".core." in info.name or info.name.endswith(".core"):
         importlib.import_module(info.name)  # everything loaded before the drop: the venv may be private
 import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
-from jupyter_envpanel.core.errors import EnvPanelError
-from jupyter_envpanel.core.host import Host
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import EnvPanelError
+from jupyter_envpanel.core.base.host import Host
+from jupyter_envpanel.core.service.facade import EnvService
 
 base = Path(sys.argv[1])
 if os.geteuid() == 0:
@@ -127,9 +127,9 @@ import jupyter_envpanel
 for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
     if ".core." in info.name or info.name.endswith(".core"):
         importlib.import_module(info.name)
-from jupyter_envpanel.core.errors import EnvPanelError
-from jupyter_envpanel.core import registry
-from jupyter_envpanel.core.host import Host
+from jupyter_envpanel.core.base.errors import EnvPanelError
+from jupyter_envpanel.core.kernels import registry
+from jupyter_envpanel.core.base.host import Host
 
 home = Path(sys.argv[1])
 if os.geteuid() == 0:

@@ -12,7 +12,7 @@ import pytest
 from factory import CONDA_FORGE
 from test_cli import run
 
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.service.facade import EnvService
 
 RECORDER = """#!{python}
 import json, os, shutil, sys

@@ -13,7 +13,7 @@ import pytest
 from factory import CONDA_FORGE, UNDER_TEST, envs_of, write_kernel
 from hostile import PYKERNEL, healthy
 
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.service.facade import EnvService
 from jupyter_envpanel.settings import service_from_config
 
 # --- discovery: the conda rows of README's table (the other tools: tests/test_tools.py) ------------

@@ -10,10 +10,10 @@ from factory import CONDA_FORGE, write_record
 from test_cli import run
 from test_server import expect_error, get_json
 
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.notebooks import notebook_report, ran_with
-from jupyter_envpanel.core.provenance import BadRecord, compare, read_record
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.notebooks.record import BadRecord, compare, read_record
+from jupyter_envpanel.core.notebooks.report import notebook_report, ran_with
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
+from jupyter_envpanel.core.service.facade import EnvService
 
 
 def make_ml(world, requested=20) -> Path:
@@ -212,7 +212,7 @@ def test_a_notebook_without_record_is_checked_against_its_kernels_env(world):
 
 def test_export_of_a_record_pins_python_channels_and_pip_entries():
     """The exported file pins the python the notebook ran with, each package's build, and pip's."""
-    from jupyter_envpanel.core.provenance import export_record
+    from jupyter_envpanel.core.notebooks.record import export_record
 
     ran = {
         "environment": "ml",
@@ -232,7 +232,7 @@ def test_export_of_a_record_pins_python_channels_and_pip_entries():
 
 def test_an_environment_without_python_records_none_and_its_export_pins_none(world):
     """An R-only environment's record has an empty python, and the recreated file pins no python."""
-    from jupyter_envpanel.core.provenance import export_record
+    from jupyter_envpanel.core.notebooks.record import export_record
 
     world.conda_env(
         world.home / "miniconda3" / "envs" / "r",
@@ -261,7 +261,7 @@ def test_a_conda_package_named_with_an_underscore_is_found_by_that_name(world):
 
 def test_a_build_holding_colons_names_no_channel_in_the_export():
     """Only a `channel::` before the package name is a channel; `::` inside a build is not one."""
-    from jupyter_envpanel.core.provenance import export_record
+    from jupyter_envpanel.core.notebooks.record import export_record
 
     text = export_record({"packages": ["conda-forge::numpy=1.26.4=py::x", "scipy=1.11.4=py::y"]})
     assert "channels:\n  - conda-forge\ndependencies:\n" in text
@@ -285,7 +285,7 @@ def test_an_exported_record_reads_back_as_the_entries_it_holds():
     """Entries YAML would misread unquoted are quoted; entries no spec parser reads are left out, counted."""
     import yaml
 
-    from jupyter_envpanel.core.provenance import export_record
+    from jupyter_envpanel.core.notebooks.record import export_record
 
     ran = {
         "python": "3.11.7 #local",

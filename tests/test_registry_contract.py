@@ -10,10 +10,10 @@ import pytest
 from factory import write_kernel
 from test_server import PYKERNEL
 
-from jupyter_envpanel.core.errors import EnvPanelError
-from jupyter_envpanel.core.kernels import prefix_from_argv
-from jupyter_envpanel.core.registry import user_kernels_dir
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import EnvPanelError
+from jupyter_envpanel.core.kernels.offer import prefix_from_argv
+from jupyter_envpanel.core.kernels.registry import user_kernels_dir
+from jupyter_envpanel.core.service.facade import EnvService
 
 ARGV_CASES = [
     (["/envs/x/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "/envs/x"),
@@ -126,8 +126,8 @@ def test_prefix_from_argv_edges(argv, prefix):
 
 
 def test_resolve_in_root_says_why(world):
-    from jupyter_envpanel.core.errors import InvalidArgument, OutsideRoot
-    from jupyter_envpanel.core.paths import resolve_in_root
+    from jupyter_envpanel.core.base.errors import InvalidArgument, OutsideRoot
+    from jupyter_envpanel.core.base.paths import resolve_in_root
 
     for bad in ("", "a\x00b"):
         with pytest.raises(InvalidArgument, match="^a file path relative to the server root is required$"):

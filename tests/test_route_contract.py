@@ -10,7 +10,7 @@ import pytest
 from test_provenance import make_ml, saved_notebook
 from test_server import expect_error, get_json, make_envs
 
-from jupyter_envpanel.core.errors import EnvFileError, EnvPanelError
+from jupyter_envpanel.core.base.errors import EnvFileError, EnvPanelError
 
 
 async def test_drift_without_arguments_uses_the_file_nearest_the_root(server_world, jp_fetch):

@@ -11,8 +11,8 @@ import threading
 import pytest
 from factory import child_environ
 
-from jupyter_envpanel.core import safe_read
-from jupyter_envpanel.core.safe_read import UnreadableFile
+from jupyter_envpanel.core.base import safe_read
+from jupyter_envpanel.core.base.safe_read import UnreadableFile
 
 
 def test_reads_a_regular_file(tmp_path):
@@ -243,7 +243,7 @@ def test_a_symlink_loop_is_unreadable_with_the_reason(tmp_path):
 
 CTTY_CHILD = r"""
 import os, sys
-from jupyter_envpanel.core.safe_read import UnreadableFile, read_bytes
+from jupyter_envpanel.core.base.safe_read import UnreadableFile, read_bytes
 
 try:
     read_bytes(sys.argv[1], "kernel.json")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from factory import CONDA_FORGE, write_dist
 
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.errors import EnvFileError, KernelNotFound
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.errors import EnvFileError, KernelNotFound
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
+from jupyter_envpanel.core.service.facade import EnvService
 
 UNLISTED_HINT = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
 

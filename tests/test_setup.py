@@ -10,7 +10,7 @@ from pathlib import Path
 
 from factory import envs_of
 
-from jupyter_envpanel.core.discovery import Discovery
+from jupyter_envpanel.core.environments.discovery import Discovery
 
 REPO = Path(__file__).resolve().parent.parent
 

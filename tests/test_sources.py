@@ -8,7 +8,7 @@ import sys
 import pytest
 from factory import envs_of
 
-from jupyter_envpanel.core.discovery import Discovery
+from jupyter_envpanel.core.environments.discovery import Discovery
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.specs import check_pip, marker_false, parse_conda, parse_pip
+from jupyter_envpanel.core.requirements.specs import check_pip, marker_false, parse_conda, parse_pip
 
 # (marker of a pip entry, the environment's python, applies there)
 MARKER_CASES = [

@@ -12,11 +12,11 @@ from test_cli import make_world, run
 from test_kernel_run import run_in_kernel
 from test_server import PYKERNEL, expect_error, get_json, make_envs
 
-from jupyter_envpanel.core.activation import activation_env
-from jupyter_envpanel.core.envfile import parse_envfile
-from jupyter_envpanel.core.errors import EnvFileError, OutsideRoot
-from jupyter_envpanel.core.model import Environment
-from jupyter_envpanel.core.paths import nearest_envfile, resolve_in_root
+from jupyter_envpanel.core.base.errors import EnvFileError, OutsideRoot
+from jupyter_envpanel.core.base.model import Environment
+from jupyter_envpanel.core.base.paths import nearest_envfile, resolve_in_root
+from jupyter_envpanel.core.kernels.activation import activation_env
+from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
 
 async def test_a_sibling_folder_named_like_the_root_is_outside_it(server_world, jp_fetch):
@@ -226,7 +226,7 @@ def test_skipped_entries_are_not_drift(world):
 
 
 def test_env_file_search_messages_are_root_relative_and_say_what(world, tmp_path):
-    from jupyter_envpanel.core.errors import FileNotFound
+    from jupyter_envpanel.core.base.errors import FileNotFound
 
     (world.root / "a" / "b").mkdir(parents=True)
     notebook = world.root / "a" / "b" / "n.ipynb"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from factory import envs_of
 
-from jupyter_envpanel.core.discovery import Discovery
-from jupyter_envpanel.core.sources import search
+from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.environments.sources import search
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 POETRY_CONFIG = ".config/pypoetry/config.toml"
@@ -145,7 +145,7 @@ def test_a_hostile_settings_file_is_a_warning_and_the_defaults_still_count(world
 
 def test_a_settings_file_is_parsed_once_per_change_and_an_edit_is_seen(world, monkeypatch):
     """Listings stat config.toml; it is parsed again only when it changed, and the change is listed."""
-    from jupyter_envpanel.core import toolconfig
+    from jupyter_envpanel.core.environments import toolconfig
 
     parsed = []
     parse = toolconfig._parse

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from factory import envs_of, recorder, write_dist
 
-from jupyter_envpanel.core.create import create_commands, find_tools
-from jupyter_envpanel.core.discovery import Discovery
-from jupyter_envpanel.core.host import Host
-from jupyter_envpanel.core.project import Definition
-from jupyter_envpanel.core.service import EnvService
+from jupyter_envpanel.core.base.host import Host
+from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.project.create import create_commands, find_tools
+from jupyter_envpanel.core.project.definition import Definition
+from jupyter_envpanel.core.service.facade import EnvService
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 

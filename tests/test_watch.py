@@ -12,8 +12,8 @@ import pytest
 from factory import write_dist, write_kernel
 from hostile import PYKERNEL
 
-from jupyter_envpanel.core.service import EnvService
-from jupyter_envpanel.core.watch import Unwatchable, Watch
+from jupyter_envpanel.core.base.watch import Unwatchable, Watch
+from jupyter_envpanel.core.service.facade import EnvService
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 

@@ -1,0 +1,231 @@
+"""Decide what a candidate folder is, and which tool made it, with a documented priority.
+
+1. `conda-meta/history`: conda (a root is `base`); under `.pixi/envs/` or pixi's global envs: pixi.
+2. `pyvenv.cfg` (a virtual environment), by the most specific evidence first: pipenv (a `.project`
+   naming a folder with a Pipfile), poetry's folder, pipenv's folder, hatch (its folders, or a
+   project's hatch environment whose `path` is this folder), pyenv
+   (pyenv-virtualenv), uv (`uv = ...` in pyvenv.cfg, or a project with `uv.lock`), poetry or pipenv
+   (a project with `poetry.lock` / `Pipfile`), virtualenvwrapper (`WORKON_HOME`), else venv.
+3. An interpreter without either: pyenv (under `versions/`), uv (a uv-managed Python), system.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..base.host import Host
+from ..base.safe_read import UnreadableFile, read_text
+from .sources import VENV_NAMES, Candidate, Search
+from .toolconfig import hatch_project
+from .tools import interpreter_of
+
+_POETRY_NAME = re.compile(r"^(?P<project>.+)-[A-Za-z0-9_-]{8}-py\d+\.\d+$")
+_PIPENV_NAME = re.compile(r"^(?P<project>.+)-[A-Za-z0-9_-]{8}$")
+_UV_PYTHON = re.compile(r"^(?P<impl>[a-z]+)-(?P<version>\d+\.\d+\.\d+[a-z0-9+]*)")
+
+
+@dataclass
+class Found:
+    """A candidate that turned out to be an environment, before naming."""
+
+    prefix: Path
+    kind: str
+    named: bool
+    is_base: bool
+    is_server: bool
+    base_name: str
+    context: str
+    source: str
+    executable: str = ""
+    project: str = ""
+    python_hint: str | None = None
+    venv: bool = False
+
+
+def _under(path: Path, folders: list[Path]) -> bool:
+    """Return whether path lies inside one of the folders (`folder in path.parents`, as strings)."""
+    if not folders:
+        return False
+    text = str(path)
+    return any(text.startswith(_inside(str(folder))) and text != str(folder) for folder in folders)
+
+
+def _inside(folder: str) -> str:
+    """Return the prefix every path inside a folder starts with."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
+
+
+def _pyvenv_has_uv(path: Path) -> bool:
+    """Return whether uv made this venv (its pyvenv.cfg has a `uv = ...` line)."""
+    try:
+        text = read_text(path / "pyvenv.cfg", "pyvenv.cfg", errors="replace")
+    except (OSError, UnreadableFile):
+        return False
+    return any(line.split("=", 1)[0].strip() == "uv" for line in text.splitlines() if "=" in line)
+
+
+def _pipenv_project(path: Path) -> str:
+    """Return the project folder a pipenv env's `.project` file names, if it holds a Pipfile."""
+    try:
+        target = read_text(path / ".project", "pyvenv.cfg", errors="replace").strip()
+    except (OSError, UnreadableFile):
+        return ""
+    return Path(target).name if target and os.path.isfile(os.path.join(target, "Pipfile")) else ""
+
+
+def _hatch_project_dir(path: Path, flat: list[Path], in_project: list[str]) -> Path | None:
+    """Return the project of an env in hatch's flat layout (`<project>/<dir>/<env>`), or None."""
+    if path.parent in flat:
+        return path.parent.parent
+    parent = str(path.parent)
+    for rel in in_project:
+        if parent.endswith(os.sep + rel):
+            return Path(parent[: -len(rel) - 1])
+    return None
+
+
+def venv_tool(path: Path, found: Search) -> tuple[str, str, str]:
+    """Return (kind, name, project) of a virtual environment, most specific tool first."""
+    folders = found.tool_dirs
+    name = path.name
+    pipenv_project = _pipenv_project(path)  # a `.project` naming a folder with a Pipfile: sure evidence
+    if pipenv_project:
+        return "pipenv", pipenv_project, pipenv_project
+    if _under(path, folders.get("poetry", [])):
+        match = _POETRY_NAME.match(name)
+        project = match.group("project") if match else name
+        return "poetry", project, project
+    if _under(path, folders.get("pipenv", [])) and not _under(path, folders.get("virtualenvwrapper", [])):
+        match = _PIPENV_NAME.match(name)
+        project = match.group("project") if match else name
+        return "pipenv", project, project
+    hatch = [f for f in folders.get("hatch", []) if f not in folders.get("virtualenvwrapper", [])]
+    if _under(path, hatch) and path.parent not in hatch:
+        project = path.parent.parent.name if path.parent.parent not in hatch else path.parent.name
+        return "hatch", project if name == project else f"{project}:{name}", project
+    project_dir = _hatch_project_dir(path, hatch, found.tools.hatch_in_project)
+    if project_dir is not None:  # hatch's flat layout: `<project>/<dir>/<env>`, or `~/.virtualenvs/<env>`
+        project = hatch_project(project_dir)[0] or (project_dir.name if path.parent not in hatch else "")
+        return "hatch", name if name == project or not project else f"{project}:{name}", project
+    if name in VENV_NAMES:  # a project's `[tool.hatch.envs.<env>] path = ".venv"`
+        meta, env = hatch_project(path.parent, path)
+        project = meta or path.parent.name
+        if env:
+            return "hatch", project if env == "default" else f"{project}:{env}", project
+    if _under(path, folders.get("pyenv", [])):
+        return "pyenv", name, ""
+    project_dir = path.parent if name == ".venv" else None
+    if _pyvenv_has_uv(path) or (project_dir and (project_dir / "uv.lock").is_file()):
+        return "uv", name, project_dir.name if project_dir else ""
+    if project_dir and (project_dir / "poetry.lock").is_file():
+        return "poetry", project_dir.name, project_dir.name
+    if project_dir and (project_dir / "Pipfile").is_file():
+        return "pipenv", project_dir.name, project_dir.name
+    if _under(path, folders.get("virtualenvwrapper", [])):
+        return "virtualenvwrapper", name, ""
+    return "venv", name, ""
+
+
+def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> Found | None:
+    """Return a plain Python installation (pyenv, uv-managed, system), or None."""
+    is_server = cand.source == "server"
+    executable = cand.executable or interpreter_of(path)
+    if is_server and not executable:
+        executable = host.sys_executable
+    if not executable:
+        return None
+    folders = found.tool_dirs
+    if _under(path, folders.get("pyenv", [])):
+        return Found(
+            path,
+            "pyenv",
+            False,
+            False,
+            is_server,
+            path.name,
+            "pyenv",
+            cand.source,
+            executable,
+            python_hint=path.name if path.name[:1].isdigit() else None,
+        )
+    if _under(path, folders.get("uv", [])):
+        # an alias (uv's minor-version link) names the installation it points at
+        match = _UV_PYTHON.match(path.name) or _UV_PYTHON.match(os.path.basename(os.path.realpath(path)))
+        version = match.group("version") if match else None
+        short = f"{match.group('impl')}-{version}" if match else path.name
+        return Found(
+            path, "uv", False, False, is_server, short, "uv", cand.source, executable, python_hint=version
+        )
+    name = Path(executable).name
+    version = name[len("python") :] if re.match(r"^python\d+\.\d+$", name) else None
+    return Found(
+        path,
+        "system",
+        False,
+        False,
+        is_server,
+        name if not is_server else "system",
+        path.name,
+        cand.source,
+        executable,
+        python_hint=version,
+    )
+
+
+def classify(cand: Candidate, found: Search, host: Host) -> tuple[Found | None, str]:
+    """Decide whether a candidate is an environment; return it or a warning (maybe empty)."""
+    path = cand.path
+    is_server = cand.source == "server"
+    parent = path.parent
+    text = str(path)  # strings on the hot path: this runs for every candidate of every listing
+    has_history = os.path.isfile(os.path.join(text, "conda-meta", "history"))  # one stat
+    if not has_history and not path.is_dir():
+        if cand.source == "environments.txt":
+            return None, f"{path} is listed in ~/.conda/environments.txt but does not exist"
+        if cand.source == "extra":
+            return None, f"configured environment directory {path} does not exist"
+        return None, ""
+    has_meta = has_history or (path / "conda-meta").is_dir()
+    if has_meta and _under(path, found.tool_dirs.get("pixi", [])):
+        return Found(path, "pixi", True, False, is_server, path.name, "pixi-global", "pixi"), ""
+    folder = os.path.basename(text)
+    parent_text = os.path.dirname(text)
+    parent_name, holder = os.path.basename(parent_text), os.path.dirname(parent_text)
+    if has_meta and parent_name == "envs" and os.path.basename(holder) == ".pixi":
+        project = os.path.basename(os.path.dirname(holder))
+        name = f"{project}-{folder}"
+        return Found(path, "pixi", True, False, is_server, name, project, cand.source, project=project), ""
+    if has_history:
+        roots, envs_dirs = found.strings()
+        is_base = text in roots or os.path.isdir(os.path.join(text, "condabin"))
+        named = is_base or parent_text in envs_dirs or _is_root_envs_dir(parent)
+        name = "base" if is_base else folder
+        context = folder if is_base else (os.path.basename(holder) if named else parent_name)
+        return Found(path, "conda", named, is_base, is_server, name, context, cand.source), ""
+    if (path / "pyvenv.cfg").is_file():
+        kind, name, project = venv_tool(path, found)
+        return Found(
+            path, kind, False, False, is_server, name, parent.name, cand.source, project=project, venv=True
+        ), ""
+    interpreter = interpreter_kind(path, cand, found, host)
+    if interpreter is not None and (is_server or cand.source in ("pyenv", "uv", "system")):
+        return interpreter, ""
+    for folder in (path, path / "conda-meta"):
+        if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
+            return None, f"{folder} is not readable by this user (permission denied), skipped"
+    if has_meta:
+        return None, f"{path} has conda-meta/ but no conda-meta/history: not a conda environment, skipped"
+    if cand.source in ("root", "envs_dirs", "environments.txt", "extra"):
+        return None, f"{path} is not an environment (no conda-meta/history, no pyvenv.cfg), skipped"
+    return None, ""
+
+
+def _is_root_envs_dir(folder: Path) -> bool:
+    """Return whether folder is the `envs/` of a conda installation no variable pointed at."""
+    root = folder.parent
+    return folder.name == "envs" and (
+        (root / "condabin").is_dir() or (root / "conda-meta" / "history").is_file()
+    )

@@ -1,0 +1,194 @@
+"""Find environments on disk: classify candidates, read cheap facts, name them, cache by mtime."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..base.host import Host
+from ..base.model import CONDA_KINDS, Environment, Listing
+from ..base.prefix import RACY_NS, mtime_ns
+from .classify import Found, classify
+from .facts import Facts, read_facts
+from .sources import Candidate, search
+from .tools import SOURCES
+
+__all__ = ["Discovery", "assign_names"]
+
+
+def _identity(path: Path) -> object:
+    """Return what makes two paths the same directory: (device, inode), one stat, not a realpath walk."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (st.st_dev, st.st_ino)
+
+
+def assign_names(found: Sequence[Found]) -> list[str]:
+    """Give every environment a unique name; clashes get their context, then a counter."""
+    taken: dict[str, int] = {}
+    names = []
+    for env in found:
+        name = env.base_name
+        if name in taken and env.context:
+            name = f"{env.context}-{env.base_name}"
+        if name in taken:
+            stem = name
+            count = 2
+            while f"{stem}-{count}" in taken:
+                count += 1
+            name = f"{stem}-{count}"
+        taken[name] = 1
+        names.append(name)
+    return names
+
+
+class Discovery:
+    """Finds environments; repeated calls stat the watched paths and reuse what did not change."""
+
+    def __init__(self, host: Host, extra_dirs: Sequence[str] = (), sources: Sequence[str] = SOURCES) -> None:
+        """Remember where to look; nothing is read until `list()`."""
+        self.host = host
+        self.extra_dirs = tuple(extra_dirs)
+        self.sources = tuple(sources)
+        self._lock = threading.Lock()
+        self._listing: Listing | None = None
+        self._stamp: tuple = ()
+        self._racy = False
+        self._watched: list[Path] = []
+        self._facts: dict[Path, tuple[tuple, Facts]] = {}
+
+    def forget(self) -> None:
+        """Drop every cached fact so the next listing reads the disk again."""
+        with self._lock:
+            self._listing = None
+            self._facts.clear()
+
+    def _stamp_of(self, paths: Sequence[Path]) -> tuple:
+        """Return the mtimes of paths, the key that invalidates the cache."""
+        return tuple(mtime_ns(p) for p in paths)
+
+    def list(self, revalidate: bool = True) -> Listing:
+        """Return every environment, from cache when no watched mtime changed (or not checked)."""
+        with self._lock:
+            if self._listing is not None and (not revalidate or self._still_valid()):
+                return self._listing
+            started = time.time_ns()
+            listing, watched, stamp = self._scan()
+            if stamp == self._stamp and _same(listing, self._listing):  # a racy re-check found nothing new:
+                listing = self._listing  # keep the object callers compare by (files read later may differ)
+            self._watched, self._stamp, self._listing = watched, stamp, listing
+            # A folder changed within the filesystem's timestamp granularity of the scan may change
+            # again without its mtime moving ("racily clean", as git says): check it once more later.
+            self._racy = any(m is not None and m >= started - RACY_NS for m in stamp)
+            return listing
+
+    def _still_valid(self) -> bool:
+        """Return whether no watched mtime changed (and the last scan was not racy)."""
+        return not self._racy and self._stamp_of(self._watched) == self._stamp
+
+    def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[Path], tuple]:
+        """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
+        prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
+        # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
+        base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
+        if env.kind not in CONDA_KINDS:
+            base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
+        cached = self._facts.get(prefix)
+        # What the last read found: site-packages (pip changes only it), each kernel.json (edited in place)
+        found = list(cached[1].read_paths) if cached else []
+        watch = base + found
+        key = self._stamp_of(watch)
+        if cached and cached[0] == key:
+            return cached[1], watch, key
+        reading = time.time_ns()
+        facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv)
+        if list(facts.read_paths) != found:  # first read, a new Python, a kernel folder added: stamped after
+            watch = base + list(facts.read_paths)
+            key = key[: len(base)] + self._stamp_of(watch[len(base) :])
+        # racily clean facts (a path changed while, or just before, it was read) are read again
+        if not any(m is not None and m >= reading - RACY_NS for m in key):
+            self._facts[prefix] = (key, facts)
+        return facts, watch, key
+
+    def _scan(self) -> tuple[Listing, builtins.list[Path], tuple]:
+        """Walk every source, dedupe by real path, classify, name and read facts."""
+        found_sources = search(self.host, self.extra_dirs, sources=self.sources)
+        warnings = list(found_sources.warnings)
+        watched = list(found_sources.watched)
+        stamp = list(self._stamp_of(watched))
+        seen: dict[object, Found] = {}
+        server_exe = os.path.realpath(self.host.sys_executable)
+        for cand in found_sources.candidates:
+            real = _identity(cand.path)
+            if cand.executable and cand.executable != server_exe:  # /usr has python3.11 and python3.12
+                if real in seen and seen[real].kind != "system":  # uv's or pyenv's, linked from PATH
+                    continue
+                real = (real, cand.executable)
+            if real in seen:
+                seen[real].is_server |= cand.source == "server"
+                continue
+            env, warning = classify(cand, found_sources, self.host)
+            if warning:
+                warnings.append(warning)
+            if env is not None:
+                seen[real] = env
+        envs = list(seen.values())
+        result = []
+        for env, name in zip(envs, assign_names(envs), strict=True):
+            facts, watch, key = self._facts_for(env)
+            watched.extend(watch)
+            stamp.extend(key)
+            result.append(_environment(env, name, facts))
+        result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
+        listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
+        return listing, watched, tuple(stamp)
+
+    def describe(self, path: Path) -> Environment | None:
+        """Classify one prefix that the listing does not hold (a CLI argument), or None."""
+        places = search(self.host, self.extra_dirs, enumerate_envs=False, sources=self.sources)
+        found, _ = classify(Candidate(path, "cli"), places, self.host)
+        if found is None:
+            return None
+        found.is_server = _identity(path) == _identity(self.host.sys_prefix)
+        facts = read_facts(found.prefix, found.kind, self._python_hint(found), found.venv)
+        return _environment(found, found.base_name, facts)
+
+    def _python_hint(self, env: Found) -> str | None:
+        """Return the python version classification learnt, or the server's own for its prefix."""
+        return env.python_hint or (self.host.sys_python_version if env.is_server else None)
+
+
+def _same(new: Listing, old: Listing | None) -> bool:
+    """Return whether two scans found the same, kernel.json contents included (`==` skips those)."""
+    return new == old and all(
+        a.kernel_files == b.kernel_files
+        and [k.spec for k in a.kernel_files] == [k.spec for k in b.kernel_files]
+        for a, b in zip(new.environments, old.environments, strict=True)
+    )
+
+
+def _environment(env: Found, name: str, facts: Facts) -> Environment:
+    """Build the Environment value from a classified prefix, its name and its facts."""
+    return Environment(
+        name=name,
+        prefix=str(env.prefix),
+        kind=env.kind,
+        named=env.named,
+        is_server=env.is_server,
+        is_base=env.is_base,
+        python_version=facts.python_version,
+        package_count=facts.package_count,
+        has_ipykernel=facts.has_ipykernel,
+        warnings=facts.warnings,
+        source=env.source,
+        kernel_files=facts.kernel_files,
+        executable=env.executable,
+        project=env.project,
+        is_venv=env.venv,
+    )

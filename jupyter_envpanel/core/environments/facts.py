@@ -1,0 +1,134 @@
+"""What a listing knows of one prefix, read from file names: python version, packages, kernels."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..base.kernel_json import read_kernel_json
+from ..base.model import CONDA_KINDS, KernelFile
+from ..base.prefix import cfg_version, pyvenv_cfg, site_packages
+from ..base.safe_read import UnreadableFile, read_text
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a listing needs from one prefix, read from file names only."""
+
+    python_version: str | None
+    package_count: int
+    has_ipykernel: bool
+    kernel_files: tuple[KernelFile, ...]
+    warnings: tuple[str, ...]
+    #: The site-packages folder counted (not a conda env's): `pip install` changes only this folder.
+    site: str | None = None
+    #: Every `kernels/<name>/kernel.json` looked for (read, broken or missing): an edit moves only its mtime.
+    kernel_paths: tuple[str, ...] = ()
+    #: The interpreter's `patchlevel.h` looked for the full version (a Python update rewrites it).
+    version_file: str | None = None
+
+    @property
+    def read_paths(self) -> tuple[str, ...]:
+        """Return the paths found by reading, whose mtimes the cache must watch too."""
+        extra = tuple(p for p in (self.site, self.version_file) if p)
+        return extra + self.kernel_paths
+
+
+# conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
+_PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^-\n]+\.json\n")
+_IPYKERNEL_RECORD = re.compile(r"\nipykernel-[^-\n]+-[^-\n]+\.json\n")
+_PY_VERSION = re.compile(r'#define[ \t]+PY_VERSION[ \t]+"(\d+\.\d+\.\d+[a-z0-9+]*)"')
+
+
+def full_version(base: Path, major_minor: str) -> tuple[str | None, str]:
+    """Return the full version of the Python installed at base, and the file that tells it.
+
+    The interpreter's own `include/pythonX.Y/patchlevel.h` (`PY_VERSION`), else a folder name
+    that carries it (`cpython-3.12.4-linux-x86_64-gnu`, pyenv's `3.12.4`); nothing is run.
+    """
+    header = base / "include" / f"python{major_minor}" / "patchlevel.h"
+    for path in (header, base / "include" / f"python{major_minor}t" / "patchlevel.h"):
+        try:
+            match = _PY_VERSION.search(read_text(path, "patchlevel.h", errors="replace"))
+        except (OSError, UnreadableFile):
+            continue
+        if match and match.group(1).startswith(major_minor + "."):
+            return match.group(1), str(path)
+    name = os.path.basename(os.path.realpath(base))
+    match = re.search(rf"(?:^|-)({re.escape(major_minor)}\.\d+[a-z0-9]*)(?=[-+]|$)", name)
+    return (match.group(1) if match else None), str(header)
+
+
+def read_kernel_files(prefix: Path, warnings: list[str]) -> tuple[tuple[KernelFile, ...], tuple[str, ...]]:
+    """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried."""
+    base = os.path.join(prefix, "share", "jupyter", "kernels")
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except PermissionError:
+        warnings.append(f"kernels in {base} not offered: the folder is not readable by this user")
+        return (), ()
+    except OSError:
+        return (), ()
+    found, paths = [], []
+    for entry in entries:
+        spec_path = os.path.join(entry.path, "kernel.json")
+        paths.append(spec_path)  # watched even when missing or broken: it may be written or fixed
+        try:
+            spec = read_kernel_json(spec_path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except UnreadableFile as err:
+            warnings.append(f"kernel not offered: {err}")
+            continue
+        except OSError as err:
+            warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
+            continue
+        found.append(KernelFile(entry.name.lower(), entry.path, spec))
+    return tuple(found), tuple(paths)
+
+
+def read_facts(prefix: Path, kind: str, python_hint: str | None, venv: bool = False) -> Facts:
+    """Read python version, package count and kernels of a prefix from file names.
+
+    `python_hint`: the version classification learnt (a folder or executable name, the server's).
+    """
+    warnings: list[str] = []
+    version: str | None = None
+    count = 0
+    ipykernel = False
+    sp: Path | None = None
+    version_file: str | None = None
+    if kind in CONDA_KINDS:
+        meta = os.path.join(prefix, "conda-meta")
+        try:
+            names = os.listdir(meta)
+        except OSError as err:
+            names = []
+            warnings.append(f"cannot read {meta}: {err.strerror or err}")
+        # One joined string scanned in C: a listing touches 80,000 file names.
+        blob = "\n" + "\n".join(names) + "\n"
+        count = blob.count(".json\n")
+        match = _PYTHON_RECORD.search(blob)
+        version = match.group(1) if match else None
+        ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
+    else:
+        cfg = pyvenv_cfg(prefix) if venv else {}
+        version = cfg_version(cfg) or python_hint
+        if version and version.count(".") == 1:  # `3.12`: the installation's own files tell the rest
+            home = Path(cfg["home"]) if cfg.get("home") else None
+            base = (home.parent if home.name in ("bin", "Scripts") else home) if home else prefix
+            full, version_file = full_version(base, version) if (home or not venv) else (None, None)
+            version = full or version
+        sp = site_packages(prefix, version)
+        try:
+            names = os.listdir(sp) if sp else []
+        except OSError:
+            names = []
+        dists = [n for n in names if n.endswith(".dist-info")]
+        count = len(dists)
+        ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
+    kernels, kernel_paths = read_kernel_files(prefix, warnings)
+    site = str(sp) if sp else None
+    return Facts(version, count, ipykernel, kernels, tuple(warnings), site, kernel_paths, version_file)

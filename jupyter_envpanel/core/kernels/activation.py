@@ -1,0 +1,86 @@
+"""Activate an environment for a kernel without a conda executable: variables and scripts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ..base.kernel_json import split_env, template_literal
+from ..base.model import CONDA_KINDS, Environment
+from ..base.safe_read import UnreadableFile, read_json_object
+
+#: Runs the env's activate.d scripts, then replaces itself with the kernel ($0 is the prefix).
+ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
+
+
+def bin_dirs(prefix: Path) -> list[str]:
+    """Return the directories conda puts first on PATH for a prefix (POSIX or Windows)."""
+    if os.name == "nt":  # pragma: no cover - the project is tested on POSIX
+        names = ["", "Library/mingw-w64/bin", "Library/usr/bin", "Library/bin", "Scripts", "bin"]
+        return [str(prefix / n) for n in names]
+    return [str(prefix / "bin")]
+
+
+def state_env_vars(prefix: Path) -> tuple[dict[str, str], list[str]]:
+    """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
+    path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
+    try:
+        data = read_json_object(path, "conda state")
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnreadableFile) as err:
+        return {}, [f"conda env config vars not applied: {err}"]
+    env_vars = data.get("env_vars", {})
+    if not isinstance(env_vars, dict):
+        return {}, [f"{path}: `env_vars` is not a mapping; conda env config vars not applied"]
+    good, skipped = split_env(env_vars)
+    warnings = [f"{path}: variable {name!r} skipped (invalid name or value)" for name in skipped]
+    return good, warnings
+
+
+def activate_scripts(prefix: Path) -> list[Path]:
+    """Return the env's `etc/conda/activate.d/*.sh` scripts in the order conda runs them."""
+    folder = os.path.join(prefix, "etc", "conda", "activate.d")  # strings: once per kernel per table
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if Path(e.name).suffix == ".sh" and _is_file(e))
+    except OSError:
+        return []
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Return whether a scandir entry is a regular file (following symlinks), never raising."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def activation_env(env: Environment) -> dict[str, str]:
+    """Return the variables an activated env has, as kernelspec `env` values.
+
+    jupyter_client expands `$NAME` / `${NAME}` in those values like `string.Template`: `${PATH}`
+    is meant to be expanded; every other value is escaped so it reaches the kernel verbatim.
+    """
+    prefix = Path(env.prefix)
+    bins = [template_literal(b) for b in bin_dirs(prefix)]
+    variables = {"PATH": os.pathsep.join(bins + ["${PATH}"])}
+    literal: dict[str, str] = {}
+    if env.kind in CONDA_KINDS:
+        literal["CONDA_PREFIX"] = env.prefix
+        literal["CONDA_DEFAULT_ENV"] = env.name if env.named else env.prefix
+        literal["CONDA_PROMPT_MODIFIER"] = f"({literal['CONDA_DEFAULT_ENV']}) "
+        literal.update(dict(env.env_vars))
+    elif env.is_venv:
+        literal["VIRTUAL_ENV"] = env.prefix
+    variables.update({key: template_literal(value) for key, value in literal.items()})
+    return variables
+
+
+def wrap_argv(env: Environment, argv: list[str]) -> list[str]:
+    """Wrap a kernel command so activate.d scripts run first; unchanged when there are none."""
+    if env.kind not in CONDA_KINDS or not activate_scripts(Path(env.prefix)):
+        return list(argv)
+    shell = shutil.which("bash") or "/bin/sh"
+    return [shell, "-c", ACTIVATE_SCRIPT, env.prefix, *argv]
