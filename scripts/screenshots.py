@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -233,6 +234,9 @@ def main() -> None:
     parser.add_argument("--world", type=Path, default=Path(tempfile.gettempdir()) / "jupyter-envpanel")
     args = parser.parse_args()
     world, out = args.world.resolve(), args.out.resolve()
+    # PATH as on a plain machine: the pictures show the demo, not the Pythons this shell reaches
+    # (a .venv made from pyenv's Python would bring that installation into the list)
+    os.environ["PATH"] = os.pathsep.join(["/usr/local/bin", "/usr/bin", "/bin"])
     out.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="envpanel-screenshots-"))
     try:
