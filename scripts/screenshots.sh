@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Refresh the screenshots in docs/ from the browser tests (tests write theirs to test-results/).
+# Refresh the README's screenshots, docs/*.png, from the demo as start.sh lays it out
+# (scripts/screenshots.py). The only thing that writes them: tests write theirs to test-results/.
+# Arguments go to screenshots.py (--out DIR, --world DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
-ENVPANEL_SCREENSHOTS="$PWD/docs" python -m pytest -m browser -q "$@"
-python scripts/screenshot_project.py
+python scripts/screenshots.py "$@"
 git status --short docs/

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,8 +14,8 @@ from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, noteb
 from test_server import PYKERNEL
 
 pytestmark = pytest.mark.browser
-# Screenshots go to an ignored folder; scripts/screenshots.sh points this at docs/ to refresh them.
-SHOTS = Path(os.environ.get("ENVPANEL_SCREENSHOTS") or Path(__file__).parent.parent / "test-results")
+# Screenshots go to the ignored test-results/; the README's (docs/) come from scripts/screenshots.sh only.
+SHOTS = Path(__file__).parent.parent / "test-results"
 CODE = "import os\nprint('PREFIX=' + os.environ['CONDA_PREFIX'])"
 
 

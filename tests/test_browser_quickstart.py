@@ -4,12 +4,10 @@ card, and a Switch really moves the kernel: `import numpy` then prints the other
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,7 +18,7 @@ from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, run_l
 # The first run downloads the demo's wheels (about 60 MB) and installs two environments.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 REPO = Path(__file__).resolve().parent.parent
-SHOTS = Path(os.environ.get("ENVPANEL_SCREENSHOTS") or REPO / "test-results")
+SHOTS = REPO / "test-results"  # ignored; the README's screenshots come from scripts/screenshots.sh
 NOTEBOOK = "demo/envpanel-demo.ipynb"
 
 
@@ -37,9 +35,6 @@ def lab(tmp_path_factory):
     """Given a checkout's demo folder, its environments and JupyterLab started as start.sh starts it."""
     base = tmp_path_factory.mktemp("quickstart")
     home, root, jupyter = base / "home", base / "jupyter-envpanel", base / "jupyter"
-    if os.environ.get("ENVPANEL_SCREENSHOTS"):  # README's screenshot: a checkout's path, not pytest's
-        root = Path(tempfile.gettempdir()) / "jupyter-envpanel"
-        shutil.rmtree(root, ignore_errors=True)
     home.mkdir()
     shutil.copytree(REPO / "demo", root / "demo", ignore=shutil.ignore_patterns("envs", ".ipynb_checkpoints"))
     drop_in = jupyter / "config" / "jupyter_server_config.d" / "jupyter-envpanel-demo.json"
