@@ -181,7 +181,7 @@ def ab(rounds: int, ours: Callable[[], float], theirs: Callable[[], float] | Non
 COLD = """
 import json, os, time
 from jupyter_envpanel.core.base.host import Host
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 service = EnvService(Host.current(root=os.getcwd()))
 start = time.perf_counter()
 count = len(service.listing().environments)
@@ -405,10 +405,10 @@ def servers(world: World, n: int, anchors: Anchors, rounds: int, steady: int, ta
 OUR_SPECS = """
 import asyncio, json, os, time
 from jupyter_envpanel.core.base.host import Host
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 try:  # the server's service watches its paths (an older checkout's cannot)
-    service = EnvService(Host.current(root=os.getcwd()), watch=True)
+    service = EnvService(Host.current(root=os.getcwd()), ServiceOptions(watch=True))
 except TypeError:
     service = EnvService(Host.current(root=os.getcwd()))
 manager = EnvPanelKernelSpecManager(service=service)

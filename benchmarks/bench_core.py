@@ -16,7 +16,7 @@ from pathlib import Path
 
 from worldgen import N_ENVS, N_RECORDS, make_envfile, make_world
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def timed(func, repeat: int) -> list:
@@ -98,22 +98,20 @@ def main() -> None:
     show("package search 'pkg' (partial)", timed(lambda: service.packages("pkg1"), args.repeat), 100)
     print(f"package search: {len(answer['matches'])} environments have pkg042")
 
-    from jupyter_envpanel.core.notebooks.report import notebook_report, ran_with
-
     env = service.find("env000")
-    record = ran_with(service, env)
+    record = service.ran_with(env)
     notebook = world.root / "ran.ipynb"
     meta = {"kernelspec": {"name": "conda-env-env000-py"}, "envpanel": {"ran_with": record}}
     notebook.write_text(json.dumps({"cells": [], "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))
 
     def compare_cold() -> None:
         svc = EnvService(host)
-        assert notebook_report(svc, notebook, "env000")["count"] == 0
+        assert svc.notebook_report(notebook, "env000")["count"] == 0
 
     show("notebook record vs env, one-shot", timed(compare_cold, args.repeat), 300)
     show(
         "notebook record vs env, warm",
-        timed(lambda: notebook_report(service, notebook, "env000"), args.repeat),
+        timed(lambda: service.notebook_report(notebook, "env000"), args.repeat),
     )
     print(f"notebook record: {len(record['packages'])} requested packages, {len(json.dumps(record))} bytes")
 

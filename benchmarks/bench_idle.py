@@ -64,7 +64,7 @@ def measure(lab, chrome, seconds: float, label: str) -> dict:
 
 def unchanged_poll_ms(world, repeat: int = 200) -> float:
     """Time the server's work for one unchanged poll (revalidate the listing, no scan), in-process."""
-    from jupyter_envpanel.core.service.facade import EnvService
+    from jupyter_envpanel.core.service import EnvService
 
     service = EnvService(world.host())
     service.versioned_listing()

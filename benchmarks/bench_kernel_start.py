@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from factory import World  # noqa: E402
 from jupyter_client.manager import KernelManager  # noqa: E402
 
-from jupyter_envpanel.core.service.facade import EnvService  # noqa: E402
+from jupyter_envpanel.core.service import EnvService  # noqa: E402
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager  # noqa: E402
 
 

@@ -70,7 +70,7 @@ def environ(world: World) -> dict:
 
 def in_process(world: World, repeat: int) -> None:
     """Time the kernel table and the lookups jupyter_server makes on its event loop."""
-    from jupyter_envpanel.core.service.facade import EnvService
+    from jupyter_envpanel.core.service import EnvService
     from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
     host = world.host()

@@ -25,7 +25,7 @@ from worldgen import make_world  # noqa: E402
 
 from jupyter_envpanel.core.base.host import Host  # noqa: E402
 from jupyter_envpanel.core.environments.tools import SOURCES  # noqa: E402
-from jupyter_envpanel.core.service.facade import EnvService  # noqa: E402
+from jupyter_envpanel.core.service import EnvService, ServiceOptions  # noqa: E402
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -35,7 +35,7 @@ def cold(host: Host, sources, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        EnvService(host, sources=sources).listing()
+        EnvService(host, ServiceOptions(sources=sources)).listing()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
@@ -55,7 +55,7 @@ def fs_calls(host: Host, sources) -> int:
     for name, func in originals.items():
         setattr(os, name, counting(func))
     try:
-        EnvService(host, sources=sources).listing()
+        EnvService(host, ServiceOptions(sources=sources)).listing()
     finally:
         for name, func in originals.items():
             setattr(os, name, func)

@@ -13,7 +13,7 @@ from .core.base.model import Environment
 if TYPE_CHECKING:
     from .core.drift.report import DriftReport
     from .core.project.definition import Project
-    from .core.service.facade import EnvService
+    from .core.service import EnvService
 
 __version__ = "0.2.0"
 __all__ = [

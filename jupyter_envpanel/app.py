@@ -1,22 +1,18 @@
-"""The Jupyter server extension: settings as traitlets, the shared service, the kernel specs."""
+"""The Jupyter server extension: the shared service, the kernel spec manager, the routes."""
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
+from traitlets import TraitError
 
-from .core.base.host import Host
-from .core.base.model import KINDS
-from .core.environments.tools import SOURCES
-from .core.kernels.offer import DEFAULT_NAME_FORMAT, KernelOptions
-from .core.service.facade import DEFAULT_ENV_FILES, EnvService
+from .core.service import EnvService
 from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool
+from .settings import EnvPanelSettings, build_service
 
 #: Kernel spec managers ours may replace: Jupyter's default and nb_conda_kernels' (same names).
 REPLACEABLE = (
@@ -39,98 +35,10 @@ def _install_kernel_spec_manager(serverapp) -> None:
     serverapp.kernel_spec_manager_class = EnvPanelKernelSpecManager
 
 
-class EnvPanelApp(ExtensionApp):
-    """jupyter-envpanel: environments, drift and kernels for JupyterLab."""
+class EnvPanelApp(ExtensionApp, EnvPanelSettings):
+    """jupyter-envpanel: environments, drift and kernels for JupyterLab (settings: EnvPanelSettings)."""
 
     name = "jupyter_envpanel"
-
-    extra_env_dirs = List(
-        Unicode(),
-        default_value=[],
-        config=True,
-        help="Extra directories to search: a prefix, or a folder whose subfolders are environments.",
-    )
-    sources = List(
-        Enum(list(SOURCES)),
-        default_value=list(SOURCES),
-        config=True,
-        help="Where to look for environments (drop one to switch it off): " + ", ".join(SOURCES) + ".",
-    )
-    shared_env_dirs = List(
-        Unicode(),
-        default_value=[],
-        config=True,
-        help=(
-            "Installations an admin keeps for every user (TLJH's /opt/tljh/user/envs, a volume): "
-            "searched like extra_env_dirs and marked 'shared' in the panel."
-        ),
-    )
-    hide = Unicode(
-        None,
-        allow_none=True,
-        config=True,
-        help="Regex; environments whose prefix matches it are not listed at all (nor their kernels).",
-    )
-    exclude = Unicode(
-        None,
-        allow_none=True,
-        config=True,
-        help="Regex; environments whose prefix matches it get no kernels (as nb_conda_kernels' env_filter).",
-    )
-    kinds = List(
-        Enum(list(KINDS)),
-        default_value=list(KINDS),
-        config=True,
-        help="Kinds of environment whose kernels are offered: " + ", ".join(KINDS) + ".",
-    )
-    name_format = Unicode(
-        DEFAULT_NAME_FORMAT,
-        config=True,
-        help=(
-            "Kernel display name, for every kind of environment. Fields: {language}; {label}, what the"
-            " environment is (`conda env:NAME` as nb_conda_kernels names it, `venv: PARENT/FOLDER`,"
-            " `pixi: PROJECT`, `pyenv 3.11.7` or `/usr/bin/python3` for a plain interpreter);"
-            " {environment}, its name in the listing; {kind}; {kernel}, the kernelspec's folder;"
-            " {display_name}, the kernelspec's own."
-        ),
-    )
-    env_file_names = List(
-        Unicode(),
-        default_value=list(DEFAULT_ENV_FILES),
-        config=True,
-        help="File names that count as an environment file when looking upwards from a notebook.",
-    )
-    offer_server_env = Bool(
-        False,
-        config=True,
-        help="Also offer the server's own environment as conda-env-<name>-* (it already has python3).",
-    )
-    request_timeout = Float(
-        30.0,
-        config=True,
-        help="Seconds a route waits for disk work before answering 503 (a read is stuck).",
-    )
-    disk_workers = Int(
-        8, config=True, help="Threads the routes use for disk work at most (a bounded pool of their own)."
-    )
-    manage_kernelspecs = Bool(
-        True,
-        config=True,
-        help="Install EnvPanelKernelSpecManager so environment kernels are listed with no manual step.",
-    )
-
-    @validate("exclude", "hide")
-    def _valid_regex(self, proposal):
-        """Refuse a pattern that is not a valid regex, at startup."""
-        value = proposal["value"]
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as err:
-                raise TraitError(
-                    f"EnvPanelApp.{proposal['trait'].name} is not a valid regex: {err}"
-                ) from None
-        return value
 
     def _apply_drop_ins(self) -> None:
         """Apply EnvPanelApp settings of `jupyter_server_config.d/*.json` not set in the main config."""
@@ -175,22 +83,7 @@ class EnvPanelApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         """Create the service shared by the handlers and the kernel spec manager."""
-        options = KernelOptions(
-            name_format=self.name_format,
-            exclude=self.exclude,
-            kinds=tuple(self.kinds),
-            offer_server_env=self.offer_server_env,
-        )
-        service = EnvService(
-            Host.current(root=self.serverapp.root_dir),
-            extra_dirs=self.extra_env_dirs,
-            options=options,
-            env_file_names=self.env_file_names,
-            sources=self.sources,
-            hide=self.hide,
-            shared_dirs=self.shared_env_dirs,
-            watch=True,
-        )
+        service = build_service(self, self.serverapp.root_dir, watch=True)
         ksm = self.serverapp.kernel_spec_manager
         ours = isinstance(ksm, EnvPanelKernelSpecManager)
         if ours:

@@ -15,7 +15,7 @@ from .core.base.errors import EnvPanelError, InvalidArgument
 from .settings import service_from_config
 
 if TYPE_CHECKING:  # `list`, `show` and `kernels` never import the drift chain
-    from .core.service.facade import EnvService
+    from .core.service import EnvService
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 
@@ -141,8 +141,8 @@ def cmd_drift(service: EnvService, args: argparse.Namespace) -> int:
 def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
     """Print (or write to a new file) an environment.yml made from an environment or a notebook."""
     if args.env.endswith(".ipynb"):
+        from .core.notebooks.file import notebook_record, read_notebook
         from .core.notebooks.record import export_record
-        from .core.notebooks.report import notebook_record, read_notebook
 
         path = Path(args.env)
         recorded = notebook_record(read_notebook(path), path)
@@ -163,10 +163,8 @@ def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
 
 def cmd_check(service: EnvService, args: argparse.Namespace) -> int:
     """Compare a notebook's record with an environment; exit 0 same, 1 different, 2 bad input."""
-    from .core.notebooks.report import notebook_report
-
     env = args.env or service.active().prefix
-    report = notebook_report(service, Path(args.notebook), env)
+    report = service.notebook_report(Path(args.notebook), env)
     if report["recorded"] is None:
         raise InvalidArgument(f"{Path(args.notebook).name} has no record of what it ran with")
     if args.json:

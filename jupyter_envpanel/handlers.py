@@ -13,8 +13,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .core.base.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
-from .core.service.facade import EnvService
+from .core.base.errors import EnvFileError, EnvPanelError, KernelNotFound
+from .core.service import EnvService
 from .pool import DiskPool, PoolBusy
 
 OPENAPI = Path(__file__).parent / "openapi.yaml"
@@ -51,10 +51,10 @@ class EnvPanelHandler(APIHandler):
             self._fail(400, {"message": f"cannot read: {err.strerror or type(err).__name__}"})
         except (web.Finish, web.HTTPError):
             raise
-        except Exception as err:  # never a 500: a bug or data no check foresaw costs this answer only
+        except Exception as err:  # our own bug (bad input is an EnvPanelError): this answer only, said so
             self.log.exception("jupyter-envpanel: %s %s failed", self.request.method, self.request.path)
-            what = f"{type(err).__name__}; the server log has the details"
-            self._fail(422, {"message": f"jupyter-envpanel could not process this request ({what})"})
+            what = f"{type(err).__name__}; the server log has the traceback"
+            self._fail(500, {"message": f"jupyter-envpanel failed on this request, a bug ({what})"})
 
     def _fail(self, status: int, body: dict) -> None:
         """Answer an error as JSON (APIHandler.finish sets the type) and stop the request."""
@@ -110,23 +110,8 @@ class DriftHandler(EnvPanelHandler):
     """GET drift of an environment against `?file=` or the nearest file to `?path=`."""
 
     def _drift(self, name: str, file: str, path: str) -> dict:
-        """Resolve the env and the file inside the root, then compare (blocking)."""
-        service = self.service
-        env = service.find(name)
-        if file and path:
-            raise InvalidArgument("give either ?file= or ?path=, not both")
-        if file:
-            target = service.resolve_in_root(file)
-        else:
-            start = service.resolve_in_root(path) if path else service.resolve_in_root(".")
-            target = service.nearest_envfile(start, service.resolve_in_root("."), confined=True)
-        label = service.relative(target)
-        try:
-            return service.drift(env, target, label).to_json()
-        except EnvFileError as err:  # name the file the error is in (maybe a -r include), root-relative
-            raise EnvFileError(
-                service.relative(Path(err.path)), err.detail, err.line, err.column, err.status
-            ) from None
+        """Compare the environment with `?file=`, or the nearest environment file to `?path=` (blocking)."""
+        return self.service.drifts.drift_in_root(self.service.find(name), file, path).to_json()
 
     @web.authenticated
     @authorized
@@ -145,28 +130,31 @@ class ProjectHandler(EnvPanelHandler):
         start = self.service.resolve_in_root(path or ".")
         return self.service.project(start, confined=True).to_json()
 
+    def _adopt(self, path: str) -> dict:
+        """List the project's in-project environment when the usual places miss it (blocking)."""
+        start = self.service.resolve_in_root(path or ".")
+        adopted = self.service.projects.adopt(start, self.service.resolve_in_root("."))
+        return {"adopted": adopted, "project": self._project(path)}
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        """Answer the project object."""
+        """Answer the project object (a read: it changes nothing later requests see)."""
         self.answer(await self.run(self._project, self.get_query_argument("path", "")))
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        """List the project's environment (`listed: false` in the GET answer) and answer the project."""
+        self.answer(await self.run(self._adopt, self.get_query_argument("path", "")))
 
 
 class ExportHandler(EnvPanelHandler):
     """POST writes an environment.yml made from an environment into a folder of the root."""
 
     def _export(self, name: str, path: str) -> dict:
-        """Resolve the folder inside the root, then create the file there, never over one (blocking)."""
-        from .core.drift.export import write_new
-
-        service = self.service
-        env = service.find(name)
-        target = service.resolve_in_root(path or ".")
-        folder = target if target.is_dir() else target.parent
-        service.resolve_in_root(service.relative(folder))  # the folder itself lies in the root
-        text = service.export(env)
-        write_new(folder / "environment.yml", text)
-        return {"file": service.relative(folder / "environment.yml"), "text": text}
+        """Create the file next to `?path=` inside the root, never over one (blocking)."""
+        return self.service.drifts.export_into(self.service.find(name), path)
 
     @web.authenticated
     @authorized
@@ -180,9 +168,7 @@ class RecordHandler(EnvPanelHandler):
 
     def _record(self, name: str) -> dict:
         """Read the environment's requested packages and digest (blocking)."""
-        from .core.notebooks.report import ran_with
-
-        return ran_with(self.service, self.service.find(name))
+        return self.service.ran_with(self.service.find(name))
 
     @web.authenticated
     @authorized
@@ -196,10 +182,8 @@ class NotebookHandler(EnvPanelHandler):
 
     def _report(self, path: str, env: str) -> dict:
         """Resolve the notebook inside the root, read it and compare (blocking)."""
-        from .core.notebooks.report import notebook_report
-
         target = self.service.resolve_in_root(path)
-        return notebook_report(self.service, target, env, label=self.service.relative(target))
+        return self.service.notebook_report(target, env, label=self.service.relative(target))
 
     @web.authenticated
     @authorized

@@ -26,7 +26,7 @@ from .core.base.model import Listing
 from .core.base.prefix import RACY_NS, mtime_ns
 from .core.base.safe_read import UnreadableFile
 from .core.kernels.table import KernelEntry, KernelTable, build_table, reread
-from .core.service.facade import EnvService
+from .core.service import EnvService, ServiceOptions
 
 _KERNEL_FIELDS = ("argv", "display_name", "language", "env", "metadata", "interrupt_mode")
 #: Stands for "not proven current": a cached spec with it is checked again at the next lookup.
@@ -69,7 +69,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         """Return the shared service, creating a default one rooted at the server's root."""
         if self.service is None:
             root = getattr(self.parent, "root_dir", None) or os.getcwd()
-            self.service = EnvService(Host.current(root=root), watch=True)
+            self.service = EnvService(Host.current(root=root), ServiceOptions(watch=True))
         return self.service
 
     # --- building: threads only ---------------------------------------------------------

@@ -15,8 +15,8 @@ sys.path.insert(0, str(REPO))
 
 
 def configuration_md() -> str:
-    """Return the configuration reference, one section per trait of EnvPanelApp."""
-    from jupyter_envpanel.app import EnvPanelApp
+    """Return the configuration reference, one section per setting (EnvPanelSettings, set as EnvPanelApp)."""
+    from jupyter_envpanel.settings import EnvPanelSettings
 
     lines = [
         "# Configuration reference",
@@ -28,8 +28,8 @@ def configuration_md() -> str:
         "(`jupyter lab --EnvPanelApp.NAME=...`). The CLI and the Python API read the same files.",
         "",
     ]
-    own = set(EnvPanelApp.class_own_traits(config=True))
-    for name, trait in sorted(EnvPanelApp.class_traits(config=True).items()):
+    own = set(EnvPanelSettings.class_own_traits(config=True))
+    for name, trait in sorted(EnvPanelSettings.class_traits(config=True).items()):
         if name not in own:
             continue
         default = trait.default_value_repr()

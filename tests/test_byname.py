@@ -12,7 +12,7 @@ from hostile import PYKERNEL
 
 from jupyter_envpanel.core.base.errors import EnvNotFound
 from jupyter_envpanel.core.environments.byname import resolve_name
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 
 
 def fields(env) -> dict:
@@ -47,7 +47,7 @@ def same_as_listing(world, names=(), **environ) -> list:
             assert str(info.value) == str(err)
             continue
         assert fields(fresh.find(name)) == want, name
-        if resolve_name(EnvService(host).discovery, name) is not None:
+        if resolve_name(EnvService(host).listings.discovery, name) is not None:
             direct.append(name)
     return direct
 
@@ -79,7 +79,7 @@ def test_find_by_name_reads_no_listing(world):
     two_roots(world)
     service = EnvService(world.host())
     assert service.find("micromamba-ml").prefix == str(world.home / "micromamba" / "envs" / "ml")
-    assert service._cached[1] is None  # the listing was never built
+    assert service.listings._cached[1] is None  # the listing was never built
     listed = {e.name: e for e in EnvService(world.host()).listing().environments}
     assert service.show("ml")["kernels"] == listed["ml"].to_json()["kernels"] != []
 
@@ -92,13 +92,13 @@ def test_counter_names_and_symlinks_go_to_the_listing(world):
     world.conda_env(world.base / "d" / "ml")
     world.environments_txt(*(world.base / h / "envs" / "ml" for h in "abc"), world.base / "d" / "ml")
     world.server_env()
-    assert resolve_name(EnvService(world.host()).discovery, "envs-ml-2") is None
+    assert resolve_name(EnvService(world.host()).listings.discovery, "envs-ml-2") is None
     direct = same_as_listing(world, names=["envs-ml-3"])
     assert "ml" in direct and "d-ml" in direct
     # a second path to one env: the listing keeps the first and names it; only it can tell which
     (root / "envs").mkdir()
     os.symlink(world.base / "d" / "ml", root / "envs" / "alias")
-    assert resolve_name(EnvService(world.host()).discovery, "alias") is None
+    assert resolve_name(EnvService(world.host()).listings.discovery, "alias") is None
     assert "alias" not in same_as_listing(world, names=["alias"])
 
 
@@ -109,7 +109,7 @@ def test_a_symlink_listed_in_environments_txt_goes_to_the_listing(world):
     os.symlink(target, world.base / "links" / "ml")
     world.environments_txt(world.base / "links" / "ml", target)
     world.server_env()
-    assert resolve_name(EnvService(world.host()).discovery, "ml") is None
+    assert resolve_name(EnvService(world.host()).listings.discovery, "ml") is None
     same_as_listing(world, names=["ml", "real-ml"])
 
 
@@ -131,7 +131,7 @@ def test_base_is_the_first_root_unless_an_env_may_come_before_it(world):
     world.conda_env(world.home / "miniconda3" / "envs" / "early")  # a root with envs but no conda-meta
     world.conda_env(world.home / "miniforge3")
     world.server_env()
-    assert resolve_name(EnvService(world.host()).discovery, "base") is None
+    assert resolve_name(EnvService(world.host()).listings.discovery, "base") is None
     same_as_listing(world, names=["base"])
     (world.home / "miniconda3" / "envs" / "early" / "condabin").mkdir()  # now `early` is a base
     same_as_listing(world, names=["base"])
@@ -144,13 +144,13 @@ def test_hidden_unclean_and_other_tools_names_answer_as_the_listing(world):
     world.conda_env(root / "envs" / "with space")
     world.venv(world.home / ".virtualenvs" / "wrapped")
     world.server_env()
-    assert resolve_name(EnvService(world.host()).discovery, "with space") is None
+    assert resolve_name(EnvService(world.host()).listings.discovery, "with space") is None
     direct = same_as_listing(world, names=["wrapped", "with_space", "server"])
     assert "server" in direct  # the server's own prefix comes first of all
     host = world.host()
     with pytest.raises(EnvNotFound):
-        EnvService(host, hide="secret").find("secret")
-    listed = EnvService(host, hide="secret")
+        EnvService(host, ServiceOptions(hide="secret")).find("secret")
+    listed = EnvService(host, ServiceOptions(hide="secret"))
     listed.listing()
     with pytest.raises(EnvNotFound):
         listed.find("secret")
@@ -165,21 +165,20 @@ def test_registered_kernels_and_shared_dirs_are_shown_as_listed(world):
     world.conda_env(shared / "common")
     world.server_env()
     host = world.host()
-    options = {"shared_dirs": [str(shared), str(root)]}
-    EnvService(host, **options).register("team")
-    listed = EnvService(host, **options)
+    options = ServiceOptions(shared_dirs=[str(shared), str(root)])
+    EnvService(host, options).register("team")
+    listed = EnvService(host, options)
     listed.listing()
     for name in ("team", "common"):
-        fresh = EnvService(host, **options)
+        fresh = EnvService(host, options)
         assert fields(fresh.find(name)) == fields(listed.find(name))
         assert fresh.find(name).shared
-    fresh = EnvService(host, **options)
+    fresh = EnvService(host, options)
     assert all(k.registered for k in fresh.find("team").kernels)
-    assert fresh._cached[1] is None  # `team` lies where conda names it: read directly
+    assert fresh.listings._cached[1] is None  # `team` lies where conda names it: read directly
 
 
 def test_check_and_drift_by_name_answer_as_with_a_listing(world):
-    from jupyter_envpanel.core.notebooks.report import notebook_report
 
     two_roots(world)
     (world.root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - numpy\n")
@@ -194,4 +193,4 @@ def test_check_and_drift_by_name_answer_as_with_a_listing(world):
             fresh.drift(fresh.find(name), Path("environment.yml")).to_json()
             == listed.drift(listed.find(name), Path("environment.yml")).to_json()
         )
-        assert notebook_report(EnvService(host), notebook, name) == notebook_report(listed, notebook, name)
+        assert EnvService(host).notebook_report(notebook, name) == listed.notebook_report(notebook, name)

@@ -151,7 +151,7 @@ def test_a_local_channel_at_the_root_is_exported_with_its_file_url(world):
         packages=[("mypkg", "1.0", "0", "file:///conda-01"), ("other", "2.0", "0", "file:///conda-01")],
         requested=["mypkg", "other"],
     )
-    from jupyter_envpanel.core.service.facade import EnvService
+    from jupyter_envpanel.core.service import EnvService
 
     service = EnvService(world.host())
     text = service.export(service.find("local"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
+from jupyter_envpanel.core.base.model import Environment
 from jupyter_envpanel.core.environments.classify import classify
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.environments.sources import Candidate, Search
@@ -257,7 +258,7 @@ def test_a_plain_python_is_not_named_in_the_rest_json(world, tool):
     interpreter.chmod(0o755)
     environ = {"PATH": str(install / "bin")} if tool == "system" else {}
     (env,) = [e for e in Discovery(world.host(**environ)).list().environments if e.kind == tool]
-    assert env.to_json()["named"] is False
+    assert Environment.of(env).to_json()["named"] is False
 
 
 @pytest.mark.parametrize(

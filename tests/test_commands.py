@@ -30,7 +30,7 @@ from jupyter_envpanel.core.base.commands import (
     unsafe_char,
     visible,
 )
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 CONTROLS = [chr(c) for c in range(0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
 

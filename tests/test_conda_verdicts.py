@@ -108,7 +108,7 @@ def test_forms_conda_accepts_never_reject_the_file(tmp_path):
 def test_a_mirror_named_in_the_condarc_gives_no_false_drift(world):
     from factory import write_record
 
-    from jupyter_envpanel.core.service.facade import EnvService
+    from jupyter_envpanel.core.service import EnvService
 
     # Given a company mirror of defaults and conda-forge, and packages installed from it
     world.conda_env(world.home / "miniconda3", python="3.11.7")

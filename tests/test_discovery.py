@@ -16,7 +16,7 @@ from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.kernels.registry import MARK, unregister
 from jupyter_envpanel.core.kernels.table import build_table
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def listing_of(world, **environ):

@@ -241,7 +241,7 @@ def test_pip_extras_need_their_dependencies(world):
         "Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\nProvides-Extra: socks\n"
         'Requires-Dist: idna<4,>=2.5\nRequires-Dist: PySocks!=1.5.7,>=1.5.6; extra == "socks"\n\nbody\n'
     )
-    from jupyter_envpanel.core.service.facade import EnvService
+    from jupyter_envpanel.core.service import EnvService
 
     path = world.root / "environment.yml"
     path.write_text("dependencies:\n  - pip:\n    - requests[socks]>=2\n    - requests>=2\n")

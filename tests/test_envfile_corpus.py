@@ -19,7 +19,7 @@ import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 CORPUS = Path(__file__).parent / "data" / "envfiles"
 ANSWERS = json.loads((CORPUS / "conda_answers.json").read_text())["files"]

@@ -10,7 +10,7 @@ from test_cli import run
 from test_server import expect_error
 
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def make_ml(world) -> Path:
@@ -129,7 +129,6 @@ def test_names_yaml_would_read_as_numbers_or_bools_stay_strings(world):
 def test_a_package_without_a_channel_names_no_channel(world):
     """A local build's record says `<unknown>`: exports and records leave its channel out."""
     from jupyter_envpanel.core.notebooks.record import export_record
-    from jupyter_envpanel.core.notebooks.report import ran_with
 
     prefix = world.conda_env(
         world.home / "miniconda3" / "envs" / "local",
@@ -143,7 +142,7 @@ def test_a_package_without_a_channel_names_no_channel(world):
     env = service.find("local")
     text = service.export(env)
     assert "unknown" not in text and "channels:\n  - conda-forge\n" in text and "  - mylocal=0.1\n" in text
-    recorded = ran_with(service, env)
+    recorded = service.ran_with(env)
     assert "mylocal=0.1=0" in recorded["packages"]
     assert "unknown" not in export_record(recorded)
     old = {**recorded, "packages": ["<unknown>::mylocal=0.1=0"]}  # recorded by an earlier release

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from factory import recorder, write_dist
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 WEIRD = "we ird $HOME 'q' \"d\" `x`"
 YML = (

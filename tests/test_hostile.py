@@ -11,7 +11,7 @@ from factory import envs_of
 from hostile import CASES, healthy
 from test_cli import run
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 ENV_FILE = "name: x\ndependencies:\n  - python>=3\n  - numpy>=1\n"
 

@@ -22,7 +22,7 @@ from jupyter_envpanel.core.drift.export import CannotWrite, ExportTooLarge, writ
 from jupyter_envpanel.core.kernels import registry
 from jupyter_envpanel.core.notebooks.record import BadRecord, read_record
 from jupyter_envpanel.core.packages.inventory import read_history_requests
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -89,7 +89,7 @@ def test_two_environments_never_share_a_registered_kernel_name(world):
 
 RACER = """
 import sys
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.core.base.host import Host
 from pathlib import Path
 service = EnvService(Host.current(root=sys.argv[1]))

@@ -14,7 +14,7 @@ from factory import write_kernel
 from hostile import PYKERNEL, envs_root, healthy
 from test_kernel_run import run_in_kernel
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.pool import DiskPool, PoolBusy
 
 CODE_VARS = ("SECRET", "WITH_HOME", "WITH_BRACES", "CONDA_PREFIX")

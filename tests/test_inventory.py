@@ -10,7 +10,7 @@ import pytest
 from factory import CONDA_FORGE, write_dist, write_record
 
 from jupyter_envpanel.core.packages.inventory import InventoryCache, read_inventory
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 SITE = Path("lib") / "python3.11" / "site-packages"
 

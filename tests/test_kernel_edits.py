@@ -14,7 +14,7 @@ from hostile import PYKERNEL, healthy
 from test_kernel_run import run_in_kernel
 
 from jupyter_envpanel.core.base.prefix import RACY_NS
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
 OLD = 10**18  # 2001: no scan of these files is "racily clean"

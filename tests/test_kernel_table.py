@@ -17,7 +17,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_envpanel.core.base.prefix import RACY_NS
 from jupyter_envpanel.core.kernels.offer import KernelOptions
 from jupyter_envpanel.core.kernels.table import build_table, reread
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
 
@@ -202,7 +202,7 @@ def test_the_listing_shows_each_kernel_as_the_table_builds_it(world, options):
     write_kernel(twice, "Python3", {**PYKERNEL, "display_name": "Python 3 again"})
     world.conda_env(root / "envs" / "skipped", ipykernel=True)
     world.server_env()
-    service = EnvService(world.host(), options=options)
+    service = EnvService(world.host(), ServiceOptions(kernels=options))
     listing = service.listing()
     built = service.offered_kernels_for(listing)
     shown = [

@@ -17,7 +17,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
 
@@ -121,7 +121,7 @@ def test_a_second_refresh_request_never_waits_for_a_pending_one(world):
 REFRESH_AT_EXIT = """
 import threading
 from jupyter_envpanel.core.base.host import Host
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 
 service = EnvService(Host.current(root="."))

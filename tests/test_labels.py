@@ -10,7 +10,7 @@ from factory import envs_of
 from jupyter_envpanel.core.base.model import Environment
 from jupyter_envpanel.core.environments.labels import env_label
 from jupyter_envpanel.core.kernels.offer import KernelOptions
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 
 
 def make_world(world):
@@ -46,12 +46,12 @@ def test_display_names_per_kind_and_unchanged_kernel_names(world):
 def test_name_format_applies_to_every_kind(world):
     make_world(world)
     options = KernelOptions(name_format="{environment} ({kind}; {label}; {kernel}; {display_name})")
-    names = kernels(EnvService(world.host(), options=options).listing())
+    names = kernels(EnvService(world.host(), ServiceOptions(kernels=options)).listing())
     assert names["conda-env-ml-py"] == "ml (conda; conda env:ml; python3; Python 3 (ipykernel))"
     assert names["conda-env-.venv-py"] == ".venv (venv; venv: root/.venv; python3; Python 3 (ipykernel))"
     broken = KernelOptions(name_format="{nope}")
     assert (
-        kernels(EnvService(world.host(), options=broken).listing())["conda-env-ml-py"]
+        kernels(EnvService(world.host(), ServiceOptions(kernels=broken)).listing())["conda-env-ml-py"]
         == "Python [conda env:ml]"
     )
 

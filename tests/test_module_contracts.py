@@ -20,7 +20,7 @@ from jupyter_envpanel.core.base.model import KernelFile
 from jupyter_envpanel.core.base.paths import nearest_envfile
 from jupyter_envpanel.core.kernels import offer as kernels
 from jupyter_envpanel.core.kernels import registry
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def test_env_file_search_from_outside_stop_never_climbs_above_it(world):

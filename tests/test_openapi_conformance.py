@@ -262,6 +262,9 @@ async def test_every_documented_route_answers_as_the_document_says(server_world,
     project = await api.call("get", "/project", 200, params={"path": "broken"})
     assert (project["drift_error"]["line"], project["drift_error"]["column"]) == (3, 5)
     await api.call("get", "/project", 403, params={"path": "../x"})
+    adopted = await api.call("post", "/project", 200, params={"path": "app"})
+    assert adopted["adopted"] is False and adopted["project"]["listed"] is False  # nothing to list
+    await api.call("post", "/project", 403, params={"path": "../x"})
 
     found = await api.call("get", "/packages", 200, params={"q": "numpy"})
     assert found["matches"][0]["name"] == "numpy" and not found["truncated"]

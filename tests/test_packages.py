@@ -12,7 +12,7 @@ from test_server import expect_error, get_json
 
 from jupyter_envpanel.core.drift.fixes import NEEDED
 from jupyter_envpanel.core.packages.search import conda_names, normalise, read_names
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def make_world(world):

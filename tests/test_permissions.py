@@ -26,7 +26,7 @@ for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."
 import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.base.host import Host
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 base = Path(sys.argv[1])
 if os.geteuid() == 0:

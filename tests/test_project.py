@@ -12,7 +12,7 @@ import pytest
 from factory import CONDA_FORGE
 from test_cli import run
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 RECORDER = """#!{python}
 import json, os, shutil, sys
@@ -152,9 +152,13 @@ def test_pixi_projects_name_their_default_env_and_nested_ones_are_listed(world, 
     assert missing.prefix == str(project / ".pixi" / "envs" / "default")
     world.conda_env(project / ".pixi" / "envs" / "default", ipykernel=True)
     found = svc.project(project / "nb.ipynb")
-    assert found.exists and found.environment.kind == "pixi"
+    assert found.exists and found.environment.kind == "pixi" and not found.listed
     assert found.kernel["display_name"] == "Python [pixi: myproj]"
+    listed = {e.prefix for e in svc.listing().environments}
+    assert found.environment.prefix not in listed  # a read changes nothing later requests see
+    assert svc.projects.adopt(project / "nb.ipynb", world.root) is True  # asked for: now listed
     assert found.environment.prefix in {e.prefix for e in svc.listing().environments}  # Switch works
+    assert svc.project(project).listed and svc.projects.adopt(project, world.root) is False
     if "broken" in files[source]:
         assert any("invalid TOML" in w for w in found.warnings)
 

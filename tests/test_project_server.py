@@ -58,6 +58,12 @@ async def test_project_missing_env_nested_pixi_and_no_definition(server_world, j
         and data["environment"]["label"] == "pixi: px"
     )
     code, listing = await get_json(jp_fetch, "environments")
+    assert data["listed"] is False  # the GET describes it and changes nothing later requests see
+    assert data["environment"]["prefix"] not in {e["prefix"] for e in listing["environments"]}
+    response = await jp_fetch("envpanel", "api", "project", params={"path": "px"}, method="POST", body=b"")
+    adopted = json.loads(response.body)
+    assert adopted["adopted"] is True and adopted["project"]["listed"] is True  # asked for: a POST
+    code, listing = await get_json(jp_fetch, "environments")
     assert data["environment"]["prefix"] in {e["prefix"] for e in listing["environments"]}
     (server_world.root / "environment.yml").unlink()
     (server_world.root / "empty").mkdir()

@@ -13,7 +13,7 @@ import pytest
 from factory import CONDA_FORGE, UNDER_TEST, envs_of, write_kernel
 from hostile import PYKERNEL, healthy
 
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.settings import service_from_config
 
 # --- discovery: the conda rows of README's table (the other tools: tests/test_tools.py) ------------
@@ -253,5 +253,5 @@ def test_a_gateway_keeps_its_own_kernel_spec_manager(world):
 def test_service_from_config_reads_the_same_settings(world):
     healthy(world)
     service = service_from_config(section={"exclude": "good", "sources": ["conda"]})
-    assert service.options.exclude == "good" and service.discovery.sources == ("conda",)
+    assert service.options.exclude == "good" and service.listings.discovery.sources == ("conda",)
     write_kernel(world.home / "miniconda3" / "envs" / "good", "extra", PYKERNEL)

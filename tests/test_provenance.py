@@ -11,9 +11,8 @@ from test_cli import run
 from test_server import expect_error, get_json
 
 from jupyter_envpanel.core.notebooks.record import BadRecord, compare, read_record
-from jupyter_envpanel.core.notebooks.report import notebook_report, ran_with
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 
 def make_ml(world, requested=20) -> Path:
@@ -46,7 +45,7 @@ def test_record_is_small_stable_and_lists_what_was_asked_for(world):
     make_ml(world)
     service = EnvService(world.host())
     env = service.find("ml")
-    record = ran_with(service, env)
+    record = service.ran_with(env)
     assert record["environment"] == "ml" and record["python"] == "3.11.7" and record["kind"] == "conda"
     assert record["packages"][:2] == [
         "conda-forge::lib00=2.0.1=pyhd8ed1ab_0",
@@ -58,13 +57,13 @@ def test_record_is_small_stable_and_lists_what_was_asked_for(world):
     )
     assert not any("libblas" in p for p in record["packages"])  # a dependency: in the digest only
     assert len(json.dumps(record, separators=(",", ":"))) < 2048  # 20 requested packages + pip
-    assert json.dumps(ran_with(EnvService(world.host()), env)) == json.dumps(record)  # byte-identical
+    assert json.dumps(EnvService(world.host()).ran_with(env)) == json.dumps(record)  # byte-identical
 
 
 def test_check_same_then_changed_then_missing(world):
     prefix = make_ml(world)
     service = EnvService(world.host())
-    nb = saved_notebook(world.root / "a.ipynb", ran_with(service, service.find("ml")))
+    nb = saved_notebook(world.root / "a.ipynb", service.ran_with(service.find("ml")))
     out = run(world, "check", str(nb), "ml")
     assert out.returncode == 0 and "same packages" in out.stdout
     (prefix / "conda-meta" / "numpy-1.26.4-py311h0_0.json").unlink()
@@ -124,7 +123,7 @@ def test_export_notebook_recreates_what_it_ran_with(world):
 
     make_ml(world)
     service = EnvService(world.host())
-    nb = saved_notebook(world.root / "a.ipynb", ran_with(service, service.find("ml")))
+    nb = saved_notebook(world.root / "a.ipynb", service.ran_with(service.find("ml")))
     out = run(world, "export", str(nb))
     assert out.returncode == 0, out.stderr
     assert "  - numpy=1.26.4=py311h0_0\n" in out.stdout and "channels:\n  - conda-forge\n" in out.stdout
@@ -203,11 +202,11 @@ def test_a_notebook_without_record_is_checked_against_its_kernels_env(world):
     service = EnvService(world.host())
     for kernel, name in (("conda-env-ml-py", "ml"), ("conda-env-other-py", "other")):
         nb = saved_notebook(world.root / f"{name}.ipynb", None, kernel=kernel)
-        report = notebook_report(service, nb)
+        report = service.notebook_report(nb)
         assert report["environment"]["name"] == name and report["recorded"] is None
         assert report["current"]["environment"] == name and report["count"] == 0
     nb = saved_notebook(world.root / "gone.ipynb", None, kernel="conda-env-gone-py")
-    assert notebook_report(service, nb)["environment"] is None
+    assert service.notebook_report(nb)["environment"] is None
 
 
 def test_export_of_a_record_pins_python_channels_and_pip_entries():
@@ -241,7 +240,7 @@ def test_an_environment_without_python_records_none_and_its_export_pins_none(wor
         requested=["r-base"],
     )
     service = EnvService(world.host())
-    record = ran_with(service, service.find("r"))
+    record = service.ran_with(service.find("r"))
     assert record["python"] == "" and record["packages"] == ["conda-forge::r-base=4.3.2=h0_0"]
     assert "python" not in export_record(record)
 
@@ -278,7 +277,7 @@ def test_a_record_names_a_channel_as_the_users_condarc_names_it(world):
         requested=["tool"],
     )
     service = EnvService(world.host())
-    assert ran_with(service, service.find("ml"))["packages"] == ["anaconda::tool=1.0=h0_0"]
+    assert service.ran_with(service.find("ml"))["packages"] == ["anaconda::tool=1.0=h0_0"]
 
 
 def test_an_exported_record_reads_back_as_the_entries_it_holds():

@@ -13,7 +13,7 @@ from test_server import PYKERNEL
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.kernels.offer import prefix_from_argv
 from jupyter_envpanel.core.kernels.registry import user_kernels_dir
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService
 
 ARGV_CASES = [
     (["/envs/x/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "/envs/x"),

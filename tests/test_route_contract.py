@@ -61,10 +61,10 @@ async def test_notebook_route_compares_with_the_environment_asked_for(server_wor
         (OSError(), 400, "cannot read: OSError"),
         (PermissionError(errno.EACCES, "Permission denied"), 400, "cannot read: Permission denied"),
         (EnvPanelError("the env says no"), 400, "the env says no"),
-        (
+        (  # our own bug: a 500 that says so, never blamed on the request (4xx), never a traceback
             RuntimeError("a bug"),
-            422,
-            "jupyter-envpanel could not process this request (RuntimeError; the server log has the details)",
+            500,
+            "jupyter-envpanel failed on this request, a bug (RuntimeError; the server log has the traceback)",
         ),
     ],
 )
@@ -88,7 +88,7 @@ async def test_every_failure_of_the_disk_work_is_a_json_answer(
     assert response.headers["Content-Type"] == "application/json"
     assert json.loads(response.body) == {"message": message}
     logged = [r for r in caplog.records if "jupyter-envpanel:" in r.getMessage()]
-    if status == 422:  # a bug is logged with its traceback, naming the request
+    if status == 500:  # a bug is logged with its traceback, naming the request
         assert logged and logged[0].getMessage().startswith("jupyter-envpanel: GET /")
         assert logged[0].getMessage().endswith("/envpanel/api/environments/ml failed")
         assert logged[0].exc_info is not None

@@ -10,7 +10,7 @@ from factory import CONDA_FORGE, write_dist
 
 from jupyter_envpanel.core.base.errors import EnvFileError, KernelNotFound
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 
 UNLISTED_HINT = "this prefix holds an environment that is not listed: add it to EnvPanelApp.extra_env_dirs"
 
@@ -236,9 +236,10 @@ def test_only_environments_inside_a_shared_dir_are_marked_shared(world):
     world.conda_env(world.base / "team" / "common")
     world.conda_env(world.base / "team-old" / "legacy")
     world.server_env()
-    svc = EnvService(
-        world.host(), extra_dirs=[str(world.base / "team-old")], shared_dirs=[str(world.base / "team")]
+    options = ServiceOptions(
+        extra_dirs=[str(world.base / "team-old")], shared_dirs=[str(world.base / "team")]
     )
+    svc = EnvService(world.host(), options)
     shared = {e.name: e.shared for e in svc.listing().environments}
     assert shared["common"] is True
     assert shared["legacy"] is False and shared["ml"] is False

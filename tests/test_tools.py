@@ -16,7 +16,7 @@ from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.project.create import create_commands, find_tools
 from jupyter_envpanel.core.project.definition import Definition
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -29,8 +29,8 @@ def host_of(world, bins=(), **environ) -> Host:
 
 def listing(world, bins=(), sources=None, **environ):
     """Return the environments of the world (labelled, as the panel shows them), by name."""
-    kwargs = {"sources": sources} if sources is not None else {}
-    return envs_of(EnvService(host_of(world, bins, **environ), **kwargs).listing())
+    options = ServiceOptions(sources=sources) if sources is not None else None
+    return envs_of(EnvService(host_of(world, bins, **environ), options).listing())
 
 
 def venv_at(world, prefix: Path, uv: bool = False) -> Path:
@@ -329,7 +329,7 @@ def _real_listing(root: Path, sources, env: dict[str, str]) -> dict[str, object]
     environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     host = Host(Path(environ["HOME"]), environ, root, system_roots=(), system_bins=())
     own = os.path.realpath(sys.prefix)
-    found = EnvService(host, sources=sources).listing().environments
+    found = EnvService(host, ServiceOptions(sources=sources)).listing().environments
     return {e.name: e for e in found if os.path.realpath(e.prefix) != own}
 
 

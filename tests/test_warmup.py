@@ -37,8 +37,8 @@ async def test_tables_are_ready_before_the_first_request(envs, jp_serverapp):
     listing = service.listing(revalidate=False)
     assert {"base", "ml"} <= {e.name for e in listing.environments}
     assert ksm._table is not None and "conda-env-ml-py" in ksm._table.entries
-    assert service._packages is None  # the package index waits for the server to have started
+    assert service.installed._index is None  # the package index waits for the server to have started
     await jp_serverapp.extension_manager.start_all_extensions()  # what the server runs once started
     assert settled()
-    assert service._packages is not None
-    assert {e.prefix for e in listing.environments} <= set(service._packages._items)
+    assert service.installed._index is not None
+    assert {e.prefix for e in listing.environments} <= set(service.installed._index._items)

@@ -13,7 +13,7 @@ from factory import write_dist, write_kernel
 from hostile import PYKERNEL
 
 from jupyter_envpanel.core.base.watch import Unwatchable, Watch
-from jupyter_envpanel.core.service.facade import EnvService
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 
@@ -127,7 +127,7 @@ def armed(service: EnvService) -> bool:
     """Wait (bounded) for the background thread to arm the service's watch; return whether it did."""
     for _ in range(500):
         service.listing()
-        if service._watch._watch is not None:
+        if service.listings._watch._watch is not None:
             return True
         time.sleep(0.01)
     return False
@@ -141,7 +141,7 @@ def test_a_watched_listing_sees_every_change_a_checked_one_sees(world):
     venv = world.venv(world.root / ".venv")
     world.server_env()
     host = world.host()
-    service = EnvService(host, watch=True)
+    service = EnvService(host, ServiceOptions(watch=True))
     assert armed(service)
     first = service.listing()
     assert service.listing() is first  # quiet: the cached listing, no mtime checked
@@ -175,9 +175,9 @@ def test_refresh_and_adopted_prefixes_are_watched_anew(world):
     world.conda_env(root)
     world.server_env()
     outside = world.conda_env(world.base / "outside" / "proj")
-    service = EnvService(world.host(), watch=True)
+    service = EnvService(world.host(), ServiceOptions(watch=True))
     assert armed(service)
-    service.adopt(outside)
+    service.listings.adopt(outside)
     assert "proj" in {e.name for e in service.listing().environments}
     assert armed(service)
     (outside / "conda-meta" / "numpy-1.26.4-py311h0_0.json").write_text("{}")
@@ -187,4 +187,4 @@ def test_refresh_and_adopted_prefixes_are_watched_anew(world):
     counts = {e.name: e.package_count for e in service.listing().environments}
     assert counts["proj"] == 2  # python and numpy
     service.refresh()
-    assert service._watch._watch is None and armed(service)
+    assert service.listings._watch._watch is None and armed(service)

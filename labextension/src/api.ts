@@ -113,6 +113,8 @@ export interface IEnvPanelApi {
   pollEnvironments(etag: string): Promise<IPolledListing>;
   /** The project's environment of a notebook or folder path. */
   project(path: string): Promise<IProject>;
+  /** List the project's in-project environment the usual places miss (a GET never lists it). */
+  adoptProject(path: string): Promise<{ adopted: boolean; project: IProject }>;
   /** Forget caches and list again. */
   refresh(): Promise<IListing>;
   /** The environment a kernel runs in. */
@@ -140,6 +142,10 @@ export const httpApi: IEnvPanelApi = {
   listEnvironments: () => requestAPI<IListing>('environments'),
   pollEnvironments: etag => pollListing(etag),
   project: path => requestAPI<IProject>(`project?path=${enc(path)}`),
+  adoptProject: path =>
+    requestAPI<{ adopted: boolean; project: IProject }>(`project?path=${enc(path)}`, {
+      method: 'POST'
+    }),
   refresh: () => requestAPI<IListing>('refresh', { method: 'POST' }),
   kernelEnvironment: kernel => requestAPI<IKernelEnvironment>(`kernels/${enc(kernel)}/environment`),
   drift: (env, notebookPath) =>

@@ -223,6 +223,8 @@ export interface IProject {
   exists: boolean;
   /** The environment, when it exists. */
   environment: IEnvironment | null;
+  /** Whether the listing shows it (an in-project one outside the places searched: not yet). */
+  listed?: boolean;
   /** The kernel to switch to. */
   kernel: IKernelRef | null;
   /** Its drift in short (environment.yml and requirements files only). */

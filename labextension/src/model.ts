@@ -42,6 +42,7 @@ export class EnvPanelModel {
     translator: ITranslator | null = null
   ) {
     this.trans = bundleOf(translator);
+    this.projectState.adopted.connect(() => void this.listing.load().catch(() => undefined));
   }
 
   /** The listing: environments, warnings, loading, error. */

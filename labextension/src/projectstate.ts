@@ -29,15 +29,32 @@ export class ProjectState {
     return this.answer?.environment ?? null;
   }
 
-  /** Ask for the project of a notebook or folder path. */
+  /** Emitted when the project's environment was added to the listing (the listing is stale). */
+  get adopted(): ISignal<this, void> {
+    return this._adopted;
+  }
+
+  /**
+   * Ask for the project of a notebook or folder path. An in-project environment that exists but
+   * is not listed (a `.venv` in a subfolder) is then listed, so that Switch can reach its kernel:
+   * a POST, as the server's GET never changes what later requests see.
+   */
   async load(path: string): Promise<void> {
     const ticket = ++this._ticket;
     let answer: IProject | null = null;
     let error: EnvPanelApiError | null = null;
+    let adopted = false;
     try {
       answer = await this.api.project(path);
+      if (answer.exists && answer.listed === false) {
+        const listed = await this.api.adoptProject(path);
+        [answer, adopted] = [listed.project, listed.adopted];
+      }
     } catch (caught) {
       error = asApiError(caught);
+    }
+    if (adopted) {
+      this._adopted.emit();
     }
     if (ticket === this._ticket) {
       [this.answer, this.error, this.path] = [answer, error, path];
@@ -47,4 +64,5 @@ export class ProjectState {
 
   private _ticket = 0;
   private _changed = new Signal<this, void>(this);
+  private _adopted = new Signal<this, void>(this);
 }

@@ -152,6 +152,14 @@ export class FakeApi implements IEnvPanelApi {
     await this.answerLate(`project:${path}`);
     return this.projects[path] ?? project(null, { found: false, file: null, path });
   }
+
+  async adoptProject(path: string) {
+    this.calls.push(`adopt:${path}`);
+    const found = this.projects[path] ?? project(null, { found: false, file: null, path });
+    const adopted = found.exists && found.listed === false;
+    this.projects[path] = { ...found, listed: found.exists };
+    return { adopted, project: this.projects[path] };
+  }
   async refresh() {
     this.calls.push('refresh');
     return this.listing;

@@ -177,6 +177,20 @@ describe('EnvPanelModel', () => {
     expect(model.projectState.path).toBe('proj');
   });
 
+  it("lists a project's unlisted in-project environment by asking (a POST), then reloads the listing", async () => {
+    const api = new FakeApi();
+    api.projects['proj'] = project('proj/.venv', { listed: false });
+    const model = new EnvPanelModel(api);
+    await model.setBrowserPath('proj');
+    expect(api.calls).toEqual(expect.arrayContaining(['project:proj', 'adopt:proj']));
+    expect(model.project?.listed).toBe(true);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(api.calls.filter(c => c.startsWith('poll:') || c === 'list').length).toBeGreaterThan(0);
+    api.calls.length = 0;
+    await model.setBrowserPath('proj'); // listed now: a GET only
+    expect(api.calls).toEqual(['project:proj']);
+  });
+
   describe('drops answers that arrive after the focus moved on', () => {
     function twoKernels(): FakeApi {
       const api = new FakeApi();

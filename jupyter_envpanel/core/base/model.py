@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, Generic, TypeVar
 
 #: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
 KINDS = ("conda", "pixi", "poetry", "pipenv", "hatch", "uv", "virtualenvwrapper", "venv", "pyenv", "system")
@@ -40,8 +41,8 @@ class KernelRef:
 
 
 @dataclass(frozen=True)
-class Environment:
-    """One environment (a prefix on disk) with the facts a listing needs."""
+class Discovered:
+    """What discovery found of one environment (a prefix on disk): read from file names, never parsed."""
 
     name: str
     prefix: str
@@ -52,26 +53,41 @@ class Environment:
     python_version: str | None = None
     package_count: int = 0
     has_ipykernel: bool = False
-    kernels: tuple[KernelRef, ...] = ()
     warnings: tuple[str, ...] = ()
     source: str = ""
-    label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
     kernel_files: tuple[KernelFile, ...] = field(default=(), compare=False, repr=False)
-    #: The env part of its kernel names, unique in a listing (see kernels.kernel_stems).
-    kernel_stem: str = field(default="", compare=False, repr=False)
-    #: `conda env config vars` (conda-meta/state), read once per listing.
-    env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
-
     #: The interpreter of a plain Python installation (pyenv, uv-managed, system); "" otherwise.
     executable: str = ""
     #: The project a tool made the environment for (poetry, pipenv, hatch, an in-project .venv).
     project: str = ""
     #: Whether the prefix is a virtual environment (it has a pyvenv.cfg).
     is_venv: bool = False
+
+    def ref(self) -> dict:
+        """Return the short `{name, prefix}` form used inside other objects."""
+        return {"name": self.name, "prefix": self.prefix, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Environment(Discovered):
+    """One environment as the listing shows it: what discovery found, named, labelled, with its kernels."""
+
+    kernels: tuple[KernelRef, ...] = ()
+    label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
+    #: The env part of its kernel names, unique in a listing (see kernels.kernel_stems).
+    kernel_stem: str = field(default="", compare=False, repr=False)
+    #: `conda env config vars` (conda-meta/state), read once per listing.
+    env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
     #: With no kernel: the command that installs ipykernel in it (shown, copyable, never run).
     kernel_hint: str = ""
     #: Under one of the admin's shared installations (`EnvPanelApp.shared_env_dirs`).
     shared: bool = False
+
+    @classmethod
+    def of(cls, found: Discovered, **listed: Any) -> Environment:
+        """Return the listing's environment for what discovery found, with the listing's own fields."""
+        values = {f.name: getattr(found, f.name) for f in fields(Discovered)}
+        return cls(**{**values, **listed})
 
     def to_json(self) -> dict:
         """Return the environment object of the REST API."""
@@ -92,16 +108,15 @@ class Environment:
             "warnings": list(self.warnings),
         }
 
-    def ref(self) -> dict:
-        """Return the short `{name, prefix}` form used inside other objects."""
-        return {"name": self.name, "prefix": self.prefix, "kind": self.kind}
+
+E = TypeVar("E", bound=Discovered)
 
 
 @dataclass(frozen=True)
-class Listing:
-    """Every environment found, plus warnings that belong to no single environment."""
+class Listing(Generic[E]):
+    """Every environment found (discovery's or the listing's), plus warnings that belong to none."""
 
-    environments: tuple[Environment, ...] = ()
+    environments: tuple[E, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     searched: tuple[str, ...] = ()
 

@@ -73,3 +73,24 @@ def nearest_envfile(
     looked = ", ".join(names)
     label = relative(confine, start) if confine is not None else str(start)
     raise FileNotFound(label, f"no {looked} in this folder or any parent up to the root")
+
+
+class Root:
+    """The server's root directory: where request paths resolve, and what reports are relative to."""
+
+    def __init__(self, root: Path, env_file_names: Sequence[str]) -> None:
+        """Remember the root and the names that count as an environment file."""
+        self.path = Path(root)
+        self.env_file_names = tuple(env_file_names)
+
+    def resolve(self, rel: str) -> Path:
+        """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
+        return resolve_in_root(self.path, rel)
+
+    def relative(self, path: Path) -> str:
+        """Return a path relative to the root, for labels in reports."""
+        return relative(self.path, path)
+
+    def nearest_envfile(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
+        """Return the nearest environment file from start upwards (to stop), then binder/."""
+        return nearest_envfile(start, self.env_file_names, stop, self.path if confined else None)

@@ -19,8 +19,8 @@ import os
 import re
 from pathlib import Path
 
-from ..base.model import Environment
-from ..kernels.offer import clean_kernel_name
+from ..base.model import Discovered
+from ..base.names import clean_kernel_name
 from .classify import Found, classify
 from .discovery import Discovery, _environment, _identity, assign_names
 from .facts import read_facts
@@ -108,7 +108,7 @@ def _classified(discovery: Discovery, places: Search, candidates: list[Candidate
     return list(seen.values())
 
 
-def resolve_name(discovery: Discovery, name: str) -> Environment | None:
+def resolve_name(discovery: Discovery, name: str) -> Discovered | None:
     """Return the environment the listing names `name`, read from where it can be; None: ask the listing."""
     if "conda" not in discovery.sources or not name or os.sep in name or name.startswith("."):
         return None

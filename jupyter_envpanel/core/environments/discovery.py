@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..base.host import Host
-from ..base.model import CONDA_KINDS, Environment, Listing
+from ..base.model import CONDA_KINDS, Discovered, Listing
 from ..base.prefix import RACY_NS, mtime_ns
 from .classify import Found, classify
 from .facts import Facts, read_facts
@@ -149,7 +149,7 @@ class Discovery:
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
 
-    def describe(self, path: Path) -> Environment | None:
+    def describe(self, path: Path) -> Discovered | None:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""
         places = search(self.host, self.extra_dirs, enumerate_envs=False, sources=self.sources)
         found, _ = classify(Candidate(path, "cli"), places, self.host)
@@ -173,9 +173,9 @@ def _same(new: Listing, old: Listing | None) -> bool:
     )
 
 
-def _environment(env: Found, name: str, facts: Facts) -> Environment:
-    """Build the Environment value from a classified prefix, its name and its facts."""
-    return Environment(
+def _environment(env: Found, name: str, facts: Facts) -> Discovered:
+    """Build the Discovered value from a classified prefix, its name and its facts."""
+    return Discovered(
         name=name,
         prefix=str(env.prefix),
         kind=env.kind,

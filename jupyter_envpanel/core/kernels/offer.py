@@ -8,18 +8,17 @@ import os
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..base.model import KINDS, Environment, KernelFile, KernelRef
+from ..base.names import clean_kernel_name
 from ..environments.labels import env_label
 from .activation import activation_env, wrap_argv
 
 NATIVE_KERNEL = "python3"
 DEFAULT_NAME_FORMAT = "{language} [{label}]"
-_UNCLEAN = re.compile(r"[^a-zA-Z0-9._\-]")
 _SHORT = {"python2": "py", "python3": "py", "ir": "r"}
 
 
@@ -43,14 +42,6 @@ class OfferedKernel:
     resource_dir: str | None = None
     #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
     kernel_json: str = ""
-
-
-def clean_kernel_name(name: str) -> str:
-    """Replace characters Jupyter does not allow in kernel names, as nb_conda_kernels does."""
-    if not name.isascii():
-        decomposed = unicodedata.normalize("NFKD", name)
-        name = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _UNCLEAN.sub("_", name)
 
 
 def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:

@@ -59,6 +59,9 @@ class Project:
     name: str | None = None
     prefix: str | None = None
     environment: Environment | None = None
+    #: Whether the listing shows the environment (an in-project one outside the places searched
+    #: is described, not listed, until it is adopted).
+    listed: bool = False
     drift: dict | None = None
     drift_error: dict | None = None
     create: tuple[CreateCommand, ...] = ()
@@ -98,6 +101,7 @@ class Project:
             "prefix": self.prefix,
             "exists": self.exists,
             "environment": self.environment.to_json() if self.environment else None,
+            "listed": self.listed,
             "kernel": self.kernel,
             "drift": self.drift,
             "drift_error": self.drift_error,

@@ -1,34 +1,33 @@
-"""The kernels part of the service: what each environment offers, register / unregister, whose a spec is."""
+"""Kernels: what each listed environment offers, register / unregister, and whose a kernelspec is."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..base.host import Host
 from ..base.model import Environment, Listing
 from ..kernels import offer as kern
 from ..kernels import registry
-
-if TYPE_CHECKING:
-    from ..base.host import Host
+from .listing import Listings
 
 
-class KernelFacade:
-    """Kernel methods of EnvService (it provides `host`, `options`, `listing()` and `find()`)."""
+class Kernels:
+    """Kernels of the listed environments (plain inputs: a listing, a name, a spec)."""
 
-    host: Host
-    options: kern.KernelOptions
-    listing: Callable[..., Listing]
-    find: Callable[..., Environment]
+    def __init__(self, host: Host, listings: Listings) -> None:
+        """Remember the host (the user's kernels folder) and the listing the kernels come from."""
+        self.host = host
+        self.listings = listings
+        self.options = listings.options
 
     def offered_kernels(self) -> dict[str, kern.OfferedKernel]:
         """Return every kernel offered for every environment, by kernel name."""
-        return self.offered_kernels_for(self.listing())
+        return self.offered_kernels_for(self.listings.listing())
 
-    def offered_kernels_for(self, listing: Listing) -> dict[str, kern.OfferedKernel]:
+    def offered_kernels_for(self, listing: Listing[Environment]) -> dict[str, kern.OfferedKernel]:
         """Return every kernel offered for the environments of a listing, by kernel name."""
         out: dict[str, kern.OfferedKernel] = {}
         for env in listing.environments:
@@ -38,7 +37,7 @@ class KernelFacade:
 
     def _own_kernels(self, ref: str) -> list[kern.OfferedKernel]:
         """Return every kernel of an environment, the server's own included."""
-        env = self.find(ref)
+        env = self.listings.find(ref)
         return kern.offered(env, replace(self.options, offer_server_env=True))
 
     def register(self, ref: str) -> list[str]:
@@ -63,7 +62,7 @@ class KernelFacade:
         if not prefix:
             return None, None
         real = os.path.realpath(prefix)
-        for env in self.listing().environments:
+        for env in self.listings.listing().environments:
             if os.path.realpath(env.prefix) == real:
                 return env, prefix
         return None, prefix

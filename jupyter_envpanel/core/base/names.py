@@ -1,0 +1,16 @@
+"""Kernel names as Jupyter allows them, cleaned as nb_conda_kernels cleans them (notebooks rely on it)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNCLEAN = re.compile(r"[^a-zA-Z0-9._\-]")
+
+
+def clean_kernel_name(name: str) -> str:
+    """Replace characters Jupyter does not allow in kernel names, as nb_conda_kernels does."""
+    if not name.isascii():
+        decomposed = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _UNCLEAN.sub("_", name)

@@ -1,0 +1,76 @@
+"""A discovery's listing served without its mtime checks while inotify proves nothing changed."""
+
+from __future__ import annotations
+
+import threading
+
+from ..base.watch import Unwatchable, Watch
+
+
+class ListingWatch:
+    """Serve a discovery's listing without its mtime checks while a Watch proves nothing changed.
+
+    After a scan the watch is armed in a background thread (watches added, then the mtimes checked
+    once more, so nothing that moved while arming is missed); until then, and wherever paths cannot
+    be watched, every check is the discovery's own.
+    """
+
+    def __init__(self, discovery, enabled: bool = True) -> None:
+        """Watch for this discovery (duck-typed: `list()`, `_watched`, `_racy`); off: mtimes only."""
+        self.discovery = discovery
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._watch: Watch | None = None
+        self._for: object = None  # the listing the watch stands for
+        self._latest: object = None  # the last listing a check returned
+        self._unwatchable: object = None  # a listing whose paths could not be watched
+        self._arming = False
+
+    def listing(self):
+        """Return the discovery's listing: as cached while the watch is quiet, else checked by mtimes."""
+        with self._lock:
+            if self._watch is not None and self._watch.quiet():
+                raw = self.discovery.list(revalidate=False)
+                if raw is self._for:
+                    return raw
+            raw = self.discovery.list()  # events were read before: any later one stays queued
+            self._latest = raw
+            if raw is self._for and self._watch is not None and self._watch.alive:
+                return raw
+            self._drop()
+            if self.enabled and not self._arming and raw is not self._unwatchable:
+                self._arming = True
+                threading.Thread(target=self._arm, args=(raw,), name="envpanel-watch", daemon=True).start()
+            return raw
+
+    def _arm(self, raw) -> None:
+        """Add watches for what raw was built from; keep them if its mtimes still hold (a thread)."""
+        watch = None
+        try:
+            watched = getattr(self.discovery, "_watched", None)
+            if watched is not None and not getattr(self.discovery, "_racy", True):
+                watch = Watch(watched)
+                if self.discovery.list() is not raw or getattr(self.discovery, "_racy", True):
+                    watch.close()  # moved while arming: the next check scans and arms again
+                    watch = None
+        except (Unwatchable, OSError):
+            self._unwatchable = raw
+        finally:
+            with self._lock:
+                self._arming = False
+                if watch is not None and raw is self._latest and self._watch is None:
+                    self._watch, self._for = watch, raw
+                elif watch is not None:
+                    watch.close()
+
+    def _drop(self) -> None:
+        """Close the watch (lock held)."""
+        if self._watch is not None:
+            self._watch.close()
+        self._watch, self._for = None, None
+
+    def forget(self) -> None:
+        """Stop watching until the next scan."""
+        with self._lock:
+            self._drop()
+            self._unwatchable = None
