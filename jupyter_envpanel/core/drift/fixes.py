@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..base.commands import FixCommand, Note, option, unsafe_char
-from ..base.model import CONDA_KINDS, Environment
+from ..base.model import CONDA_KINDS, Discovered
 
 #: Statuses a command can fix.
 FIXABLE = ("missing", "mismatch")
@@ -66,12 +66,12 @@ def conda_executable(prefix: Path, tools: Mapping[str, str]) -> tuple[str, str] 
     return next(((t, tools[t]) for t in CONDA_TOOLS if t in tools), None)
 
 
-def python_of(env: Environment) -> str:
+def python_of(env: Discovered) -> str:
     """Return the interpreter of an environment (its own, never the server's)."""
     return env.executable or str(Path(env.prefix) / ("python.exe" if os.name == "nt" else "bin/python"))
 
 
-def pixi_manifest(env: Environment) -> Path:
+def pixi_manifest(env: Discovered) -> Path:
     """Return the manifest of a pixi project env (`<project>/.pixi/envs/<env>`)."""
     project = Path(env.prefix).parent.parent.parent
     pixi_toml = project / "pixi.toml"
@@ -84,7 +84,7 @@ def _needed(tool: str, specs: Sequence[str]) -> Note:
 
 
 def conda_install(
-    env: Environment, specs: Sequence[str], tools: Mapping[str, str], channels: Iterable[str] = ()
+    env: Discovered, specs: Sequence[str], tools: Mapping[str, str], channels: Iterable[str] = ()
 ) -> FixCommand | Note:
     """Return the install command for conda specs by the tool that owns the env, or why there is none."""
     specs = tuple(specs)
@@ -107,7 +107,7 @@ def conda_install(
 
 
 def pip_install(
-    env: Environment, specs: Sequence[str], tools: Mapping[str, str], has_pip: bool = True
+    env: Discovered, specs: Sequence[str], tools: Mapping[str, str], has_pip: bool = True
 ) -> FixCommand | Note:
     """Return the install command for pip requirements by the env's own installer, or why there is none."""
     specs = tuple(specs)
@@ -132,7 +132,7 @@ def command_spec(spec: str, source: str) -> str:
 
 
 def fix_commands(
-    env: Environment,
+    env: Discovered,
     requirements: Iterable,
     tools: Mapping[str, str],
     channels: Sequence[str] = (),
@@ -189,7 +189,7 @@ def _as_pip(specs: Sequence[str]) -> list[str]:
     return [s.split("::")[-1].replace(" ", "") for s in specs]
 
 
-def install_hint(env: Environment, tools: Mapping[str, str]) -> str:
+def install_hint(env: Discovered, tools: Mapping[str, str]) -> str:
     """Return the command that gives an environment a Python kernel (installs ipykernel), or ""."""
     if unsafe_char(env.prefix) or unsafe_char(python_of(env)):
         return ""

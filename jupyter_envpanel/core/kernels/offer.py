@@ -8,11 +8,11 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..base.model import KINDS, Environment, KernelFile, KernelRef
+from ..base.model import KINDS, Discovered, Environment, KernelFile, KernelRef
 from ..base.names import clean_kernel_name
 from ..environments.labels import env_label
 from .activation import activation_env, wrap_argv
@@ -65,10 +65,10 @@ def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
     return stems
 
 
-def kernel_name(env: Environment, dir_name: str) -> str:
-    """Return `conda-env-<env>-<kernel>` (`conda-base-<kernel>` for base)."""
+def kernel_name(env: Discovered, dir_name: str, stem: str = "") -> str:
+    """Return `conda-env-<stem>-<kernel>` (`conda-base-<kernel>` for base); the stem defaults to the name."""
     short = _SHORT.get(dir_name, dir_name)
-    stem = env.kernel_stem or env.name
+    stem = stem or env.name
     middle = "base" if env.name == "base" else f"env-{stem}"
     return clean_kernel_name(f"conda-{middle}-{short}")
 
@@ -82,7 +82,7 @@ def ipykernel_resources() -> str | None:
     return str(folder) if folder.is_dir() else None
 
 
-def _kernel_files(env: Environment) -> list[KernelFile]:
+def _kernel_files(env: Discovered) -> list[KernelFile]:
     """Return the env's kernel.json files, plus a synthesized Python one when only ipykernel is."""
     files = list(env.kernel_files)
     has_python = any(str(k.spec.get("language", "")).lower() == "python" for k in files)
@@ -98,7 +98,7 @@ def _kernel_files(env: Environment) -> list[KernelFile]:
     return files
 
 
-def _display_name(options: KernelOptions, env: Environment, kfile: KernelFile) -> str:
+def _display_name(options: KernelOptions, env: Discovered, kfile: KernelFile, label: str = "") -> str:
     """Return the display name from `name_format` (fields: see docs/configuration.md)."""
     original = str(kfile.spec.get("display_name") or kfile.dir_name)
     language = "Python" if original.startswith("Python") else original
@@ -107,7 +107,7 @@ def _display_name(options: KernelOptions, env: Environment, kfile: KernelFile) -
         "environment": env.name,
         "kernel": kfile.dir_name,
         "kind": env.kind,
-        "label": env.label or env_label(env),
+        "label": label or env_label(env),
     }
     try:
         name = options.name_format.format(display_name=original, **values)
@@ -129,7 +129,7 @@ def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> d
     """Return a complete kernel.json for one kernel of an environment, activated."""
     spec = dict(kfile.spec)
     spec["argv"] = wrap_argv(env, _resolve_argv(env, [str(a) for a in spec.get("argv", [])]))
-    spec["display_name"] = _display_name(options, env, kfile)
+    spec["display_name"] = _display_name(options, env, kfile, env.label)
     spec["language"] = spec.get("language") or "python"
     spec["env"] = {**activation_env(env), **(spec.get("env") or {})}  # the kernel.json's own env wins
     metadata = dict(spec.get("metadata") or {})
@@ -142,7 +142,7 @@ def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> d
     return spec
 
 
-def _named_files(env: Environment, options: KernelOptions) -> list[tuple[str, KernelFile]]:
+def _named_files(env: Discovered, options: KernelOptions, stem: str = "") -> list[tuple[str, KernelFile]]:
     """Return each kernel offered for one environment as (kernel name, kernel file); none if filtered out."""
     if env.kind not in options.kinds:
         return []
@@ -152,10 +152,10 @@ def _named_files(env: Environment, options: KernelOptions) -> list[tuple[str, Ke
         return []
     out: dict[str, KernelFile] = {}
     for kfile in _kernel_files(env):
-        name = kernel_name(env, kfile.dir_name)
-        stem, count = name, 2
+        name = kernel_name(env, kfile.dir_name, stem)
+        first, count = name, 2
         while name in out:
-            name, count = f"{stem}-{count}", count + 1
+            name, count = f"{first}-{count}", count + 1
         out[name] = kfile
     return list(out.items())
 
@@ -164,7 +164,7 @@ def offered(env: Environment, options: KernelOptions) -> list[OfferedKernel]:
     """Return the kernels offered for one environment, their specs complete (none if filtered out)."""
     own = os.path.join(env.prefix, "share", "jupyter", "kernels")
     kernels = []
-    for name, kfile in _named_files(env, options):
+    for name, kfile in _named_files(env, options, env.kernel_stem):
         on_disk = kfile.resource_dir.startswith(own + os.sep)  # else: made for ipykernel, none yet
         folder = kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name)
         path = os.path.join(folder, "kernel.json")
@@ -189,8 +189,10 @@ def legacy_names(kernel: OfferedKernel) -> list[str]:
     return [clean_kernel_name(f"conda-env-{holder}-{env.name}-") + kernel.name[len(stem) :]]
 
 
-def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[str]) -> tuple:
-    """Return the KernelRefs a listing shows for an environment."""
+def kernel_refs(
+    env: Discovered, options: KernelOptions, registered: Iterable[str], stem: str = "", label: str = ""
+) -> tuple[KernelRef, ...]:
+    """Return the KernelRefs a listing shows for what discovery found, named by its stem and label."""
     names = set(registered)
     if env.is_server and not options.offer_server_env:
         native = "Python 3 (ipykernel)"
@@ -199,21 +201,13 @@ def kernel_refs(env: Environment, options: KernelOptions, registered: Iterable[s
     return tuple(
         KernelRef(
             name,
-            _display_name(options, env, kfile),
+            _display_name(options, env, kfile, label),
             kfile.spec.get("language") or "python",
             name in names,
             kfile.resource_dir or None,
         )
-        for name, kfile in _named_files(env, options)
+        for name, kfile in _named_files(env, options, stem)
     )
-
-
-def with_kernel_refs(
-    env: Environment, options: KernelOptions, registered: Iterable[str], hint: Callable[[Environment], str]
-) -> Environment:
-    """Return a copy of env with its kernel list filled in (and, with none, `hint`: how to get one)."""
-    refs = kernel_refs(env, options, registered)
-    return replace(env, kernels=refs, kernel_hint="" if refs or env.has_ipykernel else hint(env))
 
 
 #: The argv[0] names jupyter_client replaces with the server's `sys.executable`.

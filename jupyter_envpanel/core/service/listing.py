@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.errors import EnvNotFound, InvalidArgument
@@ -99,17 +99,18 @@ class Listings:
         env_vars, warnings = state_env_vars(Path(found.prefix)) if found.kind in CONDA_KINDS else ({}, [])
         prefix = found.prefix
         shared = any(prefix == d or prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs)
-        env = Environment.of(
+        label = env_label(found)
+        refs = kern.kernel_refs(found, self.options, registered, stem, label)
+        return Environment.of(
             found,
+            kernels=refs,
+            kernel_hint="" if refs or found.has_ipykernel else install_hint(found, tools),
             shared=shared,
-            label=env_label(found),
+            label=label,
             kernel_stem=stem,
             env_vars=tuple(env_vars.items()),
             warnings=found.warnings + tuple(warnings),
         )
-        refs = kern.kernel_refs(env, self.options, registered)
-        hint = "" if refs or env.has_ipykernel else install_hint(env, tools)
-        return replace(env, kernels=refs, kernel_hint=hint) if refs or hint else env
 
     def listing_json(self) -> tuple[Listing, str, str]:
         """Return the listing, its digest (the REST ETag) and its JSON text, each made once per listing.
