@@ -40,8 +40,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
 from anchors import CACHE, Anchors, set_up  # noqa: E402
-from factory import World  # noqa: E402
-from labserver import free_port  # noqa: E402
+from support.factory import World  # noqa: E402
+from support.labserver import free_port  # noqa: E402
 from worldgen import make_kernel_world  # noqa: E402
 
 PY = sys.executable

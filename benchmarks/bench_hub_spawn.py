@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import hub  # noqa: E402
-from factory import World  # noqa: E402
-from labserver import free_port  # noqa: E402
-from test_jupyterhub import Hub  # noqa: E402
+from support import hub  # noqa: E402
+from support.factory import World  # noqa: E402
+from support.hub import Hub  # noqa: E402
+from support.labserver import free_port  # noqa: E402
 
 USER = hub.USERS[0]
 ENABLED = hub.VENV / "etc" / "jupyter" / "jupyter_server_config.d" / "jupyter_envpanel.json"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from factory import World  # noqa: E402
 from jupyter_client.manager import KernelManager  # noqa: E402
+from support.factory import World  # noqa: E402
 
 from jupyter_envpanel.core.service import EnvService  # noqa: E402
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager  # noqa: E402

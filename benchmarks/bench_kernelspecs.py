@@ -25,8 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from factory import World  # noqa: E402
-from labserver import free_port  # noqa: E402
+from support.factory import World  # noqa: E402
+from support.labserver import free_port  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 from worldgen import make_kernel_world  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from labserver import browser, run_lab  # noqa: E402
+from support.labserver import browser, run_lab  # noqa: E402
 from worldgen import N_ENVS, N_RECORDS, make_world  # noqa: E402
 
 ARM = """() => {

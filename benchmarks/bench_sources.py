@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
-from test_tools import interpreter_at, venv_at  # noqa: E402
+from support.factory import interpreter_at, venv_at  # noqa: E402
 from worldgen import make_world  # noqa: E402
 
 from jupyter_envpanel.core.base.host import Host  # noqa: E402

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from factory import CONDA_FORGE, World, write_dist, write_kernel, write_record  # noqa: E402
+from support.factory import CONDA_FORGE, World, write_dist, write_kernel, write_record  # noqa: E402
 
 N_ENVS, N_RECORDS, N_SPECS = 200, 400, 60
 PYKERNEL = {

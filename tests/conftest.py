@@ -1,4 +1,8 @@
-"""Shared fixtures: a temporary world of environments under a fake HOME."""
+"""Fixtures for every folder: a temporary world under a fake HOME, a server world, a clean tree.
+
+Helpers are in tests/support/ (imported as `support.*`: tests/ is put on sys.path here, since
+pytest imports the test modules with --import-mode=importlib and puts no folder on it).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from factory import World  # noqa: E402
+from support.factory import World  # noqa: E402
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 

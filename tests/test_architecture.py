@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from support import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "jupyter_envpanel"
 CORE = PACKAGE / "core"
 FORBIDDEN = ("tornado", "jupyter_server", "jupyter_client", "traitlets")

@@ -9,48 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, World, write_kernel
-from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
-from test_server import PYKERNEL
+from support.browser import CODE, SHOTS, make_world, open_notebook, show_panel, wait_kernel_idle
+from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-# Screenshots go to the ignored test-results/; the README's (docs/) come from scripts/screenshots.sh only.
-SHOTS = Path(__file__).parent.parent / "test-results"
-CODE = "import os\nprint('PREFIX=' + os.environ['CONDA_PREFIX'])"
-
-
-def make_world(base: Path) -> World:
-    world = World(base)
-    world.home.mkdir(parents=True)
-    world.root.mkdir()
-    root = world.home / "miniconda3"
-    world.conda_env(root, python="3.12.1")
-    for name, numpy in (("alpha", "1.24.4"), ("beta", "2.1.0")):
-        prefix = world.conda_env(
-            root / "envs" / name,
-            packages=[("numpy", numpy, "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
-            requested=["python=3.11", "numpy", "seaborn"],
-            ipykernel=True,
-            runnable=True,
-            activate={"10-env.sh": f'export ENV_LABEL="{name}"\n'},
-        )
-        write_kernel(prefix, "python3", PYKERNEL)
-    gamma = world.conda_env(root / "envs" / "gamma", ipykernel=True, runnable=True)
-    write_kernel(gamma, "python3", PYKERNEL)
-    write_kernel(
-        gamma,
-        "ir",
-        {
-            "argv": ["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"],
-            "display_name": "R",
-            "language": "R",
-        },
-    )
-    (world.root / "environment.yml").write_text(
-        "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy>=2\n  - scipy\n"
-    )
-    notebook(world.root / "demo.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
-    return world
 
 
 @pytest.fixture(scope="module")
@@ -60,41 +22,6 @@ def lab(tmp_path_factory):
     with run_lab(world.home, world.root, base / "jupyter") as server:
         server.world = world
         yield server
-
-
-def show_panel(page) -> None:
-    """Open the Environments panel unless the layout restorer already reopened it."""
-    page.wait_for_selector('.jp-SideBar [data-id="jp-envpanel"]', timeout=60_000)
-    page.wait_for_timeout(500)  # the restorer may reopen the panel from the last session
-    if not page.locator("#jp-envpanel").is_visible():
-        page.click('.jp-SideBar [data-id="jp-envpanel"]')
-
-
-def open_notebook(chrome, lab):
-    page = chrome.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(lab.page_url("lab/tree/demo.ipynb"))
-    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-    page.wait_for_selector("#jp-envpanel-status", timeout=60_000)
-    show_panel(page)
-    page.wait_for_selector("#jp-envpanel [data-env-name]", timeout=30_000)
-    wait_kernel_idle(lab, "demo.ipynb")
-    return page
-
-
-def wait_kernel_idle(lab, path: str, seconds: float = 60) -> None:
-    """Wait until the notebook's kernel has started and is idle (a starting kernel takes focus)."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        states = [
-            s["kernel"]["execution_state"] for s in lab.api("GET", "/api/sessions") if s["path"] == path
-        ]
-        if states == ["idle"]:
-            time.sleep(0.3)  # the page hears the status a moment later
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the kernel of {path} did not become idle within {seconds} s")
 
 
 def run_cell(page) -> str:
@@ -348,7 +275,7 @@ def snapshot_lab(tmp_path_factory):
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_panel_looks_as_it_did(snapshot_lab, chrome, theme):
-    from snapshot import assert_matches
+    from support.snapshot import assert_matches
 
     lab = snapshot_lab
     lab.api(
@@ -382,7 +309,7 @@ def test_panel_looks_as_it_did(snapshot_lab, chrome, theme):
 
 
 def test_snapshot_comparison_tolerates_anti_aliasing_not_changes(tmp_path):
-    from snapshot import compare, read_png, write_png
+    from support.snapshot import compare, read_png, write_png
 
     # Given a 40x30 picture written and read back as PNG
     rows = [bytes((x * 6, y * 8, 128, 255)) * 1 for y in range(30) for x in range(40)]

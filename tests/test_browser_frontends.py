@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
-from test_browser import CODE, SHOTS, make_world, wait_kernel_idle
+from support.browser import CODE, SHOTS, make_world, wait_kernel_idle
+from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

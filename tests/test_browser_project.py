@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, World, write_kernel
-from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
-from test_server import PYKERNEL
+from support import RESULTS
+from support.factory import CONDA_FORGE, PYKERNEL, World, write_kernel
+from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-OUTPUT = Path(__file__).resolve().parent.parent / "test-results"
 SLEEP = "import time\ntime.sleep(120)"
 SETTINGS = "/lab/api/settings/jupyter-envpanel:plugin"
 
@@ -105,8 +104,8 @@ def test_project_card_in_each_state(lab, chrome):
     first = page.locator("#jp-envpanel [data-env-name]").first
     assert first.get_attribute("data-env-name") == "demo" and first.get_attribute("data-project") == ""
     assert page.locator('[data-env-name="demo"] [data-action="switch"]').count() == 0  # active: no Switch
-    OUTPUT.mkdir(exist_ok=True)
-    page.locator('#jp-envpanel [aria-label="Project"]').screenshot(path=str(OUTPUT / "project-card.png"))
+    RESULTS.mkdir(exist_ok=True)
+    page.locator('#jp-envpanel [aria-label="Project"]').screenshot(path=str(RESULTS / "project-card.png"))
     page.close()
 
     # exists: the notebook runs elsewhere; the panel and the status bar say so; one click switches

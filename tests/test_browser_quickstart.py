@@ -9,16 +9,15 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
+from support import REPO, RESULTS
+from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
 
 # The first run downloads the demo's wheels (about 60 MB) and installs two environments.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
-REPO = Path(__file__).resolve().parent.parent
-SHOTS = REPO / "test-results"  # ignored; the README's screenshots come from scripts/screenshots.sh
+SHOTS = RESULTS  # the README's screenshots come from scripts/screenshots.sh
 NOTEBOOK = "demo/envpanel-demo.ipynb"
 
 

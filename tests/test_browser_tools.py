@@ -3,16 +3,12 @@ plain interpreters without ipykernel wait in a collapsed group, in version order
 
 from __future__ import annotations
 
-import sys
-
 import pytest
-from factory import World
-from labserver import browser, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
-from test_browser import show_panel
-from test_tools import interpreter_at, venv_at
+from support.browser import show_panel
+from support.factory import PY, World, interpreter_at, venv_at
+from support.labserver import browser, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def test_rows_show_the_tool_and_the_command_that_gives_a_kernel(tmp_path):

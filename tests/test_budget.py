@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from factory import child_environ
+from support.factory import child_environ
 
 from jupyter_envpanel.core.base.budget import Budget, Cancelled, Limits, checkpoint, current, spending
 from jupyter_envpanel.core.base.errors import EnvFileError

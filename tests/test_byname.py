@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from factory import write_kernel
-from hostile import PYKERNEL
+from support.factory import PYKERNEL, write_kernel
 
 from jupyter_envpanel.core.base.errors import EnvNotFound
 from jupyter_envpanel.core.environments.byname import resolve_name

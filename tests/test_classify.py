@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import can_drop_to_nobody, child_environ, envs_of, write_dist
+from support.factory import can_drop_to_nobody, child_environ, envs_of, write_dist
 
 from jupyter_envpanel.core.base.model import Environment
 from jupyter_envpanel.core.environments.classify import classify

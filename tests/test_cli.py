@@ -3,36 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from factory import CONDA_FORGE
-
-
-def run(world, *args, cwd=None, **environ):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
-    env.update(HOME=str(world.home), **environ)
-    return subprocess.run(
-        [sys.executable, "-m", "jupyter_envpanel", *args],
-        cwd=cwd or world.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def make_world(world):
-    root = world.home / "miniconda3"
-    world.conda_env(root, python="3.12.1")
-    world.conda_env(
-        root / "envs" / "ml",
-        packages=[("numpy", "1.24.4", "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
-        requested=["numpy", "seaborn"],
-    )
-    (world.root / "environment.yml").write_text("name: ml\ndependencies:\n  - python=3.11\n  - numpy>=1.26\n")
-    return root
+from support.cli import make_world, run
 
 
 def test_list_json_has_the_design_shape(world):

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from factory import World, recorder
-from terminal import PROMPT, Bash, typed_line
+from support.factory import World, recorder
+from support.terminal import PROMPT, Bash, typed_line
 
 from jupyter_envpanel.core.base.commands import (
     CreateCommand,

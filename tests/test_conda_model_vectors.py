@@ -10,10 +10,10 @@ differently must be listed in EXCEPTIONS below with conda's own reason, or the t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support import DATA
 
 from jupyter_envpanel.core.base.safe_read import UnreadableFile
 from jupyter_envpanel.core.conda.channels import channel_context, channel_matches, parse_channel_value
@@ -21,7 +21,7 @@ from jupyter_envpanel.core.conda.spec import check_conda, parse_conda
 from jupyter_envpanel.core.conda.version import InvalidVersionSpec, parse_version, starts_with, version_spec
 from jupyter_envpanel.core.packages.inventory import package_from_record
 
-TABLE = json.loads((Path(__file__).parent / "data" / "conda_model_vectors.json").read_text())
+TABLE = json.loads((DATA / "conda_model_vectors.json").read_text())
 ROWS = TABLE["rows"]
 CONDARC_KEYS = (
     "channel_alias",

@@ -9,9 +9,9 @@ comes from in conda's docs or test suite. `ours` marks the documented deviations
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from support import DATA
 
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.conda.channels import channel_context
@@ -19,7 +19,7 @@ from jupyter_envpanel.core.conda.spec import check_conda, parse_conda
 from jupyter_envpanel.core.packages.inventory import package_from_record
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
-TABLE = json.loads((Path(__file__).parent / "data" / "conda_verdicts.json").read_text())
+TABLE = json.loads((DATA / "conda_verdicts.json").read_text())
 ROWS = TABLE["rows"]
 FIELD_WORDS = (
     "does not satisfy",
@@ -106,7 +106,7 @@ def test_forms_conda_accepts_never_reject_the_file(tmp_path):
 
 
 def test_a_mirror_named_in_the_condarc_gives_no_false_drift(world):
-    from factory import write_record
+    from support.factory import write_record
 
     from jupyter_envpanel.core.service import EnvService
 

@@ -15,11 +15,11 @@ import nbformat
 import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
+from support import REPO
 
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 from jupyter_envpanel.settings import service_from_config
 
-REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "demo_envs.py"
 spec = importlib.util.spec_from_file_location("demo_envs", SCRIPT)
 demo_envs = sys.modules["demo_envs"] = importlib.util.module_from_spec(spec)  # dataclasses look it up

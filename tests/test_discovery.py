@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from factory import envs_of, names, write_dist, write_kernel, write_record
+from support.factory import envs_of, names, write_dist, write_kernel, write_record
 
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.environments.discovery import Discovery

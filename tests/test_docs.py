@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import REPO
 
 from jupyter_envpanel.cli import COMMANDS
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 
-REPO = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("gen_docs", REPO / "scripts" / "gen_docs.py")
 gen_docs = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gen_docs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factory import CONDA_FORGE, MAIN
+from support.factory import CONDA_FORGE, MAIN
 
 from jupyter_envpanel.core.drift.report import check
 from jupyter_envpanel.core.packages.inventory import read_inventory
@@ -250,7 +250,7 @@ def test_pip_extras_need_their_dependencies(world):
     first, second = service.drift(env, path).requirements
     assert (first.status, first.reason) == ("mismatch", "extra [socks] needs PySocks, not installed")
     assert second.status == "ok"
-    from factory import write_dist
+    from support.factory import write_dist
 
     write_dist(site, "PySocks", "1.7.1")
     service.refresh()

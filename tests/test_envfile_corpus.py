@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from support import DATA
 
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.core.service import EnvService
 
-CORPUS = Path(__file__).parent / "data" / "envfiles"
+CORPUS = DATA / "envfiles"
 ANSWERS = json.loads((CORPUS / "conda_answers.json").read_text())["files"]
 #: Where we read a file conda does not, and why that serves the user (conda's own failure is no verdict).
 LENIENT = {

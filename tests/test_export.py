@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from factory import CONDA_FORGE, MAIN
-from test_cli import run
-from test_server import expect_error
+from support.cli import run
+from support.factory import CONDA_FORGE, MAIN
+from support.server import expect_error
 
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.core.service import EnvService

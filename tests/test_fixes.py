@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import recorder, write_dist
+from support.factory import recorder, write_dist
 
 from jupyter_envpanel.core.service import EnvService
 

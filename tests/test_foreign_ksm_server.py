@@ -6,7 +6,7 @@ import json
 
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
-from test_server import get_json, make_envs
+from support.server import get_json, make_envs
 
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 

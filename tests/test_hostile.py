@@ -7,9 +7,9 @@ import os
 import threading
 
 import pytest
-from factory import envs_of
-from hostile import CASES, healthy
-from test_cli import run
+from support.cli import run
+from support.factory import envs_of
+from support.hostile import CASES, healthy
 
 from jupyter_envpanel.core.service import EnvService
 

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import child_environ, write_dist
-from hostile import PYKERNEL, healthy
+from support.factory import PYKERNEL, child_environ, write_dist
+from support.hostile import healthy
 
 from jupyter_envpanel.core.base.errors import NotOurs
 from jupyter_envpanel.core.base.safe_read import UnreadableFile, parse_json
@@ -166,7 +166,7 @@ def test_an_export_at_the_limit_reads_back_with_zero_drift(world):
 
 def test_fix_command_prints_one_line_per_command_even_for_a_prefix_with_a_newline(world, tmp_path):
     """A folder name holding a line break gets no command (a note on stderr), never a split line."""
-    from factory import recorder
+    from support.factory import recorder
 
     root = world.home / "miniconda3"
     world.conda_env(root)

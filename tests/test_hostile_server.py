@@ -10,9 +10,9 @@ import threading
 import time
 
 import pytest
-from factory import write_kernel
-from hostile import PYKERNEL, envs_root, healthy
-from test_kernel_run import run_in_kernel
+from support.factory import PYKERNEL, write_kernel
+from support.hostile import envs_root, healthy
+from support.kernels import run_in_kernel
 
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.pool import DiskPool, PoolBusy

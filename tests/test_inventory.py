@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, write_dist, write_record
+from support.factory import CONDA_FORGE, write_dist, write_record
 
 from jupyter_envpanel.core.packages.inventory import InventoryCache, read_inventory
 from jupyter_envpanel.core.service import EnvService

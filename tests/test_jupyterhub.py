@@ -3,89 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-import hub
 import pytest
-from factory import World, write_kernel
-from labserver import free_port, jp_asyncio_loop, jp_server_cleanup  # noqa: F401  (fixtures)
-from test_server import PYKERNEL
+from support import hub
+from support.factory import PYKERNEL, World, write_kernel
+from support.hub import Hub, kernel_process
+from support.labserver import free_port, jp_asyncio_loop, jp_server_cleanup  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(bool(hub.why_not()), reason=hub.why_not() or "-")]
 ALICE, BOB = hub.USERS
-
-
-class Hub:
-    """Talk to the hub and to users' servers through the proxy, as a client would."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.url, self.token = url, token
-        self.user_tokens: dict = {}
-
-    def call(self, method: str, path: str, token: str = "", body: object = None) -> tuple:
-        data = json.dumps(body).encode() if body is not None else (b"" if method in ("POST", "PUT") else None)
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Authorization", f"token {token or self.token}")
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                text = response.read()
-                return response.status, json.loads(text) if text.strip() else None
-        except urllib.error.HTTPError as err:
-            text = err.read()
-            try:
-                return err.code, json.loads(text)
-            except ValueError:
-                return err.code, text.decode(errors="replace")
-        except OSError as err:  # not listening yet
-            return 0, str(err)
-
-    def start(self, user: str) -> str:
-        """Spawn a user's server and return a token of that user's own."""
-        self.call("POST", f"/hub/api/users/{user}")
-        self.call("POST", f"/hub/api/users/{user}/server")
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            code, model = self.call("GET", f"/hub/api/users/{user}")
-            if code == 200 and (model.get("servers", {}).get("", {}) or {}).get("ready"):
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"{user}'s server did not start: {model}")
-        code, answer = self.call("POST", f"/hub/api/users/{user}/tokens", body={"note": "envpanel test"})
-        assert code in (200, 201), answer
-        self.user_tokens[user] = answer["token"]
-        return answer["token"]
-
-    def user_api(self, user: str, method: str, path: str, token: str = "") -> tuple:
-        return self.call(method, f"/user/{user}/{path}", token or self.user_tokens[user])
-
-
-def kernel_process(kernel_id: str) -> dict:
-    """Return the uid and environment of the process running a kernel (by its connection file)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-                if not any(f"kernel-{kernel_id}.json".encode() in part for part in cmdline):
-                    continue
-                if b"ipykernel_launcher" not in b" ".join(cmdline):
-                    continue
-                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-                uid = os.stat(f"/proc/{pid}").st_uid
-            except OSError:
-                continue
-            env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
-            return {"uid": uid, "env": env}
-        time.sleep(0.3)
-    raise AssertionError(f"no process runs kernel {kernel_id}")
 
 
 @pytest.fixture(scope="module")
@@ -226,11 +157,11 @@ def test_register_writes_the_users_own_dir_and_unregister_leaves_the_admins_spec
 
 
 def test_the_panel_works_under_the_users_base_url_with_switch(jupyterhub):
-    from labserver import browser
-    from test_browser import CODE
+    from support.browser import CODE
+    from support.labserver import browser
 
     alice = jupyterhub.users[ALICE]
-    from labserver import notebook
+    from support.labserver import notebook
 
     path = Path(alice.pw_dir) / "demo.ipynb"
     notebook(path, "conda-env-shared-a-py", "Python [conda env:shared-a]", CODE)

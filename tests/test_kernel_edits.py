@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from factory import write_kernel
-from hostile import PYKERNEL, healthy
-from test_kernel_run import run_in_kernel
+from support.factory import PYKERNEL, write_kernel
+from support.hostile import healthy
+from support.kernels import run_in_kernel
 
 from jupyter_envpanel.core.base.prefix import RACY_NS
 from jupyter_envpanel.core.service import EnvService

@@ -10,9 +10,9 @@ import sys
 import time
 
 import pytest
-from factory import UNDER_TEST, envs_of, write_dist, write_kernel, write_record
-from hostile import PYKERNEL, envs_root, healthy
 from jupyter_client.kernelspec import NoSuchKernel
+from support.factory import PYKERNEL, UNDER_TEST, envs_of, write_dist, write_kernel, write_record
+from support.hostile import envs_root, healthy
 
 from jupyter_envpanel.core.base.prefix import RACY_NS
 from jupyter_envpanel.core.kernels.offer import KernelOptions

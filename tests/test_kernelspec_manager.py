@@ -11,9 +11,9 @@ import sys
 import threading
 
 import pytest
-from factory import write_kernel
-from hostile import PYKERNEL, healthy
 from jupyter_client.kernelspec import NoSuchKernel
+from support.factory import PYKERNEL, write_kernel
+from support.hostile import healthy
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factory import envs_of
+from support.factory import envs_of
 
 from jupyter_envpanel.core.base.model import Environment
 from jupyter_envpanel.core.environments.labels import env_label

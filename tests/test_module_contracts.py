@@ -12,8 +12,8 @@ import types
 from pathlib import Path
 
 import pytest
-from factory import write_kernel
-from hostile import PYKERNEL, healthy
+from support.factory import PYKERNEL, write_kernel
+from support.hostile import healthy
 
 from jupyter_envpanel.core.base.errors import FileNotFound
 from jupyter_envpanel.core.base.model import KernelFile

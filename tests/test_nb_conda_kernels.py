@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_server import make_envs
+from support.server import make_envs
 
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 

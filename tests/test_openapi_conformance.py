@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
-from factory import CONDA_FORGE, recorder, write_kernel
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from support.factory import CONDA_FORGE, recorder, write_kernel
 
 from jupyter_envpanel.handlers import OPENAPI, ROUTES, EnvPanelHandler
 

@@ -6,9 +6,9 @@ import json
 import os
 
 import pytest
-from factory import CONDA_FORGE, recorder, write_dist
-from test_cli import run
-from test_server import expect_error, get_json
+from support.cli import run
+from support.factory import CONDA_FORGE, recorder, write_dist
+from support.server import expect_error, get_json
 
 from jupyter_envpanel.core.drift.fixes import NEEDED
 from jupyter_envpanel.core.packages.search import conda_names, normalise, read_names

@@ -11,8 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, World, can_drop_to_nobody, write_kernel
-from test_server import PYKERNEL
+from support.factory import CONDA_FORGE, PYKERNEL, World, can_drop_to_nobody, write_kernel
 
 NOBODY = 65534
 CHILD = r"""

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE
-from test_cli import run
+from support.cli import run
+from support.factory import CONDA_FORGE
 
 from jupyter_envpanel.core.service import EnvService
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from factory import CONDA_FORGE
-from test_server import expect_error, get_json
+from support.factory import CONDA_FORGE
+from support.server import expect_error, get_json
 from tornado.httpclient import HTTPClientError
 
 

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, UNDER_TEST, envs_of, write_kernel
-from hostile import PYKERNEL, healthy
+from support.factory import CONDA_FORGE, PYKERNEL, UNDER_TEST, envs_of, write_kernel
+from support.hostile import healthy
 
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.settings import service_from_config

@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, write_record
-from test_cli import run
-from test_server import expect_error, get_json
+from support.cli import run
+from support.factory import CONDA_FORGE, write_record
+from support.notebooks import make_ml, saved_notebook
+from support.server import expect_error, get_json
 
 from jupyter_envpanel.core.notebooks.record import BadRecord, compare, read_record
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.core.service import EnvService
-
-
-def make_ml(world, requested=20) -> Path:
-    names = [f"lib{i:02d}" for i in range(requested - 1)]
-    return world.conda_env(
-        world.home / "miniconda3" / "envs" / "ml",
-        python="3.11.7",
-        packages=[("numpy", "1.26.4", "py311h0_0", CONDA_FORGE)]
-        + [(n, "2.0.1", "pyhd8ed1ab_0", CONDA_FORGE) for n in names]
-        + [("libblas", "3.9.0", "20_linux64_openblas", CONDA_FORGE)],
-        requested=["numpy", *names],
-        pip=[("rich", "13.7.1", True)],
-    )
-
-
-def saved_notebook(path: Path, ran: object, kernel: str = "conda-env-ml-py") -> Path:
-    nb = {
-        "cells": [],
-        "metadata": {"kernelspec": {"name": kernel, "display_name": "x", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    if ran is not None:
-        nb["metadata"]["envpanel"] = {"ran_with": ran}
-    path.write_text(json.dumps(nb))
-    return path
 
 
 def test_record_is_small_stable_and_lists_what_was_asked_for(world):

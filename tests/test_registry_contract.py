@@ -7,8 +7,7 @@ import os
 import sys
 
 import pytest
-from factory import write_kernel
-from test_server import PYKERNEL
+from support.factory import PYKERNEL, write_kernel
 
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.kernels.offer import prefix_from_argv

@@ -9,15 +9,14 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from pathlib import Path
 
 import pytest
+from support import REPO
 
 import jupyter_envpanel
 
 # Builds in an isolated environment and installs JupyterLab into a new venv: a minute or more.
 pytestmark = [pytest.mark.release, pytest.mark.timeout(1800)]
-REPO = Path(__file__).resolve().parent.parent
 VERSION = jupyter_envpanel.__version__
 
 

@@ -7,8 +7,8 @@ import json
 import logging
 
 import pytest
-from test_provenance import make_ml, saved_notebook
-from test_server import expect_error, get_json, make_envs
+from support.notebooks import make_ml, saved_notebook
+from support.server import expect_error, get_json, make_envs
 
 from jupyter_envpanel.core.base.errors import EnvFileError, EnvPanelError
 

@@ -9,7 +9,7 @@ import sys
 import threading
 
 import pytest
-from factory import child_environ
+from support.factory import child_environ
 
 from jupyter_envpanel.core.base import safe_read
 from jupyter_envpanel.core.base.safe_read import UnreadableFile

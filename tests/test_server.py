@@ -7,61 +7,12 @@ import json
 import urllib.parse
 
 import pytest
-from factory import CONDA_FORGE, write_kernel
+from support.factory import PYKERNEL
+from support.server import expect_error, get_json, make_envs
 from tornado.httpclient import HTTPClientError
 from tornado.web import RequestHandler
 
 from jupyter_envpanel.handlers import ROUTES
-
-PYKERNEL = {
-    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-    "display_name": "Python 3 (ipykernel)",
-    "language": "python",
-}
-
-
-def make_envs(world):
-    root = world.home / "miniconda3"
-    world.conda_env(root, python="3.12.1", ipykernel=True)
-    ml = world.conda_env(
-        root / "envs" / "ml",
-        packages=[("numpy", "1.24.4", "py311h0_0", CONDA_FORGE), "seaborn=0.13.2"],
-        requested=["numpy", "seaborn"],
-        ipykernel=True,
-        runnable=True,
-        state_vars={"FROM_STATE": "state-value"},
-        activate={"10-demo.sh": 'export FROM_ACTIVATE="activated:$CONDA_PREFIX"\n'},
-    )
-    write_kernel(ml, "python3", PYKERNEL)
-    write_kernel(
-        ml,
-        "ir",
-        {
-            "argv": ["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"],
-            "display_name": "R",
-            "language": "R",
-        },
-    )
-    world.conda_env(root / "envs" / "plain", ipykernel=False)
-    (world.root / "environment.yml").write_text("name: ml\ndependencies:\n  - python=3.11\n  - numpy>=1.26\n")
-    return root
-
-
-async def get_json(jp_fetch, *parts, **params):
-    response = await jp_fetch("envpanel", "api", *parts, params=params or None)
-    return response.code, json.loads(response.body)
-
-
-async def expect_error(jp_fetch, code, *parts, method="GET", **params):
-    with pytest.raises(HTTPClientError) as info:
-        kwargs = {"method": method, "params": params or None}
-        if method == "POST":
-            kwargs["body"] = b"{}"
-        await jp_fetch("envpanel", "api", *parts, **kwargs)
-    assert info.value.code == code, info.value.response.body
-    body = json.loads(info.value.response.body)
-    assert body["message"]
-    return body
 
 
 async def test_environments_lists_discovered_envs(server_world, jp_fetch):

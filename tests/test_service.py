@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from factory import CONDA_FORGE, write_dist
+from support.factory import CONDA_FORGE, write_dist
 
 from jupyter_envpanel.core.base.errors import EnvFileError, KernelNotFound
 from jupyter_envpanel.core.requirements.envfile import parse_envfile

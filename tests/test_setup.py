@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from factory import envs_of
+from support import REPO
+from support.factory import envs_of
 
 from jupyter_envpanel.core.environments.discovery import Discovery
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_venv_in_the_root_that_runs_the_server_is_listed_once_as_the_server(world):

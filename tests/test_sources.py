@@ -6,7 +6,7 @@ import os
 import sys
 
 import pytest
-from factory import envs_of
+from support.factory import envs_of
 
 from jupyter_envpanel.core.environments.discovery import Discovery
 

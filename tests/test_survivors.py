@@ -7,10 +7,10 @@ import json
 import threading
 
 import pytest
-from factory import write_kernel
-from test_cli import make_world, run
-from test_kernel_run import run_in_kernel
-from test_server import PYKERNEL, expect_error, get_json, make_envs
+from support.cli import make_world, run
+from support.factory import PYKERNEL, write_kernel
+from support.kernels import run_in_kernel
+from support.server import expect_error, get_json, make_envs
 
 from jupyter_envpanel.core.base.errors import EnvFileError, OutsideRoot
 from jupyter_envpanel.core.base.model import Environment

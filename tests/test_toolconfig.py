@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import envs_of
+from support.factory import envs_of
 
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.environments.sources import search

@@ -10,15 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import envs_of, recorder, write_dist
+from support.factory import PY, envs_of, interpreter_at, recorder, venv_at, write_dist
 
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.project.create import create_commands, find_tools
 from jupyter_envpanel.core.project.definition import Definition
 from jupyter_envpanel.core.service import EnvService, ServiceOptions
-
-PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def host_of(world, bins=(), **environ) -> Host:
@@ -31,25 +29,6 @@ def listing(world, bins=(), sources=None, **environ):
     """Return the environments of the world (labelled, as the panel shows them), by name."""
     options = ServiceOptions(sources=sources) if sources is not None else None
     return envs_of(EnvService(host_of(world, bins, **environ), options).listing())
-
-
-def venv_at(world, prefix: Path, uv: bool = False) -> Path:
-    """Write a venv as `python -m venv` (or uv) lays it out."""
-    world.venv(prefix)
-    if uv:
-        with (prefix / "pyvenv.cfg").open("a") as fh:
-            fh.write("uv = 0.13.9\n")
-    return prefix
-
-
-def interpreter_at(prefix: Path, name: str = "python3") -> Path:
-    """Write a Python installation: bin/<name> and lib/pythonX.Y/site-packages."""
-    (prefix / "bin").mkdir(parents=True, exist_ok=True)
-    exe = prefix / "bin" / name
-    exe.write_text("#!/bin/sh\n")
-    exe.chmod(0o755)
-    (prefix / "lib" / f"python{PY}" / "site-packages").mkdir(parents=True, exist_ok=True)
-    return exe
 
 
 def test_each_tools_folder_is_found_and_labelled_by_its_tool(world):

@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from test_server import make_envs
+from support.server import make_envs
 
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
 

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from factory import write_dist, write_kernel
-from hostile import PYKERNEL
+from support.factory import PYKERNEL, write_dist, write_kernel
 
 from jupyter_envpanel.core.base.watch import Unwatchable, Watch
 from jupyter_envpanel.core.service import EnvService, ServiceOptions

@@ -37,6 +37,14 @@ def child_environ() -> dict[str, str]:
 
 CONDA_FORGE = "https://conda.anaconda.org/conda-forge"
 MAIN = "https://repo.anaconda.com/pkgs/main"
+#: The kernel.json `ipykernel install` writes (a bare `python`: the kernel's own prefix runs it).
+PYKERNEL = {
+    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+}
+#: This Python's X.Y, as in lib/pythonX.Y.
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _pkg_tuple(spec: PkgSpec) -> tuple[str, str, str, str, str, int]:
@@ -252,3 +260,22 @@ def envs_of(listing) -> dict[str, object]:
 def names(listing) -> list[str]:
     """Return the names of a listing, in order."""
     return [e.name for e in listing.environments]
+
+
+def venv_at(world: World, prefix: Path, uv: bool = False) -> Path:
+    """Write a venv as `python -m venv` (or uv) lays it out."""
+    world.venv(prefix)
+    if uv:
+        with (prefix / "pyvenv.cfg").open("a") as fh:
+            fh.write("uv = 0.13.9\n")
+    return prefix
+
+
+def interpreter_at(prefix: Path, name: str = "python3") -> Path:
+    """Write a Python installation: bin/<name> and lib/pythonX.Y/site-packages."""
+    (prefix / "bin").mkdir(parents=True, exist_ok=True)
+    exe = prefix / "bin" / name
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    (prefix / "lib" / f"python{PY}" / "site-packages").mkdir(parents=True, exist_ok=True)
+    return exe

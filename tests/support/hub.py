@@ -15,9 +15,13 @@ import pwd
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support import REPO
+
 BASE = Path("/opt/envpanel-hub-test")
 VENV = BASE / "venv"
 CHP = BASE / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -149,3 +153,69 @@ c.JupyterHub.load_roles = [{{
     admin.write_text(json.dumps({"EnvPanelApp": {"shared_env_dirs": [str(shared_envs)]}}, indent=1))
     admin.chmod(0o644)
     return config
+
+
+class Hub:
+    """Talk to the hub and to users' servers through the proxy, as a client would."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url, self.token = url, token
+        self.user_tokens: dict = {}
+
+    def call(self, method: str, path: str, token: str = "", body: object = None) -> tuple:
+        data = json.dumps(body).encode() if body is not None else (b"" if method in ("POST", "PUT") else None)
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Authorization", f"token {token or self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                text = response.read()
+                return response.status, json.loads(text) if text.strip() else None
+        except urllib.error.HTTPError as err:
+            text = err.read()
+            try:
+                return err.code, json.loads(text)
+            except ValueError:
+                return err.code, text.decode(errors="replace")
+        except OSError as err:  # not listening yet
+            return 0, str(err)
+
+    def start(self, user: str) -> str:
+        """Spawn a user's server and return a token of that user's own."""
+        self.call("POST", f"/hub/api/users/{user}")
+        self.call("POST", f"/hub/api/users/{user}/server")
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            code, model = self.call("GET", f"/hub/api/users/{user}")
+            if code == 200 and (model.get("servers", {}).get("", {}) or {}).get("ready"):
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"{user}'s server did not start: {model}")
+        code, answer = self.call("POST", f"/hub/api/users/{user}/tokens", body={"note": "envpanel test"})
+        assert code in (200, 201), answer
+        self.user_tokens[user] = answer["token"]
+        return answer["token"]
+
+    def user_api(self, user: str, method: str, path: str, token: str = "") -> tuple:
+        return self.call(method, f"/user/{user}/{path}", token or self.user_tokens[user])
+
+
+def kernel_process(kernel_id: str) -> dict:
+    """Return the uid and environment of the process running a kernel (by its connection file)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                if not any(f"kernel-{kernel_id}.json".encode() in part for part in cmdline):
+                    continue
+                if b"ipykernel_launcher" not in b" ".join(cmdline):
+                    continue
+                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                uid = os.stat(f"/proc/{pid}").st_uid
+            except OSError:
+                continue
+            env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
+            return {"uid": uid, "env": env}
+        time.sleep(0.3)
+    raise AssertionError(f"no process runs kernel {kernel_id}")

@@ -13,13 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from factory import World, write_kernel
+from support.factory import PYKERNEL, World, write_kernel
 
-PYKERNEL = {
-    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-    "display_name": "Python 3 (ipykernel)",
-    "language": "python",
-}
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
 
 

@@ -15,8 +15,9 @@ import struct
 import zlib
 from pathlib import Path
 
-BASELINES = Path(__file__).resolve().parent / "snapshots"
-RESULTS = Path(__file__).resolve().parent.parent / "test-results"
+from support import REPO, RESULTS
+
+BASELINES = REPO / "tests" / "snapshots"
 THRESHOLD = 40  # per channel, out of 255
 TOLERANCE = 0.005  # share of the pixels that may differ
 UPDATE = "ENVPANEL_UPDATE_SNAPSHOTS"
