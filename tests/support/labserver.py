@@ -15,8 +15,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -187,24 +185,3 @@ def notebook(path: Path, kernel: str, display: str, source: str) -> None:
         "nbformat_minor": 5,
     }
     path.write_text(json.dumps(nb))
-
-
-# Fixtures for modules whose servers are separate processes (import them by name into the module):
-# pytest-jupyter's autouse loop and cleanup would fight Playwright's sync API and have nothing to do.
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Override pytest-jupyter's loop: Playwright's sync API runs its own; no in-process server here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """Override pytest-jupyter's cleanup: the servers here are separate processes."""
-    yield
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    """One headless Chromium for a module's tests."""
-    with browser() as instance:
-        yield instance

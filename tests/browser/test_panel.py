@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.browser import CODE, SHOTS, make_world, open_notebook, show_panel, wait_kernel_idle
-from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
+from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from support import RESULTS
 from support.factory import CONDA_FORGE, PYKERNEL, World, write_kernel
-from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
+from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
 SLEEP = "import time\ntime.sleep(120)"

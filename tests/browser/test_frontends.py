@@ -7,7 +7,7 @@ import time
 
 import pytest
 from support.browser import CODE, SHOTS, make_world, wait_kernel_idle
-from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, notebook, run_lab  # noqa: F401  (fixtures)
+from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.browser import SHOTS, make_world, open_notebook
 from support.factory import CONDA_FORGE
-from support.labserver import chrome, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
+from support.labserver import run_lab
 
 pytestmark = pytest.mark.browser
 RECORDER = """#!{python}

@@ -13,7 +13,7 @@ import pytest
 from support import hub
 from support.factory import PYKERNEL, World, write_kernel
 from support.hub import Hub, kernel_process
-from support.labserver import free_port, jp_asyncio_loop, jp_server_cleanup  # noqa: F401  (fixtures)
+from support.labserver import free_port
 
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(bool(hub.why_not()), reason=hub.why_not() or "-")]
 ALICE, BOB = hub.USERS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from support.browser import show_panel
 from support.factory import PY, World, interpreter_at, venv_at
-from support.labserver import browser, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
+from support.labserver import browser, run_lab
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from support import REPO, RESULTS
-from support.labserver import browser, chrome, jp_asyncio_loop, jp_server_cleanup, run_lab  # noqa: F401  (fixtures)
+from support.labserver import run_lab
 
 # The first run downloads the demo's wheels (about 60 MB) and installs two environments.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
