@@ -163,23 +163,24 @@ def fix_commands(
     needs_pip = (
         bool(pip) and not has_pip and env.kind in CONDA_KINDS and not (env.kind == "pixi" and env.project)
     )
+    # a venv that carries conda records (the demo's): its own pip installs into it, never conda
+    hybrid = env.kind in CONDA_KINDS and has_pip and os.path.isfile(os.path.join(env.prefix, "pyvenv.cfg"))
     results: list[FixCommand | Note] = []
+    as_pip: list[str] = []
     if conda and bad_channel is not None:
         reason = f"the file's channels hold a control character ({bad_channel}); no command is offered"
         results.append(Note(tuple(conda), reason))
-    elif env.kind in CONDA_KINDS and (conda or needs_pip):
+    elif env.kind in CONDA_KINDS and not hybrid and (conda or needs_pip):
         found = conda_install(env, [*conda, *(["pip"] if needs_pip else [])], tools, channels)
         if isinstance(found, FixCommand):
             results.append(FixCommand(found.tool, found.argv, tuple(conda)))
             has_pip = True if needs_pip else has_pip
-        elif conda and has_pip and os.path.isfile(os.path.join(env.prefix, "pyvenv.cfg")):
-            results.append(pip_install(env, _as_pip(conda), tools, has_pip))  # a venv too: its pip can
         elif conda:
             results.append(Note(tuple(conda), found.reason, found.needs))
-    elif conda:  # a conda entry for a venv: pip is what can install into it
-        results.append(pip_install(env, _as_pip(conda), tools, has_pip))
-    if pip:
-        results.append(pip_install(env, pip, tools, has_pip))
+    elif conda:  # a conda entry for a venv: pip is what can install into it, in the one pip command
+        as_pip = _as_pip(conda)
+    if as_pip or pip:
+        results.append(pip_install(env, [*as_pip, *pip], tools, has_pip))
     commands = tuple(r for r in results if isinstance(r, FixCommand))
     return commands, (*notes, *(r for r in results if isinstance(r, Note)))
 

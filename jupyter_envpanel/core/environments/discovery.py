@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..base.host import Host
 from ..base.model import CONDA_KINDS, Discovered, Listing
+from ..base.names import natural_key
 from ..base.prefix import RACY_NS, mtime_ns
 from .classify import Found, classify
 from .facts import Facts, read_facts
@@ -145,7 +146,7 @@ class Discovery:
             watched.extend(watch)
             stamp.extend(key)
             result.append(_environment(env, name, facts))
-        result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
+        result.sort(key=lambda e: (not e.is_server, not e.is_base, natural_key(e.name)))
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
 

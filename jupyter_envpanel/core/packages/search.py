@@ -75,7 +75,8 @@ def read_names(
         match = _DIST_DIR.match(entry)
         if match:
             key = normalise(match.group("name"))
-            found.setdefault(key, (match.group("name"), match.group("version"), "pip"))
+            shown = match.group("name").replace("_", "-")  # a wheel's `python_dateutil` is `python-dateutil`
+            found.setdefault(key, (shown, match.group("version"), "pip"))
     return found
 
 
