@@ -139,7 +139,7 @@ class Watch:
 
     def _add_watch(self, path: str) -> int:
         """Return the watch descriptor of one path (its filesystem must be local)."""
-        wd = self._libc.inotify_add_watch(self._fd, os.fsencode(path), MASK)
+        wd: int = self._libc.inotify_add_watch(self._fd, os.fsencode(path), MASK)
         if wd < 0:
             raise Unwatchable(f"{path}: {os.strerror(ctypes.get_errno())}")
         if wd not in self._rules:  # a new inode: on a filesystem whose changes this kernel makes?
