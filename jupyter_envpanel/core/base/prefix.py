@@ -16,7 +16,7 @@ from .safe_read import UnreadableFile, read_text
 RACY_NS = 50_000_000
 
 
-def mtime_ns(path: Path | None) -> int | None:
+def mtime_ns(path: str | Path | None) -> int | None:
     """Return a path's mtime in ns, or None when it is None, missing or unreadable."""
     if path is None:
         return None
