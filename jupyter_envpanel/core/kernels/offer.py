@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..base.model import KINDS, Discovered, Environment, KernelFile, KernelRef
 from ..base.names import clean_kernel_name
@@ -38,7 +39,7 @@ class OfferedKernel:
 
     name: str
     env: Environment
-    spec: dict = field(compare=False)
+    spec: dict[str, Any] = field(compare=False)
     resource_dir: str | None = None
     #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
     kernel_json: str = ""
@@ -125,7 +126,7 @@ def _resolve_argv(env: Environment, argv: list[str]) -> list[str]:
     return list(argv)
 
 
-def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> dict:
+def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> dict[str, Any]:
     """Return a complete kernel.json for one kernel of an environment, activated."""
     spec = dict(kfile.spec)
     spec["argv"] = wrap_argv(env, _resolve_argv(env, [str(a) for a in spec.get("argv", [])]))
