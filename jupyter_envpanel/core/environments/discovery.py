@@ -12,16 +12,13 @@ from pathlib import Path
 from ..base.host import Host
 from ..base.model import CONDA_KINDS, Discovered, Listing
 from ..base.names import natural_key
-from ..base.prefix import RACY_NS, mtime_ns
+from ..base.prefix import RACY_NS, Stamp, mtime_ns
 from .classify import Found, classify
 from .facts import Facts, read_facts
 from .sources import Candidate, search
 from .tools import SOURCES
 
 __all__ = ["Discovery", "assign_names"]
-
-#: The mtimes of watched paths (None: missing), the key that invalidates a cache.
-Stamp = tuple[int | None, ...]
 
 
 def _identity(path: Path) -> object:

@@ -45,7 +45,7 @@ class OfferedKernel:
     kernel_json: str = ""
 
 
-def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
+def kernel_stems(envs: Sequence[Discovered]) -> dict[str, str]:
     """Return the cleaned env part of kernel names by prefix, unique across a listing.
 
     Cleaning can make two names one (`with space` and `with_space`). Then the env whose name was
@@ -53,7 +53,7 @@ def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
     prefix (`with_space-3f2a9c`): deterministic, and no other env's kernel names change.
     """
     stems = {env.prefix: clean_kernel_name(env.name) for env in envs}
-    owners: dict[str, list[Environment]] = {}
+    owners: dict[str, list[Discovered]] = {}
     for env in envs:
         owners.setdefault(stems[env.prefix], []).append(env)
     for stem, group in owners.items():

@@ -12,7 +12,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from ..base.budget import checkpoint
-from ..base.prefix import mtime_ns, site_packages, venv_python_version
+from ..base.prefix import Stamp, mtime_ns, site_packages, venv_python_version
 from ..base.safe_read import UnreadableFile, read_json_object, read_text
 from ..conda.channels import channel_name
 
@@ -279,7 +279,7 @@ class InventoryCache:
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        self._items: dict[str, tuple[tuple[int | None, ...], Inventory]] = {}  # by prefix, with mtimes
+        self._items: dict[str, tuple[Stamp, Inventory]] = {}  # by prefix
 
     def get(self, prefix: Path, kind: str, python_version: str | None) -> Inventory:
         """Return the inventory of a prefix, re-reading it only when an mtime changed."""
