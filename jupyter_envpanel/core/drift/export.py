@@ -182,7 +182,7 @@ def export_text(env: Environment, inv: Inventory, ctx: ChannelContext) -> str:
     return environment_yml(HEADER.format(name=env.name), env.name, _channels(packages, ctx), pinned(packages))
 
 
-def write_new(path: Path, text: str, mode: int | None = 0o644) -> None:
+def write_new(path: Path, text: str, mode: int = 0o644) -> None:
     """Create a file with the text; an existing file (or link) is never touched (409)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:

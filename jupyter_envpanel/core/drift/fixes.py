@@ -13,9 +13,13 @@ import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..base.commands import FixCommand, Note, option, unsafe_char
 from ..base.model import CONDA_KINDS, Discovered
+
+if TYPE_CHECKING:  # the report's chain (packaging, yaml) is not imported by a listing's install hints
+    from .report import RequirementStatus
 
 #: Statuses a command can fix.
 FIXABLE = ("missing", "mismatch")
@@ -100,10 +104,10 @@ def conda_install(
     if found is None:
         return _needed("conda", specs)
     tool, exe = found
-    argv: list[str] = [exe, "install", *option("--prefix", env.prefix)]
+    install: list[str] = [exe, "install", *option("--prefix", env.prefix)]
     for channel in channels:
-        argv += option("-c", channel, "--channel")
-    return FixCommand(tool, (*argv, *specs), specs)
+        install += option("-c", channel, "--channel")
+    return FixCommand(tool, (*install, *specs), specs)
 
 
 def pip_install(
@@ -133,7 +137,7 @@ def command_spec(spec: str, source: str) -> str:
 
 def fix_commands(
     env: Discovered,
-    requirements: Iterable,
+    requirements: Iterable[RequirementStatus],
     tools: Mapping[str, str],
     channels: Sequence[str] = (),
     has_pip: bool = True,
