@@ -158,7 +158,8 @@ def read_folder(folder: Path, env_file_names: Sequence[str], home: Path | None =
         pixi_table = _table(_table(data, "tool"), "pixi")
         if pixi_table:
             project = _table(pixi_table, "workspace") or _table(pixi_table, "project")
-            pixi_name = project.get("name") or _table(data, "project").get("name")
+            names = (project.get("name"), _table(data, "project").get("name"))
+            pixi_name = next((n for n in names if isinstance(n, str) and n.strip()), None)
             return _pixi(folder, pyproject, pixi_name, warnings)
         return _venv(folder, pyproject, bool(_table(data, "project")), warnings)
     if (folder / "uv.lock").is_file():

@@ -59,7 +59,8 @@ class Kernels:
         ours: dict[str, Any] = found if isinstance(found, dict) else {}
         prefix = ours.get("prefix") or meta.get("conda_env_path")
         prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
-        argv = [str(a) for a in spec.get("argv") or []]
+        raw = spec.get("argv")
+        argv = [str(a) for a in raw] if isinstance(raw, list) else []  # a string is no argv
         if not prefix and argv:
             prefix = kern.prefix_from_argv(argv, self.host.sys_executable)
         if not prefix:

@@ -25,7 +25,7 @@ class Packages:
         self._lock = threading.Lock()
         self._inventories: InventoryCache | None = None
         self._index: PackageIndex | None = None
-        self._channels: tuple[Stamp, ChannelContext] | None = None
+        self._channels: tuple[tuple[str, ...], Stamp, ChannelContext] | None = None
 
     def refresh(self) -> None:
         """Forget every cached inventory and package name."""
@@ -70,12 +70,13 @@ class Packages:
         from ..environments.sources import condarc_files, find_roots
 
         files = condarc_files(self.host, find_roots(self.host))
+        names = tuple(str(f) for f in files)  # which files, and when each last changed
         stamp = tuple(mtime_ns(f) for f in files)
         cached = self._channels
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+        if cached is not None and cached[:2] == (names, stamp):
+            return cached[2]
         context = merge(files, self.host.expand, []).channels()
-        self._channels = (stamp, context)
+        self._channels = (names, stamp, context)
         return context
 
     def show(self, env: Environment) -> dict[str, Any]:
