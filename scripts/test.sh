@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
-echo "== lint (ruff, eslint, prettier)"
+echo "== lint (ruff, mypy, eslint, prettier)"
 python -m ruff check jupyter_envpanel tests benchmarks scripts
 python -m ruff format --check jupyter_envpanel tests benchmarks scripts
+python -m mypy jupyter_envpanel/core
 (cd labextension && jlpm lint)
 echo "== labextension unit tests (vitest)"
 (cd labextension && jlpm test)

@@ -95,16 +95,20 @@ export class ProjectBody extends SectionBody {
       </strong>
     );
     const file = (
-      <FileLink
-        file={project.file ?? ''}
-        label={project.source ?? ''}
-        trans={trans}
-        onOpen={() => void actions.openFile(project.file ?? '', 1, 1)}
-      />
+      <span className="jp-EnvPanel-nowrap">
+        (
+        <FileLink
+          file={project.file ?? ''}
+          label={project.source ?? ''}
+          trans={trans}
+          onOpen={() => void actions.openFile(project.file ?? '', 1, 1)}
+        />
+        )
+      </span>
     );
     return (
       <p className="jp-EnvPanel-projectTitle">
-        {withNodes((a, b) => trans.__("This project's environment: %1 (%2)", a, b), name, file)}
+        {withNodes((a, b) => trans.__("This project's environment: %1 %2", a, b), name, file)}
       </p>
     );
   }

@@ -49,6 +49,31 @@ export function atStake(followed: IFollowed): IAtStake {
   return { busy, executed };
 }
 
+/**
+ * Return how many executions the followed kernel has had, when it can say (an IPython kernel
+ * answers `execution_count` silently, nothing stored); null when it cannot, or does not answer in
+ * time. After a page reload the notebook's cells show no counts while the kernel still holds
+ * their variables: this asks the kernel itself.
+ */
+export async function kernelExecutions(followed: IFollowed, ms = 1500): Promise<number | null> {
+  const kernel = followed.session.session?.kernel;
+  if (!kernel || kernel.status === 'starting' || kernel.status === 'dead') {
+    return null;
+  }
+  const future = kernel.requestExecute({
+    code: '',
+    silent: true,
+    store_history: false,
+    user_expressions: { n: 'get_ipython().execution_count' }
+  });
+  const timeout = new Promise<null>(resolve => setTimeout(() => resolve(null), ms));
+  const reply = await Promise.race([future.done.catch(() => null), timeout]);
+  const content = reply?.content as { user_expressions?: Record<string, any> } | undefined;
+  const text = content?.user_expressions?.n?.data?.['text/plain'];
+  const next = typeof text === 'string' ? parseInt(text, 10) : NaN;
+  return Number.isFinite(next) ? Math.max(next - 1, 0) : null;
+}
+
 /** Ask before a switch that loses work; resolve true to go ahead. */
 async function confirmSwitch(
   stake: IAtStake,
@@ -99,7 +124,11 @@ export async function trustedSwitch(
     return false;
   }
   const from = fromEnv ?? session.kernelDisplayName;
-  if (!(await confirmSwitch(atStake(followed), from, env.name, settings, trans))) {
+  const stake = atStake(followed);
+  if (settings.confirm() && !stake.busy && !stake.executed) {
+    stake.executed = (await kernelExecutions(followed)) ?? 0; // a reloaded page: the kernel knows
+  }
+  if (!(await confirmSwitch(stake, from, env.name, settings, trans))) {
     return false;
   }
   try {

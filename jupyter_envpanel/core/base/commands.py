@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 #: What no command may hold: C0, DEL, C1, U+2028/U+2029, and the bidirectional controls.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -33,7 +34,7 @@ def unsafe_char(text: str) -> str | None:
 def visible(text: str, limit: int = 80) -> str:
     """Return text with every unsafe character shown as an escape (backslash-x15), for explanations."""
 
-    def escape(match: re.Match) -> str:
+    def escape(match: re.Match[str]) -> str:
         code = ord(match.group(0))
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -82,7 +83,7 @@ class FixCommand:
         """Return the command as one line for a POSIX shell."""
         return shell_line(self.argv)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the fix object of the REST API."""
         entries = list(self.entries)
         return {"tool": self.tool, "argv": list(self.argv), "command": self.command, "entries": entries}
@@ -105,7 +106,7 @@ class CreateCommand:
         """Return the steps as one line for a POSIX shell, every argument quoted safely."""
         return " && ".join(shell_line(step) for step in self.steps)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return `{tool, command, argv}`."""
         return {"tool": self.tool, "command": self.command, "argv": [list(s) for s in self.steps]}
 
@@ -119,6 +120,6 @@ class Note:
     #: The tool that would be needed, when that is the reason ("conda", "pixi", "uv", "pip").
     needs: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the note object of the REST API (entries shown with escapes, never raw)."""
         return {"entries": [visible(e) for e in self.entries], "reason": self.reason, "needs": self.needs}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def excerpt(text: str, limit: int = 24) -> str:
@@ -81,7 +82,7 @@ class EnvFileError(EnvPanelError):
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the error as the JSON body the API answers with."""
         return {
             "message": str(self),

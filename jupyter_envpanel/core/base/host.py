@@ -50,7 +50,7 @@ class Host:
         if path.startswith("~"):
             path = str(self.home) + path[1:]
 
-        def substitute(match: re.Match) -> str:
+        def substitute(match: re.Match[str]) -> str:
             key = match.group(1) or match.group(2)
             return self.environ.get(key, match.group(0))
 

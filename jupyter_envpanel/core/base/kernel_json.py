@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from .safe_read import UnreadableFile, read_json_object
 
@@ -31,7 +32,7 @@ def check_env_vars(env: object, path: str | Path) -> dict[str, str]:
     return env
 
 
-def check_spec(spec: dict, path: str | Path) -> dict:
+def check_spec(spec: dict[str, Any], path: str | Path) -> dict[str, Any]:
     """Return spec unchanged when every field has the type jupyter_client expects; else raise."""
     argv = spec.get("argv")
     if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
@@ -50,7 +51,7 @@ def check_spec(spec: dict, path: str | Path) -> dict:
     return spec
 
 
-def read_kernel_json(path: str | Path) -> dict:
+def read_kernel_json(path: str | Path) -> dict[str, Any]:
     """Return a checked kernel.json (regular file, size cap, depth limit, field types)."""
     return check_spec(read_json_object(path, "kernel.json"), path)
 

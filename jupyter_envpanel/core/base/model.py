@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 #: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
 KINDS = ("conda", "pixi", "poetry", "pipenv", "hatch", "uv", "virtualenvwrapper", "venv", "pyenv", "system")
 #: Kinds whose prefix is a conda environment (conda-meta records, activation scripts).
 CONDA_KINDS = ("conda", "pixi")
+
+
+class EnvRef(TypedDict):
+    """The short form of an environment used inside other objects (drift reports, notebook reports)."""
+
+    name: str
+    prefix: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -17,7 +25,7 @@ class KernelFile:
 
     dir_name: str
     resource_dir: str
-    spec: dict = field(compare=False, hash=False)
+    spec: dict[str, Any] = field(compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,7 @@ class KernelRef:
     registered: bool = False
     resource_dir: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the kernel object of the REST API."""
         return {
             "name": self.name,
@@ -63,7 +71,7 @@ class Discovered:
     #: Whether the prefix is a virtual environment (it has a pyvenv.cfg).
     is_venv: bool = False
 
-    def ref(self) -> dict:
+    def ref(self) -> EnvRef:
         """Return the short `{name, prefix}` form used inside other objects."""
         return {"name": self.name, "prefix": self.prefix, "kind": self.kind}
 
@@ -89,7 +97,7 @@ class Environment(Discovered):
         values = {f.name: getattr(found, f.name) for f in fields(Discovered)}
         return cls(**{**values, **listed})
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the environment object of the REST API."""
         return {
             "name": self.name,
@@ -120,8 +128,8 @@ class Listing(Generic[E]):
     warnings: tuple[str, ...] = field(default_factory=tuple)
     searched: tuple[str, ...] = ()
 
-    def to_json(self) -> dict:
-        """Return the `list --json` object."""
+    def to_json(self: Listing[Environment]) -> dict[str, Any]:
+        """Return the `list --json` object (of the listing's environments: discovery's have no JSON)."""
         return {
             "environments": [e.to_json() for e in self.environments],
             "warnings": list(self.warnings),

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _UNCLEAN = re.compile(r"[^a-zA-Z0-9._\-]")
+_RUNS = re.compile(r"(\d+)")
 
 
 def clean_kernel_name(name: str) -> str:
@@ -14,3 +15,8 @@ def clean_kernel_name(name: str) -> str:
         decomposed = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _UNCLEAN.sub("_", name)
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Return a sort key that orders numbers as numbers: `3.6.15` before `3.10.13`, `env2` before `env10`."""
+    return tuple((0, int(run)) if run.isdigit() else (1, run.casefold()) for run in _RUNS.split(name) if run)

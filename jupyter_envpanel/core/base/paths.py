@@ -56,7 +56,7 @@ def nearest_envfile(
     """
     folder = start if start.is_dir() else start.parent
     stop = stop or Path(folder.anchor)
-    candidates = []
+    candidates: list[Path] = []
     while True:
         candidates.extend(folder / name for name in names)
         if stop not in folder.parents:  # at stop, at the top, or never under stop

@@ -16,7 +16,11 @@ from .safe_read import UnreadableFile, read_text
 RACY_NS = 50_000_000
 
 
-def mtime_ns(path: Path | None) -> int | None:
+#: The mtimes of the paths a cached value was read from (None: missing), the key that invalidates it.
+Stamp = tuple[int | None, ...]
+
+
+def mtime_ns(path: str | Path | None) -> int | None:
     """Return a path's mtime in ns, or None when it is None, missing or unreadable."""
     if path is None:
         return None

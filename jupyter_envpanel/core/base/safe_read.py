@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import EnvPanelError, excerpt
+
+if TYPE_CHECKING:  # yaml is imported when a YAML file is read, not by a plain listing
+    import yaml
 
 KiB, MiB = 1 << 10, 1 << 20
 
@@ -124,6 +128,7 @@ def check_depth(value: Any, path: str | Path, limit: int = MAX_DEPTH) -> Any:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -190,7 +195,7 @@ def read_json_object(
     return value
 
 
-def compose_yaml(text: str, path: str | Path) -> Any:
+def compose_yaml(text: str, path: str | Path) -> yaml.Node | None:
     """Compose YAML into nodes with the safe loader; excessive nesting is UnreadableFile.
 
     `yaml.MarkedYAMLError` propagates so callers can report its line and column.
@@ -205,11 +210,12 @@ def compose_yaml(text: str, path: str | Path) -> Any:
     return node
 
 
-def _check_node_depth(node: Any, path: str | Path) -> None:
+def _check_node_depth(node: yaml.Node | None, path: str | Path) -> None:
     """Raise UnreadableFile when YAML collections nest deeper than MAX_DEPTH."""
     import yaml
 
-    stack, seen = [(node, 1)], set()
+    stack: list[tuple[yaml.Node | None, int]] = [(node, 1)]
+    seen: set[int] = set()
     while stack:
         item, depth = stack.pop()
         if id(item) in seen:  # an alias: its node was checked where it was defined
@@ -226,11 +232,12 @@ def _check_node_depth(node: Any, path: str | Path) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
-def _located_loader(yaml: Any) -> Any:
+def _located_loader() -> type[yaml.SafeLoader]:
     """Return a safe loader whose bad tagged values (`!!int abc`) fail with their line and column."""
+    import yaml
 
     class Loader(yaml.SafeLoader):
-        def construct_object(self, node: Any, deep: bool = False) -> Any:
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
             except (ValueError, TypeError, OverflowError):
@@ -249,7 +256,7 @@ def load_yaml(path: str | Path, kind: str) -> Any:
         node = compose_yaml(text, path)
         if node is None:
             return None
-        return _located_loader(yaml)(text).construct_document(node)
+        return _located_loader()(text).construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

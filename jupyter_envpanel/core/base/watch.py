@@ -23,6 +23,7 @@ import stat
 import struct
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
@@ -68,7 +69,7 @@ def _libc() -> ctypes.CDLL:
 class Watch:
     """Inotify watches on the folders that hold a set of paths."""
 
-    def __init__(self, paths: Iterable[str]) -> None:
+    def __init__(self, paths: Iterable[str | Path]) -> None:
         """Watch every path (raise Unwatchable when one cannot be)."""
         self._libc = _libc()
         self._lock = threading.Lock()
@@ -139,7 +140,7 @@ class Watch:
 
     def _add_watch(self, path: str) -> int:
         """Return the watch descriptor of one path (its filesystem must be local)."""
-        wd = self._libc.inotify_add_watch(self._fd, os.fsencode(path), MASK)
+        wd: int = self._libc.inotify_add_watch(self._fd, os.fsencode(path), MASK)
         if wd < 0:
             raise Unwatchable(f"{path}: {os.strerror(ctypes.get_errno())}")
         if wd not in self._rules:  # a new inode: on a filesystem whose changes this kernel makes?

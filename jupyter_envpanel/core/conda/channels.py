@@ -75,9 +75,14 @@ class ChannelContext:
         return (self.alias.location, *self.migrated_aliases)
 
 
+def _split_alias(url: str) -> tuple[str, str]:
+    """Return a channel_alias's scheme and location: its whole host[:port]/path, as in conda's context."""
+    return split_auth_token(url if _SCHEME.match(url) else f"https://{url}")
+
+
 def _alias(url: str) -> Channel:
-    """Return a channel_alias: its whole host[:port]/path is the location, as in conda's context."""
-    scheme, location = split_auth_token(url if _SCHEME.match(url) else f"https://{url}")
+    """Return a channel_alias as a channel (no name)."""
+    scheme, location = _split_alias(url)
     return Channel(scheme, location, "")
 
 
@@ -108,9 +113,9 @@ def channel_context(
     custom: dict[str, Channel] = {ch.name or "": ch for ch in defaults}
     for name, location in (custom_channels or {}).items():
         custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
-    migrated = tuple(_alias(m).location for m in migrated_channel_aliases)
+    migrated = tuple(_split_alias(m)[1] for m in migrated_channel_aliases)
     moved = sorted((migrated_custom_channels or {}).items(), key=lambda kv: -len(kv[0]))
-    partial = ChannelContext(alias, migrated, tuple((n, _alias(url).location) for n, url in moved), custom)
+    partial = ChannelContext(alias, migrated, tuple((n, _split_alias(url)[1]) for n, url in moved), custom)
     multi: dict[str, tuple[Channel, ...]] = {"defaults": defaults}
     for name, members in (custom_multichannels or {}).items():
         multi[name] = tuple(_parse_channel_value(m, partial) for m in members)
@@ -152,9 +157,9 @@ def _locate(scheme: str, test: str, ctx: ChannelContext) -> Channel:
         base = _join(custom.location, custom.name)
         if _token_prefix(tokens, base.split("/")):
             return Channel(scheme, custom.location, _join(custom.name, test.replace(base, "", 1)))
-    location = ctx.alias.location
-    if location and _token_prefix(tokens, location.split("/")):
-        return Channel(scheme, location, test.replace(location, "", 1).strip("/") or None)
+    alias_at = ctx.alias.location
+    if alias_at and _token_prefix(tokens, alias_at.split("/")):
+        return Channel(scheme, alias_at, test.replace(alias_at, "", 1).strip("/") or None)
     if scheme == "file" or not host:
         location, _, name = ("/" + test.lstrip("/")).rpartition("/")
         return Channel("file", location or "/", name)

@@ -8,7 +8,7 @@ file that sets a scalar or a list wins, mappings are merged key by key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ class CondaSettings:
         )
 
 
-def merge(files: Sequence[Path], expand, warnings: list[str]) -> CondaSettings:
+def merge(files: Sequence[Path], expand: Callable[[str], Path], warnings: list[str]) -> CondaSettings:
     """Read condarc files in priority order (highest first) and merge them as conda does.
 
     `expand` turns an envs_dirs entry into a path (`~`, `$VARS`).
@@ -108,6 +108,8 @@ def merge(files: Sequence[Path], expand, warnings: list[str]) -> CondaSettings:
     return CondaSettings(tuple(dirs), values)
 
 
-def settings_for(files: Sequence[Path], expand, warnings: list[str] | None = None) -> CondaSettings:
+def settings_for(
+    files: Sequence[Path], expand: Callable[[str], Path], warnings: list[str] | None = None
+) -> CondaSettings:
     """Return merged settings, collecting warnings in a throwaway list when none is given."""
     return merge(files, expand, warnings if warnings is not None else [])

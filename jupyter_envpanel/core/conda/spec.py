@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ..base.errors import excerpt
 from .channels import DEFAULT_CONTEXT, ChannelContext, channel_matches
@@ -17,7 +18,26 @@ from .matchspec import InvalidMatchSpec, ParsedSpec, parse_matchspec
 from .version import InvalidVersionSpec, parse_version, version_spec
 
 Verdict = tuple[str, str]  # (status, reason)
+#: One field's matcher. A record field may hold any type: one the matcher cannot read fails (`_safe`).
+FieldCheck = Callable[[Any], bool]
 _RELATION = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
+
+
+class Installed(Protocol):
+    """What a check reads of an installed package (a conda record or a pip distribution)."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
+
+    @property
+    def channel_url(self) -> str: ...
+
+    def field(self, key: str) -> object:
+        """Return a record field by conda's name (`version`, `build_number`, `md5`, ...)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -88,21 +108,31 @@ def _relation(operator: str, text: str) -> Callable[[int], bool]:
     return lambda other: spec.matches(str(other))
 
 
-def _features(value: str) -> frozenset:
+def _features(value: str) -> frozenset[str]:
     """Return conda's feature set of a value (comma or space separated)."""
     return frozenset(f for f in (p.strip() for p in value.replace(" ", ",").split(",")) if f)
+
+
+def _same_features(wanted: frozenset[str]) -> FieldCheck:
+    """Return a matcher of a feature set (order and separators do not count)."""
+    return lambda other: _features(other) == wanted
+
+
+def _exact(value: str) -> FieldCheck:
+    """Return a matcher of one exact value."""
+    return lambda other: bool(other == value)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     """The matchers of one parsed spec."""
 
-    checks: dict[str, Callable]
+    checks: dict[str, FieldCheck]
 
 
 def _compile(parsed: ParsedSpec) -> _Compiled:
     """Build each field's matcher (raises where conda raises)."""
-    checks: dict[str, Callable] = {}
+    checks: dict[str, FieldCheck] = {}
     for key, value in parsed.fields.items():
         if key in ("name", "when", "channel"):
             continue
@@ -115,10 +145,9 @@ def _compile(parsed: ParsedSpec) -> _Compiled:
         elif key in ("license", "license_family"):
             checks[key] = _glob(value, lower=True)
         elif key in ("features", "track_features", "flags", "extras"):
-            wanted = _features(value)
-            checks[key] = lambda other, w=wanted: _features(other) == w
+            checks[key] = _same_features(_features(value))
         else:  # subdir, md5, sha256, url, fn: exact strings
-            checks[key] = lambda other, v=value: other == v
+            checks[key] = _exact(value)
     return _Compiled(checks)
 
 
@@ -137,7 +166,7 @@ def _for_context(spec: CondaSpec, ctx: ChannelContext) -> tuple[ParsedSpec, _Com
     return found
 
 
-def _describe(key: str, value: str, installed: object, pkg) -> str:
+def _describe(key: str, value: str, installed: object, pkg: Installed) -> str:
     """Return the reason for one field that does not match."""
     if key == "version":
         return f"{installed} does not satisfy {value}"
@@ -152,7 +181,9 @@ def _describe(key: str, value: str, installed: object, pkg) -> str:
     return f"{key} is {str(installed)[:60]}, spec asks for {value}"
 
 
-def check_conda(spec: CondaSpec, pkg, by_pip: bool = False, ctx: ChannelContext = DEFAULT_CONTEXT) -> Verdict:
+def check_conda(
+    spec: CondaSpec, pkg: Installed, by_pip: bool = False, ctx: ChannelContext = DEFAULT_CONTEXT
+) -> Verdict:
     """Judge an installed package (conda record or pip distribution) against a conda spec."""
     parsed, compiled = _for_context(spec, ctx)
     if by_pip:  # a venv: only the version can be judged; conda orders the version
@@ -174,7 +205,7 @@ def check_conda(spec: CondaSpec, pkg, by_pip: bool = False, ctx: ChannelContext 
     return "ok", ""
 
 
-def _version_ok(check: Callable, version: str) -> bool:
+def _version_ok(check: FieldCheck, version: str) -> bool:
     """Return whether a version matches; an unreadable one does not."""
     try:
         parse_version(version)
@@ -183,7 +214,7 @@ def _version_ok(check: Callable, version: str) -> bool:
     return bool(check(version))
 
 
-def _safe(check: Callable, value: object) -> bool:
+def _safe(check: FieldCheck, value: object) -> bool:
     """Apply a field matcher; a value it cannot read does not match."""
     try:
         return bool(check(value))

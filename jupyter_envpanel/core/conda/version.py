@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import zip_longest
+from typing import TypeAlias
 
 _TOKENS = re.compile(r"\s*(\^[^$]*[$]|[()|,]|[^()|,]+)")
 _RELATION = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
@@ -77,8 +78,10 @@ class Version:
                 for c1, c2 in zip_longest(v1, v2, fillvalue=0):
                     if c1 == c2:
                         continue
-                    if isinstance(c1, str) != isinstance(c2, str):
-                        return isinstance(c1, str)  # strings sort before numbers
+                    if isinstance(c1, str):  # strings sort before numbers
+                        return c1 < c2 if isinstance(c2, str) else True
+                    if isinstance(c2, str):
+                        return False
                     return c1 < c2
         return False
 
@@ -220,7 +223,8 @@ def _safe(check: Callable[[], bool]) -> bool:
         return False
 
 
-Tree = str | tuple
+#: A term, or `(op, *children)` with op `|` or `,`.
+Tree: TypeAlias = "str | tuple[Tree, ...]"
 
 
 def _treeify(text: str) -> Tree:

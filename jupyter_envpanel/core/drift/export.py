@@ -16,7 +16,7 @@ import errno
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..base.budget import Budget
@@ -59,15 +59,31 @@ class Entries:
     omitted: int = 0
 
 
+def from_pypi(pkg: Package) -> bool:
+    """Return whether a conda record stands for a package from PyPI (conda's `pypi` channel, `pypi_0`)."""
+    return pkg.source == "conda" and pkg.name != "python" and (pkg.channel == "pypi" or pkg.build == "pypi_0")
+
+
 def requested(inv: Inventory) -> list[Package]:
-    """Return the packages the user asked for, plus the environment's Python, by name."""
+    """Return the packages the user asked for, plus the environment's Python, by name.
+
+    A record from PyPI is listed as pip's (`pip:` in an export), as `conda env export` lists it.
+    """
     conda = [inv.conda[k] for k in sorted(inv.requested_conda) if k in inv.conda]
     if "python" in inv.conda and "python" not in inv.requested_conda:
         conda.insert(0, inv.conda["python"])
     pip = [
         p for k, p in sorted(inv.pip.items()) if p.requested and p.installer != "conda" and k not in SEEDED
     ]
-    return conda + pip
+    pypi = [replace(p, source="pip") for p in conda if from_pypi(p) and canonicalize(p.name) not in inv.pip]
+    return [p for p in conda if not from_pypi(p)] + sorted([*pip, *pypi], key=lambda p: canonicalize(p.name))
+
+
+def canonicalize(name: str) -> str:
+    """Return a name as PyPI compares names (lower case, runs of `-_.` as `-`)."""
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name, validate=False))
 
 
 def reads_back(entry: str, pkg: Package) -> bool:
@@ -166,7 +182,7 @@ def export_text(env: Environment, inv: Inventory, ctx: ChannelContext) -> str:
     return environment_yml(HEADER.format(name=env.name), env.name, _channels(packages, ctx), pinned(packages))
 
 
-def write_new(path: Path, text: str, mode: int | None = 0o644) -> None:
+def write_new(path: Path, text: str, mode: int = 0o644) -> None:
     """Create a file with the text; an existing file (or link) is never touched (409)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:

@@ -13,9 +13,13 @@ import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..base.commands import FixCommand, Note, option, unsafe_char
 from ..base.model import CONDA_KINDS, Discovered
+
+if TYPE_CHECKING:  # the report's chain (packaging, yaml) is not imported by a listing's install hints
+    from .report import RequirementStatus
 
 #: Statuses a command can fix.
 FIXABLE = ("missing", "mismatch")
@@ -100,10 +104,10 @@ def conda_install(
     if found is None:
         return _needed("conda", specs)
     tool, exe = found
-    argv: list[str] = [exe, "install", *option("--prefix", env.prefix)]
+    install: list[str] = [exe, "install", *option("--prefix", env.prefix)]
     for channel in channels:
-        argv += option("-c", channel, "--channel")
-    return FixCommand(tool, (*argv, *specs), specs)
+        install += option("-c", channel, "--channel")
+    return FixCommand(tool, (*install, *specs), specs)
 
 
 def pip_install(
@@ -133,7 +137,7 @@ def command_spec(spec: str, source: str) -> str:
 
 def fix_commands(
     env: Discovered,
-    requirements: Iterable,
+    requirements: Iterable[RequirementStatus],
     tools: Mapping[str, str],
     channels: Sequence[str] = (),
     has_pip: bool = True,
@@ -163,23 +167,24 @@ def fix_commands(
     needs_pip = (
         bool(pip) and not has_pip and env.kind in CONDA_KINDS and not (env.kind == "pixi" and env.project)
     )
+    # a venv that carries conda records (the demo's): its own pip installs into it, never conda
+    hybrid = env.kind in CONDA_KINDS and has_pip and os.path.isfile(os.path.join(env.prefix, "pyvenv.cfg"))
     results: list[FixCommand | Note] = []
+    as_pip: list[str] = []
     if conda and bad_channel is not None:
         reason = f"the file's channels hold a control character ({bad_channel}); no command is offered"
         results.append(Note(tuple(conda), reason))
-    elif env.kind in CONDA_KINDS and (conda or needs_pip):
+    elif env.kind in CONDA_KINDS and not hybrid and (conda or needs_pip):
         found = conda_install(env, [*conda, *(["pip"] if needs_pip else [])], tools, channels)
         if isinstance(found, FixCommand):
             results.append(FixCommand(found.tool, found.argv, tuple(conda)))
             has_pip = True if needs_pip else has_pip
-        elif conda and has_pip and os.path.isfile(os.path.join(env.prefix, "pyvenv.cfg")):
-            results.append(pip_install(env, _as_pip(conda), tools, has_pip))  # a venv too: its pip can
         elif conda:
             results.append(Note(tuple(conda), found.reason, found.needs))
-    elif conda:  # a conda entry for a venv: pip is what can install into it
-        results.append(pip_install(env, _as_pip(conda), tools, has_pip))
-    if pip:
-        results.append(pip_install(env, pip, tools, has_pip))
+    elif conda:  # a conda entry for a venv: pip is what can install into it, in the one pip command
+        as_pip = _as_pip(conda)
+    if as_pip or pip:
+        results.append(pip_install(env, [*as_pip, *pip], tools, has_pip))
     commands = tuple(r for r in results if isinstance(r, FixCommand))
     return commands, (*notes, *(r for r in results if isinstance(r, Note)))
 

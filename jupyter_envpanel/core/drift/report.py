@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PipRequirement
 from packaging.utils import canonicalize_name
 
 from ..base.budget import checkpoint
+from ..base.commands import FixCommand, Note
+from ..base.model import EnvRef
 from ..conda.channels import DEFAULT_CONTEXT, ChannelContext
 from ..packages.inventory import SEEDED, Inventory, Package
 from ..requirements.envfile import EnvFile, Requirement
@@ -33,7 +36,7 @@ class RequirementStatus:
     installed: str | None
     reason: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the requirement object of the REST API."""
         return {
             "spec": self.spec,
@@ -52,15 +55,15 @@ class RequirementStatus:
 class DriftReport:
     """How an environment compares with an environment file."""
 
-    environment: dict
+    environment: EnvRef
     file: str
     requirements: tuple[RequirementStatus, ...]
     unrequested: tuple[Package, ...]
     warnings: tuple[str, ...] = ()
     #: The commands that fix the missing and mismatched entries (see fixes.py), never run.
-    fixes: tuple = ()
+    fixes: tuple[FixCommand, ...] = ()
     #: Entries that get no command, and why (a tool this machine lacks, text no command may hold).
-    notes: tuple = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -85,7 +88,7 @@ class DriftReport:
         """Return whether this counts as drift (`strict`: unrequested packages count too)."""
         return not self.in_sync or (strict and bool(self.unrequested))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the drift report of the REST API."""
         return {
             "environment": self.environment,
@@ -218,12 +221,15 @@ def extras_wanted(envfile: EnvFile) -> list[str]:
     return [
         r.spec.name
         for r in envfile.requirements
-        if isinstance(r.spec, PipSpec) and r.spec.requirement is not None and r.spec.requirement.extras
+        if isinstance(r.spec, PipSpec)
+        and r.spec.name is not None  # set with the requirement: only an unreadable entry has neither
+        and r.spec.requirement is not None
+        and r.spec.requirement.extras
     ]
 
 
 def check(
-    env_ref: dict,
+    env_ref: EnvRef,
     envfile: EnvFile,
     inv: Inventory,
     file_label: str = "",

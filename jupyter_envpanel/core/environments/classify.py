@@ -213,9 +213,9 @@ def classify(cand: Candidate, found: Search, host: Host) -> tuple[Found | None, 
     interpreter = interpreter_kind(path, cand, found, host)
     if interpreter is not None and (is_server or cand.source in ("pyenv", "uv", "system")):
         return interpreter, ""
-    for folder in (path, path / "conda-meta"):
-        if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
-            return None, f"{folder} is not readable by this user (permission denied), skipped"
+    for inside in (path, path / "conda-meta"):
+        if inside.is_dir() and not os.access(inside, os.R_OK | os.X_OK):
+            return None, f"{inside} is not readable by this user (permission denied), skipped"
     if has_meta:
         return None, f"{path} has conda-meta/ but no conda-meta/history: not a conda environment, skipped"
     if cand.source in ("root", "envs_dirs", "environments.txt", "extra"):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..base.host import Host
 from ..base.model import CONDA_KINDS, Discovered, Listing
-from ..base.prefix import RACY_NS, mtime_ns
+from ..base.names import natural_key
+from ..base.prefix import RACY_NS, Stamp, mtime_ns
 from .classify import Found, classify
 from .facts import Facts, read_facts
 from .sources import Candidate, search
@@ -57,11 +58,11 @@ class Discovery:
         self.extra_dirs = tuple(extra_dirs)
         self.sources = tuple(sources)
         self._lock = threading.Lock()
-        self._listing: Listing | None = None
-        self._stamp: tuple = ()
+        self._listing: Listing[Discovered] | None = None
+        self._stamp: Stamp = ()
         self._racy = False
-        self._watched: list[Path] = []
-        self._facts: dict[Path, tuple[tuple, Facts]] = {}
+        self._watched: list[str | Path] = []
+        self._facts: dict[str, tuple[Stamp, Facts]] = {}  # by prefix
 
     def forget(self) -> None:
         """Drop every cached fact so the next listing reads the disk again."""
@@ -69,19 +70,21 @@ class Discovery:
             self._listing = None
             self._facts.clear()
 
-    def _stamp_of(self, paths: Sequence[Path]) -> tuple:
+    def _stamp_of(self, paths: Sequence[str | Path]) -> Stamp:
         """Return the mtimes of paths, the key that invalidates the cache."""
         return tuple(mtime_ns(p) for p in paths)
 
-    def list(self, revalidate: bool = True) -> Listing:
+    def list(self, revalidate: bool = True) -> Listing[Discovered]:
         """Return every environment, from cache when no watched mtime changed (or not checked)."""
         with self._lock:
             if self._listing is not None and (not revalidate or self._still_valid()):
                 return self._listing
             started = time.time_ns()
             listing, watched, stamp = self._scan()
-            if stamp == self._stamp and _same(listing, self._listing):  # a racy re-check found nothing new:
-                listing = self._listing  # keep the object callers compare by (files read later may differ)
+            if stamp == self._stamp and self._listing is not None and _same(listing, self._listing):
+                # a racy re-check found nothing new: keep the object callers compare by (files read
+                # later may differ)
+                listing = self._listing
             self._watched, self._stamp, self._listing = watched, stamp, listing
             # A folder changed within the filesystem's timestamp granularity of the scan may change
             # again without its mtime moving ("racily clean", as git says): check it once more later.
@@ -92,11 +95,15 @@ class Discovery:
         """Return whether no watched mtime changed (and the last scan was not racy)."""
         return not self._racy and self._stamp_of(self._watched) == self._stamp
 
-    def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[Path], tuple]:
+    def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[str | Path], Stamp]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
         # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
-        base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
+        base: builtins.list[str | Path] = [
+            prefix + "/conda-meta",
+            prefix + "/conda-meta/state",
+            prefix + "/share/jupyter/kernels",
+        ]
         if env.kind not in CONDA_KINDS:
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
@@ -116,11 +123,11 @@ class Discovery:
             self._facts[prefix] = (key, facts)
         return facts, watch, key
 
-    def _scan(self) -> tuple[Listing, builtins.list[Path], tuple]:
+    def _scan(self) -> tuple[Listing[Discovered], builtins.list[str | Path], Stamp]:
         """Walk every source, dedupe by real path, classify, name and read facts."""
         found_sources = search(self.host, self.extra_dirs, sources=self.sources)
         warnings = list(found_sources.warnings)
-        watched = list(found_sources.watched)
+        watched: builtins.list[str | Path] = list(found_sources.watched)
         stamp = list(self._stamp_of(watched))
         seen: dict[object, Found] = {}
         server_exe = os.path.realpath(self.host.sys_executable)
@@ -145,7 +152,7 @@ class Discovery:
             watched.extend(watch)
             stamp.extend(key)
             result.append(_environment(env, name, facts))
-        result.sort(key=lambda e: (not e.is_server, not e.is_base, e.name.casefold()))
+        result.sort(key=lambda e: (not e.is_server, not e.is_base, natural_key(e.name)))
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
 
@@ -164,7 +171,7 @@ class Discovery:
         return env.python_hint or (self.host.sys_python_version if env.is_server else None)
 
 
-def _same(new: Listing, old: Listing | None) -> bool:
+def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:
     """Return whether two scans found the same, kernel.json contents included (`==` skips those)."""
     return new == old and all(
         a.kernel_files == b.kernel_files

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 from string import Formatter
 
-from ..base.model import Environment
+from ..base.model import Discovered
 
 #: `{label}` of each kind of environment: nb_conda_kernels' for conda, the truth for the others.
 LABELS = {
@@ -34,7 +34,7 @@ def _parent(prefix: str) -> str:
     return os.path.basename(os.path.dirname(prefix))
 
 
-def _interpreter(env: Environment) -> str:
+def _interpreter(env: Discovered) -> str:
     """Name a plain Python installation by what it is: `/usr/bin/python3.12`, `python 3.12 (x)`."""
     if env.executable:
         return env.executable
@@ -46,7 +46,7 @@ def _interpreter(env: Environment) -> str:
     return f"python {env.python_version} ({folder})" if env.python_version else f"python ({folder})"
 
 
-def _pixi(env: Environment) -> str:
+def _pixi(env: Discovered) -> str:
     """Name a pixi env: `project` (default env), `project:env`, or `global name`."""
     folder = _folder(env.prefix)
     if not env.project:
@@ -54,13 +54,13 @@ def _pixi(env: Environment) -> str:
     return env.project if folder == "default" else f"{env.project}:{folder}"
 
 
-def _uv_python(env: Environment) -> str:
+def _uv_python(env: Discovered) -> str:
     """Name a uv-managed Python by its version, or by its folder when no version is known."""
     return f"uv python {env.python_version or _folder(env.prefix)}"
 
 
 #: What each `{field}` of LABELS is, made only when the kind's label uses it.
-FIELDS: dict[str, Callable[[Environment], str]] = {
+FIELDS: dict[str, Callable[[Discovered], str]] = {
     "name": lambda env: env.name,
     "project": lambda env: env.project or env.name,
     "pixi": _pixi,
@@ -74,7 +74,7 @@ FIELDS: dict[str, Callable[[Environment], str]] = {
 }
 
 
-def env_label(env: Environment) -> str:
+def env_label(env: Discovered) -> str:
     """Return what an environment is, in words, for display names and the panel."""
     template = LABELS.get(env.kind, "{name}")
     values = {field: FIELDS[field](env) for field in _fields(template)}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from ..base.model import Discovered, Listing
 from ..base.watch import Unwatchable, Watch
+from .discovery import Discovery
 
 
 class ListingWatch:
@@ -15,18 +17,18 @@ class ListingWatch:
     be watched, every check is the discovery's own.
     """
 
-    def __init__(self, discovery, enabled: bool = True) -> None:
-        """Watch for this discovery (duck-typed: `list()`, `_watched`, `_racy`); off: mtimes only."""
+    def __init__(self, discovery: Discovery, enabled: bool = True) -> None:
+        """Watch for this discovery (`list()`; `_watched`, `_racy` of its last scan); off: mtimes only."""
         self.discovery = discovery
         self.enabled = enabled
         self._lock = threading.Lock()
         self._watch: Watch | None = None
-        self._for: object = None  # the listing the watch stands for
-        self._latest: object = None  # the last listing a check returned
-        self._unwatchable: object = None  # a listing whose paths could not be watched
+        self._for: Listing[Discovered] | None = None  # the listing the watch stands for
+        self._latest: Listing[Discovered] | None = None  # the last listing a check returned
+        self._unwatchable: Listing[Discovered] | None = None  # a listing whose paths could not be watched
         self._arming = False
 
-    def listing(self):
+    def listing(self) -> Listing[Discovered]:
         """Return the discovery's listing: as cached while the watch is quiet, else checked by mtimes."""
         with self._lock:
             if self._watch is not None and self._watch.quiet():
@@ -43,14 +45,13 @@ class ListingWatch:
                 threading.Thread(target=self._arm, args=(raw,), name="envpanel-watch", daemon=True).start()
             return raw
 
-    def _arm(self, raw) -> None:
+    def _arm(self, raw: Listing[Discovered]) -> None:
         """Add watches for what raw was built from; keep them if its mtimes still hold (a thread)."""
-        watch = None
+        watch: Watch | None = None
         try:
-            watched = getattr(self.discovery, "_watched", None)
-            if watched is not None and not getattr(self.discovery, "_racy", True):
-                watch = Watch(watched)
-                if self.discovery.list() is not raw or getattr(self.discovery, "_racy", True):
+            if not self.discovery._racy:
+                watch = Watch(self.discovery._watched)
+                if self.discovery.list() is not raw or self.discovery._racy:
                     watch.close()  # moved while arming: the next check scans and arms again
                     watch = None
         except (Unwatchable, OSError):

@@ -96,7 +96,7 @@ class Search:
             self.candidates.append(Candidate(Path(entry.path), source))
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     """Return whether a scandir entry is a directory (following symlinks), never raising."""
     try:
         return entry.is_dir()

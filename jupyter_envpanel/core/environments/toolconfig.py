@@ -23,9 +23,9 @@ from typing import Any
 from ..base.host import Host
 from ..base.safe_read import UnreadableFile, check_depth, read_text
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ImportError:  # Python 3.10
+else:  # Python 3.10
     import tomli as tomllib
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
@@ -169,7 +169,7 @@ def _resolve(value: str, values: dict[str, str], depth: int = 0) -> str:
     if depth > 8:
         return value
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         return _resolve(values[key], values, depth + 1) if key in values else match.group(0)
 

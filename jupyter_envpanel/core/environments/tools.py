@@ -43,7 +43,7 @@ def _subdirs(folder: Path) -> list[Path]:
         return []
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     """Return whether a scandir entry is a directory (following symlinks), never raising."""
     try:
         return entry.is_dir()
@@ -97,7 +97,7 @@ def in_project_envs(root: Path, venv_names: Sequence[str], env_dirs: Sequence[st
     """
     if not venv_names and not env_dirs:
         return []
-    found = []
+    found: list[Path] = []
     for folder in [root, *_subdirs(root)[:MAX_PROJECT_FOLDERS]]:
         found.extend(folder / n for n in venv_names if (folder / n / "pyvenv.cfg").is_file())
         for rel in env_dirs:

@@ -49,7 +49,7 @@ def activate_scripts(prefix: Path) -> list[Path]:
         return []
 
 
-def _is_file(entry: os.DirEntry) -> bool:
+def _is_file(entry: os.DirEntry[str]) -> bool:
     """Return whether a scandir entry is a regular file (following symlinks), never raising."""
     try:
         return entry.is_file()

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..base.model import KINDS, Discovered, Environment, KernelFile, KernelRef
 from ..base.names import clean_kernel_name
@@ -38,13 +39,13 @@ class OfferedKernel:
 
     name: str
     env: Environment
-    spec: dict = field(compare=False)
+    spec: dict[str, Any] = field(compare=False)
     resource_dir: str | None = None
     #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
     kernel_json: str = ""
 
 
-def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
+def kernel_stems(envs: Sequence[Discovered]) -> dict[str, str]:
     """Return the cleaned env part of kernel names by prefix, unique across a listing.
 
     Cleaning can make two names one (`with space` and `with_space`). Then the env whose name was
@@ -52,7 +53,7 @@ def kernel_stems(envs: Sequence[Environment]) -> dict[str, str]:
     prefix (`with_space-3f2a9c`): deterministic, and no other env's kernel names change.
     """
     stems = {env.prefix: clean_kernel_name(env.name) for env in envs}
-    owners: dict[str, list[Environment]] = {}
+    owners: dict[str, list[Discovered]] = {}
     for env in envs:
         owners.setdefault(stems[env.prefix], []).append(env)
     for stem, group in owners.items():
@@ -125,7 +126,7 @@ def _resolve_argv(env: Environment, argv: list[str]) -> list[str]:
     return list(argv)
 
 
-def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> dict:
+def build_spec(env: Environment, kfile: KernelFile, options: KernelOptions) -> dict[str, Any]:
     """Return a complete kernel.json for one kernel of an environment, activated."""
     spec = dict(kfile.spec)
     spec["argv"] = wrap_argv(env, _resolve_argv(env, [str(a) for a in spec.get("argv", [])]))

@@ -12,11 +12,13 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..base.errors import EnvPanelError, NotOurs
 from ..base.host import Host
 from ..base.kernel_json import read_kernel_json
 from ..base.safe_read import UnreadableFile, read_bytes
+from .offer import OfferedKernel
 
 MARK = "jupyter-envpanel"
 _LOGO = re.compile(r"^logo-[A-Za-z0-9_.-]*\.(png|svg)$")
@@ -64,7 +66,7 @@ def user_kernels_dir(host: Host) -> Path:
     return (host.expand(xdg) if xdg else host.home / ".local" / "share") / "jupyter" / "kernels"
 
 
-def read_spec(folder: Path) -> dict | None:
+def read_spec(folder: Path) -> dict[str, Any] | None:
     """Return a checked kernel.json as a dict, or None when missing or broken."""
     try:
         return read_kernel_json(folder / "kernel.json")
@@ -72,13 +74,13 @@ def read_spec(folder: Path) -> dict | None:
         return None
 
 
-def is_ours(spec: dict | None) -> bool:
+def is_ours(spec: dict[str, Any] | None) -> bool:
     """Return whether a kernelspec was written by jupyter-envpanel."""
     meta = (spec or {}).get("metadata") or {}
     return isinstance(meta.get("envpanel"), dict) and meta["envpanel"].get("registered_by") == MARK
 
 
-def _prefix_of(spec: dict | None) -> str | None:
+def _prefix_of(spec: dict[str, Any] | None) -> str | None:
     """Return the environment prefix a spec we wrote runs in, if it says."""
     meta = (spec or {}).get("metadata") or {}
     ours = meta.get("envpanel") if isinstance(meta, dict) else None
@@ -127,10 +129,10 @@ def _copy_logos(resource_dir: str | None, folder: Path) -> None:
         _write_atomically(folder / item, data)
 
 
-def register(kernels: Sequence[object], host: Host) -> list[str]:
+def register(kernels: Sequence[OfferedKernel], host: Host) -> list[str]:
     """Write each kernel as a normal kernelspec in the user's directory; return their names.
 
-    `kernels` are `OfferedKernel`s (name, spec, resource_dir). Registering again is a success.
+    Registering again is a success.
     """
     if not kernels:
         raise EnvPanelError("this environment has no kernel to register (install ipykernel in it)")

@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..base.kernel_json import read_kernel_json
 from ..base.model import Environment, KernelFile
@@ -20,7 +21,7 @@ from .offer import KernelOptions, OfferedKernel, build_spec, legacy_names
 LEGACY_PREFIXES = (("conda-root-", "conda-base-"),)
 
 
-def spec_dict(spec: Mapping) -> dict:
+def spec_dict(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Return a kernel.json as jupyter_client's `KernelSpec.to_dict()` shapes it."""
     return {
         "argv": list(spec["argv"]),
@@ -38,7 +39,7 @@ class KernelEntry:
 
     name: str
     resource_dir: str
-    spec: dict = field(compare=False)
+    spec: dict[str, Any] = field(compare=False)
     ours: bool = False
     #: Files the REST model links to (`kernel.js`, `kernel.css`, `logo-*`), listed at build time.
     resources: tuple[str, ...] = ()
@@ -51,7 +52,7 @@ class KernelEntry:
     #: Where a kernel.json would replace a spec made without one (written later: the table is stale).
     watch: str = ""
 
-    def model(self, base_url: str) -> dict:
+    def model(self, base_url: str) -> dict[str, Any]:
         """Return the `/api/kernelspecs` model (what jupyter_server would build on its loop)."""
         links = {}
         for fname in self.resources:
@@ -99,7 +100,7 @@ def resource_files(resource_dir: str) -> tuple[str, ...]:
 def _entry(
     name: str,
     folder: str,
-    spec: Mapping,
+    spec: Mapping[str, Any],
     trusted_before: int,
     env: Environment | None,
     kernel_json: str = "",
@@ -115,7 +116,9 @@ def _entry(
 
 
 def build_table(
-    offered: Mapping[str, OfferedKernel], native: Mapping[str, tuple[str, Mapping]], trusted_before: int = 0
+    offered: Mapping[str, OfferedKernel],
+    native: Mapping[str, tuple[str, Mapping[str, Any]]],
+    trusted_before: int = 0,
 ) -> KernelTable:
     """Return the table: native specs, then ours (an env kernel replaces a same-named native one).
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any, TypedDict, cast
 
 from ..base.budget import LIMITS
 from ..base.errors import EnvPanelError
@@ -25,6 +26,19 @@ _ENTRY = re.compile(
 )  # noqa: E501
 #: The most packages a record holds: what is written is what can be read back (an export's limit too).
 MAX_ENTRIES = LIMITS.entries
+
+
+class RanWith(TypedDict, total=False):
+    """A `ran_with` record: as written, every key but `omitted`; as read, the keys it has, checked."""
+
+    format: int
+    environment: str
+    kind: str
+    python: str
+    packages: list[str]  # one record string each (see parse_entry)
+    digest: str
+    package_count: int
+    omitted: int  # names or versions no record string can hold
 
 
 class BadRecord(EnvPanelError):
@@ -57,13 +71,13 @@ def _reads_back(entry: str) -> bool:
     return True
 
 
-def record(env: Environment, inv: Inventory, ctx: ChannelContext) -> dict:
+def record(env: Environment, inv: Inventory, ctx: ChannelContext) -> RanWith:
     """Return the `ran_with` record of an environment (only entries a record can hold and read back)."""
     entries = [_entry(p, ctx) for p in requested(inv) if p.name != "python"]
     packages = [e for e in entries if _reads_back(e)]
     if len(packages) > MAX_ENTRIES:
         raise BadRecord(f"{len(packages)} packages were asked for; a record holds at most {MAX_ENTRIES}")
-    ran = {
+    ran: RanWith = {
         "format": FORMAT,
         "environment": env.name,
         "kind": env.kind,
@@ -87,7 +101,7 @@ def parse_entry(text: str) -> tuple[str, str, str, str]:
     return match.group("name").lower(), match.group("ver"), match.group("build") or "", "conda"
 
 
-def read_record(metadata: object) -> dict | None:
+def read_record(metadata: object) -> RanWith | None:
     """Return a notebook's checked `ran_with` record, None when it has none; BadRecord when broken."""
     if not isinstance(metadata, dict) or "envpanel" not in metadata:
         return None
@@ -111,7 +125,7 @@ def read_record(metadata: object) -> dict | None:
         raise BadRecord("metadata.envpanel.ran_with.packages is not a list of package entries")
     for item in packages:
         parse_entry(item)
-    return ran
+    return cast(RanWith, ran)  # every key it declares was checked above (others pass unread)
 
 
 @dataclass(frozen=True)
@@ -123,7 +137,7 @@ class Difference:
     current: str | None
     what: str  # "changed", "missing", "python"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the difference object of the REST API."""
         return {"name": self.name, "recorded": self.recorded, "current": self.current, "what": self.what}
 
@@ -137,7 +151,7 @@ class Difference:
         return f"{self.name}: ran with {self.recorded}, now {self.current}"
 
 
-def compare(ran: dict, inv: Inventory) -> list[Difference]:
+def compare(ran: RanWith, inv: Inventory) -> list[Difference]:
     """Return how an inventory differs from a record (versions; builds only where both are known)."""
     out: list[Difference] = []
     now_python = inv.python_version or ""
@@ -156,7 +170,7 @@ def compare(ran: dict, inv: Inventory) -> list[Difference]:
     return out
 
 
-def export_record(ran: dict) -> str:
+def export_record(ran: RanWith) -> str:
     """Return an environment.yml that recreates what a notebook ran with (`name=version=build`)."""
     conda, pip, channels = [], [], []
     if ran.get("python"):

@@ -7,11 +7,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from ..base.budget import checkpoint
-from ..base.prefix import mtime_ns, site_packages, venv_python_version
+from ..base.prefix import Stamp, mtime_ns, site_packages, venv_python_version
 from ..base.safe_read import UnreadableFile, read_json_object, read_text
 from ..conda.channels import channel_name
 
@@ -47,7 +48,7 @@ class Package:
             return getattr(self, key)
         return dict(self.extra).get(key, "")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the package as the `show` JSON lists it."""
         return {
             "name": self.name,
@@ -116,7 +117,7 @@ def read_history_requests(path: Path) -> frozenset[str]:
     return frozenset(name for name, wanted in requested.items() if wanted)
 
 
-def _record_channel(record: dict) -> tuple[str, str]:
+def _record_channel(record: dict[str, Any]) -> tuple[str, str]:
     """Return (display name, channel URL) of a conda record, from `channel` or `url`."""
     raw = str(record.get("channel") or "")
     if not raw:
@@ -134,7 +135,7 @@ def _read_record(path: Path) -> tuple[Package, list[str]]:
     return package_from_record(read_json_object(path, "conda record", depth_check=False), path)
 
 
-def package_from_record(record: dict, path: object = "record") -> tuple[Package, list[str]]:
+def package_from_record(record: dict[str, Any], path: str | Path = "record") -> tuple[Package, list[str]]:
     """Return the package a conda record describes and its files; raise UnreadableFile on a bad field."""
     name, version = record.get("name"), record.get("version")
     if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
@@ -173,10 +174,10 @@ def package_from_record(record: dict, path: object = "record") -> tuple[Package,
     return package, files
 
 
-def read_conda_records(prefix: Path, warnings: list[str]) -> tuple[dict[str, Package], set]:
+def read_conda_records(prefix: Path, warnings: list[str]) -> tuple[dict[str, Package], set[str]]:
     """Parse every conda-meta record; return packages by name and the dist-info dirs they own."""
     packages: dict[str, Package] = {}
-    owned: set = set()
+    owned: set[str] = set()
     meta = prefix / "conda-meta"
     try:
         names = sorted(n for n in os.listdir(meta) if n.endswith(".json"))
@@ -197,7 +198,7 @@ def read_conda_records(prefix: Path, warnings: list[str]) -> tuple[dict[str, Pac
     return packages, owned
 
 
-def read_distributions(site: Path | None, conda_owned: set) -> dict[str, Package]:
+def read_distributions(site: Path | None, conda_owned: set[str]) -> dict[str, Package]:
     """Return pip-visible distributions of a site-packages folder by canonical name."""
     dists: dict[str, Package] = {}
     if site is None:
@@ -278,7 +279,7 @@ class InventoryCache:
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        self._items: dict[str, tuple[tuple, Inventory]] = {}
+        self._items: dict[str, tuple[Stamp, Inventory]] = {}  # by prefix
 
     def get(self, prefix: Path, kind: str, python_version: str | None) -> Inventory:
         """Return the inventory of a prefix, re-reading it only when an mtime changed."""

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..base.budget import checkpoint
 from ..base.model import Environment
@@ -42,7 +43,7 @@ class PackageHit:
     version: str
     source: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the match object of the REST API."""
         return {
             "environment": self.environment,
@@ -63,9 +64,7 @@ def _listdir(path: Path | None) -> list[str]:
         return []
 
 
-def read_names(
-    prefix: Path, python_version: str | None, site: Path | None = None
-) -> dict[str, tuple[str, str, str]]:
+def read_names(prefix: Path, python_version: str | None, site: Path | None = None) -> Names:
     """Return normalised name -> (name, version, source) from the file names of one prefix.
 
     `site`: its site-packages, when the caller found it already.
@@ -75,7 +74,8 @@ def read_names(
         match = _DIST_DIR.match(entry)
         if match:
             key = normalise(match.group("name"))
-            found.setdefault(key, (match.group("name"), match.group("version"), "pip"))
+            shown = match.group("name").replace("_", "-")  # a wheel's `python_dateutil` is `python-dateutil`
+            found.setdefault(key, (shown, match.group("version"), "pip"))
     return found
 
 
@@ -96,32 +96,41 @@ def conda_names(entries: list[str]) -> Names:
     return dict(zip(keys, [(name, version, "conda") for name, version, _ in found], strict=True))
 
 
+class _Indexed(NamedTuple):
+    """One prefix's names, with what they were read from."""
+
+    mtimes: tuple[int | None, int | None]  # conda-meta, site-packages
+    names: Names
+    python_version: str | None
+    site: Path | None  # the site-packages found for it
+
+
 class PackageIndex:
     """Per-environment package names, re-read only when `conda-meta` or site-packages changed."""
 
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        #: prefix -> (mtimes, names, python version, site-packages found for it)
-        self._items: dict[str, tuple[tuple, dict[str, tuple[str, str, str]], str | None, Path | None]] = {}
+        self._items: dict[str, _Indexed] = {}  # by prefix
 
-    def names(self, env: Environment) -> dict[str, tuple[str, str, str]]:
+    def names(self, env: Environment) -> Names:
         """Return the packages of one environment by normalised name (two stats when unchanged)."""
         prefix = Path(env.prefix)
         meta = mtime_ns(prefix / "conda-meta")
         with self._lock:
             cached = self._items.get(env.prefix)
-        same_records = cached is not None and cached[0][0] == meta and cached[2] == env.python_version
-        # where site-packages is follows the python version, which follows the records
-        site = (
-            cached[3] if same_records and cached[3] is not None else site_packages(prefix, env.python_version)
+        same_records = (
+            cached is not None and cached.mtimes[0] == meta and cached.python_version == env.python_version
         )
+        # where site-packages is follows the python version, which follows the records
+        known_site = cached.site if cached is not None and same_records else None
+        site = known_site if known_site is not None else site_packages(prefix, env.python_version)
         key = (meta, mtime_ns(site) if site else None)
-        if cached and cached[0] == key and cached[2] == env.python_version:
-            return cached[1]
+        if cached and cached.mtimes == key and cached.python_version == env.python_version:
+            return cached.names
         names = read_names(prefix, env.python_version, site)
         with self._lock:
-            self._items[env.prefix] = (key, names, env.python_version, site)
+            self._items[env.prefix] = _Indexed(key, names, env.python_version, site)
         return names
 
     def search(self, envs: Iterable[Environment], query: str) -> tuple[list[PackageHit], bool]:

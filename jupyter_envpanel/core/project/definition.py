@@ -62,8 +62,8 @@ class Project:
     #: Whether the listing shows the environment (an in-project one outside the places searched
     #: is described, not listed, until it is adopted).
     listed: bool = False
-    drift: dict | None = None
-    drift_error: dict | None = None
+    drift: dict[str, Any] | None = None  # the drift report's JSON
+    drift_error: dict[str, Any] | None = None  # the error's JSON, when the drift could not be checked
     create: tuple[CreateCommand, ...] = ()
     hint: str = ""
     #: With no create command: the tool this machine would need ("conda", "pixi"), or "" for no tool.
@@ -81,14 +81,14 @@ class Project:
         return self.environment is not None
 
     @property
-    def kernel(self) -> dict | None:
+    def kernel(self) -> dict[str, Any] | None:
         """Return the environment's kernel to switch to (its first Python kernel), if any."""
         kernels = self.environment.kernels if self.environment else ()
         python = [k for k in kernels if k.language.lower() == "python"]
-        chosen = (python or list(kernels) or [None])[0]
+        chosen = next(iter(python or kernels), None)
         return chosen.to_json() if chosen else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the `project` JSON (REST and CLI)."""
         return {
             "path": self.path,
@@ -153,14 +153,14 @@ def read_folder(folder: Path, env_file_names: Sequence[str], home: Path | None =
         project = _table(data, "workspace") or _table(data, "project")
         return _pixi(folder, pixi, project.get("name"), warnings)
     pyproject = folder / "pyproject.toml"
-    warnings: list[str] = []
     if pyproject.is_file():
         data, warnings = _read_toml(pyproject)
         pixi_table = _table(_table(data, "tool"), "pixi")
         if pixi_table:
             project = _table(pixi_table, "workspace") or _table(pixi_table, "project")
-            name = project.get("name") or _table(data, "project").get("name")
-            return _pixi(folder, pyproject, name, warnings)
+            names = (project.get("name"), _table(data, "project").get("name"))
+            pixi_name = next((n for n in names if isinstance(n, str) and n.strip()), None)
+            return _pixi(folder, pyproject, pixi_name, warnings)
         return _venv(folder, pyproject, bool(_table(data, "project")), warnings)
     if (folder / "uv.lock").is_file():
         return _venv(folder, folder / "uv.lock", True, [])
@@ -290,7 +290,7 @@ def match_environment(definition: Definition, envs: Sequence[Environment]) -> En
         if e.kind == "conda" and e.named and not e.is_base and Path(e.prefix).name == definition.name
     ]
     exact = [e for e in named if e.name == definition.name]
-    return (exact or named or [None])[0]
+    return next(iter(exact or named), None)
 
 
 def looks_like_environment(prefix: Path) -> bool:

@@ -39,7 +39,8 @@ def _where(node: yaml.Node) -> tuple[int, int]:
 
 def _mapping_get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     """Return the value node of a key in a mapping node."""
-    for key_node, value_node in node.value:
+    pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+    for key_node, value_node in pairs:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
             return value_node
     return None
@@ -72,8 +73,9 @@ def _scalar(path: Path, node: yaml.Node, what: str) -> str:
     conda reads YAML 1.2, where `yes`, `no`, `on`, `off` are strings (YAML 1.1's booleans).
     """
     if isinstance(node, yaml.ScalarNode) and node.value.strip():
-        if node.tag == STR_TAG or (node.tag == BOOL_TAG and node.value.lower() not in ("true", "false")):
-            return node.value
+        text: str = node.value
+        if node.tag == STR_TAG or (node.tag == BOOL_TAG and text.lower() not in ("true", "false")):
+            return text
     line, col = _where(node)
     raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
 
@@ -206,12 +208,13 @@ def parse_envfile(path: Path | str, text: str | None = None, confine: Path | Non
                 warnings.append(
                     f"{path.name}:{line}: `{'`, `'.join(others)}` in dependencies: ignored, as by conda"
                 )
+            pip = _mapping_get(item, "pip")
             if item in pip_items[:-1]:
                 last = _where(pip_items[-1])[0]
                 note = f"conda uses only the last `pip:` list (line {last}); this one is not checked"
                 warnings.append(f"{path.name}:{line}: {note}")
-            elif item in pip_items:
-                requirements.extend(_parse_pip_section(path, _mapping_get(item, "pip"), confine, budget))
+            elif pip is not None:  # the last `pip:` list
+                requirements.extend(_parse_pip_section(path, pip, confine, budget))
             continue
         budget.add_entries(path, 1, _where(item)[0])
         requirements.append(_parse_entry(path, item, "conda"))
@@ -222,7 +225,7 @@ def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
     """Apply `<<` merge keys as conda's YAML reader does, and refuse duplicate keys as it does."""
     loader = yaml.SafeLoader("")
     stack: list[yaml.Node] = [root]
-    seen = set()
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -236,7 +239,7 @@ def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
                 raise EnvFileError(
                     path, f"invalid YAML: {err.problem}", mark.line + 1, mark.column + 1
                 ) from None
-            keys: dict = {}
+            keys: dict[str, int] = {}  # the line each key is first at
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in keys:
                     first = keys[key.value]

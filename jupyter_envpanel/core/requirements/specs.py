@@ -99,9 +99,9 @@ def parse_pip(raw: str) -> PipSpec:
     return PipSpec(text, name, req)
 
 
-def marker_environment(python_version: str | None) -> dict:
+def marker_environment(python_version: str | None) -> dict[str, str]:
     """Return PEP 508 marker variables for the *environment's* python, not the server's."""
-    env = default_environment()
+    env = {key: str(value) for key, value in default_environment().items()}  # every one is a string
     if python_version:
         parts = python_version.split(".")
         env["python_version"] = ".".join(parts[:2])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import EnvFileError, InvalidArgument
 from ..base.model import Environment
@@ -67,7 +67,7 @@ class Drifts:
             where = self.root.relative(Path(err.path))
             raise EnvFileError(where, err.detail, err.line, err.column, err.status) from None
 
-    def export_into(self, env: Environment, near: str) -> dict:
+    def export_into(self, env: Environment, near: str) -> dict[str, Any]:
         """Write an environment.yml of env next to `near` (root-relative), never over a file."""
         from ..drift.export import write_new
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..base.host import Host
 from ..base.model import Environment, Listing
@@ -25,7 +25,8 @@ from .project import Projects
 if TYPE_CHECKING:
     from ..conda.channels import ChannelContext
     from ..drift.report import DriftReport
-    from ..kernels.offer import OfferedKernel
+    from ..kernels.offer import KernelOptions, OfferedKernel
+    from ..notebooks.record import RanWith
     from ..packages.inventory import Inventory
     from ..project.definition import Project
 
@@ -48,7 +49,7 @@ class EnvService:
         self.notebooks = Notebooks(self.listings, self.kernels, self.installed)
 
     @property
-    def options(self):  # noqa: ANN201 - the kernel options (KernelOptions)
+    def options(self) -> KernelOptions:
         """Return how environments become kernels."""
         return self.listings.options
 
@@ -99,11 +100,11 @@ class EnvService:
         """Return how the condarc files name channels."""
         return self.installed.channel_context()
 
-    def show(self, ref: str, allow_any_prefix: bool = False) -> dict:
+    def show(self, ref: str, allow_any_prefix: bool = False) -> dict[str, Any]:
         """Return one environment with its packages, as `show --json` prints it."""
         return self.installed.show(self.find(ref, allow_any_prefix))
 
-    def packages(self, query: str) -> dict:
+    def packages(self, query: str) -> dict[str, Any]:
         """Return `{query, matches, truncated}`: installed packages named like the query, per env."""
         return self.installed.search(self.listing().environments, query)
 
@@ -125,11 +126,11 @@ class EnvService:
         """Return the project environment of a folder (nearest definition up to stop, default: root)."""
         return self.projects.project(start, stop or Path(os.path.realpath(self.host.root)), confined)
 
-    def notebook_report(self, path: Path, env_ref: str = "", label: str = "") -> dict:
+    def notebook_report(self, path: Path, env_ref: str = "", label: str = "") -> dict[str, Any]:
         """Return what a notebook ran with, compared with an environment now."""
         return self.notebooks.report(path, env_ref, label)
 
-    def ran_with(self, env: Environment) -> dict:
+    def ran_with(self, env: Environment) -> RanWith:
         """Return the record a notebook running in this environment stores when it is saved."""
         return self.notebooks.ran_with(env)
 
@@ -165,6 +166,6 @@ class EnvService:
         """Remove the persistent kernelspecs jupyter-envpanel wrote for an environment."""
         return self.kernels.unregister(ref, system_dirs)
 
-    def environment_of_spec(self, spec: dict) -> tuple[Environment | None, str | None]:
+    def environment_of_spec(self, spec: dict[str, Any]) -> tuple[Environment | None, str | None]:
         """Return the environment a kernelspec runs in, and that prefix."""
         return self.kernels.environment_of_spec(spec)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..base.host import Host
 from ..base.model import Environment, Listing
@@ -50,13 +51,16 @@ class Kernels:
         prefix = kernels[0].env.prefix if kernels else None
         return registry.unregister([k.name for k in kernels], self.host, system_dirs, prefix)
 
-    def environment_of_spec(self, spec: dict) -> tuple[Environment | None, str | None]:
+    def environment_of_spec(self, spec: dict[str, Any]) -> tuple[Environment | None, str | None]:
         """Return the environment a kernelspec runs in (metadata, else argv's prefix) and that prefix."""
-        meta = spec.get("metadata") if isinstance(spec.get("metadata"), dict) else {}
-        ours = meta.get("envpanel") if isinstance(meta.get("envpanel"), dict) else {}
+        found = spec.get("metadata")
+        meta: dict[str, Any] = found if isinstance(found, dict) else {}
+        found = meta.get("envpanel")
+        ours: dict[str, Any] = found if isinstance(found, dict) else {}
         prefix = ours.get("prefix") or meta.get("conda_env_path")
         prefix = prefix if isinstance(prefix, str) and "\x00" not in prefix else None
-        argv = [str(a) for a in spec.get("argv") or []]
+        raw = spec.get("argv")
+        argv = [str(a) for a in raw] if isinstance(raw, list) else []  # a string is no argv
         if not prefix and argv:
             prefix = kern.prefix_from_argv(argv, self.host.sys_executable)
         if not prefix:

@@ -62,8 +62,10 @@ class Listings:
         self.discovery = Discovery(host, (*options.extra_dirs, *self.shared_dirs), options.sources)
         self._watch = ListingWatch(self.discovery, options.watch)
         self._lock = threading.Lock()
-        self._cached: tuple[Listing | None, Listing | None, int | None] = (None, None, None)
-        self._digest: tuple[Listing | None, str, str] = (None, "", "")
+        #: (discovery's listing, the listing built from it, the user kernels folder's mtime then)
+        self._cached: tuple[Listing[Discovered] | None, Listing[Environment] | None, int | None]
+        self._cached = (None, None, None)
+        self._digest: tuple[Listing[Environment], str, str] | None = None
 
     def refresh(self) -> None:
         """Forget every cached listing."""
@@ -72,7 +74,7 @@ class Listings:
         with self._lock:
             self._cached = (None, None, None)
 
-    def listing(self, revalidate: bool = True) -> Listing:
+    def listing(self, revalidate: bool = True) -> Listing[Environment]:
         """Return every environment with its kernels (`revalidate=False`: no stat, for the event loop)."""
         with self._lock:
             if not revalidate and self._cached[1] is not None:
@@ -112,14 +114,14 @@ class Listings:
             warnings=found.warnings + tuple(warnings),
         )
 
-    def listing_json(self) -> tuple[Listing, str, str]:
+    def listing_json(self) -> tuple[Listing[Environment], str, str]:
         """Return the listing, its digest (the REST ETag) and its JSON text, each made once per listing.
 
         A rescan that finds the same environments (a file created in the root, say) keeps the digest.
         """
         listing = self.listing()
         with self._lock:
-            if self._digest[0] is listing:
+            if self._digest is not None and self._digest[0] is listing:
                 return self._digest
         text = json.dumps(listing.to_json(), sort_keys=True, allow_nan=False)
         digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..base.errors import EnvNotFound
 from ..base.model import Environment
 from ..notebooks.file import notebook_record, read_notebook
-from ..notebooks.record import compare, record
+from ..notebooks.record import RanWith, compare, record
 from .kernels import Kernels
 from .listing import Listings
 from .packages import Packages
@@ -22,11 +23,11 @@ class Notebooks:
         self.kernels = kernels
         self.packages = packages
 
-    def ran_with(self, env: Environment) -> dict:
+    def ran_with(self, env: Environment) -> RanWith:
         """Return the record a notebook running in this environment stores when it is saved."""
         return record(env, self.packages.inventory(env), self.packages.channel_context())
 
-    def _kernel_env(self, nb: dict) -> Environment | None:
+    def _kernel_env(self, nb: dict[str, Any]) -> Environment | None:
         """Return the environment of the kernel a notebook asks for, when it is one of ours."""
         meta = nb.get("metadata")
         spec = meta.get("kernelspec") if isinstance(meta, dict) else None
@@ -34,7 +35,7 @@ class Notebooks:
         kernel = self.kernels.offered_kernels().get(name) if isinstance(name, str) else None
         return kernel.env if kernel is not None else None
 
-    def report(self, path: Path, env_ref: str = "", label: str = "") -> dict:
+    def report(self, path: Path, env_ref: str = "", label: str = "") -> dict[str, Any]:
         """Return `{path, recorded, environment, current, differences, count}` for a notebook file.
 
         Compared with `env_ref` (the kernel running now), else the notebook's kernel's environment,

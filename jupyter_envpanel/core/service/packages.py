@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..base.host import Host
 from ..base.model import Environment
-from ..base.prefix import mtime_ns
+from ..base.prefix import Stamp, mtime_ns
 
 if TYPE_CHECKING:  # the drift chain (packaging, yaml) is imported when packages are first asked for
     from ..conda.channels import ChannelContext
@@ -25,7 +25,7 @@ class Packages:
         self._lock = threading.Lock()
         self._inventories: InventoryCache | None = None
         self._index: PackageIndex | None = None
-        self._channels: tuple[tuple, ChannelContext] | None = None
+        self._channels: tuple[tuple[str, ...], Stamp, ChannelContext] | None = None
 
     def refresh(self) -> None:
         """Forget every cached inventory and package name."""
@@ -53,7 +53,7 @@ class Packages:
                 self._index = PackageIndex()
             return self._index
 
-    def search(self, envs: tuple[Environment, ...], query: str) -> dict:
+    def search(self, envs: tuple[Environment, ...], query: str) -> dict[str, Any]:
         """Return `{query, matches, truncated}`: installed packages named like the query, per env."""
         hits, truncated = self.index().search(envs, query)
         return {"query": query, "matches": [h.to_json() for h in hits], "truncated": truncated}
@@ -70,15 +70,16 @@ class Packages:
         from ..environments.sources import condarc_files, find_roots
 
         files = condarc_files(self.host, find_roots(self.host))
+        names = tuple(str(f) for f in files)  # which files, and when each last changed
         stamp = tuple(mtime_ns(f) for f in files)
         cached = self._channels
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+        if cached is not None and cached[:2] == (names, stamp):
+            return cached[2]
         context = merge(files, self.host.expand, []).channels()
-        self._channels = (stamp, context)
+        self._channels = (names, stamp, context)
         return context
 
-    def show(self, env: Environment) -> dict:
+    def show(self, env: Environment) -> dict[str, Any]:
         """Return one environment with its packages, as `show --json` prints it."""
         inv = self.inventory(env)
         data = env.to_json()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ..base.commands import CreateCommand
 from ..base.errors import EnvFileError
 from ..base.model import Environment
 from ..base.paths import Root
@@ -62,7 +64,7 @@ class Projects:
         if definition is None:
             return Project(asked, names)
         env, listed = self._environment(definition)
-        create: tuple = ()
+        create: tuple[CreateCommand, ...] = ()
         hint = needs = ""
         if env is None and _holds_environment(definition):
             hint = UNLISTED
@@ -115,7 +117,7 @@ class Projects:
 
     def _drift(
         self, definition: Definition, env: Environment | None, confined: bool
-    ) -> tuple[dict | None, dict | None]:
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """Return the drift summary of the environment against its file (environment.yml, requirements)."""
         if env is None:
             return None, None

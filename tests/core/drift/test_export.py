@@ -182,3 +182,21 @@ def test_channels_are_named_as_the_condarc_names_them(world):
     service = EnvService(world.host())
     text = service.export(service.find("corp"))
     assert "channels:\n  - defaults\n  - bioconda\n  - conda-forge\ndependencies:\n" in text
+
+
+def test_records_from_pypi_are_exported_under_pip_as_conda_env_export_lists_them(world):
+    """A conda record from conda's `pypi` channel (build pypi_0) is pip's: `pip:` with `==`, no channel."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "mixed",
+        python="3.11.7",
+        packages=[("numpy", "2.2.6", "pypi_0", "pypi"), ("scipy", "1.14.1", "py311h0_0", CONDA_FORGE)],
+        requested=["numpy", "scipy"],
+    )
+    service = EnvService(world.host())
+    env = service.find("mixed")
+    text = service.export(env)
+    assert "channels:\n  - conda-forge\n" in text and "pypi" not in text.split("dependencies:")[0]
+    assert "  - scipy=1.14.1\n" in text and "  - pip:\n    - numpy==2.2.6\n" in text
+    path = world.root / "environment.yml"
+    path.write_text(text)
+    assert service.drift(env, path).drift_count == 0

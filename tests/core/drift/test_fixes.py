@@ -245,10 +245,15 @@ def test_a_venv_without_pip_is_fixed_by_uv_or_told_why(world, fake_bin, tmp_path
     assert fixes == () and note.needs == "pip" and "ensurepip" in note.reason
 
 
-def test_a_conda_layout_venv_without_conda_is_fixed_by_its_own_pip(world, tmp_path):
-    """The demo's environments are venvs with conda records: with no conda tool, their pip can fix them."""
+def test_a_conda_layout_venv_is_fixed_by_its_own_pip_in_one_command(world, tmp_path, fake_bin):
+    """The demo's environments are venvs with conda records: their own pip, never conda (even when found)."""
     prefix = world.conda_env(world.home / "miniconda3" / "envs" / "demo", pip=PIP)
     (prefix / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.11.7\n")
-    (fix, pip), notes = notes_for(world, prefix, path=str(tmp_path / "no-tools"))
-    assert fix.tool == "pip" and fix.argv[1:] == ("-m", "pip", "install", "numpy>=1.26", "pytorch")
-    assert notes == ()
+    python = str(prefix / "bin" / "python")
+    for path in (str(tmp_path / "no-tools"), str(fake_bin)):  # no conda here, then conda on PATH
+        (fix,), notes = notes_for(world, prefix, path=path)
+        assert fix.tool == "pip" and notes == ()
+        assert fix.argv == (python, "-m", "pip", "install", "numpy>=1.26", "pytorch", REQUESTS, "rich")
+
+
+REQUESTS = "requests[socks]>=2; python_version >= '3'"

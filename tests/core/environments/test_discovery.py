@@ -400,3 +400,11 @@ def test_an_activated_conda_environment_on_path_is_not_listed_again_as_a_system_
         ("base", "conda"),
         ("ml", "conda"),
     ]
+
+
+def test_environments_are_listed_with_numbers_ordered_as_numbers(world):
+    """`py3.6` before `py3.10`, `env2` before `env10` (the panel orders them so too)."""
+    for name in ("py3.10", "py3.6", "env10", "env2", "Env1"):
+        world.conda_env(world.home / "miniconda3" / "envs" / name)
+    names = [e.name for e in Discovery(world.host()).list().environments]
+    assert names == ["Env1", "env2", "env10", "py3.6", "py3.10"]

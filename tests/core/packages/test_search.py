@@ -149,3 +149,10 @@ def test_record_names_are_read_in_one_pass_as_one_at_a_time(world, newline):
     assert conda_names(sorted(os.listdir(prefix / "conda-meta"))) == want
     assert read_names(prefix, None) == conda_names(os.listdir(prefix / "conda-meta"))
     assert want["py-thon-x"] == ("Py_Thon.X", "3.11", "conda") and "sp" in want
+
+
+def test_a_wheels_underscored_name_is_shown_as_the_project_spells_it(world):
+    """A wheel's dist-info is `python_dateutil-...`: shown as `python-dateutil`, as conda names it."""
+    world.conda_env(world.home / "miniconda3", pip=[("python_dateutil", "2.9.0", True)])
+    [hit] = EnvService(world.host()).packages("dateutil")["matches"]
+    assert hit["name"] == "python-dateutil"
