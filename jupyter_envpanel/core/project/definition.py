@@ -150,17 +150,14 @@ def read_folder(folder: Path, env_file_names: Sequence[str], home: Path | None =
     pixi = folder / "pixi.toml"
     if pixi.is_file():
         data, warnings = _read_toml(pixi)
-        project = _table(data, "workspace") or _table(data, "project")
-        return _pixi(folder, pixi, project.get("name"), warnings)
+        return _pixi(folder, pixi, _first_name(_table(data, "workspace"), _table(data, "project")), warnings)
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         data, warnings = _read_toml(pyproject)
         pixi_table = _table(_table(data, "tool"), "pixi")
         if pixi_table:
-            project = _table(pixi_table, "workspace") or _table(pixi_table, "project")
-            names = (project.get("name"), _table(data, "project").get("name"))
-            pixi_name = next((n for n in names if isinstance(n, str) and n.strip()), None)
-            return _pixi(folder, pyproject, pixi_name, warnings)
+            tables = (_table(pixi_table, "workspace"), _table(pixi_table, "project"), _table(data, "project"))
+            return _pixi(folder, pyproject, _first_name(*tables), warnings)
         return _venv(folder, pyproject, bool(_table(data, "project")), warnings)
     if (folder / "uv.lock").is_file():
         return _venv(folder, folder / "uv.lock", True, [])
@@ -217,6 +214,12 @@ def _from_envfile(folder: Path, path: Path, home: Path | None) -> Definition:
         warnings.append(f"{path.name}: `name:` / `prefix:` must be a string; using the folder's name")
     name = folder.name or "env"
     return Definition(folder, path, "conda", name, named_in_file=False, warnings=tuple(warnings))
+
+
+def _first_name(*tables: dict[str, Any]) -> str | None:
+    """Return the first `name` among the tables that is a non-blank string."""
+    names = (t.get("name") for t in tables)
+    return next((n for n in names if isinstance(n, str) and n.strip()), None)
 
 
 def _pixi(folder: Path, path: Path, name: Any, warnings: list[str]) -> Definition:

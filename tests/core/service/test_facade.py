@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,20 @@ def test_the_channel_context_is_read_once_until_a_condarc_changes(world):
     assert svc.channel_context() is changed
 
 
+def test_the_channel_context_is_read_again_when_other_condarc_files_have_the_same_times(world):
+    """A condarc set that changed by which files, not by their times, is read again."""
+    first_rc, second_rc = world.home / ".condarc", world.home / ".config" / "conda" / ".condarc"
+    first_rc.write_text("channel_alias: https://one.example.com\n")
+    svc = service(world)
+    assert svc.channel_context().alias.location == "one.example.com"
+    stat = first_rc.stat()
+    second_rc.parent.mkdir(parents=True)
+    second_rc.write_text("channel_alias: https://two.example.com\n")
+    first_rc.unlink()
+    os.utime(second_rc, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same count, same times
+    assert svc.channel_context().alias.location == "two.example.com"
+
+
 def test_nearest_envfile_from_the_cli_follows_links_the_server_refuses(world):
     target = outside(world, "environment.yml", "name: shared\ndependencies: [python]\n")
     (world.root / "nb").mkdir()
@@ -118,6 +133,7 @@ def _spec_cases(prefix: str) -> dict:
         "prefix-a-list": ({"metadata": {"conda_env_path": [prefix]}, "argv": [python, *launcher]}, "ml"),
         "argv-only": ({"argv": [python, *launcher]}, "ml"),
         "unknown-prefix": ({"metadata": {"conda_env_path": "/opt/x"}}, None),
+        "argv-a-string": ({"argv": f"{python} -m ipykernel_launcher"}, None),
     }
 
 
@@ -127,7 +143,7 @@ def test_environment_of_a_kernelspec(world, case):
     spec, expected = _spec_cases(prefix)[case]
     env, found = service(world).environment_of_spec(spec)
     assert (env.name if env else None) == expected
-    assert found == (prefix if expected else "/opt/x")
+    assert found == (prefix if expected else ("/opt/x" if "conda_env_path" in str(spec) else None))
 
 
 # --- export ------------------------------------------------------------------------------
@@ -152,8 +168,10 @@ def test_exported_file_names_the_environment_as_it_is_read_back(world, name):
         ('[project]\nname = "analysis"\n', "analysis"),
         ('[workspace]\nname = "analysis"\n[project]\nname = "old"\n', "analysis"),
         ("[project]\nchannels = []\n", "proj"),
+        ('[workspace]\nname = 3\n[project]\nname = "old"\n', "old"),
+        ("[workspace]\nname = 3\n", "proj"),
     ],
-    ids=["project-table", "workspace-wins", "folder-name"],
+    ids=["project-table", "workspace-wins", "folder-name", "number-name-skipped", "number-name-folder"],
 )
 def test_pixi_toml_names_its_project(world, text, name):
     folder = world.root / "proj"
