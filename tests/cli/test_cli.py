@@ -1,10 +1,17 @@
-"""The CLI as a user runs it: real subprocesses, JSON shapes, exit codes, one-line errors."""
+"""The CLI as a user runs it: real subprocesses, JSON shapes, exit codes, one-line errors, settings."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from support.cli import make_world, run
+from support.factory import PYKERNEL, write_kernel
+from support.hostile import healthy
+
+from jupyter_envpanel.settings import service_from_config
 
 
 def test_list_json_has_the_design_shape(world):
@@ -133,3 +140,82 @@ def test_cli_honours_the_servers_envpanel_settings(world):
     (config_dir / "jupyter_server_config.json").write_text("{not json")
     out = run(world, "list", "--json", JUPYTER_CONFIG_DIR=str(config_dir))
     assert out.returncode == 0 and "ignoring" in out.stderr
+
+
+def test_skipped_entries_are_not_drift(world):
+    make_world(world)
+    (world.root / "environment.yml").write_text(
+        "name: ml\ndependencies:\n  - numpy\n  - pip:\n    - -e .\n    - git+https://example.invalid/x/y.git\n"
+    )
+    out = run(world, "drift", "ml", "--json")
+    report = json.loads(out.stdout)
+    assert report["summary"]["skipped"] == 2 and report["in_sync"], out.stdout
+    assert report["drift_count"] == 0 and out.returncode == 0
+    out = run(world, "drift", "ml")
+    assert out.returncode == 0 and "in sync" in out.stdout
+    out = run(world, "project", "--json")
+    assert json.loads(out.stdout)["drift"]["drift_count"] == 0 and out.returncode == 0, out.stdout
+    out = run(world, "project")
+    assert out.returncode == 0 and "drift: 0 (0 missing, 0 mismatch)" in out.stdout, out.stdout
+
+
+def _config(world, section: dict) -> None:
+    """Write the server's config file in the user's Jupyter config dir."""
+    folder = world.base / "jupyter-config"
+    folder.mkdir(exist_ok=True)
+    (folder / "jupyter_server_config.json").write_text(json.dumps({"EnvPanelApp": section}))
+
+
+def _cli(world, *args):
+    """Run the CLI with the world's HOME and config dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "JUPYTER"))}
+    env.update(HOME=str(world.home), JUPYTER_CONFIG_DIR=str(world.base / "jupyter-config"))
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_envpanel", *args],
+        cwd=world.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _envs(world, section):
+    """Return the listing the CLI prints with these settings, by name."""
+    _config(world, section)
+    out = _cli(world, "list", "--json")
+    assert out.returncode == 0, out.stderr
+    return {e["name"]: e for e in json.loads(out.stdout)["environments"]}
+
+
+def test_every_setting_changes_what_the_cli_lists(world):
+    healthy(world)
+    extra = world.conda_env(world.base / "team" / "extra", ipykernel=True)
+    assert "extra" not in _envs(world, {})
+    assert "extra" in _envs(world, {"extra_env_dirs": [str(extra.parent)]})
+    assert _envs(world, {"exclude": "good"})["good"]["kernels"] == []  # listed, no kernel
+    assert _envs(world, {"kinds": ["venv"]})["good"]["kernels"] == []
+    named = _envs(world, {"name_format": "{environment} ({kind})"})["good"]["kernels"][0]["display_name"]
+    assert named == "good (conda)"
+    server = [e for e in _envs(world, {"offer_server_env": True}).values() if e["is_server"]][0]
+    assert server["kernels"][0]["name"] != "python3"  # offered as an environment kernel too
+    assert "good" not in _envs(world, {"sources": ["pyenv"]})
+    assert "good" not in _envs(world, {"hide": "/envs/go+d$"})  # not listed at all
+    shared = _envs(world, {"shared_env_dirs": [str(extra.parent)]})
+    assert shared["extra"]["shared"] is True and shared["good"]["shared"] is False
+
+
+def test_env_file_names_setting_is_used_to_find_the_file(world):
+    healthy(world)
+    (world.root / "conda.yml").write_text("dependencies:\n  - python\n")
+    _config(world, {"env_file_names": ["conda.yml"]})
+    out = _cli(world, "drift", "good", "--json")
+    assert out.returncode in (0, 1), out.stderr
+    assert json.loads(out.stdout)["file"].endswith("conda.yml")
+
+
+def test_service_from_config_reads_the_same_settings(world):
+    healthy(world)
+    service = service_from_config(section={"exclude": "good", "sources": ["conda"]})
+    assert service.options.exclude == "good" and service.listings.discovery.sources == ("conda",)
+    write_kernel(world.home / "miniconda3" / "envs" / "good", "extra", PYKERNEL)

@@ -244,3 +244,17 @@ def test_the_first_lookup_waits_for_the_first_table_only_so_long(world):
         release.set()
         timer.cancel()
     assert answered_while_stuck and found == {}
+
+
+async def test_a_kernel_made_from_ipykernel_has_ipykernels_logos(server_world, jp_fetch):
+    import importlib.util
+    from pathlib import Path
+
+    server_world.conda_env(server_world.home / "miniconda3" / "envs" / "bare", ipykernel=True)
+    response = await jp_fetch("api", "kernelspecs")
+    bare = json.loads(response.body)["kernelspecs"]["conda-env-bare-py"]
+    assert set(bare["resources"]) >= {"logo-64x64", "logo-32x32"}
+    logo = await jp_fetch("kernelspecs", "conda-env-bare-py", "logo-64x64.png")
+    spec = importlib.util.find_spec("ipykernel")
+    expected = Path(list(spec.submodule_search_locations)[0]) / "resources" / "logo-64x64.png"
+    assert logo.body == expected.read_bytes()

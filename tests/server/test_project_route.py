@@ -6,7 +6,7 @@ import json
 
 import pytest
 from support.factory import CONDA_FORGE
-from support.server import expect_error, get_json
+from support.server import expect_error, get_json, make_envs
 from tornado.httpclient import HTTPClientError
 
 
@@ -106,3 +106,20 @@ async def test_listing_answers_304_while_nothing_changed(server_world, jp_fetch)
     second = await jp_fetch("envpanel", "api", "environments", headers={"If-None-Match": etag})
     assert second.code == 200 and second.headers["Etag"] != etag
     assert "fresh" in {e["name"] for e in json.loads(second.body)["environments"]}
+
+
+async def test_project_route_is_confined_and_defaults_to_the_root(server_world, jp_fetch, tmp_path):
+    make_envs(server_world)
+    code, project = await get_json(jp_fetch, "project")
+    assert code == 200 and project["file"] == "environment.yml" and project["name"] == "ml"
+    (tmp_path / "outside.yml").write_text("name: secret-env\ndependencies: [secret]\n")
+    (server_world.root / "proj").mkdir()
+    (server_world.root / "proj" / "environment.yml").symlink_to(tmp_path / "outside.yml")
+    body = await expect_error(jp_fetch, 403, "project", path="proj/n.ipynb")
+    assert "secret" not in json.dumps(body)
+
+
+async def test_project_without_a_path_is_the_roots(server_world, jp_fetch):
+    make_envs(server_world)
+    code, project = await get_json(jp_fetch, "project")
+    assert code == 200 and project["path"] == "." and project["file"] == "environment.yml"

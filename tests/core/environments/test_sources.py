@@ -9,6 +9,7 @@ import pytest
 from support.factory import envs_of
 
 from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.service import EnvService
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -134,3 +135,56 @@ def test_a_line_of_environments_txt_that_is_not_utf8_costs_only_itself(world):
     listing = listing_of(world)
     assert [e.prefix for e in listing.environments if e.kind == "conda"] == [str(env)]
     assert not any("not UTF-8" in w for w in listing.warnings)
+
+
+@pytest.mark.parametrize(
+    "where, environ",
+    [
+        ("miniconda3", {}),
+        ("miniforge3", {}),
+        ("mambaforge", {}),
+        ("anaconda3", {}),
+        ("micromamba", {}),
+        (".local/share/mamba", {}),
+        ("elsewhere/conda", {"CONDA_EXE": "{root}/bin/conda"}),
+        ("elsewhere/root", {"CONDA_ROOT": "{root}"}),
+        ("elsewhere/mamba", {"MAMBA_ROOT_PREFIX": "{root}"}),
+        ("elsewhere/active", {"CONDA_PREFIX": "{root}/envs/ml"}),
+        ("elsewhere/stacked", {"CONDA_PREFIX_1": "{root}"}),
+    ],
+)
+def test_each_installation_root_readme_names_is_searched(world, where, environ):
+    root = world.home / where
+    world.conda_env(root)
+    world.conda_env(root / "envs" / "ml")
+    env = {k: v.format(root=root) for k, v in environ.items()}
+    envs = envs_of(EnvService(world.host(**env)).listing())
+    assert envs["base"].prefix == str(root) and envs["ml"].named
+
+
+@pytest.mark.parametrize("variable", ["CONDA_ENVS_PATH", "CONDA_ENVS_DIRS"])
+def test_envs_dirs_variables(world, variable):
+    world.conda_env(world.base / "team" / "shared")
+    envs = envs_of(EnvService(world.host(**{variable: str(world.base / "team")})).listing())
+    assert envs["shared"].named
+
+
+@pytest.mark.parametrize(
+    "rc", [".condarc", ".config/conda/.condarc", ".config/conda/condarc", ".conda/condarc", "ROOT/.condarc"]
+)
+def test_every_condarc_file_readme_names_is_read(world, rc):
+    root = world.home / "miniconda3"
+    world.conda_env(root)
+    path = root / ".condarc" if rc.startswith("ROOT") else world.home / rc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"envs_dirs:\n  - {world.base / 'rc-envs'}\n")
+    world.conda_env(world.base / "rc-envs" / "from-rc")
+    assert "from-rc" in envs_of(EnvService(world.host()).listing())
+
+
+def test_home_conda_envs_and_environments_txt(world):
+    world.conda_env(world.home / ".conda" / "envs" / "mine")
+    elsewhere = world.conda_env(world.base / "projects" / "p1")
+    world.environments_txt(elsewhere)
+    envs = envs_of(EnvService(world.host()).listing())
+    assert envs["mine"].named and not envs["p1"].named

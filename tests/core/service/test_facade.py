@@ -1,4 +1,4 @@
-"""The service facade: drift confinement, env files, kernelspecs' environments, export and projects."""
+"""The service facade: drift confinement, env files, kernelspecs' environments, export, projects, the API."""
 
 from __future__ import annotations
 
@@ -261,3 +261,30 @@ def test_only_environments_inside_a_shared_dir_are_marked_shared(world):
     shared = {e.name: e.shared for e in svc.listing().environments}
     assert shared["common"] is True
     assert shared["legacy"] is False and shared["ml"] is False
+
+
+def test_python_api_pinned_results(world):
+    import jupyter_envpanel as ep
+
+    root = world.home / "miniconda3"
+    world.conda_env(root, python="3.12.1")
+    world.conda_env(
+        root / "envs" / "ml",
+        packages=[("numpy", "1.24.4", "py311h0_0", CONDA_FORGE)],
+        requested=["numpy", "scipy"],
+    )
+    (world.root / "environment.yml").write_text(
+        "dependencies:\n  - python=3.11\n  - numpy>=1.26\n  - pandas\n"
+    )
+    ep.refresh()
+    found = {e.name: (e.kind, e.python_version, e.package_count) for e in ep.find_environments()}
+    assert found["base"] == ("conda", "3.12.1", 1) and found["ml"] == ("conda", "3.11.7", 2)
+    report = ep.check_drift("ml")
+    assert report.summary == {"ok": 1, "missing": 1, "mismatch": 1, "skipped": 0, "unrequested": 0}
+    assert [(r.name, r.status) for r in report.requirements] == [
+        ("python", "ok"),
+        ("numpy", "mismatch"),
+        ("pandas", "missing"),
+    ]
+    assert report.to_json()["environment"]["name"] == "ml"
+    assert ep.project_environment(world.root).file == "environment.yml"

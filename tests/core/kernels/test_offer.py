@@ -1,42 +1,21 @@
-"""Details of paths, kernel specs and the registry a mutation run showed untested."""
+"""Kernelspecs offered for environments: names, display names, argv -> prefix, ipykernel's logos."""
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.machinery
-import json
 import os
 import sys
-import tempfile
 import types
-from pathlib import Path
 
 import pytest
 from support.factory import PYKERNEL, write_kernel
 from support.hostile import healthy
 
-from jupyter_envpanel.core.base.errors import FileNotFound
 from jupyter_envpanel.core.base.model import KernelFile
-from jupyter_envpanel.core.base.paths import nearest_envfile
 from jupyter_envpanel.core.kernels import offer as kernels
-from jupyter_envpanel.core.kernels import registry
+from jupyter_envpanel.core.kernels.offer import prefix_from_argv
 from jupyter_envpanel.core.service import EnvService
-
-
-def test_env_file_search_from_outside_stop_never_climbs_above_it(world):
-    (world.base / "environment.yml").write_text("dependencies: []\n")
-    elsewhere = world.base / "elsewhere" / "deep"
-    elsewhere.mkdir(parents=True)
-    world.root.mkdir(exist_ok=True)
-    with pytest.raises(FileNotFound) as info:
-        nearest_envfile(elsewhere, ["environment.yml"], stop=world.root)
-    assert info.value.path == str(elsewhere)  # without a root to confine to, the path as given
-    (world.root / "binder").mkdir()
-    (world.root / "binder" / "environment.yml").write_text("dependencies: []\n")
-    assert (
-        nearest_envfile(elsewhere, ["environment.yml"], stop=world.root)
-        == world.root / "binder" / "environment.yml"
-    )
 
 
 def test_ipykernel_logos_only_when_ipykernel_and_its_resources_exist(tmp_path, monkeypatch):
@@ -50,17 +29,6 @@ def test_ipykernel_logos_only_when_ipykernel_and_its_resources_exist(tmp_path, m
     assert kernels.ipykernel_resources() is None
     (tmp_path / "resources").mkdir()
     assert kernels.ipykernel_resources() == str(tmp_path / "resources")
-
-
-def test_registered_kernel_json_is_indented_like_jupyters_own(world, monkeypatch):
-    healthy(world)
-    monkeypatch.setattr(tempfile, "tempdir", str(world.base / "no-such-tmp"))  # a full or missing /tmp
-    service = EnvService(world.host())
-    names = service.register("good")
-    folder = registry.user_kernels_dir(world.host()) / names[0]
-    text = (folder / "kernel.json").read_text("utf-8")
-    assert text == json.dumps(json.loads(text), indent=1)  # one key per line, like `kernelspec install`
-    assert sorted(p.name for p in folder.iterdir()) == ["kernel.json", "logo-32x32.png", "logo-64x64.png"]
 
 
 def test_only_environments_in_an_envs_folder_get_nb_conda_kernels_old_names(world):
@@ -185,22 +153,6 @@ def test_exclude_and_kinds_options_drop_an_environments_kernels(world):
     assert offered(env, kernels.KernelOptions(kinds=("venv",))) == []
 
 
-@pytest.mark.parametrize(
-    "environ",
-    [{}, {"XDG_DATA_HOME": "{base}/xdg"}, {"JUPYTER_DATA_DIR": "{base}/data"}, {"JUPYTER_DATA_DIR": ""}],
-)
-def test_kernels_are_registered_where_jupyter_looks(world, monkeypatch, environ):
-    from jupyter_core.paths import jupyter_data_dir
-
-    environ = {k: v.format(base=world.base) for k, v in environ.items()}
-    monkeypatch.setenv("HOME", str(world.home))
-    for key in ("XDG_DATA_HOME", "JUPYTER_DATA_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in environ.items():
-        monkeypatch.setenv(key, value)
-    assert registry.user_kernels_dir(world.host(**environ)) == Path(jupyter_data_dir()) / "kernels"
-
-
 def test_kernel_refs_and_hints_per_environment(world):
     healthy(world)
     root = world.home / "miniconda3"
@@ -236,17 +188,89 @@ def test_kernel_refs_and_hints_per_environment(world):
     assert excluded == ()
 
 
-def test_env_config_vars_changed_in_place_are_seen_without_a_refresh(world):
-    world.conda_env(world.home / "miniconda3", python="3.12.1")
-    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "vars", state_vars={"A": "1"})
+ARGV_CASES = [
+    (["/envs/x/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "/envs/x"),
+    (
+        ["/usr/bin/bash", "-c", 'source activate.d; exec "$@"', "/envs/act", "/envs/act/bin/python"],
+        "/envs/act",
+    ),
+    (["sh", "-c", 'exec "$@"', "/envs/sh", "python"], "/envs/sh"),
+    (["/envs/code/bin/python", "-c", "print(1)", "arg"], "/envs/code"),  # `-c` of a python is no wrapper
+    (
+        [
+            "/opt/conda/bin/python",
+            "-m",
+            "nb_conda_kernels.runner",
+            "/opt/conda",
+            "/opt/conda/envs/nb",
+            "python",
+        ],
+        "/opt/conda/envs/nb",
+    ),
+    (["/envs/win/Scripts/python.exe", "-m", "ipykernel_launcher"], "/envs/win"),
+    (["/opt/tool/python", "-m", "ipykernel_launcher"], "/opt/tool"),  # not in bin/: its own folder
+]
+
+
+@pytest.mark.parametrize("argv,prefix", ARGV_CASES, ids=[c[1] for c in ARGV_CASES])
+def test_prefix_from_argv(argv, prefix):
+    assert prefix_from_argv(argv) == prefix
+
+
+def test_prefix_from_argv_finds_a_bare_command_on_path(tmp_path, monkeypatch):
+    exe = tmp_path / "env" / "bin" / "mykernel"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", str(exe.parent))
+    assert prefix_from_argv(["mykernel", "-f", "x"]) == str(tmp_path / "env")
+    assert prefix_from_argv(["not-on-path-anywhere", "-f", "x"]) is None
+    assert prefix_from_argv(["bash", "-c", "x"]) != "x"  # three items: no wrapper, no IndexError
+
+
+def test_a_bare_python_maps_to_the_server_interpreter_as_jupyter_client_runs_it(tmp_path, monkeypatch):
+    # Given a native kernelspec whose argv[0] is a bare `python` and no python on PATH
+    monkeypatch.setenv("PATH", str(tmp_path))
+    server = str(tmp_path / "venv" / "bin" / "python")
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+    # Then it runs in the server's environment, as jupyter_client starts it (sys.executable)
+    for name in ("python", "python3", version):
+        assert prefix_from_argv([name, "-m", "ipykernel_launcher"], server) == str(tmp_path / "venv")
+    assert prefix_from_argv(["python2.7", "-m", "x"], server) is None  # not a name jupyter_client replaces
+    assert prefix_from_argv(["python", "-m", "x"]) is None  # no server interpreter given: PATH only
+
+
+@pytest.mark.parametrize(
+    "argv,prefix",
+    [
+        (["sh", "-c", 'exec "$@"', "/envs/four"], "/envs/four"),  # a wrapper with nothing after the prefix
+        (["/opt/conda/bin/python", "-m", "nb_conda_kernels.runner", "/opt/conda", "/envs/nb"], "/envs/nb"),
+        (["/opt/conda/bin/python", "-m", "nb_conda_kernels.runner", "/opt/conda"], None),  # cut short
+    ],
+)
+def test_prefix_from_argv_edges(argv, prefix):
+    assert prefix_from_argv(argv) == prefix
+
+
+def test_a_bare_kernel_command_runs_the_environments_own_program(world):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "jl")
+    (prefix / "bin").mkdir(exist_ok=True)
+    (prefix / "bin" / "julia").write_text("#!/bin/sh\n")
+    (prefix / "bin" / "julia").chmod(0o755)
+    write_kernel(
+        prefix, "julia-1.10", {"argv": ["julia", "-i", "{connection_file}"], "display_name": "Julia 1.10"}
+    )
+    write_kernel(
+        prefix, "nolang", {"argv": ["/usr/bin/true", "{connection_file}"], "display_name": "No language"}
+    )
     service = EnvService(world.host())
-    env = {e.name: e for e in service.listing().environments}["vars"]
-    assert dict(env.env_vars) == {"A": "1"}
-    state = prefix / "conda-meta" / "state"
-    folder_time = (prefix / "conda-meta").stat().st_mtime_ns
-    with open(state, "w") as out:  # as conda writes it: the same file, rewritten
-        out.write(json.dumps({"env_vars": {"A": "2"}}))
-    os.utime(state, ns=(folder_time + 10**9, folder_time + 10**9))  # a later time even on a coarse clock
-    os.utime(prefix / "conda-meta", ns=(folder_time, folder_time))  # the folder's time did not move
-    env = {e.name: e for e in service.listing().environments}["vars"]
-    assert dict(env.env_vars) == {"A": "2"}
+    kernels = service.offered_kernels()
+    julia = kernels["conda-env-jl-julia-1.10"].spec
+    assert julia["argv"][0] == str(prefix / "bin" / "julia") and julia["argv"][1:] == [
+        "-i",
+        "{connection_file}",
+    ]
+    assert (
+        kernels["conda-env-jl-nolang"].spec["language"] == "python"
+    )  # a spec without one, as jupyter_client
