@@ -1,7 +1,7 @@
 """Budget: spawning a user's server under JupyterHub with 200 shared environments, with the extension
 vs without it (disabled), adds no more than 10 %.
 
-A real hub on loopback (tests/hub.py: the hub venv, a Unix user, LocalProcessSpawner); each
+A real hub on loopback (tests/support/hub.py: the hub venv, a Unix user, LocalProcessSpawner); each
 round spawns the user's server, times POST /hub/api/users/NAME/server until the hub says it is
 ready, then asks the server for /api/kernelspecs (what the launcher does first) and stops it.
 Root only (it creates a Unix user). Usage: python benchmarks/bench_hub_spawn.py [--repeat N]

@@ -4,7 +4,8 @@ For each file of tests/data/envfiles/, conda's environment.yml reader (`conda.en
 what `conda env create` and `conda compare` read it with) answers whether it accepts the file,
 its name, channels and the names of its conda dependencies (each parsed by conda's MatchSpec, as
 `conda compare` does), and how many pip lines it keeps. The answers go to
-tests/data/envfiles/conda_answers.json, which tests/test_envfile_corpus.py checks our parser against.
+tests/data/envfiles/conda_answers.json, which tests/core/requirements/test_envfile_corpus.py checks
+our parser against.
 
     python scripts/conda_envfile_corpus.py --conda-src DIR --conda-python PY
 

@@ -170,7 +170,7 @@ def build(src: Path, python: str) -> dict:
             "`release` the conda release (its commit under `conda`) that answered; "
             "`conda_default_solver` is conda's answer to a row asked under another solver "
             "(`CONDA_SOLVER`), with its default solver instead. "
-            "tests/test_conda_model_vectors.py checks jupyter-envpanel against every row."
+            "tests/core/conda/test_conda_model_vectors.py checks jupyter-envpanel against every row."
         ),
         "conda": {ref["release"]: ref["commit"]},
         "settings": named,

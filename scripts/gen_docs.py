@@ -1,6 +1,6 @@
 """Generate docs/configuration.md (from the traitlets) and docs/rest-api.md (from the OpenAPI file).
 
-Run `python scripts/gen_docs.py`; tests/test_docs.py fails when the committed files are stale.
+Run `python scripts/gen_docs.py`; tests/repo/test_docs.py fails when the committed files are stale.
 """
 
 from __future__ import annotations
