@@ -134,6 +134,11 @@ def test_switch_is_disabled_with_a_reason_when_no_notebook_is_focused(lab, chrom
 
 
 def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
+    # Given a kernel that ran a cell, and the page opened anew (no cell shows a count)
+    page = open_notebook(chrome, lab)
+    page.wait_for_selector("[data-active-env]", timeout=60_000)
+    assert "PREFIX=" in run_cell(page)
+    page.close()  # what a reload does to the page; the kernel and its variables live on
     page = open_notebook(chrome, lab)
     page.wait_for_selector("[data-active-env]", timeout=60_000)
     page.click('[data-env-name="gamma"] [data-action="switch"]')
@@ -153,6 +158,10 @@ def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
     page.keyboard.press("ArrowDown")  # focus moves from the first kernel to the second
     assert page.evaluate("document.activeElement.dataset.kernel") == order[1]
     page.click('[data-env-name="gamma"] [data-kernel="conda-env-gamma-py"]')
+    # the switch asks first: the kernel itself says it ran a cell, its variables would be lost
+    dialog = page.wait_for_selector(".jp-Dialog", timeout=30_000)
+    assert "gamma" in dialog.inner_text()
+    page.click(".jp-Dialog .jp-mod-accept")
     page.wait_for_selector('[data-active-env="gamma"]', timeout=60_000)
     sessions = lab.api("GET", "/api/sessions")
     assert [s["kernel"]["name"] for s in sessions if s["path"] == "demo.ipynb"] == ["conda-env-gamma-py"]
