@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from support.browser import SHOTS, make_world, open_notebook
-from support.factory import CONDA_FORGE
-from support.labserver import run_lab
+from support.browser import CODE, SHOTS, make_world, open_notebook, run_cell, show_panel, wait_kernel_idle
+from support.factory import CONDA_FORGE, write_record
+from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
 RECORDER = """#!{python}
@@ -91,7 +91,6 @@ def test_filter_finds_a_package_across_200_environments_with_versions(lab, chrom
     before = snapshot(lab.world.home / "miniconda3")
     page = chrome.new_page(viewport={"width": 1400, "height": 900})
     page.goto(lab.page_url("lab"))
-    from support.browser import show_panel
 
     show_panel(page)
     page.wait_for_selector('#jp-envpanel [data-env-name="e199"]', timeout=60_000)
@@ -117,8 +116,6 @@ def test_filter_finds_a_package_across_200_environments_with_versions(lab, chrom
 
 
 def test_saved_notebook_records_what_it_ran_with_and_shows_what_changed_since(lab, chrome):
-    from support.browser import run_cell
-    from support.factory import write_record
 
     world = lab.world
     path = world.root / "demo.ipynb"
@@ -158,7 +155,6 @@ def test_saved_notebook_records_what_it_ran_with_and_shows_what_changed_since(la
 
 
 def test_filter_results_below_the_fold_are_scrolled_into_view(lab, chrome):
-    from support.browser import show_panel, wait_kernel_idle
 
     # a short window and a notebook with drift: the list starts below the fold
     page = chrome.new_page(viewport={"width": 1400, "height": 600})
@@ -199,8 +195,6 @@ def test_filter_results_below_the_fold_are_scrolled_into_view(lab, chrome):
 
 
 def test_an_entry_with_control_characters_gets_a_note_not_a_command(lab, chrome):
-    from support.browser import CODE, show_panel, wait_kernel_idle
-    from support.labserver import notebook
 
     # Given a cloned project whose environment.yml hides Ctrl-U and a carriage return in an entry
     folder = lab.world.root / "cloned"

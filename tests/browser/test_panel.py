@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.browser import CODE, SHOTS, make_world, open_notebook, show_panel, wait_kernel_idle
+from support.browser import CODE, SHOTS, make_world, open_notebook, run_cell, show_panel, wait_kernel_idle
 from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
@@ -22,15 +22,6 @@ def lab(tmp_path_factory):
     with run_lab(world.home, world.root, base / "jupyter") as server:
         server.world = world
         yield server
-
-
-def run_cell(page) -> str:
-    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
-    page.keyboard.press("Shift+Enter")
-    output = page.wait_for_selector(
-        ".jp-NotebookPanel .jp-OutputArea-output:has-text('PREFIX=')", timeout=60_000
-    )
-    return output.inner_text()
 
 
 def test_user_sees_active_env_and_drift_then_switches_in_one_click(lab, chrome):

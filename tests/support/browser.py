@@ -81,3 +81,13 @@ def wait_kernel_idle(lab, path: str, seconds: float = 60) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"the kernel of {path} did not become idle within {seconds} s")
+
+
+def run_cell(page) -> str:
+    """Run the notebook's first cell (it prints its environment's prefix); return its output."""
+    page.click(".jp-NotebookPanel .jp-Cell .jp-InputArea-editor")
+    page.keyboard.press("Shift+Enter")
+    output = page.wait_for_selector(
+        ".jp-NotebookPanel .jp-OutputArea-output:has-text('PREFIX=')", timeout=60_000
+    )
+    return output.inner_text()
