@@ -98,16 +98,15 @@ class Discovery:
     def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[str | Path], Stamp]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = env.prefix  # strings, not pathlib: this runs for every env of every listing
-        # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
-        base: builtins.list[str | Path] = [
-            prefix + "/conda-meta",
-            prefix + "/conda-meta/state",
-            prefix + "/share/jupyter/kernels",
-        ]
-        if env.kind not in CONDA_KINDS:
+        base: builtins.list[str | Path]
+        if env.kind in CONDA_KINDS:  # conda-meta/state, when there is one, is among what was read
+            base = [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
+        else:
+            base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
-        # What the last read found: site-packages (pip changes only it), each kernel.json (edited in place)
+        # What the last read found: site-packages (pip changes only it), conda-meta/state (conda rewrites
+        # it in place: its folder's mtime stays), each kernel.json (edited in place)
         found = list(cached[1].read_paths) if cached else []
         watch = base + found
         key, absent = _stamps(watch)
