@@ -98,7 +98,9 @@ class Listings:
     ) -> Environment:
         """Build the listing's Environment of what discovery found, once: label, kernels, settings."""
         prefix = found.prefix
-        shared = any(prefix == d or prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs)
+        shared = bool(self.shared_dirs) and any(
+            prefix == d or prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs
+        )
         label = env_label(found)
         refs = kern.kernel_refs(found, self.options, registered, stem, label)
         return Environment.of(
