@@ -183,40 +183,54 @@ import json, os, time
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.service import EnvService
 service = EnvService(Host.current(root=os.getcwd()))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 count = len(service.listing().environments)
-print(json.dumps([time.perf_counter() - start, count]))
+print(json.dumps([time.perf_counter() - start, time.process_time() - cpu, count]))
 """
 FLOOR = """
 import json, os, sys, time
 prefixes = json.load(open(sys.argv[1]))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for prefix in prefixes:
     os.stat(prefix)
     os.listdir(prefix + "/conda-meta")
-print(json.dumps([time.perf_counter() - start, len(prefixes)]))
+print(json.dumps([time.perf_counter() - start, time.process_time() - cpu, len(prefixes)]))
 """
 
 
 def cold_listing(world: World, n: int, rounds: int, table: Table) -> None:
-    """Fresh-process cold listing against the floor."""
+    """Fresh-process cold listing against the floor: wall time in the table, CPU time and minima beside it."""
     root = world.home / "miniconda3"
     prefixes = [str(root)] + sorted(str(p) for p in (root / "envs").iterdir())
     listed = world.base / "conda-prefixes.json"
     listed.write_text(json.dumps(prefixes))
     env = environ(world)
+    cpu: dict[str, list[float]] = {"ours": [], "floor": []}
 
     def ours() -> float:
-        return child(COLD, env, world.root)[0]
+        wall, used, _ = child(COLD, env, world.root)
+        cpu["ours"].append(used)
+        return wall
 
     def floor() -> float:
         done = subprocess.run(
             [PY, "-c", FLOOR, str(listed)], env=env, capture_output=True, text=True, check=True
         )
-        return json.loads(done.stdout)[0]
+        wall, used, _ = json.loads(done.stdout)
+        cpu["floor"].append(used)
+        return wall
 
     mine, other = ab(rounds * 2, ours, floor)
     table.add("cold listing / floor", n, mine, other)
+    for what, a, b in (("wall", mine, other), ("CPU", cpu["ours"], cpu["floor"])):
+        lows = (min(a) * 1000, min(b) * 1000)
+        mids = (statistics.median(a) * 1000, statistics.median(b) * 1000)
+        print(
+            f"    {what:<4} ({len(a)} A B rounds)  median {mids[0]:7.1f} / {mids[1]:7.1f} ms"
+            f" = {mids[0] / mids[1]:4.2f}x   min {lows[0]:7.1f} / {lows[1]:7.1f} ms"
+            f" = {lows[0] / lows[1]:4.2f}x",
+            flush=True,
+        )
 
 
 # --- CLI vs conda -----------------------------------------------------------------------------
@@ -479,8 +493,8 @@ def main() -> None:
         f"{stamp}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start;"
         f" Python {sys.version.split()[0]}"
     )
-    anchors = set_up()
-    for line in anchors.report():
+    anchors = set_up() if groups - {"cold"} else Anchors()  # the cold listing's floor needs no anchor
+    for line in anchors.report() if groups - {"cold"} else ():
         print(line)
     table = Table()
     for n in sizes:

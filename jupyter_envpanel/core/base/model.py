@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypedDict, TypeVar
 
 #: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
@@ -70,6 +70,8 @@ class Discovered:
     project: str = ""
     #: Whether the prefix is a virtual environment (it has a pyvenv.cfg).
     is_venv: bool = False
+    #: `conda env config vars` (conda-meta/state), read with the other facts of a conda prefix.
+    env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     def ref(self) -> EnvRef:
         """Return the short `{name, prefix}` form used inside other objects."""
@@ -84,8 +86,6 @@ class Environment(Discovered):
     label: str = ""  # what it is, in words: "conda env:ml", "venv: proj/.venv", "pyenv 3.11.7"
     #: The env part of its kernel names, unique in a listing (see kernels.kernel_stems).
     kernel_stem: str = field(default="", compare=False, repr=False)
-    #: `conda env config vars` (conda-meta/state), read once per listing.
-    env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
     #: With no kernel: the command that installs ipykernel in it (shown, copyable, never run).
     kernel_hint: str = ""
     #: Under one of the admin's shared installations (`EnvPanelApp.shared_env_dirs`).
@@ -94,8 +94,27 @@ class Environment(Discovered):
     @classmethod
     def of(cls, found: Discovered, **listed: Any) -> Environment:
         """Return the listing's environment for what discovery found, with the listing's own fields."""
-        values = {f.name: getattr(found, f.name) for f in fields(Discovered)}
-        return cls(**{**values, **listed})
+        # every field of Discovered, by hand: `dataclasses.fields` per environment is a listing's hot path
+        values: dict[str, Any] = {
+            "name": found.name,
+            "prefix": found.prefix,
+            "kind": found.kind,
+            "named": found.named,
+            "is_server": found.is_server,
+            "is_base": found.is_base,
+            "python_version": found.python_version,
+            "package_count": found.package_count,
+            "has_ipykernel": found.has_ipykernel,
+            "warnings": found.warnings,
+            "source": found.source,
+            "kernel_files": found.kernel_files,
+            "executable": found.executable,
+            "project": found.project,
+            "is_venv": found.is_venv,
+            "env_vars": found.env_vars,
+        }
+        values.update(listed)
+        return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
         """Return the environment object of the REST API."""

@@ -60,9 +60,11 @@ def _root_tool(root: str) -> tuple[str, str]:
     return "conda", ""
 
 
-def conda_executable(prefix: Path, tools: Mapping[str, str]) -> tuple[str, str] | None:
+def conda_executable(prefix: str | Path, tools: Mapping[str, str]) -> tuple[str, str] | None:
     """Return (tool, how to call it) for a conda prefix: its root's own tool first, else any found."""
-    tool, own = _root_tool(str(root_of_prefix(prefix)))
+    text = os.fspath(prefix)  # strings: a listing asks this for every conda env without a kernel
+    parent = os.path.dirname(text)
+    tool, own = _root_tool(os.path.dirname(parent) if os.path.basename(parent) == "envs" else text)
     if tool in tools:
         return tool, tools[tool]
     if own and os.access(own, os.X_OK):
@@ -72,7 +74,7 @@ def conda_executable(prefix: Path, tools: Mapping[str, str]) -> tuple[str, str] 
 
 def python_of(env: Discovered) -> str:
     """Return the interpreter of an environment (its own, never the server's)."""
-    return env.executable or str(Path(env.prefix) / ("python.exe" if os.name == "nt" else "bin/python"))
+    return env.executable or os.path.join(env.prefix, "python.exe" if os.name == "nt" else "bin/python")
 
 
 def pixi_manifest(env: Discovered) -> Path:
@@ -100,7 +102,7 @@ def conda_install(
             argv = (pixi, "add", *option("--manifest-path", str(pixi_manifest(env))), *specs)
             return FixCommand("pixi", argv, specs)
         return FixCommand("pixi", (pixi, "global", "add", *option("--environment", env.name), *specs), specs)
-    found = conda_executable(Path(env.prefix), tools)
+    found = conda_executable(env.prefix, tools)
     if found is None:
         return _needed("conda", specs)
     tool, exe = found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ _UV_PYTHON = re.compile(r"^(?P<impl>[a-z]+)-(?P<version>\d+\.\d+\.\d+[a-z0-9+]*)
 class Found:
     """A candidate that turned out to be an environment, before naming."""
 
-    prefix: Path
+    prefix: str
     kind: str
     named: bool
     is_base: bool
@@ -45,12 +46,11 @@ class Found:
     venv: bool = False
 
 
-def _under(path: Path, folders: list[Path]) -> bool:
-    """Return whether path lies inside one of the folders (`folder in path.parents`, as strings)."""
+def _under(text: str, folders: Sequence[str]) -> bool:
+    """Return whether a path lies inside one of the folders (`folder in path.parents`, as strings)."""
     if not folders:
         return False
-    text = str(path)
-    return any(text.startswith(_inside(str(folder))) and text != str(folder) for folder in folders)
+    return any(text.startswith(_inside(folder)) and text != folder for folder in folders)
 
 
 def _inside(folder: str) -> str:
@@ -91,19 +91,20 @@ def venv_tool(path: Path, found: Search) -> tuple[str, str, str]:
     """Return (kind, name, project) of a virtual environment, most specific tool first."""
     folders = found.tool_dirs
     name = path.name
+    text = str(path)
     pipenv_project = _pipenv_project(path)  # a `.project` naming a folder with a Pipfile: sure evidence
     if pipenv_project:
         return "pipenv", pipenv_project, pipenv_project
-    if _under(path, folders.get("poetry", [])):
+    if _under(text, found.dirs_of("poetry")):
         match = _POETRY_NAME.match(name)
         project = match.group("project") if match else name
         return "poetry", project, project
-    if _under(path, folders.get("pipenv", [])) and not _under(path, folders.get("virtualenvwrapper", [])):
+    if _under(text, found.dirs_of("pipenv")) and not _under(text, found.dirs_of("virtualenvwrapper")):
         match = _PIPENV_NAME.match(name)
         project = match.group("project") if match else name
         return "pipenv", project, project
     hatch = [f for f in folders.get("hatch", []) if f not in folders.get("virtualenvwrapper", [])]
-    if _under(path, hatch) and path.parent not in hatch:
+    if _under(text, [str(f) for f in hatch]) and path.parent not in hatch:
         project = path.parent.parent.name if path.parent.parent not in hatch else path.parent.name
         return "hatch", project if name == project else f"{project}:{name}", project
     project_dir = _hatch_project_dir(path, hatch, found.tools.hatch_in_project)
@@ -115,7 +116,7 @@ def venv_tool(path: Path, found: Search) -> tuple[str, str, str]:
         project = meta or path.parent.name
         if env:
             return "hatch", project if env == "default" else f"{project}:{env}", project
-    if _under(path, folders.get("pyenv", [])):
+    if _under(text, found.dirs_of("pyenv")):
         return "pyenv", name, ""
     project_dir = path.parent if name == ".venv" else None
     if _pyvenv_has_uv(path) or (project_dir and (project_dir / "uv.lock").is_file()):
@@ -124,7 +125,7 @@ def venv_tool(path: Path, found: Search) -> tuple[str, str, str]:
         return "poetry", project_dir.name, project_dir.name
     if project_dir and (project_dir / "Pipfile").is_file():
         return "pipenv", project_dir.name, project_dir.name
-    if _under(path, folders.get("virtualenvwrapper", [])):
+    if _under(text, found.dirs_of("virtualenvwrapper")):
         return "virtualenvwrapper", name, ""
     return "venv", name, ""
 
@@ -137,10 +138,10 @@ def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> 
         executable = host.sys_executable
     if not executable:
         return None
-    folders = found.tool_dirs
-    if _under(path, folders.get("pyenv", [])):
+    text = str(path)
+    if _under(text, found.dirs_of("pyenv")):
         return Found(
-            path,
+            text,
             "pyenv",
             False,
             False,
@@ -151,18 +152,18 @@ def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> 
             executable,
             python_hint=path.name if path.name[:1].isdigit() else None,
         )
-    if _under(path, folders.get("uv", [])):
+    if _under(text, found.dirs_of("uv")):
         # an alias (uv's minor-version link) names the installation it points at
         match = _UV_PYTHON.match(path.name) or _UV_PYTHON.match(os.path.basename(os.path.realpath(path)))
         version = match.group("version") if match else None
         short = f"{match.group('impl')}-{version}" if match else path.name
         return Found(
-            path, "uv", False, False, is_server, short, "uv", cand.source, executable, python_hint=version
+            text, "uv", False, False, is_server, short, "uv", cand.source, executable, python_hint=version
         )
     name = Path(executable).name
     version = name[len("python") :] if re.match(r"^python\d+\.\d+$", name) else None
     return Found(
-        path,
+        text,
         "system",
         False,
         False,
@@ -177,38 +178,48 @@ def interpreter_kind(path: Path, cand: Candidate, found: Search, host: Host) -> 
 
 def classify(cand: Candidate, found: Search, host: Host) -> tuple[Found | None, str]:
     """Decide whether a candidate is an environment; return it or a warning (maybe empty)."""
-    path = cand.path
+    # strings, not pathlib, on the conda path: this runs for every candidate of every listing
+    text = os.fspath(cand.path)
     is_server = cand.source == "server"
-    parent = path.parent
-    text = str(path)  # strings on the hot path: this runs for every candidate of every listing
-    has_history = os.path.isfile(os.path.join(text, "conda-meta", "history"))  # one stat
-    if not has_history and not path.is_dir():
+    meta = os.path.join(text, "conda-meta")
+    has_history = os.path.isfile(os.path.join(meta, "history"))  # one stat
+    if not has_history and not os.path.isdir(text):
         if cand.source == "environments.txt":
-            return None, f"{path} is listed in ~/.conda/environments.txt but does not exist"
+            return None, f"{text} is listed in ~/.conda/environments.txt but does not exist"
         if cand.source == "extra":
-            return None, f"configured environment directory {path} does not exist"
+            return None, f"configured environment directory {text} does not exist"
         return None, ""
-    has_meta = has_history or (path / "conda-meta").is_dir()
-    if has_meta and _under(path, found.tool_dirs.get("pixi", [])):
-        return Found(path, "pixi", True, False, is_server, path.name, "pixi-global", "pixi"), ""
+    has_meta = has_history or os.path.isdir(meta)
     folder = os.path.basename(text)
+    if has_meta and _under(text, found.dirs_of("pixi")):
+        return Found(text, "pixi", True, False, is_server, folder, "pixi-global", "pixi"), ""
     parent_text = os.path.dirname(text)
     parent_name, holder = os.path.basename(parent_text), os.path.dirname(parent_text)
     if has_meta and parent_name == "envs" and os.path.basename(holder) == ".pixi":
         project = os.path.basename(os.path.dirname(holder))
         name = f"{project}-{folder}"
-        return Found(path, "pixi", True, False, is_server, name, project, cand.source, project=project), ""
+        return Found(text, "pixi", True, False, is_server, name, project, cand.source, project=project), ""
     if has_history:
         roots, envs_dirs = found.strings()
         is_base = text in roots or os.path.isdir(os.path.join(text, "condabin"))
-        named = is_base or parent_text in envs_dirs or _is_root_envs_dir(parent)
+        named = is_base or parent_text in envs_dirs or _is_root_envs_dir(parent_text)
         name = "base" if is_base else folder
         context = folder if is_base else (os.path.basename(holder) if named else parent_name)
-        return Found(path, "conda", named, is_base, is_server, name, context, cand.source), ""
-    if (path / "pyvenv.cfg").is_file():
+        return Found(text, "conda", named, is_base, is_server, name, context, cand.source), ""
+    path = Path(text)
+    if os.path.isfile(os.path.join(text, "pyvenv.cfg")):
         kind, name, project = venv_tool(path, found)
         return Found(
-            path, kind, False, False, is_server, name, parent.name, cand.source, project=project, venv=True
+            text,
+            kind,
+            False,
+            False,
+            is_server,
+            name,
+            path.parent.name,
+            cand.source,
+            project=project,
+            venv=True,
         ), ""
     interpreter = interpreter_kind(path, cand, found, host)
     if interpreter is not None and (is_server or cand.source in ("pyenv", "uv", "system")):
@@ -223,9 +234,10 @@ def classify(cand: Candidate, found: Search, host: Host) -> tuple[Found | None, 
     return None, ""
 
 
-def _is_root_envs_dir(folder: Path) -> bool:
+def _is_root_envs_dir(folder: str) -> bool:
     """Return whether folder is the `envs/` of a conda installation no variable pointed at."""
-    root = folder.parent
-    return folder.name == "envs" and (
-        (root / "condabin").is_dir() or (root / "conda-meta" / "history").is_file()
+    root = os.path.dirname(folder)
+    return os.path.basename(folder) == "envs" and (
+        os.path.isdir(os.path.join(root, "condabin"))
+        or os.path.isfile(os.path.join(root, "conda-meta", "history"))
     )

@@ -21,7 +21,7 @@ from .tools import SOURCES
 __all__ = ["Discovery", "assign_names"]
 
 
-def _identity(path: Path) -> object:
+def _identity(path: str | Path) -> object:
     """Return what makes two paths the same directory: (device, inode), one stat, not a realpath walk."""
     try:
         st = os.stat(path)
@@ -97,24 +97,24 @@ class Discovery:
 
     def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[str | Path], Stamp]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
-        prefix = str(env.prefix)  # strings, not pathlib: this runs for every env of every listing
-        # conda rewrites conda-meta/state in place (`conda env config vars set`): its folder's time stays
-        base: builtins.list[str | Path] = [
-            prefix + "/conda-meta",
-            prefix + "/conda-meta/state",
-            prefix + "/share/jupyter/kernels",
-        ]
-        if env.kind not in CONDA_KINDS:
+        prefix = env.prefix  # strings, not pathlib: this runs for every env of every listing
+        base: builtins.list[str | Path]
+        if env.kind in CONDA_KINDS:  # conda-meta/state, when there is one, is among what was read
+            base = [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
+        else:
+            base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
-        # What the last read found: site-packages (pip changes only it), each kernel.json (edited in place)
+        # What the last read found: site-packages (pip changes only it), conda-meta/state (conda rewrites
+        # it in place: its folder's mtime stays), each kernel.json (edited in place)
         found = list(cached[1].read_paths) if cached else []
         watch = base + found
-        key = self._stamp_of(watch)
+        key, absent = _stamps(watch)
         if cached and cached[0] == key:
             return cached[1], watch, key
         reading = time.time_ns()
-        facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv)
+        # what the stamps found missing is not looked for again: were it made since, its stamp moves
+        facts = read_facts(prefix, env.kind, self._python_hint(env), env.venv, absent)
         if list(facts.read_paths) != found:  # first read, a new Python, a kernel folder added: stamped after
             watch = base + list(facts.read_paths)
             key = key[: len(base)] + self._stamp_of(watch[len(base) :])
@@ -171,11 +171,27 @@ class Discovery:
         return env.python_hint or (self.host.sys_python_version if env.is_server else None)
 
 
+def _stamps(paths: Sequence[str | Path]) -> tuple[Stamp, builtins.list[str | Path]]:
+    """Return the mtimes of paths (None: missing or unreadable) and the paths that do not exist."""
+    stamp: builtins.list[int | None] = []
+    absent: builtins.list[str | Path] = []
+    for path in paths:
+        try:
+            stamp.append(os.stat(path).st_mtime_ns)
+        except FileNotFoundError:
+            stamp.append(None)
+            absent.append(path)
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp), absent
+
+
 def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:
-    """Return whether two scans found the same, kernel.json contents included (`==` skips those)."""
+    """Return whether two scans found the same, kernel.json contents and env vars too (`==` skips them)."""
     return new == old and all(
         a.kernel_files == b.kernel_files
         and [k.spec for k in a.kernel_files] == [k.spec for k in b.kernel_files]
+        and a.env_vars == b.env_vars
         for a, b in zip(new.environments, old.environments, strict=True)
     )
 
@@ -184,7 +200,7 @@ def _environment(env: Found, name: str, facts: Facts) -> Discovered:
     """Build the Discovered value from a classified prefix, its name and its facts."""
     return Discovered(
         name=name,
-        prefix=str(env.prefix),
+        prefix=env.prefix,
         kind=env.kind,
         named=env.named,
         is_server=env.is_server,
@@ -198,4 +214,5 @@ def _environment(env: Found, name: str, facts: Facts) -> Discovered:
         executable=env.executable,
         project=env.project,
         is_venv=env.venv,
+        env_vars=facts.env_vars,
     )

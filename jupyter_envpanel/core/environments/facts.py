@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.kernel_json import read_kernel_json
+from ..base.kernel_json import read_kernel_json, split_env
 from ..base.model import CONDA_KINDS, KernelFile
 from ..base.prefix import cfg_version, pyvenv_cfg, site_packages
-from ..base.safe_read import UnreadableFile, read_text
+from ..base.safe_read import UnreadableFile, read_json_object, read_text
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Facts:
     kernel_paths: tuple[str, ...] = ()
     #: The interpreter's `patchlevel.h` looked for the full version (a Python update rewrites it).
     version_file: str | None = None
+    #: `conda env config vars` of a conda prefix (conda-meta/state `env_vars`).
+    env_vars: tuple[tuple[str, str], ...] = ()
 
     @property
     def read_paths(self) -> tuple[str, ...]:
@@ -61,9 +64,16 @@ def full_version(base: Path, major_minor: str) -> tuple[str | None, str]:
     return (match.group(1) if match else None), str(header)
 
 
-def read_kernel_files(prefix: Path, warnings: list[str]) -> tuple[tuple[KernelFile, ...], tuple[str, ...]]:
-    """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried."""
+def read_kernel_files(
+    prefix: str | Path, warnings: list[str], absent: Container[str | Path] = ()
+) -> tuple[tuple[KernelFile, ...], tuple[str, ...]]:
+    """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried.
+
+    `absent`: paths a `stat` just found missing (not looked for again).
+    """
     base = os.path.join(prefix, "share", "jupyter", "kernels")
+    if base in absent:
+        return (), ()
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except PermissionError:
@@ -89,46 +99,80 @@ def read_kernel_files(prefix: Path, warnings: list[str]) -> tuple[tuple[KernelFi
     return tuple(found), tuple(paths)
 
 
-def read_facts(prefix: Path, kind: str, python_hint: str | None, venv: bool = False) -> Facts:
+def state_env_vars(prefix: str | Path) -> tuple[dict[str, str], list[str]]:
+    """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
+    path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
+    try:
+        data = read_json_object(path, "conda state")
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnreadableFile) as err:
+        return {}, [f"conda env config vars not applied: {err}"]
+    env_vars = data.get("env_vars", {})
+    if not isinstance(env_vars, dict):
+        return {}, [f"{path}: `env_vars` is not a mapping; conda env config vars not applied"]
+    good, skipped = split_env(env_vars)
+    warnings = [f"{path}: variable {name!r} skipped (invalid name or value)" for name in skipped]
+    return good, warnings
+
+
+def read_facts(
+    prefix: str | Path,
+    kind: str,
+    python_hint: str | None,
+    venv: bool = False,
+    absent: Container[str | Path] = (),
+) -> Facts:
     """Read python version, package count and kernels of a prefix from file names.
 
     `python_hint`: the version classification learnt (a folder or executable name, the server's).
+    `absent`: paths a `stat` just found missing (discovery's stamps): not looked for again.
     """
-    warnings: list[str] = []
-    version: str | None = None
-    count = 0
-    ipykernel = False
-    sp: Path | None = None
-    version_file: str | None = None
     if kind in CONDA_KINDS:
-        meta = os.path.join(prefix, "conda-meta")
-        try:
-            names = os.listdir(meta)
-        except OSError as err:
-            names = []
-            warnings.append(f"cannot read {meta}: {err.strerror or err}")
-        # One joined string scanned in C: a listing touches 80,000 file names.
-        blob = "\n" + "\n".join(names) + "\n"
-        count = blob.count(".json\n")
-        match = _PYTHON_RECORD.search(blob)
-        version = match.group(1) if match else None
-        ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
-    else:
-        cfg = pyvenv_cfg(prefix) if venv else {}
-        version = cfg_version(cfg) or python_hint
-        if version and version.count(".") == 1:  # `3.12`: the installation's own files tell the rest
-            home = Path(cfg["home"]) if cfg.get("home") else None
-            base = (home.parent if home.name in ("bin", "Scripts") else home) if home else prefix
-            full, version_file = full_version(base, version) if (home or not venv) else (None, None)
-            version = full or version
-        sp = site_packages(prefix, version)
-        try:
-            names = os.listdir(sp) if sp else []
-        except OSError:
-            names = []
-        dists = [n for n in names if n.endswith(".dist-info")]
-        count = len(dists)
-        ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
-    kernels, kernel_paths = read_kernel_files(prefix, warnings)
+        return _conda_facts(os.fspath(prefix), absent)
+    warnings: list[str] = []
+    path = Path(prefix)
+    cfg = pyvenv_cfg(path) if venv else {}
+    version = cfg_version(cfg) or python_hint
+    version_file: str | None = None
+    if version and version.count(".") == 1:  # `3.12`: the installation's own files tell the rest
+        home = Path(cfg["home"]) if cfg.get("home") else None
+        base = (home.parent if home.name in ("bin", "Scripts") else home) if home else path
+        full, version_file = full_version(base, version) if (home or not venv) else (None, None)
+        version = full or version
+    sp = site_packages(path, version)
+    try:
+        names = os.listdir(sp) if sp else []
+    except OSError:
+        names = []
+    dists = [n for n in names if n.endswith(".dist-info")]
+    ipykernel = any(n.split("-", 1)[0].lower() == "ipykernel" for n in dists)
+    kernels, kernel_paths = read_kernel_files(path, warnings, absent)
     site = str(sp) if sp else None
-    return Facts(version, count, ipykernel, kernels, tuple(warnings), site, kernel_paths, version_file)
+    return Facts(version, len(dists), ipykernel, kernels, tuple(warnings), site, kernel_paths, version_file)
+
+
+def _conda_facts(prefix: str, absent: Container[str | Path]) -> Facts:
+    """Read a conda prefix's facts from the names in its conda-meta (one listdir), its kernels and state."""
+    warnings: list[str] = []
+    meta = os.path.join(prefix, "conda-meta")
+    try:
+        names = os.listdir(meta)
+        listed = True
+    except OSError as err:
+        names, listed = [], False
+        warnings.append(f"cannot read {meta}: {err.strerror or err}")
+    # One joined string scanned in C: a listing touches 80,000 file names.
+    blob = "\n" + "\n".join(names) + "\n"
+    match = _PYTHON_RECORD.search(blob)
+    version = match.group(1) if match else None
+    ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
+    kernels, kernel_paths = read_kernel_files(prefix, warnings, absent)
+    env_vars: dict[str, str] = {}
+    if "state" in names or not listed:  # conda-meta's own listing says whether there is a state
+        env_vars, state_warnings = state_env_vars(prefix)
+        warnings.extend(state_warnings)
+    count = blob.count(".json\n")
+    return Facts(
+        version, count, ipykernel, kernels, tuple(warnings), None, kernel_paths, None, tuple(env_vars.items())
+    )

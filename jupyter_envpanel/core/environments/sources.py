@@ -40,7 +40,7 @@ HOME_CONDARCS = (".condarc", ".config/conda/.condarc", ".config/conda/condarc", 
 class Candidate:
     """A directory that may be an environment, and which source named it."""
 
-    path: Path
+    path: str | Path  # a folder of environments gives strings: this is made for every env of a listing
     source: str
     executable: str = ""  # the interpreter, for a plain Python installation found on PATH
 
@@ -63,6 +63,7 @@ class Search:
     #: What the tools' variables and settings files say (core/toolconfig.py).
     tools: ToolSettings = field(default_factory=ToolSettings)
     _strings: tuple[tuple[int, int], frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
+    _tool_strings: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict, repr=False)
 
     def strings(self) -> tuple[frozenset[str], frozenset[str]]:
         """Return the roots and envs directories as strings, for lookups per candidate (made once)."""
@@ -71,6 +72,14 @@ class Search:
             roots = frozenset(str(p) for p in self.roots)
             self._strings = (key, roots, frozenset(str(p) for p in self.envs_dirs))
         return self._strings[1], self._strings[2]
+
+    def dirs_of(self, tool: str) -> tuple[str, ...]:
+        """Return where a tool keeps its environments, as strings (made once, looked up per candidate)."""
+        folders = self.tool_dirs.get(tool, ())
+        cached = self._tool_strings.get(tool)
+        if cached is None or cached[0] != len(folders):
+            cached = self._tool_strings[tool] = (len(folders), tuple(str(f) for f in folders))
+        return cached[1]
 
     def searched(self) -> list[str]:
         """Return the places looked in that exist, for an empty listing to name."""
@@ -93,7 +102,7 @@ class Search:
         for entry in entries:
             if entry.name.startswith(".") or not _is_dir(entry):
                 continue
-            self.candidates.append(Candidate(Path(entry.path), source))
+            self.candidates.append(Candidate(entry.path, source))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

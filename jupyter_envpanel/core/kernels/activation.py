@@ -6,9 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from ..base.kernel_json import split_env, template_literal
+from ..base.kernel_json import template_literal
 from ..base.model import CONDA_KINDS, Environment
-from ..base.safe_read import UnreadableFile, read_json_object
 
 #: Runs the env's activate.d scripts, then replaces itself with the kernel ($0 is the prefix).
 ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
@@ -20,23 +19,6 @@ def bin_dirs(prefix: Path) -> list[str]:
         names = ["", "Library/mingw-w64/bin", "Library/usr/bin", "Library/bin", "Scripts", "bin"]
         return [str(prefix / n) for n in names]
     return [str(prefix / "bin")]
-
-
-def state_env_vars(prefix: Path) -> tuple[dict[str, str], list[str]]:
-    """Return `conda env config vars` (conda-meta/state `env_vars`) and any warnings."""
-    path = os.path.join(prefix, "conda-meta", "state")  # a string: read for every conda env of a listing
-    try:
-        data = read_json_object(path, "conda state")
-    except FileNotFoundError:
-        return {}, []
-    except (OSError, UnreadableFile) as err:
-        return {}, [f"conda env config vars not applied: {err}"]
-    env_vars = data.get("env_vars", {})
-    if not isinstance(env_vars, dict):
-        return {}, [f"{path}: `env_vars` is not a mapping; conda env config vars not applied"]
-    good, skipped = split_env(env_vars)
-    warnings = [f"{path}: variable {name!r} skipped (invalid name or value)" for name in skipped]
-    return good, warnings
 
 
 def activate_scripts(prefix: Path) -> list[Path]:

@@ -194,6 +194,8 @@ def kernel_refs(
     env: Discovered, options: KernelOptions, registered: Iterable[str], stem: str = "", label: str = ""
 ) -> tuple[KernelRef, ...]:
     """Return the KernelRefs a listing shows for what discovery found, named by its stem and label."""
+    if not env.kernel_files and not env.has_ipykernel and not env.is_server:
+        return ()  # nothing to offer (half the environments of a listing, often)
     names = set(registered)
     if env.is_server and not options.offer_server_env:
         native = "Python 3 (ipykernel)"

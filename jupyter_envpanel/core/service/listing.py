@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..base.errors import EnvNotFound, InvalidArgument
 from ..base.host import Host
-from ..base.model import CONDA_KINDS, Discovered, Environment, Listing
+from ..base.model import Discovered, Environment, Listing
 from ..base.prefix import mtime_ns
 from ..drift.fixes import install_hint
 from ..environments.discovery import Discovery
@@ -28,7 +28,6 @@ from ..environments.sources import find_roots
 from ..environments.tools import SOURCES
 from ..kernels import offer as kern
 from ..kernels import registry
-from ..kernels.activation import state_env_vars
 from ..project.create import find_tools
 
 DEFAULT_ENV_FILES = ("environment.yml", "environment.yaml")
@@ -98,9 +97,10 @@ class Listings:
         self, found: Discovered, registered: Sequence[str], tools: Mapping[str, str], stem: str = ""
     ) -> Environment:
         """Build the listing's Environment of what discovery found, once: label, kernels, settings."""
-        env_vars, warnings = state_env_vars(Path(found.prefix)) if found.kind in CONDA_KINDS else ({}, [])
         prefix = found.prefix
-        shared = any(prefix == d or prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs)
+        shared = bool(self.shared_dirs) and any(
+            prefix == d or prefix.startswith(d.rstrip(os.sep) + os.sep) for d in self.shared_dirs
+        )
         label = env_label(found)
         refs = kern.kernel_refs(found, self.options, registered, stem, label)
         return Environment.of(
@@ -110,8 +110,6 @@ class Listings:
             shared=shared,
             label=label,
             kernel_stem=stem,
-            env_vars=tuple(env_vars.items()),
-            warnings=found.warnings + tuple(warnings),
         )
 
     def listing_json(self) -> tuple[Listing[Environment], str, str]:

@@ -50,3 +50,17 @@ def test_env_config_vars_changed_in_place_are_seen_without_a_refresh(world):
     os.utime(prefix / "conda-meta", ns=(folder_time, folder_time))  # the folder's time did not move
     env = {e.name: e for e in service.listing().environments}["vars"]
     assert dict(env.env_vars) == {"A": "2"}
+
+
+def test_env_config_vars_set_after_a_listing_are_seen_without_a_refresh(world):
+    """A conda-meta/state made later moves conda-meta's mtime: the next listing reads it."""
+    world.conda_env(world.home / "miniconda3", python="3.12.1")
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "later")
+    service = EnvService(world.host())
+    env = {e.name: e for e in service.listing().environments}["later"]
+    assert env.env_vars == ()
+    folder_time = (prefix / "conda-meta").stat().st_mtime_ns
+    (prefix / "conda-meta" / "state").write_text(json.dumps({"env_vars": {"B": "1"}}))
+    os.utime(prefix / "conda-meta", ns=(folder_time + 10**9, folder_time + 10**9))  # even on a coarse clock
+    env = {e.name: e for e in service.listing().environments}["later"]
+    assert dict(env.env_vars) == {"B": "1"}
