@@ -65,6 +65,23 @@ def test_size_cap(tmp_path):
     assert str(info.value) == f"{path}: pyvenv.cfg is 65537 bytes; the limit is 64 KiB"
 
 
+def test_a_file_exactly_at_its_cap_is_read_whole(tmp_path):
+    """The cap is the largest size read: a pyvenv.cfg of exactly 64 KiB is read, one byte more is not."""
+    path = tmp_path / "pyvenv.cfg"
+    data = b"x" * safe_read.CAPS["pyvenv.cfg"]
+    path.write_bytes(data)
+    assert safe_read.read_bytes(path, "pyvenv.cfg") == data
+
+
+def test_a_text_file_with_nul_bytes_is_refused_naming_the_first(tmp_path):
+    """A binary file passed off as text is unreadable, and the reason points at its first NUL byte."""
+    path = tmp_path / "pyvenv.cfg"
+    path.write_bytes(b"home = /usr\x00bin\nversion = 3.12\x00\n")
+    with pytest.raises(UnreadableFile) as info:
+        safe_read.read_text(path, "pyvenv.cfg")
+    assert info.value.reason == "contains NUL bytes: not a text file (byte 11)"
+
+
 def test_a_file_of_a_kind_without_a_name_is_refused_with_a_readable_reason():
     """A pidfd reopened through /proc (Linux 6.9+) is no FIFO, device, socket or folder."""
     if not hasattr(os, "pidfd_open"):

@@ -61,6 +61,7 @@ NAME_CASES = [
     (CONDA_PATH_ALIAS, "https://conda.anaconda.org/conda-forge/noarch", "conda-forge"),
     (CONDA_PATH_ALIAS, "http://10.2.3.4:7070/other/x", "http://10.2.3.4:7070/other/x"),
     ({}, "https://mirror.corp/REX", "https://mirror.corp/REX"),  # only trailing slashes are cut
+    ({}, "https://mirror.corp/X/", "https://mirror.corp/X"),  # a one-letter channel is still a channel
     (
         {"custom_channels": {"labX": "https://corp.example/channels"}},
         "https://corp.example/channels/labX/linux-64",
@@ -98,6 +99,7 @@ MATCH_CASES = [
     ({}, "conda-bld", "file:///opt/conda-bld/linux-64", True),
     ({}, "conda-bld", "file://localhost/opt/conda-bld/linux-64", True),  # a file URL with a host
     ({}, "conda-bld", "file://localhost/opt/other/linux-64", False),
+    ({}, "conda-bld", "~/conda-bld/linux-64", True),  # a folder under home is a local channel
     (MIRROR_ALIAS, "conda-forge", f"{ARTIFACTORY}/remote/conda-forge/linux-64", True),
     (MIRROR_ALIAS, "bioconda", f"{ARTIFACTORY}/remote/conda-forge/linux-64", False),
     (CONDA_PATH_ALIAS, "bioconda", "http://10.2.3.4:7070/conda/bioconda/linux-64", True),

@@ -101,6 +101,13 @@ def test_a_star_inside_an_operators_version_is_a_version_component(spec, version
     assert version_spec(spec).matches(version) is matches
 
 
+def test_an_empty_version_component_is_refused_naming_the_version():
+    """`5.5..mw` (two dots in a row) is refused with the version and what is wrong with it."""
+    with pytest.raises(InvalidVersionSpec) as info:
+        parse_version("5.5..mw")
+    assert str(info.value) == "invalid version '5.5..mw': empty version component"
+
+
 def test_version_order_is_condas_own():
     """Strings before numbers, `dev` first, `post` last, missing parts 0, epochs, local parts."""
     ordered = ["1.1dev1", "1.1_", "1.1a1", "1.1.0dev1", "1.1.a1", "1.1.0rc1", "1.1", "1.1.post1", "1!0.1"]
