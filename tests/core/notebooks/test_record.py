@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from support.cli import run
@@ -271,3 +272,48 @@ def test_an_exported_record_reads_back_as_the_entries_it_holds():
     assert "# left out: 4 packages whose name or version is no valid spec\n" in text
     broken = export_record({"python": "3.11\n-\tevil", "packages": []})
     assert yaml.safe_load(broken)["dependencies"] == ["python=3.11\n-\tevil"]
+
+
+def test_a_record_names_its_digest_algorithm(world):
+    """The digest says how it was made (`sha256:` and 32 hex digits), so a reader can tell it apart."""
+    make_ml(world)
+    service = EnvService(world.host())
+    digest = service.ran_with(service.find("ml"))["digest"]
+    assert re.fullmatch(r"sha256:[0-9a-f]{32}", digest), digest
+
+
+def test_an_environment_with_as_many_packages_as_a_record_holds_is_recorded_whole(world):
+    """10,000 asked-for packages fit a record (its limit), and the record reads back; one more does not."""
+    from jupyter_envpanel.core.notebooks.record import MAX_ENTRIES
+
+    names = [f"p{i:05d}" for i in range(MAX_ENTRIES)]
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "big",
+        packages=[(n, "1.0", "h0_0", CONDA_FORGE) for n in names],
+        requested=names,
+    )
+    service = EnvService(world.host())
+    record = service.ran_with(service.find("big"))
+    assert len(record["packages"]) == MAX_ENTRIES
+    assert read_record({"envpanel": {"ran_with": record}}) == record
+
+
+def test_a_package_recorded_with_an_underscore_matches_pips_hyphenated_name_now(world):
+    """`typing_extensions` the notebook ran with is the same package pip lists as `typing-extensions`."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "ml",
+        pip=[("typing_extensions", "4.12.2", True)],
+    )
+    service = EnvService(world.host())
+    inv = service.inventory(service.find("ml"))
+    assert compare({"packages": ["typing_extensions=4.12.2"]}, inv) == []
+    [diff] = compare({"packages": ["typing_extensions=4.11.0"]}, inv)
+    assert diff.text == "typing_extensions: ran with 4.11.0, now 4.12.2"
+
+
+def test_an_export_of_a_record_without_digest_names_no_digest():
+    """A hand-made record with no digest gets a header that names none (empty parentheses)."""
+    from jupyter_envpanel.core.notebooks.record import export_record
+
+    text = export_record({"environment": "ml", "packages": ["numpy=1.26.4"]})
+    assert text.splitlines()[0] == "# written by jupyter-envpanel from what the notebook ran with ()"

@@ -23,3 +23,16 @@ def test_a_venv_is_made_by_the_python_on_path_not_one_found_elsewhere(world):
     world.server_env()
     [create] = EnvService(world.host()).project(world.root).create
     assert create.tool == "venv" and create.steps[0] == ("python3", "-m", "venv", ".venv")
+
+
+def test_a_project_two_levels_above_the_root_is_created_from_its_absolute_path(world):
+    """From a root nested in `srv/`, `../../proj/environment.yml` is no clearer than the absolute path."""
+    world.root_name = "srv/root"
+    world.root.mkdir(parents=True)
+    project = world.base / "proj"
+    project.mkdir()
+    (project / "environment.yml").write_text("name: demo\ndependencies: [python]\n")
+    executable(world.base / "bin" / "micromamba")
+    world.server_env()
+    [create] = EnvService(world.host()).project(project, stop=world.base).create
+    assert create.steps[0] == ("micromamba", "create", "-f", str(project / "environment.yml"))

@@ -341,3 +341,11 @@ def test_a_name_two_installations_share_is_the_env_listed_under_that_name(world)
     listed = {e.name: e.prefix for e in svc.listing().environments if e.prefix in (str(first), str(second))}
     assert len(listed) == 2 and "demo" in listed
     assert svc.project(world.root).to_json()["environment"]["prefix"] == listed["demo"]
+
+
+def test_a_named_environment_file_keeps_the_warning_about_its_nul_prefix(world):
+    """`name:` is used when `prefix:` holds a NUL, and the answer says the prefix was ignored."""
+    (world.root / "environment.yml").write_text('name: demo\nprefix: "/opt/a\\0b"\ndependencies: [python]\n')
+    found = service(world).project(world.root)
+    assert (found.name, found.prefix) == ("demo", None)
+    assert found.warnings == ("environment.yml: `prefix:` holds a NUL character; ignored",)
