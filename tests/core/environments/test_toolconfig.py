@@ -135,7 +135,9 @@ def test_settings_files_are_read_from_xdg_config_home_when_it_is_set(world, tool
 
 
 @pytest.mark.parametrize(
-    "config_file, table", [("pyproject.toml", "tool.hatch.envs"), ("hatch.toml", "envs")]
+    "config_file, table",
+    [("pyproject.toml", "tool.hatch.envs"), ("hatch.toml", "envs")],
+    ids=["pyproject", "hatch-toml"],
 )
 def test_a_venv_two_hatch_envs_claim_is_the_default_env(world, config_file, table):
     """`default` and `ci` both have `path = ".venv"`: hatch's default env is the one listed."""
