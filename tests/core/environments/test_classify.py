@@ -85,6 +85,17 @@ def test_a_pixi_global_env_is_named(world):
     assert env.kind == "pixi" and env.named is True and env.source == "pixi"
 
 
+def test_a_pixi_global_env_clashing_with_a_conda_env_is_named_pixi_global(world):
+    """A conda env and a pixi global env both called ripgrep: the pixi one is `pixi-global-ripgrep`."""
+    world.conda_env(world.home / "miniconda3", python=None)
+    (world.home / "miniconda3" / "condabin").mkdir()
+    world.conda_env(world.home / "miniconda3" / "envs" / "ripgrep", python=None)
+    world.conda_env(world.home / ".pixi" / "envs" / "ripgrep", python=None, packages=["ripgrep=14.1.0"])
+    envs = listing_of(world)
+    assert envs["ripgrep"].kind == "conda"
+    assert envs["pixi-global-ripgrep"].kind == "pixi"
+
+
 @pytest.mark.parametrize(
     "cfg, expected",
     [
@@ -289,3 +300,15 @@ def test_hatch_envs_kept_flat_in_the_virtualenvs_folder_are_hatchs_unless_virtua
     world.venv(world.home / ".virtualenvs" / "lib1")
     assert listing_of(world, WORKON_HOME=str(world.base / "workon"))["lib1"].kind == "hatch"
     assert listing_of(world)["lib1"].kind == "virtualenvwrapper"
+
+
+def test_hatch_envs_kept_inside_a_project_are_named_by_the_project(world):
+    """`[dirs.env] virtual = ".hatch"`: `<project>/.hatch/test` is `api:test`, of the project `api`."""
+    config = world.home / ".config" / "hatch" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[dirs.env]\nvirtual = ".hatch"\n')
+    (world.root / "svc").mkdir(parents=True)
+    (world.root / "svc" / "pyproject.toml").write_text('[project]\nname = "api"\nversion = "1"\n')
+    world.venv(world.root / "svc" / ".hatch" / "test")
+    env = listing_of(world)["api:test"]
+    assert (env.kind, env.project) == ("hatch", "api")

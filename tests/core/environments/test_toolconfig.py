@@ -52,13 +52,22 @@ POETRY_PRECEDENCE = [
     ),
     ('virtualenvs.path = "{{data-dir}}/envs"\n', {"POETRY_HOME": "{base}/poetry-home"}, "poetry-home/envs"),
     ('[virtualenvs]\npath = "{base}/moved"\n', {"POETRY_CONFIG_DIR": "{base}/poetry-config"}, "moved"),
+    ('data-dir = "{base}/file-data"\nvirtualenvs.path = "{{data-dir}}/envs"\n', {}, "file-data/envs"),
 ]
 
 
 @pytest.mark.parametrize(
     "config, variables, where",
     POETRY_PRECEDENCE,
-    ids=["path-tilde", "cache-dir", "path-beats-cache-var", "placeholder", "data-dir", "config-dir"],
+    ids=[
+        "path-tilde",
+        "cache-dir",
+        "path-beats-cache-var",
+        "placeholder",
+        "data-dir",
+        "config-dir",
+        "data-dir-setting",
+    ],
 )
 def test_poetry_keeps_its_envs_where_its_precedence_says(world, config, variables, where):
     """A variable beats config.toml, which beats the default; `{cache-dir}` as poetry resolves it."""
@@ -109,6 +118,35 @@ def test_hatch_config_named_by_hatch_config_is_read(world):
     hatch_env(world, world.base / "ignored" / "env" / "virtual", "lib2")
     envs = envs_of(listing_of(world, HATCH_CONFIG=str(named)))
     assert {n: e.kind for n, e in envs.items()} == {"lib1": "hatch"}
+
+
+@pytest.mark.parametrize("tool", ["poetry", "hatch"])
+def test_settings_files_are_read_from_xdg_config_home_when_it_is_set(world, tool):
+    """With XDG_CONFIG_HOME set, poetry's and hatch's config.toml are read there, not from ~/.config."""
+    xdg = world.base / "xdg-config"
+    if tool == "poetry":
+        write(xdg / "pypoetry" / "config.toml", f'[virtualenvs]\npath = "{world.base}/moved"\n')
+        env = poetry_env(world, world.base / "moved", "api")
+    else:
+        write(xdg / "hatch" / "config.toml", f'[dirs]\ndata = "{world.base}/moved"\n')
+        env = hatch_env(world, world.base / "moved" / "env" / "virtual", "api")
+    envs = envs_of(listing_of(world, XDG_CONFIG_HOME=str(xdg)))
+    assert {n: (e.kind, e.prefix) for n, e in envs.items()} == {"api": (tool, str(env))}
+
+
+@pytest.mark.parametrize(
+    "config_file, table",
+    [("pyproject.toml", "tool.hatch.envs"), ("hatch.toml", "envs")],
+    ids=["pyproject", "hatch-toml"],
+)
+def test_a_venv_two_hatch_envs_claim_is_the_default_env(world, config_file, table):
+    """`default` and `ci` both have `path = ".venv"`: hatch's default env is the one listed."""
+    write(world.root / "pyproject.toml", '[project]\nname = "proj"\nversion = "1"\n')
+    with (world.root / config_file).open("a") as fh:
+        fh.write(f'\n[{table}.ci]\npath = ".venv"\n[{table}.default]\npath = ".venv"\n')
+    world.venv(world.root / ".venv")
+    envs = envs_of(listing_of(world))
+    assert {n: e.kind for n, e in envs.items()} == {"proj": "hatch"}
 
 
 HOSTILE = {

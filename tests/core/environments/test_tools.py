@@ -122,6 +122,21 @@ def test_hatchs_older_layout_without_a_project_folder_is_found(world):
     }
 
 
+def test_every_hatch_env_kept_flat_in_its_folder_is_found(world):
+    """`[dirs.env] virtual` set to a folder of its own: hatch keeps `<folder>/<env>`, each one listed."""
+    flat = world.base / "hatch-envs"
+    config = world.home / ".config" / "hatch" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[dirs.env]\nvirtual = "{flat}"\n')
+    venv_at(world, flat / "lib1")
+    venv_at(world, flat / "lib2")
+    envs = listing(world)
+    assert {n: (e.kind, e.prefix) for n, e in envs.items() if e.kind == "hatch"} == {
+        "lib1": ("hatch", str(flat / "lib1")),
+        "lib2": ("hatch", str(flat / "lib2")),
+    }
+
+
 def test_only_a_venv_beside_a_project_file_in_a_root_folder_is_listed(world):
     """`svc/.venv` next to uv.lock is a project's env; `scratch/.venv` alone and a bare `lib/` are not."""
     (world.root / "svc").mkdir()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
 from jupyter_envpanel.core.base.model import Environment
-from jupyter_envpanel.core.kernels.activation import activation_env
+from jupyter_envpanel.core.kernels.activation import activation_env, wrap_argv
 from jupyter_envpanel.core.service import EnvService
 
 
@@ -64,3 +66,13 @@ def test_env_config_vars_set_after_a_listing_are_seen_without_a_refresh(world):
     os.utime(prefix / "conda-meta", ns=(folder_time + 10**9, folder_time + 10**9))  # even on a coarse clock
     env = {e.name: e for e in service.listing().environments}["later"]
     assert dict(env.env_vars) == {"B": "1"}
+
+
+def test_activate_d_scripts_run_before_the_kernel_even_without_bash_on_path(world, monkeypatch, tmp_path):
+    """No bash on the server's PATH: the wrapped kernel command still runs the scripts, with /bin/sh."""
+    prefix = world.conda_env(world.home / "envs" / "act", activate={"set.sh": "export FROM_SCRIPT=yes\n"})
+    env = Environment(name="act", prefix=str(prefix), kind="conda")
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no bash in it
+    argv = wrap_argv(env, [sys.executable, "-c", "import os; print(os.environ['FROM_SCRIPT'])"])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "yes\n"), done.stderr

@@ -166,6 +166,28 @@ def test_a_native_kernels_model_links_its_kernel_js_and_kernel_css(world):
     assert model["resources"]["kernel.css"] == "/base/kernelspecs/ir/kernel.css"
 
 
+@pytest.mark.parametrize("written", ["before", "at", "after"])
+def test_a_kernel_json_is_trusted_only_when_written_before_the_build(world, written):
+    """The table proves a kernel.json older than its build current; one as new may change unseen."""
+    spec = {"argv": ["R"], "display_name": "R", "language": "R"}
+    folder = write_kernel(world.base / "data", "ir", spec)
+    built = 2 * 10**18
+    mtime = {"before": built - 1, "at": built, "after": built + 1}[written]
+    os.utime(folder / "kernel.json", ns=(mtime, mtime))
+    entry = build_table({}, {"ir": (str(folder), spec)}, trusted_before=built).lookup("ir")
+    assert entry.source == str(folder / "kernel.json")
+    assert entry.stamp == (mtime if written == "before" else None)
+
+
+def test_an_old_base_kernel_name_resolves_only_to_a_kernel_of_ours(world):
+    """`conda-root-x` is an old name of our `conda-base-x`, never of a native kernelspec so named."""
+    spec = {"argv": ["R"], "display_name": "R", "language": "R"}
+    folder = write_kernel(world.base / "data", "conda-base-r", spec)
+    table = build_table({}, {"conda-base-r": (str(folder), spec)})
+    assert table.lookup("conda-base-r") is not None
+    assert table.lookup("conda-root-r") is None
+
+
 @pytest.mark.parametrize("age, trusted", [(RACY_NS, False), (RACY_NS + 1, True)], ids=["edge", "older"])
 def test_a_kernel_json_reread_at_the_edge_of_the_racy_window_is_not_trusted(world, monkeypatch, age, trusted):
     """An mtime exactly RACY_NS before the read may still change unseen: as discovery, not trusted."""
