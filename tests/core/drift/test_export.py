@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from support.cli import run
 from support.factory import CONDA_FORGE, MAIN
 from support.server import expect_error
 
+import jupyter_envpanel
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.core.service import EnvService
 
@@ -200,3 +206,21 @@ def test_records_from_pypi_are_exported_under_pip_as_conda_env_export_lists_them
     path = world.root / "environment.yml"
     path.write_text(text)
     assert service.drift(env, path).drift_count == 0
+
+
+def test_an_exported_file_is_utf8_under_a_latin1_locale(world, tmp_path):
+    """A server whose locale is Latin-1 still writes an environment.yml that conda and we read as UTF-8."""
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    command = ["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(locales / "en_US.ISO-8859-1")]
+    if not shutil.which("localedef") or subprocess.run(command, capture_output=True, timeout=60).returncode:
+        pytest.skip("this machine cannot build a Latin-1 locale (localedef and its sources are missing)")
+    target = world.root / "environment.yml"
+    code = "import sys; from pathlib import Path; from jupyter_envpanel.core.drift.export import write_new; "
+    code += "write_new(Path(sys.argv[1]), "  # ASCII: the child decodes its arguments as Latin-1
+    code += "'name: caf\\u00e9\\ndependencies: []\\n')"
+    env = dict(os.environ, LOCPATH=str(locales), LC_ALL="en_US.ISO-8859-1", PYTHONUTF8="0")
+    env["PYTHONPATH"] = str(Path(jupyter_envpanel.__file__).parent.parent)  # this checkout's code
+    subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=60)
+    assert target.read_bytes() == "name: café\ndependencies: []\n".encode()
+    assert parse_envfile(target).name == "café"

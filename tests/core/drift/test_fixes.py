@@ -257,3 +257,27 @@ def test_a_conda_layout_venv_is_fixed_by_its_own_pip_in_one_command(world, tmp_p
 
 
 REQUESTS = "requests[socks]>=2; python_version >= '3'"
+
+
+def test_a_conda_entry_with_a_spaced_version_is_installed_with_that_version(world, tmp_path, fake_bin):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml")
+    (fix,) = fixes_for(world, prefix, "dependencies:\n  - scipy >=1.11\n", path=str(fake_bin))[1]
+    assert fix.entries == ("scipy >=1.11",) and fix.argv[-1] == "scipy >=1.11"
+    assert run_and_record(fix.command, tmp_path, fake_bin)[0][-1] == "scipy >=1.11"
+
+
+def test_a_base_installation_is_fixed_by_its_own_tool_not_another_on_path(world, tmp_path):
+    root = world.home / "miniforge3"
+    world.conda_env(root)
+    recorder(root / "bin" / "mamba")
+    recorder(tmp_path / "only" / "conda")
+    (fix,), notes = notes_for(world, root, "dependencies:\n  - scipy\n", path=str(tmp_path / "only"))
+    assert (fix.tool, fix.argv[0]) == ("mamba", str(root / "bin" / "mamba")) and notes == ()
+
+
+def test_a_channel_named_like_an_option_is_passed_as_the_long_option(world, tmp_path, fake_bin):
+    prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml")
+    yml = "channels:\n  - -weird\ndependencies:\n  - scipy\n"
+    (fix,) = fixes_for(world, prefix, yml, path=str(fake_bin))[1]
+    assert fix.argv == ("conda", "install", "--prefix", str(prefix), "--channel=-weird", "scipy")
+    assert run_and_record(fix.command, tmp_path, fake_bin)[0][1:] == list(fix.argv[1:])

@@ -315,3 +315,9 @@ def test_a_channel_spec_against_a_record_of_no_named_channel_says_so(world):
         "mismatch",
         "installed from an unknown channel, spec asks for conda-forge",
     )
+
+
+def test_a_pip_entry_that_is_not_installed_says_so(world):
+    report = drift_of(world, "dependencies:\n  - pip:\n    - rich>=13\n")
+    [item] = report.requirements
+    assert (item.status, item.reason) == ("missing", "not installed")

@@ -234,3 +234,12 @@ def test_a_spec_asking_for_an_md5_the_record_lacks_says_it_is_unknown(world):
     [numpy] = [r for r in report.requirements if r.name == "numpy"]
     assert numpy.status == "mismatch"
     assert numpy.reason == f"md5 of the installed package is unknown, spec asks for {md5}"
+
+
+def test_a_history_line_with_an_unmatched_quote_claims_no_package(world):
+    """A line cut short (`['numpy>=1, python`) is not guessed at: python stays not asked for."""
+    prefix = make_ml(world)
+    with (prefix / "conda-meta" / "history").open("a") as history:
+        history.write("==> 2024-02-01 00:00:00 <==\n# update specs: ['numpy>=1, python\n")
+    shown = {p["name"]: p["requested"] for p in EnvService(world.host()).show("ml")["packages"]}
+    assert shown["numpy"] and not shown["python"]

@@ -190,3 +190,10 @@ def test_a_pip_line_pip_reads_as_a_path_is_skipped_with_a_reason(world, line):
     env = parse_envfile(write(world, f"dependencies:\n  - pip:\n    - {line}\n    - rich\n"))
     path, rich = env.requirements
     assert path.spec.skip and "cannot be checked offline" in path.spec.skip and rich.name == "rich"
+
+
+def test_a_file_past_the_entries_budget_is_refused_naming_the_file(world):
+    path = write(world, "dependencies: [" + "p, " * 25_000 + "p]\n")
+    with pytest.raises(EnvFileError, match="past the budget") as info:
+        parse_envfile(path)
+    assert info.value.path == str(path) and str(info.value).startswith(str(path))

@@ -66,3 +66,21 @@ def test_a_satisfied_pip_entry_is_ok_with_no_reason(requirement):
 def test_an_unsatisfied_pip_entry_says_why():
     """A mismatch names the installed version and the specifier it fails."""
     assert check_pip(parse_pip("requests<2"), "2.32.3") == ("mismatch", "2.32.3 does not satisfy <2")
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("--editable=git+https://host/org/pkg#egg=pkg", "editable install (-e) cannot be checked offline"),
+        ("--constraint=constraints.txt", "constraints file (-c) constrains, it does not require"),
+    ],
+    ids=["editable", "constraint"],
+)
+def test_an_option_written_with_an_equals_sign_is_skipped_with_its_own_reason(line, reason):
+    spec = parse_pip(line)
+    assert (spec.name, spec.skip) == (None, reason)
+
+
+def test_a_wheel_file_with_a_marker_is_a_local_archive_not_a_package_name():
+    spec = parse_pip("pkg-1.0-py3-none-any.whl;python_version>'3'")
+    assert (spec.name, spec.skip) == (None, "local archive requirement cannot be checked offline")
