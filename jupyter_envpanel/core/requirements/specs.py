@@ -83,8 +83,8 @@ def parse_pip(raw: str) -> PipSpec:
         return PipSpec(text, None, None, reason)
     if _URLISH.match(text):
         return PipSpec(text, None, None, "URL or local path requirement cannot be checked offline")
-    archive = text.split(";", 1)[0].strip().lower().endswith(ARCHIVES)
     requirement = _PER_REQUIREMENT_OPTIONS.split(text, 1)[0]  # `pkg==1 --hash=sha256:...`: pip's options
+    archive = requirement.split(";", 1)[0].strip().lower().endswith(ARCHIVES)
     try:
         req = Requirement(requirement)
         if archive and not req.url:  # pip installs `pkg-1.0-py3-none-any.whl` as a file

@@ -84,3 +84,17 @@ def test_an_option_written_with_an_equals_sign_is_skipped_with_its_own_reason(li
 def test_a_wheel_file_with_a_marker_is_a_local_archive_not_a_package_name():
     spec = parse_pip("pkg-1.0-py3-none-any.whl;python_version>'3'")
     assert (spec.name, spec.skip) == (None, "local archive requirement cannot be checked offline")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "pkg-1.0-py3-none-any.whl --hash=sha256:abcd",
+        "pkg-1.0.tar.gz --hash sha256:abcd",
+        "pkg-1.0-py3-none-any.whl; python_version > '3' --hash=sha256:abcd",
+    ],
+)
+def test_a_local_archive_with_pip_options_is_skipped_not_read_as_a_package_name(line):
+    """pip installs these lines as local files: no package named after the file is looked for."""
+    spec = parse_pip(line)
+    assert (spec.name, spec.skip) == (None, "local archive requirement cannot be checked offline")
