@@ -124,14 +124,20 @@ def test_switch_is_disabled_with_a_reason_when_no_notebook_is_focused(lab, chrom
     page.close()
 
 
+def settle(page, lab) -> None:
+    """Wait until the panel shows the environment of demo.ipynb's kernel as active, list included."""
+    kernels = [s["kernel"]["name"] for s in lab.api("GET", "/api/sessions") if s["path"] == "demo.ipynb"]
+    env = kernels[0].removeprefix("conda-env-").rsplit("-", 1)[0]  # conda-env-beta-py: beta
+    page.wait_for_selector(f'[data-active-env="{env}"]', timeout=60_000)
+    page.wait_for_selector(f'.jp-mod-active[data-env-name="{env}"]', timeout=30_000)
+    page.wait_for_load_state("networkidle", timeout=30_000)  # the panel's first answers are all in
+
+
 def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
-    # Given a kernel that ran a cell, and the page opened anew (no cell shows a count)
+    # Given the panel settled on the environment of the notebook's kernel
     page = open_notebook(chrome, lab)
-    page.wait_for_selector("[data-active-env]", timeout=60_000)
-    assert "PREFIX=" in run_cell(page)
-    page.close()  # what a reload does to the page; the kernel and its variables live on
-    page = open_notebook(chrome, lab)
-    page.wait_for_selector("[data-active-env]", timeout=60_000)
+    settle(page, lab)
+    # When the user opens gamma's Switch menu: one item per kernel, and the keyboard moves through it
     page.click('[data-env-name="gamma"] [data-action="switch"]')
     items = page.locator('[data-env-name="gamma"] [data-action="switch-kernel"]')
     items.first.wait_for(state="visible")
@@ -148,8 +154,16 @@ def test_an_environment_with_several_kernels_offers_a_menu(lab, chrome):
     assert page.evaluate("document.activeElement.dataset.kernel") == order[0]
     page.keyboard.press("ArrowDown")  # focus moves from the first kernel to the second
     assert page.evaluate("document.activeElement.dataset.kernel") == order[1]
+    page.keyboard.press("Escape")
+
+    # And when the kernel ran a cell and the page is opened anew (no cell shows a count)
+    assert "PREFIX=" in run_cell(page)
+    page.close()  # what a reload does to the page; the kernel and its variables live on
+    page = open_notebook(chrome, lab)
+    settle(page, lab)
+    page.click('[data-env-name="gamma"] [data-action="switch"]')
     page.click('[data-env-name="gamma"] [data-kernel="conda-env-gamma-py"]')
-    # the switch asks first: the kernel itself says it ran a cell, its variables would be lost
+    # Then the switch asks first: the kernel itself says it ran a cell, its variables would be lost
     dialog = page.wait_for_selector(".jp-Dialog", timeout=30_000)
     assert "gamma" in dialog.inner_text()
     page.click(".jp-Dialog .jp-mod-accept")

@@ -47,7 +47,8 @@ def test_build_makes_an_sdist_and_a_wheel_that_pass_twine_check(dist):
     with tarfile.open(sdist) as tar:
         names = [n.split("/", 1)[1] for n in tar.getnames() if "/" in n]
     assert "jupyter_envpanel/labextension/package.json" in names and "labextension/src/index.ts" in names
-    leftovers = [n for n in names if n.startswith((".venv", "demo/envs", "node_modules", "test-results"))]
+    made = (".venv", "demo/envs", "node_modules", "test-results", ".hypothesis", "mutants", "mutation.log")
+    leftovers = [n for n in names if n.startswith(made)]
     assert leftovers == [] and not any("/node_modules/" in n for n in names)
 
     # The wheel carries the prebuilt labextension and the file that enables the server extension
