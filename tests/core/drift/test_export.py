@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from support.cli import run
-from support.factory import CONDA_FORGE, MAIN
+from support.factory import CONDA_FORGE, MAIN, child_environ
 from support.server import expect_error
 
-import jupyter_envpanel
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.core.service import EnvService
 
@@ -219,8 +217,8 @@ def test_an_exported_file_is_utf8_under_a_latin1_locale(world, tmp_path):
     code = "import sys; from pathlib import Path; from jupyter_envpanel.core.drift.export import write_new; "
     code += "write_new(Path(sys.argv[1]), "  # ASCII: the child decodes its arguments as Latin-1
     code += "'name: caf\\u00e9\\ndependencies: []\\n')"
-    env = dict(os.environ, LOCPATH=str(locales), LC_ALL="en_US.ISO-8859-1", PYTHONUTF8="0")
-    env["PYTHONPATH"] = str(Path(jupyter_envpanel.__file__).parent.parent)  # this checkout's code
+    # this checkout's code (and out of mutmut's tracing run, which a child cannot report to)
+    env = dict(child_environ(), LOCPATH=str(locales), LC_ALL="en_US.ISO-8859-1", PYTHONUTF8="0")
     subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=60)
     assert target.read_bytes() == "name: café\ndependencies: []\n".encode()
     assert parse_envfile(target).name == "café"
