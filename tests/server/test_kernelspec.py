@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 
 import pytest
 from jupyter_client.kernelspec import NoSuchKernel
@@ -94,10 +96,9 @@ def test_lookups_wait_for_the_first_table_then_reuse_each_spec(world):
     assert info.value.name == "conda-env-nothing-py"
 
 
-def test_a_second_refresh_request_never_waits_for_a_pending_one(world):
-    healthy(world)
-    service = EnvService(world.host())
-    manager = EnvPanelKernelSpecManager(service=service)
+@contextlib.contextmanager
+def stuck_disk(service: EnvService, seconds: float) -> Iterator[threading.Event]:
+    """Make the service's listings hang (as on a stuck disk) until released, at the latest after `seconds`."""
     release = threading.Event()
     real = service.listing
 
@@ -106,20 +107,29 @@ def test_a_second_refresh_request_never_waits_for_a_pending_one(world):
         return real(*args, **kwargs)
 
     service.listing = stuck_listing
-    timer = threading.Timer(2, release.set)
+    timer = threading.Timer(seconds, release.set)
     timer.start()
     try:
-        manager.refresh_soon()  # the pending rebuild, stuck on the disk
-        manager.refresh_soon()  # called on the event loop: must return at once
-        returned_while_stuck = not release.is_set()
+        yield release
     finally:
         release.set()
         timer.cancel()
+
+
+def test_a_second_refresh_request_never_waits_for_a_pending_one(world):
+    healthy(world)
+    service = EnvService(world.host())
+    manager = EnvPanelKernelSpecManager(service=service)
+    with stuck_disk(service, seconds=2) as release:
+        manager.refresh_soon()  # the pending rebuild, stuck on the disk
+        manager.refresh_soon()  # called on the event loop: must return at once
+        returned_while_stuck = not release.is_set()
     assert returned_while_stuck
 
 
 REFRESH_AT_EXIT = """
 import threading
+from collections.abc import Iterator
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.service import EnvService
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
@@ -227,22 +237,9 @@ def test_the_first_lookup_waits_for_the_first_table_only_so_long(world):
     healthy(world)
     service = EnvService(world.host())
     manager = EnvPanelKernelSpecManager(service=service, startup_wait=0.3)
-    release = threading.Event()
-    real = service.listing
-
-    def stuck_listing(*args, **kwargs):
-        release.wait(10)
-        return real(*args, **kwargs)
-
-    service.listing = stuck_listing
-    timer = threading.Timer(3, release.set)
-    timer.start()
-    try:
+    with stuck_disk(service, seconds=3) as release:
         found = manager.find_kernel_specs()  # the disk hangs: an empty answer after startup_wait
         answered_while_stuck = not release.is_set()
-    finally:
-        release.set()
-        timer.cancel()
     assert answered_while_stuck and found == {}
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PkgSpec = str | tuple  # "name=version" or (name, version, build, channel[, subdir, build_number])
 
@@ -33,6 +34,17 @@ def child_environ() -> dict[str, str]:
     if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's tracing run: a child cannot report to it
         del env["MUTANT_UNDER_TEST"]
     return env
+
+
+def child_json(code: str, *args: str) -> dict[str, Any]:
+    """Run Python code in a child that drops to an unprivileged user; return the JSON it prints."""
+    child = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=child_environ()
+    )
+    assert child.returncode == 0, child.stderr
+    out: dict[str, Any] = json.loads(child.stdout)
+    assert out["uid"] != 0  # the child really ran as another user
+    return out
 
 
 CONDA_FORGE = "https://conda.anaconda.org/conda-forge"

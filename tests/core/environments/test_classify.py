@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from support.factory import can_drop_to_nobody, child_environ, envs_of, write_dist
+from support.factory import can_drop_to_nobody, child_json, envs_of, write_dist
 
 from jupyter_envpanel.core.base.model import Environment
 from jupyter_envpanel.core.environments.classify import classify
@@ -235,16 +233,7 @@ def test_a_conda_env_whose_conda_meta_this_user_cannot_read_is_skipped_as_permis
         found, warning = classify(Candidate(prefix, "envs_dirs"), Search(), world.host())
         if os.geteuid() == 0:  # root reads it; a user who cannot is run in a child that drops to nobody
             assert (found.kind, warning) == ("conda", "")
-            child = subprocess.run(
-                [sys.executable, "-c", CONDA_META_CHILD, str(prefix)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                env=child_environ(),
-            )
-            assert child.returncode == 0, child.stderr
-            out = json.loads(child.stdout)
-            assert out["uid"] != 0
+            out = child_json(CONDA_META_CHILD, str(prefix))
             found, warning = (object() if out["found"] else None), out["warning"]
         assert found is None
         assert warning == f"{prefix}/conda-meta is not readable by this user (permission denied), skipped"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from support.factory import can_drop_to_nobody, child_environ, envs_of, write_dist
+from support.factory import can_drop_to_nobody, child_environ, child_json, envs_of, write_dist
 
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.environments.discovery import Discovery
@@ -55,16 +53,7 @@ def test_a_conda_meta_this_user_cannot_list_is_a_plain_warning(world):
         for path in (base, *base.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
         meta.chmod(0o311)  # searchable, not listable: conda-meta/history is still found
-        child = subprocess.run(
-            [sys.executable, "-c", UNLISTABLE_CHILD, str(prefix)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=child_environ(),
-        )
-        assert child.returncode == 0, child.stderr
-        out = json.loads(child.stdout)
-        assert out["uid"] != 0
+        out = child_json(UNLISTABLE_CHILD, str(prefix))
         assert out["warnings"] == [f"cannot read {meta}: Permission denied"]
     finally:
         if meta.is_dir():
