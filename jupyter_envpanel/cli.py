@@ -21,8 +21,24 @@ EXIT_OK, EXIT_DRIFT, EXIT_BAD = 0, 1, 2
 
 
 def print_json(value: object) -> None:
-    """Print strict JSON, as the REST API answers it (never NaN or Infinity)."""
-    print(json.dumps(value, indent=2, allow_nan=False))
+    """Print strict JSON, as the REST API answers it (never NaN or Infinity), one item a line.
+
+    Lists of objects at the top (environments, packages, kernels) print an item a line with C's
+    encoder: `indent=` falls back to Python's, ~4x slower on a 1,000-environment listing.
+    """
+    sys.stdout.write(_json_lines(value, "") + "\n")
+
+
+def _json_lines(value: object, margin: str) -> str:
+    """Return value as JSON: dicts and lists of containers spread over lines, the rest on one line."""
+    inner = margin + "  "
+    if isinstance(value, dict) and value:
+        items = (f"{inner}{json.dumps(str(k))}: {_json_lines(v, inner)}" for k, v in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{margin}}}"
+    if isinstance(value, list) and value and isinstance(value[0], (dict, list)):
+        items = (inner + json.dumps(v, allow_nan=False, ensure_ascii=True) for v in value)
+        return "[\n" + ",\n".join(items) + f"\n{margin}]"
+    return json.dumps(value, allow_nan=False)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,6 +194,27 @@ def read_json_object(
     if not isinstance(value, dict):
         raise UnreadableFile(path, f"{kind} must hold a JSON object, not {type(value).__name__}")
     return value
+
+
+class BadToml(ValueError):
+    """A TOML file that does not parse; the message is the parser's (with line and column)."""
+
+
+def parse_toml(text: str, path: str | Path) -> dict[str, Any]:
+    """Parse TOML (depth checked); a broken file raises BadToml, deep nesting RecursionError too.
+
+    The parser is imported here, when a TOML file is read, not by a plain listing.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise BadToml(str(err)) from None
+    check_depth(data, path)
+    return data
 
 
 def compose_yaml(text: str, path: str | Path) -> yaml.Node | None:

@@ -17,7 +17,6 @@ cannot be had (not Linux, out of watches), `Unwatchable` is raised and the calle
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import stat
 import struct
@@ -57,6 +56,8 @@ class Unwatchable(Exception):
 
 def _libc() -> ctypes.CDLL:
     """Return the C library with inotify, or raise Unwatchable."""
+    import ctypes.util  # runs ldconfig: paid by a server that watches, never by the CLI
+
     name = ctypes.util.find_library("c") if os.uname().sysname == "Linux" else None
     if not name:
         raise Unwatchable("inotify is Linux's")

@@ -21,12 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.host import Host
-from ..base.safe_read import UnreadableFile, check_depth, read_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
+from ..base.safe_read import BadToml, UnreadableFile, parse_toml, read_text
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
@@ -81,12 +76,12 @@ def _parse(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], tup
         text = read_text(path, "tool settings")
         if needle and needle not in text:
             return {}, ()
-        return check_depth(tomllib.loads(text), path), ()
+        return parse_toml(text, path), ()
     except FileNotFoundError:
         return {}, ()
     except UnreadableFile as err:
         return {}, (f"{err}; {what} ignored",)
-    except tomllib.TOMLDecodeError as err:
+    except BadToml as err:
         return {}, (f"{path}: invalid TOML: {err}; {what} ignored",)
     except RecursionError:
         return {}, (f"{path}: nested too deeply; {what} ignored",)

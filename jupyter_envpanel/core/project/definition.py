@@ -10,7 +10,6 @@ Rules, nearest folder first; within one folder, the first that applies wins:
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +18,7 @@ from typing import Any
 from ..base.commands import CreateCommand
 from ..base.errors import EnvPanelError
 from ..base.model import Environment
-from ..base.safe_read import UnreadableFile, check_depth, load_yaml, read_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9 / 3.10
-    import tomli as tomllib
+from ..base.safe_read import BadToml, UnreadableFile, load_yaml, parse_toml, read_text
 
 PIXI_FILES = ("pixi.toml",)
 VENV_FILES = ("pyproject.toml", "uv.lock")
@@ -249,12 +243,12 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
     """Return a TOML file's tables; a broken file is a warning and an empty dict."""
     try:
         text = read_text(path, "project file")
-        return check_depth(tomllib.loads(text), path), []
+        return parse_toml(text, path), []
     except FileNotFoundError:
         return {}, []
     except UnreadableFile as err:
         return {}, [str(err)]
-    except tomllib.TOMLDecodeError as err:
+    except BadToml as err:
         return {}, [f"{path.name}: invalid TOML: {err}"]
     except RecursionError:
         return {}, [f"{path.name}: nested too deeply; not read"]

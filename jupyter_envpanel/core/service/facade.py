@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..base.host import Host
 from ..base.model import Environment, Listing
 from ..base.paths import Root
-from .drift import Drifts
 from .kernels import Kernels
 from .listing import DEFAULT_ENV_FILES, Listings, ServiceOptions
-from .notebooks import Notebooks
 from .packages import Packages
-from .project import Projects
 
 if TYPE_CHECKING:
     from ..conda.channels import ChannelContext
@@ -29,6 +27,9 @@ if TYPE_CHECKING:
     from ..notebooks.record import RanWith
     from ..packages.inventory import Inventory
     from ..project.definition import Project
+    from .drift import Drifts
+    from .notebooks import Notebooks
+    from .project import Projects
 
 __all__ = ["DEFAULT_ENV_FILES", "EnvService", "ServiceOptions"]
 
@@ -43,10 +44,30 @@ class EnvService:
         self.root = Root(host.root, options.env_file_names)
         self.listings = Listings(host, options)
         self.installed = Packages(host)
-        self.drifts = Drifts(self.root, self.installed, self.listings.tools)
         self.kernels = Kernels(host, self.listings)
-        self.projects = Projects(self.root, host.home, self.listings, self.drifts)
-        self.notebooks = Notebooks(self.listings, self.kernels, self.installed)
+
+    # Composed when first used: a listing (`list`, `/api/kernelspecs`) never imports their chains.
+
+    @cached_property
+    def drifts(self) -> Drifts:
+        """Return the drift facade."""
+        from .drift import Drifts
+
+        return Drifts(self.root, self.installed, self.listings.tools)
+
+    @cached_property
+    def projects(self) -> Projects:
+        """Return the project facade."""
+        from .project import Projects
+
+        return Projects(self.root, self.host.home, self.listings, self.drifts)
+
+    @cached_property
+    def notebooks(self) -> Notebooks:
+        """Return the notebook facade."""
+        from .notebooks import Notebooks
+
+        return Notebooks(self.listings, self.kernels, self.installed)
 
     @property
     def options(self) -> KernelOptions:
