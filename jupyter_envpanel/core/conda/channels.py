@@ -66,6 +66,8 @@ class ChannelContext:
     custom_channels: Mapping[str, Channel] = field(default_factory=dict)
     multichannels: Mapping[str, tuple[Channel, ...]] = field(default_factory=dict)
     known_subdirs: frozenset[str] = SUBDIRS
+    #: The home `~/channel` expands to (conda's path_to_url expands it); "" leaves it as written.
+    home: str = ""
     #: What the context was built from, as text: equal settings, equal key (for caches).
     key: str = ""
 
@@ -106,6 +108,7 @@ def channel_context(
     custom_multichannels: Mapping[str, Sequence[str]] | None = None,
     migrated_channel_aliases: Sequence[str] = (),
     migrated_custom_channels: Mapping[str, str] | None = None,
+    home: str = "",
 ) -> ChannelContext:
     """Build the context from condarc values, with conda's defaults where a value is not set."""
     alias = _alias(channel_alias or DEFAULT_ALIAS)
@@ -115,7 +118,9 @@ def channel_context(
         custom[name] = _simple(location, name=name)  # the channel is <location>/<name>
     migrated = tuple(_split_alias(m)[1] for m in migrated_channel_aliases)
     moved = sorted((migrated_custom_channels or {}).items(), key=lambda kv: -len(kv[0]))
-    partial = ChannelContext(alias, migrated, tuple((n, _split_alias(url)[1]) for n, url in moved), custom)
+    partial = ChannelContext(
+        alias, migrated, tuple((n, _split_alias(url)[1]) for n, url in moved), custom, home=home
+    )
     multi: dict[str, tuple[Channel, ...]] = {"defaults": defaults}
     for name, members in (custom_multichannels or {}).items():
         multi[name] = tuple(_parse_channel_value(m, partial) for m in members)
@@ -127,6 +132,7 @@ def channel_context(
             sorted((k, tuple(v)) for k, v in (custom_multichannels or {}).items()),
             tuple(migrated_channel_aliases),
             moved,
+            home,
         )
     )
     return replace(partial, multichannels=multi, key=key)
@@ -191,6 +197,8 @@ def _parse_channel_value(value: str, ctx: ChannelContext) -> Channel:
     if _SCHEME.match(value):
         return _from_url(backout(value), ctx)
     if value.startswith(("/", "./", "../", "~")):
+        if ctx.home and (value == "~" or value.startswith("~/")):
+            value = ctx.home.rstrip("/") + value[1:]
         return _from_url("file://" + value, ctx)
     stripped, platform = value, None
     head, _, last = value.rpartition("/")

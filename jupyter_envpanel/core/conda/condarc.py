@@ -75,6 +75,7 @@ class CondaSettings:
 
     envs_dirs: tuple[tuple[Path, str], ...] = ()  # (folder, the condarc that names it)
     values: dict[str, Any] = field(default_factory=dict)
+    home: str = ""  # what `~` expands to (channels given as `~/folder`)
 
     def channels(self) -> ChannelContext:
         """Return the channel naming these settings define (conda's defaults where unset)."""
@@ -86,6 +87,7 @@ class CondaSettings:
             custom_multichannels=v.get("custom_multichannels"),
             migrated_channel_aliases=v.get("migrated_channel_aliases", ()),
             migrated_custom_channels=v.get("migrated_custom_channels"),
+            home=self.home,
         )
 
 
@@ -105,7 +107,7 @@ def merge(files: Sequence[Path], expand: Callable[[str], Path], warnings: list[s
                 values[key] = {**value, **values.get(key, {})}  # higher priority keeps its keys
             else:
                 values.setdefault(key, value)
-    return CondaSettings(tuple(dirs), values)
+    return CondaSettings(tuple(dirs), values, str(expand("~")))
 
 
 def settings_for(

@@ -76,6 +76,11 @@ NAME_CASES = [
     ({}, "https://anaconda.org/conda-forge%21/linux-64", "https://anaconda.org/conda-forge!"),
     (MIGRATED_CUSTOM, "s3://just/cant/darwin/osx-64", "darwin"),
     (MIGRATED_CUSTOM, "https://some.url.somewhere/stuff/darwin/label/dev", "darwin/label/dev"),
+    # conda 26.7.1 with HOME=/home/alice: Channel("~/x").canonical_name (path_to_url expands `~`)
+    ({"home": "/home/alice"}, "~/x", "file:///home/alice/x"),
+    ({"home": "/home/alice"}, "~/chan/sub", "file:///home/alice/chan/sub"),
+    ({"home": "/home/alice"}, "~", "file:///home/alice"),
+    ({"home": "/home/alice"}, "~bob/x", "file:///~bob/x"),  # another user's home: not guessed
 ]
 
 
@@ -103,6 +108,9 @@ MATCH_CASES = [
     (MIRROR_ALIAS, "conda-forge", f"{ARTIFACTORY}/remote/conda-forge/linux-64", True),
     (MIRROR_ALIAS, "bioconda", f"{ARTIFACTORY}/remote/conda-forge/linux-64", False),
     (CONDA_PATH_ALIAS, "bioconda", "http://10.2.3.4:7070/conda/bioconda/linux-64", True),
+    # `~/chan::pkg` in an environment file; conda records the installed package's channel expanded
+    ({"home": "/home/alice"}, "~/chan", "file:///home/alice/chan/linux-64", True),
+    ({"home": "/home/alice"}, "~/chan", "file:///home/bob/chan/linux-64", False),
 ]
 
 

@@ -321,3 +321,21 @@ def test_a_pip_entry_that_is_not_installed_says_so(world):
     report = drift_of(world, "dependencies:\n  - pip:\n    - rich>=13\n")
     [item] = report.requirements
     assert (item.status, item.reason) == ("missing", "not installed")
+
+
+def test_a_channel_under_home_is_the_folder_conda_installed_from(world):
+    """`~/chan::tool` is `file://$HOME/chan`, as conda expands it: the record from there is ok."""
+    from jupyter_envpanel.core.service import EnvService
+
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "local",
+        python="3.11.7",
+        packages=[("tool", "1.0", "h0_0", f"file://{world.home}/chan")],
+        requested=["~/chan::tool"],
+    )
+    path = world.root / "environment.yml"
+    path.write_text("dependencies:\n  - ~/chan::tool\n")
+    service = EnvService(world.host())
+    report = service.drift(service.find("local"), path)
+    [item] = [r for r in report.requirements if r.name == "tool"]
+    assert (item.status, item.reason) == ("ok", "")
