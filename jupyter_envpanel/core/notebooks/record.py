@@ -187,7 +187,8 @@ def export_record(ran: RanWith) -> str:
         conda.append(f"{name}={version}={build}" if build else f"{name}={version}")
     kept = Entries(tuple(e for e in conda if _valid(e, "conda")), tuple(e for e in pip if _valid(e, "pip")))
     omitted = len(conda) + len(pip) - len(kept.conda) - len(kept.pip)
-    header = f"written by jupyter-envpanel from what the notebook ran with ({ran.get('digest', '')})"
+    digest = ran.get("digest")
+    header = "written by jupyter-envpanel from what the notebook ran with" + (f" ({digest})" if digest else "")
     entries = Entries(kept.conda, kept.pip, omitted)
     return environment_yml(header, ran.get("environment") or "notebook", channels, entries)
 

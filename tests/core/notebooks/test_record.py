@@ -312,8 +312,8 @@ def test_a_package_recorded_with_an_underscore_matches_pips_hyphenated_name_now(
 
 
 def test_an_export_of_a_record_without_digest_names_no_digest():
-    """A hand-made record with no digest gets a header that names none (empty parentheses)."""
+    """A hand-made record with no digest gets a header that names none (no empty parentheses)."""
     from jupyter_envpanel.core.notebooks.record import export_record
 
     text = export_record({"environment": "ml", "packages": ["numpy=1.26.4"]})
-    assert text.splitlines()[0] == "# written by jupyter-envpanel from what the notebook ran with ()"
+    assert text.splitlines()[0] == "# written by jupyter-envpanel from what the notebook ran with"
