@@ -188,7 +188,9 @@ def export_record(ran: RanWith) -> str:
     kept = Entries(tuple(e for e in conda if _valid(e, "conda")), tuple(e for e in pip if _valid(e, "pip")))
     omitted = len(conda) + len(pip) - len(kept.conda) - len(kept.pip)
     digest = ran.get("digest")
-    header = "written by jupyter-envpanel from what the notebook ran with" + (f" ({digest})" if digest else "")
+    header = "written by jupyter-envpanel from what the notebook ran with" + (
+        f" ({digest})" if digest else ""
+    )
     entries = Entries(kept.conda, kept.pip, omitted)
     return environment_yml(header, ran.get("environment") or "notebook", channels, entries)
 
