@@ -90,13 +90,13 @@ def project_environment(path: str | Path | None = None) -> Project:
     return _service().project(start, stop=Path(start.anchor))
 
 
-def _jupyter_server_extension_points() -> list:
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
     """Tell jupyter_server where the extension app lives."""
     from .app import EnvPanelApp
 
     return [{"module": "jupyter_envpanel.app", "app": EnvPanelApp}]
 
 
-def _jupyter_labextension_paths() -> list:
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
     """Tell JupyterLab where the prebuilt labextension lives."""
     return [{"src": "labextension", "dest": "jupyter-envpanel"}]

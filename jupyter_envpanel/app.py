@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import TraitError
@@ -13,6 +14,9 @@ from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool
 from .settings import EnvPanelSettings, build_service
+
+if TYPE_CHECKING:
+    from jupyter_server.serverapp import ServerApp
 
 #: Kernel spec managers ours may replace: Jupyter's default and nb_conda_kernels' (same names).
 REPLACEABLE = (
@@ -25,7 +29,7 @@ REPLACEABLE = (
 OURS = f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}"
 
 
-def _install_kernel_spec_manager(serverapp) -> None:
+def _install_kernel_spec_manager(serverapp: ServerApp) -> None:
     """Make ours the server's kernel spec manager, in its config too.
 
     Extensions linked after this one re-apply the server's whole config, which would otherwise
@@ -46,6 +50,7 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
 
         from .settings import drop_in_section
 
+        assert self.serverapp is not None  # linked to the server before this runs
         configured = set(self.serverapp.config.get(type(self).__name__, {}))
         for key, value in drop_in_section(jupyter_config_path()).items():
             if key in configured or not self.has_trait(key) or not self.trait_metadata(key, "config"):
@@ -57,7 +62,7 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
                     "jupyter-envpanel: ignoring EnvPanelApp.%s from a drop-in file: %s", key, err
                 )
 
-    def _link_jupyter_server_extension(self, serverapp) -> None:
+    def _link_jupyter_server_extension(self, serverapp: ServerApp) -> None:
         """Install our kernel spec manager before the server creates its own (from config only)."""
         super()._link_jupyter_server_extension(serverapp)
         self._apply_drop_ins()
@@ -83,15 +88,16 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
 
     def initialize_settings(self) -> None:
         """Create the service shared by the handlers and the kernel spec manager."""
+        assert self.serverapp is not None  # linked to the server before this runs
         service = build_service(self, self.serverapp.root_dir, watch=True)
         ksm = self.serverapp.kernel_spec_manager
-        ours = isinstance(ksm, EnvPanelKernelSpecManager)
-        if ours:
-            ksm.service = service
+        ours = ksm if isinstance(ksm, EnvPanelKernelSpecManager) else None
+        if ours is not None:
+            ours.service = service
         self.settings["envpanel_service"] = service
         self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
         self._warmup = threading.Thread(
-            target=self._warm_up, args=(service, ksm if ours else None), name="envpanel-warmup", daemon=True
+            target=self._warm_up, args=(service, ours), name="envpanel-warmup", daemon=True
         )
         self._warmup.start()
 
@@ -108,9 +114,10 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
 
-    async def _start_jupyter_server_extension(self, serverapp) -> None:
+    async def _start_jupyter_server_extension(self, serverapp: ServerApp) -> None:
         """Index every environment's packages once the server has started (the first search is later)."""
-        await super()._start_jupyter_server_extension(serverapp)
+        # jupyter_server leaves this hook unannotated
+        await super()._start_jupyter_server_extension(serverapp)  # type: ignore[no-untyped-call]
         service = self.settings["envpanel_service"]
 
         def index() -> None:

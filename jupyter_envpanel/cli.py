@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .clitext import print_drift, print_project, table
 from .core.base.errors import EnvPanelError, InvalidArgument
@@ -44,7 +44,7 @@ def _json_lines(value: object, margin: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors exit 2 with one line on stderr."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         """Print a one-line usage error and exit 2."""
         self.exit(EXIT_BAD, f"jupyter envpanel: {message} (see --help)\n")
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from .core.project.definition import Project
 
 
-def table(rows: list[Sequence[str]], header: Sequence[str]) -> str:
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     """Return rows as an aligned plain-text table."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = [

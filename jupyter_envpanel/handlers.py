@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_server.auth.decorator import authorized
@@ -17,6 +17,11 @@ from .core.base.errors import EnvFileError, EnvPanelError, KernelNotFound
 from .core.service import EnvService
 from .pool import DiskPool, PoolBusy
 
+if TYPE_CHECKING:
+    from .core.base.model import Environment, Listing
+    from .core.notebooks.record import RanWith
+
+T = TypeVar("T")
 OPENAPI = Path(__file__).parent / "openapi.yaml"
 
 
@@ -28,14 +33,14 @@ class EnvPanelHandler(APIHandler):
     @property
     def service(self) -> EnvService:
         """Return the service the extension app created."""
-        return self.settings["envpanel_service"]
+        return cast("EnvService", self.settings["envpanel_service"])  # tornado's settings hold Any
 
     @property
     def pool(self) -> DiskPool:
         """Return the extension's bounded, time-limited pool for disk work."""
-        return self.settings["envpanel_pool"]
+        return cast("DiskPool", self.settings["envpanel_pool"])
 
-    async def run(self, func: Callable, *args: Any) -> Any:
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
         """Run blocking service work in the pool; map every failure to a 4xx/503 JSON answer."""
         try:
             return await self.pool.run(func, *args)
@@ -56,7 +61,7 @@ class EnvPanelHandler(APIHandler):
             what = f"{type(err).__name__}; the server log has the traceback"
             self._fail(500, {"message": f"jupyter-envpanel failed on this request, a bug ({what})"})
 
-    def _fail(self, status: int, body: dict) -> None:
+    def _fail(self, status: int, body: dict[str, Any]) -> NoReturn:
         """Answer an error as JSON (APIHandler.finish sets the type) and stop the request."""
         self.set_status(status)
         self.finish(json.dumps(body))
@@ -67,7 +72,7 @@ class EnvPanelHandler(APIHandler):
         self.set_status(status)
         self.finish(json.dumps(body, allow_nan=False))
 
-    def _versioned_listing(self):
+    def _versioned_listing(self) -> tuple[Listing[Environment], str, str]:
         """Return the listing, its digest and JSON; the kernel table follows it before the answer (blocking).
 
         One change check: the table is refreshed from the listing just checked.
@@ -109,7 +114,7 @@ class EnvironmentHandler(EnvPanelHandler):
 class DriftHandler(EnvPanelHandler):
     """GET drift of an environment against `?file=` or the nearest file to `?path=`."""
 
-    def _drift(self, name: str, file: str, path: str) -> dict:
+    def _drift(self, name: str, file: str, path: str) -> dict[str, Any]:
         """Compare the environment with `?file=`, or the nearest environment file to `?path=` (blocking)."""
         return self.service.drifts.drift_in_root(self.service.find(name), file, path).to_json()
 
@@ -125,12 +130,12 @@ class DriftHandler(EnvPanelHandler):
 class ProjectHandler(EnvPanelHandler):
     """GET the project environment of `?path=` (a notebook or folder; default: the root)."""
 
-    def _project(self, path: str) -> dict:
+    def _project(self, path: str) -> dict[str, Any]:
         """Resolve the path inside the root, then the nearest definition up to the root (blocking)."""
         start = self.service.resolve_in_root(path or ".")
         return self.service.project(start, confined=True).to_json()
 
-    def _adopt(self, path: str) -> dict:
+    def _adopt(self, path: str) -> dict[str, Any]:
         """List the project's in-project environment when the usual places miss it (blocking)."""
         start = self.service.resolve_in_root(path or ".")
         adopted = self.service.projects.adopt(start, self.service.resolve_in_root("."))
@@ -152,7 +157,7 @@ class ProjectHandler(EnvPanelHandler):
 class ExportHandler(EnvPanelHandler):
     """POST writes an environment.yml made from an environment into a folder of the root."""
 
-    def _export(self, name: str, path: str) -> dict:
+    def _export(self, name: str, path: str) -> dict[str, Any]:
         """Create the file next to `?path=` inside the root, never over one (blocking)."""
         return self.service.drifts.export_into(self.service.find(name), path)
 
@@ -166,7 +171,7 @@ class ExportHandler(EnvPanelHandler):
 class RecordHandler(EnvPanelHandler):
     """GET what a notebook running in this environment records when it is saved (`ran_with`)."""
 
-    def _record(self, name: str) -> dict:
+    def _record(self, name: str) -> RanWith:
         """Read the environment's requested packages and digest (blocking)."""
         return self.service.ran_with(self.service.find(name))
 
@@ -180,7 +185,7 @@ class RecordHandler(EnvPanelHandler):
 class NotebookHandler(EnvPanelHandler):
     """GET a notebook's record of what it ran with, compared with its kernel's environment now."""
 
-    def _report(self, path: str, env: str) -> dict:
+    def _report(self, path: str, env: str) -> dict[str, Any]:
         """Resolve the notebook inside the root, read it and compare (blocking)."""
         target = self.service.resolve_in_root(path)
         return self.service.notebook_report(target, env, label=self.service.relative(target))
@@ -209,7 +214,7 @@ class PackagesHandler(EnvPanelHandler):
 class KernelEnvironmentHandler(EnvPanelHandler):
     """GET the environment any kernelspec runs in."""
 
-    def _lookup(self, kernel: str) -> dict:
+    def _lookup(self, kernel: str) -> dict[str, Any]:
         """Read the kernelspec and map it to an environment (blocking)."""
         try:
             ksm = self.kernel_spec_manager
@@ -256,10 +261,11 @@ class KernelRegistrationHandler(EnvPanelHandler):
 class RefreshHandler(EnvPanelHandler):
     """POST forgets every cache and answers the fresh listing."""
 
-    def _refresh(self) -> dict:
+    def _refresh(self) -> dict[str, Any]:
         """Drop caches and list again (blocking)."""
         self.service.refresh()
-        return json.loads(self._versioned_listing()[2])
+        fresh: dict[str, Any] = json.loads(self._versioned_listing()[2])
+        return fresh
 
     @web.authenticated
     @authorized

@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from traitlets import Any as AnyTrait
@@ -22,7 +22,7 @@ from traitlets import Float
 
 from .core.base.host import Host
 from .core.base.kernel_json import read_kernel_json
-from .core.base.model import Listing
+from .core.base.model import Environment, Listing
 from .core.base.prefix import RACY_NS, mtime_ns
 from .core.base.safe_read import UnreadableFile
 from .core.kernels.table import KernelEntry, KernelTable, build_table, reread
@@ -31,6 +31,13 @@ from .core.service import EnvService, ServiceOptions
 _KERNEL_FIELDS = ("argv", "display_name", "language", "env", "metadata", "interrupt_mode")
 #: Stands for "not proven current": a cached spec with it is checked again at the next lookup.
 _AGAIN = object()
+#: Jupyter's own kernelspecs: name -> (resource dir, kernel.json), and the stamp they were read at.
+_Native: TypeAlias = "dict[str, tuple[str, dict[str, Any]]]"
+_Stamp: TypeAlias = "tuple[tuple[str, str, int | None], ...]"
+#: A lookup's last check of a kernel: its table entry, stamp, spec and KernelSpec object.
+_Cached: TypeAlias = "tuple[KernelEntry, object, dict[str, Any], KernelSpec]"
+#: A disk check for the checking thread: the work, set when done, and the list its result goes in.
+_Job: TypeAlias = "tuple[Callable[[], tuple[Any, object]], threading.Event, list[tuple[Any, object]]]"
 
 
 class EnvPanelKernelSpecManager(KernelSpecManager):
@@ -49,21 +56,22 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         help="Seconds a kernel lookup waits for a check of its kernel.json, else the table answers.",
     )
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         """Start with no table; the first one is built in a thread."""
         super().__init__(**kwargs)
         self._table: KernelTable | None = None
-        self._built_from: tuple = (None, None)  # (listing, native specs) the table was built from
+        # (listing, native specs) the table was built from
+        self._built_from: tuple[Listing[Environment] | None, _Native | None] = (None, None)
         self._ready = threading.Event()
         self._build_lock = threading.Lock()
         self._pending = threading.Lock()
-        self._native: tuple[dict[str, tuple[str, dict]], tuple] = ({}, ())
-        self._specs: dict[str, tuple[KernelEntry, object, dict, KernelSpec]] = {}
+        self._native: tuple[_Native, _Stamp] = ({}, ())
+        self._specs: dict[str, _Cached] = {}
         self._checking = threading.Event()  # set while no check of a kernel.json is under way
         self._checking.set()
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._checker: threading.Thread | None = None
-        self._models: tuple[KernelTable | None, str, dict[str, dict]] = (None, "", {})
+        self._models: tuple[KernelTable | None, str, dict[str, dict[str, Any]]] = (None, "", {})
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""
@@ -74,7 +82,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
 
     # --- building: threads only ---------------------------------------------------------
 
-    def _native_specs(self) -> dict[str, tuple[str, dict]]:
+    def _native_specs(self) -> _Native:
         """Return Jupyter's own kernelspecs, read safely, re-read only when a file or folder changed."""
         found = super().find_kernel_specs()  # listdir only: names and folders, so adding one shows
         reading = time.time_ns()
@@ -83,7 +91,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         )
         if stamp == self._native[1]:
             return self._native[0]
-        specs: dict[str, tuple[str, dict]] = {}
+        specs: _Native = {}
         for name, resource_dir in sorted(found.items()):
             path = os.path.join(resource_dir, "kernel.json")
             try:
@@ -101,7 +109,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._native = (specs, () if racy else stamp)  # racily clean: read again next time
         return specs
 
-    def refresh_table(self, listing: Listing | None = None) -> KernelTable:
+    def refresh_table(self, listing: Listing[Environment] | None = None) -> KernelTable:
         """Rebuild the table when the listing or the kernel directories changed (blocking).
 
         `listing`: one the caller just checked (the same request need not check it twice).
@@ -188,7 +196,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             )
             self._checker.start()
         done: threading.Event = threading.Event()
-        result: list = []
+        result: list[tuple[Any, object]] = []
         self._checking.clear()
         self._jobs.put((work, done, result))
         return result[0] if done.wait(self.lookup_wait) and result else None
@@ -205,7 +213,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
                 self._checking.set()
                 done.set()
 
-    def _checked_spec(self, entry: KernelEntry, cached: tuple | None) -> tuple[dict, object]:
+    def _checked_spec(self, entry: KernelEntry, cached: _Cached | None) -> tuple[dict[str, Any], object]:
         """Return an entry's spec and stamp after one stat of its kernel.json (threads only)."""
         if not entry.source:  # made without a kernel.json: one written since makes the table stale
             if mtime_ns(entry.watch) is None:
@@ -217,7 +225,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             return cached[2], seen
         return self._current_spec(entry, seen)
 
-    def _current_spec(self, entry: KernelEntry, seen: int | None) -> tuple[dict, object]:
+    def _current_spec(self, entry: KernelEntry, seen: int | None) -> tuple[dict[str, Any], object]:
         """Return an entry's spec and the mtime proving it current, its kernel.json read again if edited."""
         if not entry.source or (seen is not None and seen == entry.stamp):
             return entry.spec, seen
@@ -240,7 +248,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             self.refresh_table()
         return self.get_kernel_spec(kernel_name)
 
-    def all_specs(self) -> dict[str, dict]:
+    def all_specs(self) -> dict[str, dict[str, Any]]:
         """Return `{name: {resource_dir, spec}}` for every kernel, refreshed first (blocking)."""
         table = self.refresh_table()
         return {
@@ -248,7 +256,8 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             for name, entry in table.entries.items()
         }
 
-    async def get_all_specs(self) -> dict[str, dict]:  # type: ignore[override]
+    # async where jupyter_client's is sync: jupyter_server awaits it (ensure_async)
+    async def get_all_specs(self) -> dict[str, dict[str, Any]]:  # type: ignore[override]
         """Return every kernelspec as its REST model, refreshed in a thread (else the last table).
 
         Whole models (name, spec, resources) let jupyter_server answer `/api/kernelspecs` without

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .core.base.budget import Budget, spending
+
+T = TypeVar("T")
 
 
 class PoolBusy(Exception):
@@ -39,7 +41,7 @@ class DiskPool:
         """Return how many abandoned calls are still running."""
         return self._abandoned
 
-    async def run(self, func: Callable, *args: Any) -> Any:
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
         """Return func(*args) computed in a thread; raise PoolBusy past the time limit."""
         if self._abandoned >= self.max_abandoned:
             raise PoolBusy(f"{self._abandoned} earlier disk reads are still stuck")
@@ -51,32 +53,32 @@ class DiskPool:
             await asyncio.wait_for(self._slots.acquire(), self.timeout)
         except asyncio.TimeoutError:
             raise PoolBusy(f"every worker stayed busy for {self.timeout:g} s") from None
-        done: asyncio.Future = loop.create_future()
+        done: asyncio.Future[T] = loop.create_future()
         state = {"abandoned": False, "finished": False}
         budget = Budget()
 
-        def settle(result: Any, error: BaseException | None) -> None:
+        def settle(outcome: tuple[T] | BaseException) -> None:
             if done.done():
                 return
-            if error is not None:
-                done.set_exception(error)
+            if isinstance(outcome, BaseException):
+                done.set_exception(outcome)
             else:
-                done.set_result(result)
+                done.set_result(outcome[0])
 
         def work() -> None:
-            result, error = None, None
+            outcome: tuple[T] | BaseException  # the result, or the error
             try:
                 with spending(budget):
-                    result = func(*args)
+                    outcome = (func(*args),)
             except BaseException as err:  # handed to the awaiting request as is
-                error = err
+                outcome = err
             with self._lock:
                 state["finished"] = True
                 if state["abandoned"]:
                     self._abandoned -= 1
                     return
             if not loop.is_closed():
-                loop.call_soon_threadsafe(settle, result, error)
+                loop.call_soon_threadsafe(settle, outcome)
 
         threading.Thread(target=work, name="envpanel-disk", daemon=True).start()
         try:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Bunch, Enum, Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 from .core.base.host import Host
@@ -163,9 +163,9 @@ class EnvPanelSettings(Configurable):
     )
 
     @validate("exclude", "hide")
-    def _valid_regex(self, proposal):
+    def _valid_regex(self, proposal: Bunch) -> str | None:
         """Refuse a pattern that is not a valid regex, at startup."""
-        value = proposal["value"]
+        value: str | None = proposal["value"]  # a Unicode(allow_none=True) trait's value
         if value is not None:
             try:
                 re.compile(value)

@@ -10,7 +10,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== lint (ruff, mypy, eslint, prettier)"
 python -m ruff check jupyter_envpanel tests benchmarks scripts
 python -m ruff format --check jupyter_envpanel tests benchmarks scripts
-python -m mypy jupyter_envpanel/core
+python -m mypy jupyter_envpanel
 (cd labextension && jlpm lint)
 echo "== labextension unit tests (vitest)"
 (cd labextension && jlpm test)
