@@ -4,7 +4,6 @@ drift that counts like the CLI, a panel that keeps its notebook, live updates, t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from support import RESULTS
-from support.factory import CONDA_FORGE, PYKERNEL, World, write_kernel
+from support.factory import CONDA_FORGE, PYKERNEL, World, child_environ, write_kernel
 from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
@@ -200,7 +199,7 @@ def run_busy(page, lab, path: str) -> None:
 
 
 def cli(lab, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
+    env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
     env["HOME"] = str(lab.world.home)
     return subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", *args],

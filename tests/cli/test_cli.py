@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 from support.cli import make_world, run
-from support.factory import PYKERNEL, write_kernel
+from support.factory import PYKERNEL, child_environ, write_kernel
 from support.hostile import healthy
 
 from jupyter_envpanel.settings import service_from_config
@@ -168,7 +167,7 @@ def _config(world, section: dict) -> None:
 
 def _cli(world, *args):
     """Run the CLI with the world's HOME and config dir."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "JUPYTER"))}
+    env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "JUPYTER"))}
     env.update(HOME=str(world.home), JUPYTER_CONFIG_DIR=str(world.base / "jupyter-config"))
     return subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", *args],

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from support.factory import CONDA_FORGE
+from support.factory import CONDA_FORGE, child_environ
 
 
 def run(world, *args, cwd=None, **environ):
-    """Run `python -m jupyter_envpanel ARGS` with the world's HOME (no conda or Jupyter variables)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
+    """Run `python -m jupyter_envpanel ARGS` with the world's HOME (no conda or Jupyter variables).
+
+    The child imports the code under test (a checkout, a worktree or mutmut's mutants/), not
+    whichever copy is installed.
+    """
+    env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
     env.update(HOME=str(world.home), **environ)
     return subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", *args],

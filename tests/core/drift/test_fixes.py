@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support.factory import recorder, write_dist
+from support.factory import child_environ, recorder, write_dist
 
 from jupyter_envpanel.core.service import EnvService
 
@@ -153,7 +152,7 @@ def test_cli_prints_the_commands_and_runs_nothing(world, tmp_path, fake_bin):
     prefix = world.conda_env(world.home / "miniconda3" / "envs" / "ml")
     recorder(world.home / "miniconda3" / "condabin" / "conda")
     (world.root / "environment.yml").write_text("dependencies:\n  - numpy>=1.26\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA"))}
+    env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA"))}
     env.update(HOME=str(world.home), ARGV_LOG=str(tmp_path / "never.log"))
     run = subprocess.run(
         [sys.executable, "-m", "jupyter_envpanel", "drift", "ml", "--fix-command"],
