@@ -261,17 +261,16 @@ class KernelRegistrationHandler(EnvPanelHandler):
 class RefreshHandler(EnvPanelHandler):
     """POST forgets every cache and answers the fresh listing."""
 
-    def _refresh(self) -> dict[str, Any]:
-        """Drop caches and list again (blocking)."""
+    def _refresh(self) -> str:
+        """Drop caches and list again (blocking); return the listing's JSON, made once."""
         self.service.refresh()
-        fresh: dict[str, Any] = json.loads(self._versioned_listing()[2])
-        return fresh
+        return self._versioned_listing()[2]
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
         """Answer the new listing."""
-        self.answer(await self.run(self._refresh))
+        self.finish(await self.run(self._refresh))
 
 
 class OpenAPIHandler(EnvPanelHandler):
