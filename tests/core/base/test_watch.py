@@ -187,3 +187,18 @@ def test_refresh_and_adopted_prefixes_are_watched_anew(world):
     assert counts["proj"] == 2  # python and numpy
     service.refresh()
     assert service.listings._watch._watch is None and armed(service)
+
+
+def test_a_symlink_named_relative_to_the_working_folder_is_watched(tree, monkeypatch):
+    """A bare name (no folder part) is the link in the current folder: its folder is `.`."""
+    monkeypatch.chdir(tree["link"].parent)
+    watch = Watch([tree["link"].name])
+    assert watch.quiet()
+    CHANGES["symlink retargeted"](tree)
+    assert not watch.quiet()
+
+
+def test_a_set_with_one_path_on_a_filesystem_other_systems_change_cannot_be_watched(tree):
+    """A local path watched first does not vouch for a procfs path after it (as with NFS)."""
+    with pytest.raises(Unwatchable, match="filesystem"):
+        Watch([tree["meta"], "/proc/self"])

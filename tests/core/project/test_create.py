@@ -36,3 +36,31 @@ def test_a_project_two_levels_above_the_root_is_created_from_its_absolute_path(w
     world.server_env()
     [create] = EnvService(world.host()).project(project, stop=world.base).create
     assert create.steps[0] == ("micromamba", "create", "-f", str(project / "environment.yml"))
+
+
+def test_without_a_conda_tool_the_answer_names_conda_as_the_tool_needed(world):
+    """The panel links the tool to install by this name: `conda`, lower case as in every other answer."""
+    (world.root / "environment.yml").write_text("name: demo\ndependencies: [python]\n")
+    world.server_env()
+    project = EnvService(world.host()).project(world.root)
+    assert project.create == () and project.to_json()["needs"] == "conda"
+
+
+def test_a_requirements_project_offers_uv_first_then_venv_each_named_by_its_tool(world):
+    executable(world.base / "bin" / "uv")
+    executable(world.base / "bin" / "python3")
+    (world.root / "requirements.txt").write_text("numpy\n")
+    world.server_env()
+    create = EnvService(world.host()).project(world.root).to_json()["create"]
+    assert [c["tool"] for c in create] == ["uv", "venv"]
+    assert create[0]["argv"][0] == ["uv", "venv", ".venv"]
+
+
+def test_a_venv_is_made_by_python3_when_python_is_on_path_too(world):
+    """`python` may be Python 2 on older systems: `python3` is taken whenever both are there."""
+    executable(world.base / "bin" / "python")
+    executable(world.base / "bin" / "python3")
+    (world.root / "requirements.txt").write_text("numpy\n")
+    world.server_env()
+    [create] = EnvService(world.host()).project(world.root).create
+    assert create.steps[0] == ("python3", "-m", "venv", ".venv")

@@ -349,3 +349,10 @@ def test_a_named_environment_file_keeps_the_warning_about_its_nul_prefix(world):
     found = service(world).project(world.root)
     assert (found.name, found.prefix) == ("demo", None)
     assert found.warnings == ("environment.yml: `prefix:` holds a NUL character; ignored",)
+
+
+def test_an_environment_file_with_neither_name_nor_prefix_is_named_after_its_folder_without_warning(world):
+    """Leaving both out is normal (`conda env create -n` names it): nothing for the user to fix."""
+    (world.root / "environment.yml").write_text("dependencies: [python]\n")
+    found = service(world).project(world.root)
+    assert found.name == "root" and found.warnings == ()
