@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
-from support.factory import PYKERNEL, write_kernel
+from support.factory import PYKERNEL, World, can_drop_to_nobody, child_json, write_kernel
 from support.hostile import healthy
 
 from jupyter_envpanel.core.base.errors import EnvPanelError
@@ -87,3 +88,52 @@ def test_unregister_never_touches_a_system_wide_spec(world):
     assert (system / "conda-env-ml-py" / "kernel.json").exists()
     # the user's own directory given as a "system" dir is not a system-wide install
     assert service.unregister("ml", [user_kernels_dir(host)]) == []
+
+
+REGISTER_AS_NOBODY = r"""
+import importlib, json, os, pkgutil, sys
+from pathlib import Path
+
+import jupyter_envpanel
+for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
+    if ".core." in info.name or info.name.endswith(".core"):
+        importlib.import_module(info.name)  # everything loaded before the drop: the venv may be private
+import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
+from jupyter_envpanel.core.base.host import Host
+from jupyter_envpanel.core.service import EnvService
+
+base = Path(sys.argv[1])
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+home = base / "home"
+environ = {"HOME": str(home), "PATH": "/usr/bin:/bin", "JUPYTER_DATA_DIR": sys.argv[2]}
+host = Host(home=home, environ=environ, root=base / "root", sys_prefix=base / "server", system_roots=(),
+            system_bins=())
+try:
+    EnvService(host).register("good")
+    out = {"uid": os.geteuid(), "error": None}
+except OSError as err:
+    out = {"uid": os.geteuid(), "error": err.strerror, "where": err.filename}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
+def test_registering_where_the_data_dir_cannot_be_made_says_permission_denied_there():
+    """A data dir under a folder the user may not write: the error names that folder, not a missing one."""
+    base = Path(tempfile.mkdtemp(prefix="envpanel-perm-"))
+    try:
+        world = World(base)
+        healthy(world)
+        world.root.mkdir()
+        (base / "locked").mkdir()
+        for path in (base, *base.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        data = base / "locked" / "jupyter"
+        out = child_json(REGISTER_AS_NOBODY, str(base), str(data))
+        assert (out["error"], out["where"]) == ("Permission denied", str(data))
+        assert not data.exists()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
