@@ -30,6 +30,13 @@ MIGRATED_CUSTOM = {  # conda's tests/models/test_channel.py::test_migrated_custo
     "custom_channels": {"darwin": "https://some.url.somewhere/stuff"},
     "migrated_custom_channels": {"darwin": "s3://just/cant"},
 }
+#: A custom channel served under another's folder: conda tries custom channels longest name first.
+NESTED_CUSTOM = {
+    "custom_channels": {
+        "lab": "https://corp.example/channels",
+        "projects": "https://corp.example/channels/lab",
+    }
+}
 NEW_ALIAS = {
     "channel_alias": "ftp://new.url:8082",
     "migrated_channel_aliases": ["https://conda.anaconda.org"],
@@ -67,6 +74,8 @@ NAME_CASES = [
         "https://corp.example/channels/labX/linux-64",
         "labX",
     ),
+    (NESTED_CUSTOM, "https://corp.example/channels/lab/projects/linux-64", "projects"),  # longest name first
+    (NESTED_CUSTOM, "https://corp.example/channels/lab/other/linux-64", "lab/other"),
     # conda's tests/models/test_channel.py (tests/data/conda_model_vectors.json has conda's answers)
     ({}, "file:///conda-01", "file:///conda-01"),  # a folder at the root keeps its three slashes
     ({}, "file:///machine/shared_folder/linux-64", "file:///machine/shared_folder"),

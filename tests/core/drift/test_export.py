@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import run
-from support.factory import CONDA_FORGE, MAIN, child_environ
+from support.factory import CONDA_FORGE, MAIN, can_drop_to_nobody, child_environ, child_json
 from support.server import expect_error
 
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
@@ -222,3 +222,45 @@ def test_an_exported_file_is_utf8_under_a_latin1_locale(world, tmp_path):
     subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=60)
     assert target.read_bytes() == "name: café\ndependencies: []\n".encode()
     assert parse_envfile(target).name == "café"
+
+
+def test_a_python_the_user_asked_for_is_exported_once(world):
+    """`conda create -n py python=3.11 numpy`: python is pinned once, among what was asked for."""
+    world.conda_env(
+        world.home / "miniconda3" / "envs" / "py",
+        python="3.11.7",
+        packages=[("numpy", "1.26.4", "py311h0_0", CONDA_FORGE)],
+        requested=["python=3.11", "numpy"],
+    )
+    service = EnvService(world.host())
+    text = service.export(service.find("py"))
+    assert text.endswith("dependencies:\n  - numpy=1.26.4\n  - python=3.11.7\n")  # by name, once
+
+
+WRITE_AS_NOBODY = r"""
+import json, os, sys
+from pathlib import Path
+from jupyter_envpanel.core.drift.export import CannotWrite, write_new
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+try:
+    write_new(Path(sys.argv[1]) / "environment.yml", "name: x\n")
+    print(json.dumps({"uid": os.geteuid(), "written": True}))
+except CannotWrite as err:
+    print(json.dumps({"uid": os.geteuid(), "status": err.status, "message": str(err)}))
+"""
+
+
+@pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
+def test_a_folder_the_user_may_not_write_to_is_a_403_not_a_bad_request(tmp_path):
+    """Permission denied is the server's refusal (403), as a read-only file system is."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)  # root's and read-only: nobody (or this user) may not create a file in it
+    try:
+        out = child_json(WRITE_AS_NOBODY, str(folder))
+    finally:
+        folder.chmod(0o755)
+    assert out["status"] == 403 and out["message"] == "cannot write environment.yml here: Permission denied"

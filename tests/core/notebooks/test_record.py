@@ -168,6 +168,7 @@ def test_record_without_packages_compares_python_only(world):
     assert compare({"python": "3.11.7"}, inv) == []
     [diff] = compare({"environment": "ml", "python": "3.10.4"}, inv)
     assert diff.text == "Python 3.10.4 → 3.11.7"
+    assert diff.to_json() == {"name": "python", "recorded": "3.10.4", "current": "3.11.7", "what": "python"}
 
 
 def test_a_notebook_without_record_is_checked_against_its_kernels_env(world):

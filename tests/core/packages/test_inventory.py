@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.factory import CONDA_FORGE, write_dist, write_record
 
-from jupyter_envpanel.core.packages.inventory import InventoryCache, read_inventory
+from jupyter_envpanel.core.packages.inventory import InventoryCache, read_inventory, read_requires_dist
 from jupyter_envpanel.core.service import EnvService
 
 SITE = Path("lib") / "python3.11" / "site-packages"
@@ -243,3 +243,15 @@ def test_a_history_line_with_an_unmatched_quote_claims_no_package(world):
         history.write("==> 2024-02-01 00:00:00 <==\n# update specs: ['numpy>=1, python\n")
     shown = {p["name"]: p["requested"] for p in EnvService(world.host()).show("ml")["packages"]}
     assert shown["numpy"] and not shown["python"]
+
+
+def test_requires_dist_lines_quoted_in_a_description_are_not_requirements(world):
+    """Only METADATA's headers (up to the first blank line) say what a distribution needs, not its README."""
+    prefix = world.venv(world.base / "venv", dists=[("requests", "2.32.3", True)])
+    metadata = next(prefix.glob("lib/python*/site-packages/requests-*.dist-info")) / "METADATA"
+    metadata.write_text(
+        "Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\nRequires-Dist: idna<4,>=2.5\n\n"
+        "# requests\n\nIts METADATA reads:\nRequires-Dist: PySocks; extra == 'socks'\n\nThat is all.\n"
+    )
+    inv = read_inventory(prefix, "venv", None)
+    assert read_requires_dist(inv.pip["requests"]) == ["idna<4,>=2.5"]

@@ -98,3 +98,10 @@ def test_a_local_archive_with_pip_options_is_skipped_not_read_as_a_package_name(
     """pip installs these lines as local files: no package named after the file is looked for."""
     spec = parse_pip(line)
     assert (spec.name, spec.skip) == (None, "local archive requirement cannot be checked offline")
+
+
+@pytest.mark.parametrize("line", ["plugins/[team a]/pkg[dev]", "builds/[2024:01]/pkg[dev]"])
+def test_a_path_whose_folder_names_hold_brackets_is_a_local_path_with_its_extras(line):
+    """pip reads the last `[...]` as the extras of the folder before it: a path, whatever its folders hold."""
+    spec = parse_pip(line)
+    assert (spec.name, spec.skip) == (None, "local path requirement cannot be checked offline")
