@@ -248,6 +248,15 @@ def test_a_bad_tagged_value_is_an_error_with_its_place(tmp_path, text, where):
     assert str(info.value) == f"{path}: invalid YAML at {where}"
 
 
+def test_a_yaml_document_that_refers_to_itself_through_an_anchor_is_read(tmp_path):
+    """`&top {..., self: *top}` is valid YAML: it loads as a mapping that holds itself, not an error."""
+    path = tmp_path / "environment.yml"
+    path.write_text("&top {name: ml, dependencies: [numpy], self: *top}\n")
+    data = safe_read.load_yaml(path, "environment file")
+    assert data["name"] == "ml" and data["dependencies"] == ["numpy"]
+    assert data["self"] is data
+
+
 def test_a_symlink_loop_is_unreadable_with_the_reason(tmp_path):
     """A path that cannot be opened (a symlink loop) is an UnreadableFile naming why, not a crash."""
     loop = tmp_path / "kernel.json"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.factory import child_environ, recorder, write_dist
+from support.factory import PY, child_environ, interpreter_at, recorder, write_dist
 
 from jupyter_envpanel.core.service import EnvService
 
@@ -280,3 +280,22 @@ def test_a_channel_named_like_an_option_is_passed_as_the_long_option(world, tmp_
     (fix,) = fixes_for(world, prefix, yml, path=str(fake_bin))[1]
     assert fix.argv == ("conda", "install", "--prefix", str(prefix), "--channel=-weird", "scipy")
     assert run_and_record(fix.command, tmp_path, fake_bin)[0][1:] == list(fix.argv[1:])
+
+
+def test_a_python_on_path_whose_interpreter_file_holds_a_control_character_gets_a_note_not_a_command(world):
+    """The prefix is clean but the interpreter the pip command would run is not: no command is offered."""
+    prefix = world.base / "opt" / "py"
+    real = interpreter_at(prefix, "py\x1bthon")
+    (prefix / "bin" / "python3").symlink_to(real.name)  # PATH names python3; its file holds ESC
+    write_dist(prefix / "lib" / f"python{PY}" / "site-packages", "pip", "24.0")
+    (world.root / "requirements.txt").write_text("requests\n")
+    service = EnvService(world.host(PATH=str(prefix / "bin")))
+    (env,) = [e for e in service.listing().environments if e.kind == "system"]
+    assert env.prefix == str(prefix) and env.executable == str(real)
+    report = service.drift(env, world.root / "requirements.txt")
+    assert report.fixes == ()
+    (note,) = report.notes
+    assert note.entries == ("requests",)
+    assert note.reason == (
+        "the environment's path holds a control character (U+001B); no command is offered for it"
+    )

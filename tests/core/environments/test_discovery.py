@@ -408,3 +408,17 @@ def test_environments_are_listed_with_numbers_ordered_as_numbers(world):
         world.conda_env(world.home / "miniconda3" / "envs" / name)
     names = [e.name for e in Discovery(world.host()).list().environments]
     assert names == ["Env1", "env2", "env10", "py3.6", "py3.10"]
+
+
+def test_a_conda_environment_given_by_path_outside_every_known_place_reads_its_conda_meta(world):
+    """A prefix found only by its path still tells its python, its records and its activation variables."""
+    prefix = world.conda_env(
+        world.base / "elsewhere" / "proj-env",
+        python="3.12.1",
+        packages=["numpy=1.26.4", "r-base=4.3.1"],
+        state_vars={"PROJ_DATA": "/data"},
+    )
+    env = EnvService(world.host()).find(str(prefix), allow_any_prefix=True)
+    assert env.kind == "conda"
+    assert env.python_version == "3.12.1" and env.package_count == 3
+    assert env.env_vars == (("PROJ_DATA", "/data"),)
