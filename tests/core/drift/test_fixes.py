@@ -199,6 +199,28 @@ def test_a_conda_tool_off_path_is_called_by_the_installations_own_path(world, fa
     assert conda.tool == "mamba" and conda.argv[0] == str(root / "bin" / "mamba") and notes == ()
 
 
+def test_an_installation_in_an_unusual_place_is_fixed_by_its_own_tool(world, tmp_path):
+    """No variable or usual home names the installation: its own mamba is still what installs."""
+    root = world.base / "opt" / "forge"
+    world.conda_env(root)
+    recorder(root / "bin" / "mamba")
+    prefix = world.conda_env(root / "envs" / "ml", pip=PIP)
+    (conda, _), notes = notes_for(world, prefix, path=str(tmp_path / "nothing"))
+    assert (conda.tool, conda.argv[0]) == ("mamba", str(root / "bin" / "mamba")) and notes == ()
+
+
+def test_an_installations_tool_that_cannot_run_gives_way_to_one_on_path(world, tmp_path):
+    """A `bin/mamba` without the execute bit is never offered: conda found on PATH installs instead."""
+    root = world.home / "miniforge3"
+    world.conda_env(root)
+    recorder(root / "bin" / "mamba")
+    (root / "bin" / "mamba").chmod(0o644)
+    prefix = world.conda_env(root / "envs" / "ml", pip=PIP)
+    recorder(tmp_path / "only" / "conda")
+    (conda, _), notes = notes_for(world, prefix, path=str(tmp_path / "only"))
+    assert (conda.tool, conda.argv[0]) == ("conda", "conda") and notes == ()
+
+
 @pytest.mark.parametrize("on_path", ["conda", "micromamba"])
 def test_a_micromamba_root_is_fixed_by_whichever_conda_tool_is_found(world, tmp_path, on_path):
     root = world.home / "micromamba"

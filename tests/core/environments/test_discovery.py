@@ -402,6 +402,21 @@ def test_an_activated_conda_environment_on_path_is_not_listed_again_as_a_system_
     ]
 
 
+def test_a_venv_whose_pyvenv_cfg_is_rewritten_shows_its_new_python_at_the_next_listing(world):
+    """`python -m venv --upgrade` rewrites only pyvenv.cfg (same lib/pythonX.Y): the cache must see it."""
+    prefix = world.venv(world.home / ".virtualenvs" / "app")
+    for folder, _, files in os.walk(world.base):  # old enough that no scan is "racily clean"
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, ns=(10**18, 10**18))
+    discovery = Discovery(world.host())
+    old = ".".join(str(p) for p in sys.version_info[:3])
+    assert envs_of(discovery.list())["app"].python_version == old
+    new = f"{sys.version_info[0]}.{sys.version_info[1]}.99"
+    (prefix / "pyvenv.cfg").write_text(f"home = /usr/bin\nversion = {new}\n")
+    os.utime(prefix / "pyvenv.cfg", ns=(2 * 10**18, 2 * 10**18))
+    assert envs_of(discovery.list())["app"].python_version == new
+
+
 def test_environments_are_listed_with_numbers_ordered_as_numbers(world):
     """`py3.6` before `py3.10`, `env2` before `env10` (the panel orders them so too)."""
     for name in ("py3.10", "py3.6", "env10", "env2", "Env1"):
