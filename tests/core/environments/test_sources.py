@@ -188,3 +188,30 @@ def test_home_conda_envs_and_environments_txt(world):
     world.environments_txt(elsewhere)
     envs = envs_of(EnvService(world.host()).listing())
     assert envs["mine"].named and not envs["p1"].named
+
+
+def test_a_venv_in_a_root_subfolder_is_not_listed_when_no_source_names_it(world):
+    """Without UV_PROJECT_ENVIRONMENT, only `.venv` / `venv` count in the root and its subfolders."""
+    world.venv(world.root / "scratch-env")
+    listing = listing_of(world)
+    assert [e.prefix for e in listing.environments if not e.is_server] == []
+
+
+def test_a_venv_kept_in_pixis_global_envs_folder_says_pixi_found_it(world):
+    """Every entry of pixi's global envs folder (`$PIXI_HOME/envs`) has `pixi` as its source."""
+    pixi_home = world.base / "pixi-home"
+    world.venv(pixi_home / "envs" / "tool")
+    env = envs_of(listing_of(world, PIXI_HOME=str(pixi_home)))["tool"]
+    assert (env.prefix, env.source) == (str(pixi_home / "envs" / "tool"), "pixi")
+
+
+def test_a_folder_of_extra_env_dirs_lists_its_envs_and_warns_about_what_is_not_one(world):
+    """extra_env_dirs naming a folder of environments: each is from `extra`; a stray folder is a warning."""
+    team = world.base / "team-envs"
+    world.conda_env(team / "analysis")
+    (team / "notes").mkdir()
+    listing = Discovery(world.host(), extra_dirs=[str(team)]).list()
+    assert envs_of(listing)["analysis"].source == "extra"
+    assert f"{team / 'notes'} is not an environment (no conda-meta/history, no pyvenv.cfg), skipped" in (
+        listing.warnings
+    )

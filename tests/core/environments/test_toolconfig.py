@@ -152,6 +152,7 @@ def test_a_venv_two_hatch_envs_claim_is_the_default_env(world, config_file, tabl
 HOSTILE = {
     "fifo": (lambda p: os.mkfifo(p), "FIFO"),
     "directory": (lambda p: p.mkdir(), "directory"),
+    "symlink-loop": (lambda p: p.symlink_to(p.name), "cannot open"),  # even `stat` fails on it
     "dev-zero": (lambda p: p.symlink_to("/dev/zero"), "character device"),
     "too-large": (lambda p: p.write_text("# " + "x" * (1 << 20) + "\n"), "limit"),
     "not-toml": (lambda p: p.write_text("[virtualenvs\npath = 1\n"), "invalid TOML"),
@@ -169,7 +170,7 @@ HOSTILE = {
 @pytest.mark.parametrize("tool", ["poetry", "hatch"])
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_a_hostile_settings_file_is_a_warning_and_the_defaults_still_count(world, tool, case):
-    """A settings file that is a FIFO, a device, huge, broken or of the wrong types: one warning naming it."""
+    """A settings file that is a FIFO, a device, a symlink loop, huge, broken or mistyped: one warning."""
     make, says = HOSTILE[case]
     config = world.home / (POETRY_CONFIG if tool == "poetry" else HATCH_CONFIG)
     config.parent.mkdir(parents=True)

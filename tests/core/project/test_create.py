@@ -64,3 +64,19 @@ def test_a_venv_is_made_by_python3_when_python_is_on_path_too(world):
     world.server_env()
     [create] = EnvService(world.host()).project(world.root).create
     assert create.steps[0] == ("python3", "-m", "venv", ".venv")
+
+
+def test_a_mamba_in_an_installations_bin_off_path_is_called_by_its_absolute_path(world):
+    """miniforge keeps mamba in `<root>/bin` (not `condabin`): found there, and the command says where."""
+    root = world.conda_env(world.home / "miniforge3")
+    executable(root / "bin" / "mamba")
+    (world.root / "environment.yml").write_text("name: demo\ndependencies: [python]\n")
+    world.server_env()
+    [create] = EnvService(world.host()).project(world.root).create
+    assert create.tool == "mamba" and create.steps[0] == (
+        str(root / "bin" / "mamba"),
+        "env",
+        "create",
+        "-f",
+        "environment.yml",
+    )

@@ -68,6 +68,14 @@ def test_bad_input_says_what_and_where(world, text, line, column, needle):
     assert "\n" not in str(err)
 
 
+@pytest.mark.parametrize("text", ["", "# dependencies to come\n\n"], ids=["no-bytes", "only-comments"])
+def test_an_environment_file_with_no_yaml_in_it_says_the_file_is_empty(world, text):
+    path = write(world, text)
+    with pytest.raises(EnvFileError) as info:
+        parse_envfile(path)
+    assert str(info.value) == f"{path}:1:1: file is empty"
+
+
 def test_missing_file_is_not_found(world):
     with pytest.raises(FileNotFound) as info:
         parse_envfile(world.root / "nope.yml")
