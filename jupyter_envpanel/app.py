@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import TraitError
 
+from .core.service import EnvService
 from .handlers import default_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool
@@ -24,9 +25,6 @@ REPLACEABLE = (
     "nb_conda_kernels.manager.CondaKernelSpecManager",
 )
 
-
-#: How long the warm-up waits for the server to make its kernel spec manager after linking.
-STARTUP_TIMEOUT = 120.0
 
 OURS = f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}"
 
@@ -68,7 +66,6 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         """Install our kernel spec manager before the server creates its own (from config only)."""
         super()._link_jupyter_server_extension(serverapp)
         self._apply_drop_ins()
-        self._start_warm_up(serverapp.root_dir)
         if not self.manage_kernelspecs:
             return
         configured = serverapp.config.get("ServerApp", {}).get("kernel_spec_manager_class")
@@ -89,44 +86,31 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
                 "jupyter-envpanel: kernel_spec_manager_class is %s; env kernels not added", dotted
             )
 
-    def _start_warm_up(self, root_dir: str) -> None:
-        """Build the service and start listing environments, as soon as the settings are known.
-
-        Linking is the first moment this extension runs with its configuration: the listing starts
-        there, while the other extensions link and load, and the kernel table follows once the
-        server has made its kernel spec manager (`initialize_settings`).
-        """
-        self._service = build_service(self, root_dir, watch=True)
-        self._manager: EnvPanelKernelSpecManager | None = None
-        self._loaded = threading.Event()
-        self._warmup = threading.Thread(target=self._warm_up, name="envpanel-warmup", daemon=True)
-        self._warmup.start()
-
     def initialize_settings(self) -> None:
-        """Share the service with the handlers and the kernel spec manager."""
+        """Create the service shared by the handlers and the kernel spec manager."""
         assert self.serverapp is not None  # linked to the server before this runs
-        if not hasattr(self, "_service"):  # loaded without being linked (an embedding's choice)
-            self._start_warm_up(self.serverapp.root_dir)
-        service = self._service
+        service = build_service(self, self.serverapp.root_dir, watch=True)
         ksm = self.serverapp.kernel_spec_manager
         ours = ksm if isinstance(ksm, EnvPanelKernelSpecManager) else None
         if ours is not None:
             ours.service = service
-        self._manager = ours
-        self._loaded.set()
         self.settings["envpanel_service"] = service
         self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
+        self._warmup = threading.Thread(
+            target=self._warm_up, args=(service, ours), name="envpanel-warmup", daemon=True
+        )
+        self._warmup.start()
 
-    def _warm_up(self) -> None:
+    def _warm_up(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> None:
         """Build the listing and the kernel table once, off the loop, while the server starts.
 
         The first /api/kernelspecs and environments request answer from them (one that comes
         sooner waits for the part it needs). The package index follows once the server has started.
         """
         try:
-            listing = self._service.listing()
-            if self._loaded.wait(STARTUP_TIMEOUT) and self._manager is not None:
-                self._manager.refresh_table(listing)
+            listing = service.listing()
+            if ksm is not None:
+                ksm.refresh_table(listing)
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
 
@@ -134,7 +118,7 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         """Index every environment's packages once the server has started (the first search is later)."""
         # jupyter_server leaves this hook unannotated
         await super()._start_jupyter_server_extension(serverapp)  # type: ignore[no-untyped-call]
-        service = self._service
+        service = self.settings["envpanel_service"]
 
         def index() -> None:
             self._warmup.join()  # one thread of disk work at a time
