@@ -9,27 +9,26 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from support.factory import CONDA_FORGE, PYKERNEL, World, can_drop_to_nobody, child_json, write_kernel
+from support.factory import (
+    AS_NOBODY,
+    CONDA_FORGE,
+    PYKERNEL,
+    World,
+    can_drop_to_nobody,
+    child_json,
+    write_kernel,
+)
 
 NOBODY = 65534
-CHILD = r"""
-import importlib, json, os, pkgutil, sys
-from pathlib import Path
-
-import jupyter_envpanel
-for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
-    if ".core." in info.name or info.name.endswith(".core"):
-        importlib.import_module(info.name)  # everything loaded before the drop: the venv may be private
-import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
+CHILD = (
+    AS_NOBODY
+    + r"""
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.service import EnvService
 
 base = Path(sys.argv[1])
-if os.geteuid() == 0:
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
+drop_to_nobody()
 home = base / "home"
 host = Host(home=home, environ={"HOME": str(home), "PATH": "/usr/bin:/bin"}, root=base / "root",
             sys_prefix=base / "server", system_roots=(), system_bins=())
@@ -53,6 +52,7 @@ except EnvPanelError as err:
     out["locked_show"] = str(err)
 print(json.dumps(out))
 """
+)
 
 
 @pytest.fixture
@@ -111,23 +111,15 @@ def test_unreadable_places_cost_only_themselves(open_world):
     assert "environment.yml" in out["locked_file"] and "permission denied" in out["locked_file"].lower()
 
 
-UNREGISTER_CHILD = r"""
-import importlib, json, os, pkgutil, sys
-from pathlib import Path
-
-import jupyter_envpanel
-for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
-    if ".core." in info.name or info.name.endswith(".core"):
-        importlib.import_module(info.name)
+UNREGISTER_CHILD = (
+    AS_NOBODY
+    + r"""
 from jupyter_envpanel.core.base.errors import EnvPanelError
 from jupyter_envpanel.core.kernels import registry
 from jupyter_envpanel.core.base.host import Host
 
 home = Path(sys.argv[1])
-if os.geteuid() == 0:
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
+drop_to_nobody()
 host = Host(home=home, environ={"HOME": str(home), "PATH": "/usr/bin:/bin"}, root=home,
             sys_prefix=home / "server", system_roots=(), system_bins=())
 out = {"uid": os.geteuid()}
@@ -138,6 +130,7 @@ for name in ("conda-env-free-py", "conda-env-stuck-py"):
         out[name] = str(err)
 print(json.dumps(out))
 """
+)
 
 
 @pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")

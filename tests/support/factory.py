@@ -28,6 +28,27 @@ def can_drop_to_nobody() -> bool:
     return probe.returncode == 0
 
 
+#: The start of a child that runs as nobody: the whole package and what it reads with are imported
+#: first (the venv may be private to root), then `drop_to_nobody()` when running as root.
+AS_NOBODY = r"""
+import importlib, json, os, pkgutil, sys
+from pathlib import Path
+
+import jupyter_envpanel
+for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
+    if ".core." in info.name or info.name.endswith(".core"):
+        importlib.import_module(info.name)
+import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
+
+
+def drop_to_nobody():
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+"""
+
+
 def child_environ() -> dict[str, str]:
     """Return this process's environment for a child Python that must import the code under test."""
     env = {**os.environ, "PYTHONPATH": UNDER_TEST}

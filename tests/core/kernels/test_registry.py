@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from support.factory import PYKERNEL, World, can_drop_to_nobody, child_json, write_kernel
+from support.factory import AS_NOBODY, PYKERNEL, World, can_drop_to_nobody, child_json, write_kernel
 from support.hostile import healthy
 
 from jupyter_envpanel.core.base.errors import EnvPanelError
@@ -90,23 +90,14 @@ def test_unregister_never_touches_a_system_wide_spec(world):
     assert service.unregister("ml", [user_kernels_dir(host)]) == []
 
 
-REGISTER_AS_NOBODY = r"""
-import importlib, json, os, pkgutil, sys
-from pathlib import Path
-
-import jupyter_envpanel
-for info in pkgutil.walk_packages(jupyter_envpanel.__path__, "jupyter_envpanel."):
-    if ".core." in info.name or info.name.endswith(".core"):
-        importlib.import_module(info.name)  # everything loaded before the drop: the venv may be private
-import encodings.utf_8_sig, encodings.idna, packaging.requirements, rattler, yaml  # noqa: F401
+REGISTER_AS_NOBODY = (
+    AS_NOBODY
+    + r"""
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.service import EnvService
 
 base = Path(sys.argv[1])
-if os.geteuid() == 0:
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
+drop_to_nobody()
 home = base / "home"
 environ = {"HOME": str(home), "PATH": "/usr/bin:/bin", "JUPYTER_DATA_DIR": sys.argv[2]}
 host = Host(home=home, environ=environ, root=base / "root", sys_prefix=base / "server", system_roots=(),
@@ -118,6 +109,7 @@ except OSError as err:
     out = {"uid": os.geteuid(), "error": err.strerror, "where": err.filename}
 print(json.dumps(out))
 """
+)
 
 
 @pytest.mark.skipif(not can_drop_to_nobody(), reason="running as root without the right to drop privileges")
