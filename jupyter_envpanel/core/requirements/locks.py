@@ -1,0 +1,120 @@
+"""Lock files read into one shape: the exact packages an environment must hold, each with its place.
+
+Every lock reader (uv.lock, pixi.lock, poetry.lock, Pipfile.lock, conda-lock.yml, `@EXPLICIT`
+files) returns a `Lock` for one `Target`: the environment's Python (markers are evaluated for it,
+never for the server's), this machine's conda platform, and the lock's environment to read.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+#: The conda platform of this machine, by (sys.platform, machine), as conda names its subdirs.
+_SUBDIRS = {
+    ("linux", "x86_64"): "linux-64",
+    ("linux", "aarch64"): "linux-aarch64",
+    ("linux", "ppc64le"): "linux-ppc64le",
+    ("linux", "s390x"): "linux-s390x",
+    ("darwin", "x86_64"): "osx-64",
+    ("darwin", "arm64"): "osx-arm64",
+    ("win32", "AMD64"): "win-64",
+    ("win32", "ARM64"): "win-arm64",
+}
+
+
+def current_subdir() -> str:
+    """Return this machine's conda platform (`linux-64`, `osx-arm64`, ...)."""
+    return _SUBDIRS.get((sys.platform, platform.machine()), f"{sys.platform}-{platform.machine()}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a lock is read for: the environment's Python, the platform, the lock environment."""
+
+    python_version: str | None  # the environment's Python: markers are evaluated for it
+    subdir: str  # this machine's conda platform, e.g. linux-64
+    environment: str = ""  # the lock's environment to read ("": the one the tool installs by default)
+
+
+@dataclass(frozen=True)
+class Locked:
+    """One package a lock pins, with where the lock writes it."""
+
+    name: str  # conda: the record's name; pip: the canonical (PEP 503) name
+    version: str
+    source: str  # "conda" or "pip", as Requirement.source
+    file: str
+    line: int
+    column: int
+    build: str = ""  # conda: the build string, when the lock names one
+    sha256: str = ""  # conda: the archive's digest, when the lock names one
+    url: str = ""  # where the lock says the package comes from
+    #: Why the version cannot be judged exactly (an editable or path install of the project), or "".
+    loose: str = ""
+
+    @property
+    def spec(self) -> str:
+        """Return the entry as a report shows it (`numpy==2.1.0`, `numpy=2.1.0=py312_0`)."""
+        if self.source == "conda":
+            return f"{self.name}={self.version}={self.build}" if self.build else f"{self.name}={self.version}"
+        return f"{self.name}=={self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The packages one environment of a lock file pins for one platform."""
+
+    path: str
+    tool: str  # "uv", "pixi", "poetry", "pipenv", "conda-lock" or "explicit"
+    environment: str = ""  # the lock environment read ("default", "cuda"), "" when the lock has one
+    platform: str = ""  # the conda platform read, "" for a lock that is not per platform
+    packages: tuple[Locked, ...] = ()
+    #: Installed packages the tool leaves alone when they are not in the lock (pip in a venv ...).
+    keep: frozenset[str] = frozenset()
+    #: The lock no longer satisfies its manifest, said as the tool says it, or "".
+    stale: str = ""
+    #: The lock holds nothing for this platform or environment: said, not judged as drift ("" otherwise).
+    unjudged: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the `lock` object of a drift report."""
+        return {
+            "tool": self.tool,
+            "environment": self.environment,
+            "platform": self.platform,
+            "packages": len(self.packages),
+            "stale": self.stale,
+            "unjudged": self.unjudged,
+        }
+
+
+_PACKAGE_TABLE = re.compile(r"^\s*\[\[\s*package\s*\]\]\s*(?:#.*)?$")
+_TABLE = re.compile(r"^\s*\[")
+_NAME = re.compile(r"""^(\s*name\s*=\s*)["']([^"']*)["']""")
+
+
+def toml_package_places(text: str) -> list[tuple[str, int, int]]:
+    """Return (name, line, column) of each `[[package]]` table's `name = "..."`, in file order.
+
+    uv.lock and poetry.lock write one `[[package]]` table per package; tomllib keeps no positions,
+    so a reader pairs the i-th parsed table with the i-th place found here.
+    """
+    places: list[tuple[str, int, int]] = []
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _PACKAGE_TABLE.match(line):
+            inside = True
+            places.append(("", number, 1))
+            continue
+        if _TABLE.match(line):
+            inside = False
+            continue
+        match = _NAME.match(line) if inside else None
+        if match and places and not places[-1][0]:
+            places[-1] = (match.group(2), number, len(match.group(1)) + 1)
+    return places
