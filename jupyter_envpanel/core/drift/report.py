@@ -16,10 +16,15 @@ from ..base.model import EnvRef
 from ..conda.channels import DEFAULT_CONTEXT, ChannelContext
 from ..packages.inventory import SEEDED, Inventory, Package
 from ..requirements.envfile import EnvFile, Requirement
+from ..requirements.locks import Lock
 from ..requirements.specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
 from .export import dependency_lines, pinned
 
 STATUSES = ("ok", "missing", "mismatch", "skipped")
+#: Against a lock file, an installed package the lock does not hold is drift too: "extra".
+LOCK_STATUSES = (*STATUSES, "extra")
+#: The statuses the drift count adds up.
+DRIFTED = ("missing", "mismatch", "extra")
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,13 @@ class DriftReport:
     fixes: tuple[FixCommand, ...] = ()
     #: Entries that get no command, and why (a tool this machine lacks, text no command may hold).
     notes: tuple[Note, ...] = ()
+    #: The lock file compared with (None: a manifest, environment.yml or a requirements file).
+    lock: Lock | None = None
 
     @property
     def summary(self) -> dict[str, int]:
         """Return the count of each status, plus unrequested."""
-        counts = {status: 0 for status in STATUSES}
+        counts = {status: 0 for status in (LOCK_STATUSES if self.lock else STATUSES)}
         for item in self.requirements:
             counts[item.status] += 1
         counts["unrequested"] = len(self.unrequested)
@@ -76,13 +83,14 @@ class DriftReport:
 
     @property
     def drift_count(self) -> int:
-        """Return the drift count shown everywhere: missing + mismatch (unrequested is apart)."""
-        return sum(1 for r in self.requirements if r.status in ("missing", "mismatch"))
+        """Return the drift count shown everywhere: missing + mismatch (+ extra against a lock)."""
+        return sum(1 for r in self.requirements if r.status in DRIFTED)
 
     @property
     def in_sync(self) -> bool:
-        """Return True when nothing is missing or mismatched."""
-        return all(r.status in ("ok", "skipped") for r in self.requirements)
+        """Return True when nothing is missing, mismatched or extra, and a lock is not stale."""
+        fresh = self.lock is None or not self.lock.stale
+        return fresh and all(r.status in ("ok", "skipped") for r in self.requirements)
 
     def drifted(self, strict: bool = False) -> bool:
         """Return whether this counts as drift (`strict`: unrequested packages count too)."""
@@ -104,6 +112,7 @@ class DriftReport:
             "warnings": list(self.warnings),
             "fix_commands": [f.to_json() for f in self.fixes],
             "fix_notes": [n.to_json() for n in self.notes],
+            "lock": self.lock.to_json() if self.lock else None,
         }
 
 
