@@ -1,0 +1,226 @@
+"""pyproject.toml as a manifest: PEP 621 dependencies and the default PEP 735 dependency groups.
+
+What a project installs by default (`uv sync`, `pip install -e . --group dev`): `[project]
+dependencies`, and the default groups of `[dependency-groups]` (`dev`, unless `[tool.uv]
+default-groups` says otherwise) with their `{include-group = "..."}`, and uv's legacy `[tool.uv]
+dev-dependencies` (part of `dev`). Optional dependencies (extras) are not installed by default:
+not read. Each entry remembers the file, line and column of its string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from ..base.budget import current
+from ..base.errors import EnvFileError
+from ..base.safe_read import BadToml, UnreadableFile, parse_toml
+from .envfile import EnvFile
+from .locks import Target
+from .reqfile import Requirement, read_text
+from .specs import parse_pip
+from .tomlplaces import Places, array_places
+
+__all__ = ["DependencyList", "Manifest", "load_manifest", "parse_located", "read_pyproject"]
+
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class DependencyList:
+    """One list of requirement strings of a pyproject.toml, with the place of each."""
+
+    key: tuple[str, ...]  # where it is: ("project", "dependencies"), ("dependency-groups", "dev")
+    items: tuple[tuple[str, int, int], ...]  # (requirement, line, column)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The parts of a pyproject.toml that say what a project installs."""
+
+    path: Path
+    data: dict[str, Any]
+    text: str
+
+    @cached_property
+    def places(self) -> Places:
+        """Return where each array item is written (scanned on first use)."""
+        return array_places(self.text)
+
+    def table(self, *keys: str) -> dict[str, Any]:
+        """Return a nested table, {} when absent; a value of another type is an error."""
+        value: Any = self.data
+        for depth, key in enumerate(keys):
+            value = value.get(key, {})
+            if not isinstance(value, dict):
+                where = ".".join(keys[: depth + 1])
+                raise EnvFileError(
+                    self.path, f"`{where}` must be a table, got {_kind(value)}", *self.place(())
+                )
+        return value  # type: ignore[no-any-return]
+
+    def place(self, key: tuple[str, ...], index: int = -1) -> tuple[int, int]:
+        """Return where an array (or its index-th item) is written; (1, 1) when not found."""
+        items = self.places.get(key, [])
+        if 0 <= index < len(items):
+            return items[index]
+        return (1, 1)
+
+    def strings(self, key: tuple[str, ...], value: Any) -> DependencyList:
+        """Return a list of requirement strings with their places; other types are errors."""
+        if not isinstance(value, list):
+            raise EnvFileError(self.path, f"`{'.'.join(key)}` must be a list, got {_kind(value)}", 1, 1)
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise EnvFileError(
+                    self.path,
+                    f"`{'.'.join(key)}` items must be strings, got {_kind(item)}",
+                    *self.place(key, index),
+                )
+            items.append((item, *self.place(key, index)))
+        return DependencyList(key, tuple(items))
+
+    def dependencies(self) -> DependencyList:
+        """Return `[project] dependencies`."""
+        return self.strings(("project", "dependencies"), self.table("project").get("dependencies", []))
+
+    def optional(self) -> dict[str, DependencyList]:
+        """Return `[project.optional-dependencies]` by extra name."""
+        extras = self.table("project", "optional-dependencies")
+        return {
+            name: self.strings(("project", "optional-dependencies", name), v) for name, v in extras.items()
+        }
+
+    def groups(self) -> dict[str, DependencyList]:
+        """Return every dependency group (includes followed, legacy dev-dependencies in `dev`), by name."""
+        tables = self.table("dependency-groups")
+        by_name = {canonicalize_name(name): name for name in tables}
+        out = {canonicalize_name(name): self._group(name, tables, by_name, ()) for name in tables}
+        legacy = self.table("tool", "uv").get("dev-dependencies")
+        if legacy is not None:
+            old = self.strings(("tool", "uv", "dev-dependencies"), legacy)
+            dev = out.get("dev", DependencyList(old.key, ()))
+            out["dev"] = DependencyList(dev.key, dev.items + old.items)
+        return out
+
+    def _group(
+        self, name: str, tables: dict[str, Any], by_name: dict[str, str], chain: tuple[str, ...]
+    ) -> DependencyList:
+        """Return one group's requirements, its `{include-group = ...}` expanded (cycles refused)."""
+        key = ("dependency-groups", name)
+        value = tables[name]
+        if not isinstance(value, list):
+            raise EnvFileError(
+                self.path, f"dependency group `{name}` must be a list, got {_kind(value)}", 1, 1
+            )
+        items: list[tuple[str, int, int]] = []
+        for index, item in enumerate(value):
+            line, column = self.place(key, index)
+            if isinstance(item, str):
+                items.append((item, line, column))
+                continue
+            include = item.get("include-group") if isinstance(item, dict) else None
+            if not isinstance(include, str) or len(item) != 1:
+                detail = f'dependency group `{name}` items must be strings or {{include-group = "..."}}'
+                raise EnvFileError(self.path, f"{detail}, got {_kind(item)}", line, column)
+            target = by_name.get(canonicalize_name(include))
+            if target is None:
+                raise EnvFileError(
+                    self.path,
+                    f"dependency group `{name}` includes `{include}`, which is not a group",
+                    line,
+                    column,
+                )
+            if target in chain or target == name:
+                cycle = " -> ".join((*chain, name, target))
+                raise EnvFileError(self.path, f"dependency groups include each other: {cycle}", line, column)
+            items.extend(self._group(target, tables, by_name, (*chain, name)).items)
+        return DependencyList(key, tuple(items))
+
+    def default_groups(self) -> list[str]:
+        """Return the groups installed by default: `[tool.uv] default-groups`, else `dev` (normalised)."""
+        groups = self.groups()
+        chosen = self.table("tool", "uv").get("default-groups", ["dev"])
+        if chosen == "all":
+            return sorted(groups)
+        if not isinstance(chosen, list) or not all(isinstance(g, str) for g in chosen):
+            raise EnvFileError(self.path, '`tool.uv.default-groups` must be a list of names or "all"', 1, 1)
+        return [canonicalize_name(g) for g in chosen if canonicalize_name(g) in groups]
+
+
+def _kind(value: Any) -> str:
+    """Name a TOML value's type, for an error message."""
+    names = {
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and parse a pyproject.toml; every problem raises EnvFileError with where it is."""
+    budget = current()
+    budget.open_file(path)
+    text = read_text(path, "project file")
+    budget.read(path, len(text))
+    return Manifest(path, parse_located(path, text), text)
+
+
+def parse_located(path: Path, text: str) -> dict[str, Any]:
+    """Parse TOML text; a broken file raises EnvFileError at the parser's line and column."""
+    try:
+        data = parse_toml(text, path)
+    except BadToml as err:
+        at = _AT.search(str(err))
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
+        raise EnvFileError(path, f"invalid TOML: {_AT.sub('', str(err)).strip()}", line, column) from None
+    except (UnreadableFile, RecursionError) as err:
+        reason = err.reason if isinstance(err, UnreadableFile) else "nested too deeply; not read"
+        raise EnvFileError(path, reason) from None
+    return data
+
+
+def read_pyproject(path: Path, target: Target) -> EnvFile:
+    """Return what a pyproject.toml installs by default: dependencies and the default groups.
+
+    Markers are kept on each entry and judged by drift for the environment (`target`).
+    """
+    manifest = load_manifest(Path(path))
+    project = manifest.table("project")
+    warnings: list[str] = []
+    dynamic = project.get("dynamic", [])
+    if isinstance(dynamic, list) and "dependencies" in dynamic:
+        warnings.append(
+            f"{manifest.path.name}: [project] dependencies are dynamic (set by the build backend): not judged"
+        )
+    lists = [manifest.dependencies()]
+    groups = manifest.groups()
+    lists += [groups[name] for name in manifest.default_groups()]
+    budget = current()
+    requirements = []
+    for dependency_list in lists:
+        for text, line, column in dependency_list.items:
+            budget.add_entries(manifest.path, 1, line)
+            try:
+                spec = parse_pip(text)
+            except ValueError as err:
+                raise EnvFileError(manifest.path, str(err), line, column) from None
+            requirements.append(Requirement(spec, "pip", str(manifest.path), line, column))
+    name = project.get("name")
+    return EnvFile(
+        str(manifest.path),
+        name if isinstance(name, str) else None,
+        (),
+        tuple(requirements),
+        tuple(warnings),
+    )

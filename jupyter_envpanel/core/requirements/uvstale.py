@@ -1,0 +1,276 @@
+"""Whether a uv.lock still satisfies its pyproject.toml, judged as `uv lock --check` judges it.
+
+uv records each local project's requirements in the lock (`[package.metadata] requires-dist`,
+`requires-dev`, `provides-extras`) and re-locks when the project's own no longer equal them. Equal
+means as uv compares them: names normalised, versions by PEP 440, markers by meaning (uv simplifies
+them against `requires-python`, so `python_version < '3.8'` and `false` are the same under
+`>=3.10`), sources from `[tool.uv.sources]` by kind and path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ..base.errors import EnvFileError
+from ..base.paths import inside
+from .pyproject import Manifest, load_manifest
+from .specs import marker_environment
+
+__all__ = ["stale_reason"]
+
+#: Local projects of a workspace compared at most (each is one more pyproject.toml read).
+MAX_MEMBERS = 64
+_CLAUSE = re.compile(
+    r"""(\w+)\s*(?:[<>=!~]=?=?|not\s+in|in)\s*['"]([^'"]*)['"]|['"]([^'"]*)['"]\s*(?:not\s+)?in\s*(\w+)"""
+)
+_LOCAL_KINDS = ("editable", "virtual", "directory")
+Entry = tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]
+
+
+def _spec_key(text: str) -> frozenset[tuple[str, Any]]:
+    """Return a specifier set as uv compares it: operators with versions equal by PEP 440."""
+    out: set[tuple[str, Any]] = set()
+    for spec in SpecifierSet(text):
+        try:
+            version: Any = Version(spec.version) if not spec.version.endswith("*") else spec.version
+        except InvalidVersion:
+            version = spec.version
+        out.add((spec.operator, version))
+    return frozenset(out)
+
+
+def _relative(path: str, base: Path, root: Path) -> str:
+    """Return a local source's path relative to the lock's folder, normalised."""
+    return Path(os.path.normpath(os.path.relpath(base / path, root))).as_posix()
+
+
+def _lock_source(entry: dict[str, Any]) -> tuple[str, str]:
+    """Return the kind of source of a lock requirement, with its path for local kinds."""
+    for kind in (*_LOCAL_KINDS, "path"):
+        if kind in entry:
+            return kind, Path(os.path.normpath(str(entry[kind]))).as_posix()
+    for kind in ("git", "url", "index"):
+        if kind in entry:
+            return kind, ""
+    return "registry", ""
+
+
+def _manifest_source(source: Any, manifest: Manifest, root: Path) -> tuple[str, str]:
+    """Return the kind of source a `[tool.uv.sources]` entry lowers to, as the lock writes it."""
+    if not isinstance(source, dict):
+        return "any", ""  # several sources with markers: not compared
+    if "path" in source:
+        target = manifest.path.parent / str(source["path"])
+        relative = _relative(str(source["path"]), manifest.path.parent, root)
+        if not target.is_dir():
+            return "path", relative
+        if source.get("editable") is True:
+            return "editable", relative
+        return ("virtual", relative) if source.get("package") is False else ("directory", relative)
+    if source.get("workspace") is True:
+        return "any", ""  # a member: editable unless said otherwise, at the member's path
+    for kind in ("git", "url", "index"):
+        if kind in source:
+            return kind, ""
+    return "registry", ""
+
+
+def _lock_entries(
+    entries: Any,
+) -> list[tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]]:
+    """Return a lock's `requires-dist` (or one group) as comparable tuples (marker kept as text)."""
+    out = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        extras = frozenset(canonicalize_name(str(e)) for e in entry.get("extras", []) or [])
+        out.append(
+            (
+                canonicalize_name(entry["name"]),
+                extras,
+                _spec_key(str(entry.get("specifier", ""))),
+                _lock_source(entry),
+                str(entry.get("marker", "")),
+            )
+        )
+    return out
+
+
+def _manifest_entries(
+    texts: list[tuple[str, str]], manifest: Manifest, root: Path
+) -> list[tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]]:
+    """Return requirement strings (each with the extra it belongs to, or "") as comparable tuples."""
+    sources = manifest.table("tool", "uv").get("sources", {})
+    sources = sources if isinstance(sources, dict) else {}
+    by_name = {canonicalize_name(k): v for k, v in sources.items()}
+    out = []
+    for text, extra in texts:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement as err:
+            raise EnvFileError(manifest.path, f"invalid requirement {text[:80]!r}: {err}") from None
+        name = canonicalize_name(req.name)
+        marker = str(req.marker) if req.marker else ""
+        if extra:
+            marker = f"({marker}) and extra == '{extra}'" if marker else f"extra == '{extra}'"
+        source = _manifest_source(by_name[name], manifest, root) if name in by_name else ("registry", "")
+        if req.url:
+            source = ("url", "")
+        extras = frozenset(canonicalize_name(e) for e in req.extras)
+        out.append((name, extras, _spec_key(str(req.specifier)), source, marker))
+    return out
+
+
+def _grid(markers: list[str], requires_python: str) -> list[dict[str, str]]:
+    """Return marker environments that tell the given markers apart (values they name, and around)."""
+    values: dict[str, set[str]] = {}
+    for text in markers:
+        for match in _CLAUSE.finditer(text):
+            variable, value = (
+                (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+            )
+            values.setdefault(variable, set()).add(value)
+    pythons = {"3.12.0"}
+    for variable in ("python_version", "python_full_version"):
+        for value in values.pop(variable, ()):
+            pythons.update(_around(value))
+    allowed = SpecifierSet(requires_python) if requires_python else SpecifierSet()
+    pythons = {p for p in pythons if allowed.contains(p, prereleases=True)} or {"3.12.0"}
+    axes = [[("python_full_version", p) for p in sorted(pythons)]]
+    axes += [[(var, value) for value in sorted(found | {"~other~"})] for var, found in sorted(values.items())]
+    base = marker_environment(None)
+    grid = []
+    for point in itertools.islice(itertools.product(*axes), 4096):
+        env = {**base, "extra": "", **dict(point)}
+        env["python_version"] = ".".join(env["python_full_version"].split(".")[:2])
+        grid.append(env)
+    return grid
+
+
+def _around(value: str) -> set[str]:
+    """Return full Python versions on both sides of a version a marker names."""
+    parts = [int(p) for p in re.findall(r"\d+", value)[:3]] or [3, 12]
+    major, minor, patch = (parts + [0, 0])[:3]
+    return {
+        f"{major}.{minor}.{patch}",
+        f"{major}.{minor}.{patch + 1}",
+        f"{major}.{max(minor - 1, 0)}.99",
+        f"{major}.{minor + 1}.0",
+    }
+
+
+def _truth(marker: str, grid: list[dict[str, str]]) -> tuple[bool, ...]:
+    """Return a marker's value at each point of a grid (no marker: true everywhere)."""
+    if not marker:
+        return (True,) * len(grid)
+    try:
+        parsed = Marker(marker)
+        return tuple(parsed.evaluate(env) for env in grid)
+    except (InvalidMarker, TypeError):
+        return (False,) * len(grid)
+
+
+def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> list[str]:
+    """Return, per name, how the manifest's requirements differ from the lock's (empty when equal)."""
+    out = []
+    names = sorted({e[0] for e in lock} | {e[0] for e in wanted})
+    for name in names:
+        ours, theirs = [e for e in lock if e[0] == name], [e for e in wanted if e[0] == name]
+        if any(e[3][0] == "any" for e in theirs):
+            ours = [(*e[:3], ("any", ""), e[4]) for e in ours]
+        grid = _grid([e[4] for e in ours + theirs], requires_python)
+        keyed = {(*e[:4], _truth(e[4], grid)) for e in ours}
+        if keyed == {(*e[:4], _truth(e[4], grid)) for e in theirs}:
+            continue
+        if not ours:
+            out.append(f"{name} added")
+        elif not theirs:
+            out.append(f"{name} removed")
+        else:
+            out.append(f"{name} changed")
+    return out
+
+
+def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_python: str) -> list[str]:
+    """Return what changed between one local project's lock metadata and its pyproject.toml."""
+    project = manifest.table("project")
+    dynamic = project.get("dynamic", [])
+    dynamic = dynamic if isinstance(dynamic, list) else []
+    metadata = package.get("metadata", {})
+    metadata = metadata if isinstance(metadata, dict) else {}
+    changes: list[str] = []
+    version = project.get("version")
+    if isinstance(version, str) and "version" not in dynamic and isinstance(package.get("version"), str):
+        try:
+            if Version(version) != Version(package["version"]):
+                changes.append(f"version {package['version']} -> {version}")
+        except InvalidVersion:
+            changes.append(f"version {package['version']} -> {version[:40]}")
+    if project and "dependencies" not in dynamic and "optional-dependencies" not in dynamic:
+        texts = [(text, "") for text, _, _ in manifest.dependencies().items]
+        for extra, items in manifest.optional().items():
+            texts += [(text, canonicalize_name(extra)) for text, _, _ in items.items]
+        changes += _differs(
+            _lock_entries(metadata.get("requires-dist")),
+            _manifest_entries(texts, manifest, root),
+            requires_python,
+        )
+        if "provides-extras" in metadata:
+            extras = {canonicalize_name(str(e)) for e in metadata.get("provides-extras") or []}
+            if extras != {canonicalize_name(e) for e in manifest.optional()}:
+                changes.append("extras changed")
+    requires_dev = metadata.get("requires-dev", {})
+    requires_dev = requires_dev if isinstance(requires_dev, dict) else {}
+    groups = manifest.groups()
+    for group in sorted({canonicalize_name(g) for g in requires_dev} | set(groups)):
+        locked = next((v for k, v in requires_dev.items() if canonicalize_name(k) == group), [])
+        texts = [(text, "") for text, _, _ in groups[group].items] if group in groups else []
+        found = _differs(_lock_entries(locked), _manifest_entries(texts, manifest, root), requires_python)
+        changes += [f"{change} in group {group}" for change in found]
+    return changes
+
+
+def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
+    """Return why the lock no longer satisfies its projects, said as uv would say it, or "" when fresh."""
+    root = path.parent
+    requires_python = data.get("requires-python")
+    requires_python = requires_python if isinstance(requires_python, str) else ""
+    project = manifest.table("project")
+    wanted = project.get("requires-python")
+    members = data.get("manifest", {}).get("members") if isinstance(data.get("manifest"), dict) else None
+    reasons = []
+    if isinstance(wanted, str) and not members:
+        try:
+            if _spec_key(wanted) != _spec_key(requires_python):
+                reasons.append(f"requires-python {requires_python or 'unset'} -> {wanted}")
+        except InvalidSpecifier:
+            raise EnvFileError(manifest.path, f"invalid requires-python {wanted[:80]!r}") from None
+    checked = 0
+    for package in data.get("package", []):
+        source = package.get("source", {}) if isinstance(package, dict) else {}
+        local = next((source[k] for k in _LOCAL_KINDS if isinstance(source, dict) and k in source), None)
+        if not isinstance(local, str) or checked >= MAX_MEMBERS or not inside(root / local, root):
+            continue
+        checked += 1
+        try:
+            other = manifest if local == "." else load_manifest(root / local / "pyproject.toml")
+        except EnvFileError:
+            continue  # a path dependency uv builds: its metadata is not read here
+        if local != "." and not other.table("project"):
+            continue
+        changes = _compare(package, other, root, requires_python)
+        if changes:
+            reasons.append(f"{package.get('name')}: {', '.join(changes)}")
+    if not reasons:
+        return ""
+    return f"uv.lock is out of date with pyproject.toml: {'; '.join(reasons)}; run `uv lock`"
