@@ -143,15 +143,20 @@ class Manifest:
             items.extend(self._group(target, tables, by_name, (*chain, name)).items)
         return DependencyList(key, tuple(items))
 
+    def default_groups_setting(self) -> str | tuple[str, ...]:
+        """Return `[tool.uv] default-groups` as uv compares it: "all", or the sorted normalised names."""
+        chosen = self.table("tool", "uv").get("default-groups", ["dev"])
+        if chosen == "all":
+            return "all"
+        if not isinstance(chosen, list) or not all(isinstance(g, str) for g in chosen):
+            raise EnvFileError(self.path, '`tool.uv.default-groups` must be a list of names or "all"', 1, 1)
+        return tuple(sorted({canonicalize_name(g) for g in chosen}))
+
     def default_groups(self) -> list[str]:
         """Return the groups installed by default: `[tool.uv] default-groups`, else `dev` (normalised)."""
         groups = self.groups()
-        chosen = self.table("tool", "uv").get("default-groups", ["dev"])
-        if chosen == "all":
-            return sorted(groups)
-        if not isinstance(chosen, list) or not all(isinstance(g, str) for g in chosen):
-            raise EnvFileError(self.path, '`tool.uv.default-groups` must be a list of names or "all"', 1, 1)
-        return [canonicalize_name(g) for g in chosen if canonicalize_name(g) in groups]
+        chosen = self.default_groups_setting()
+        return sorted(groups) if chosen == "all" else [g for g in chosen if g in groups]
 
 
 def _kind(value: Any) -> str:

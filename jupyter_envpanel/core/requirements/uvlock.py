@@ -163,12 +163,12 @@ def _locked(graph: _Graph, index: int) -> Locked | None:
     return Locked(name, version, "pip", str(graph.path), line, column, url=url, loose=loose)
 
 
-def _walk(graph: _Graph, roots: list[int], groups: list[str], env: dict[str, str]) -> set[int]:
+def _walk(graph: _Graph, roots: list[int], env: dict[str, str]) -> set[int]:
     """Return the packages reached from the roots (their default groups too) for this environment."""
     seen: set[tuple[int, str]] = set()
     queue: deque[tuple[int, str]] = deque((root, "") for root in roots)
     for root in roots:
-        for group in groups:
+        for group in lock_default_groups(graph, root):
             for dependency in graph.entries(root, "dev-dependencies", group):
                 if _marker_true(graph, root, dependency, env):
                     _enqueue(graph, root, dependency, queue)
@@ -188,6 +188,23 @@ def _walk(graph: _Graph, roots: list[int], groups: list[str], env: dict[str, str
     return {index for index, _ in seen}
 
 
+def lock_default_groups(graph: _Graph, index: int) -> list[str]:
+    """Return the groups `uv sync` installs for a project by default, as the lock records them.
+
+    uv writes a project's `[tool.uv] default-groups` into its `[[package]]` unless it is `["dev"]`.
+    """
+    package = graph.packages[index]
+    chosen = package.get("default-groups", ["dev"])
+    groups = package.get("dev-dependencies", {})
+    groups = groups if isinstance(groups, dict) else {}
+    if chosen == "all":
+        return sorted(groups)
+    if not isinstance(chosen, list):
+        raise graph.error(index, f'`default-groups` of {package["name"]} must be a list or "all"')
+    wanted = {canonicalize_name(str(g)) for g in chosen}
+    return [name for name in groups if canonicalize_name(name) in wanted]
+
+
 def _enqueue(graph: _Graph, owner: int, dependency: dict[str, Any], queue: deque[tuple[int, str]]) -> None:
     """Queue a dependency's package and each extra it asks for."""
     found = graph.find(owner, dependency)
@@ -204,7 +221,7 @@ def _sibling_manifest(path: Path, warnings: list[str]) -> Manifest | None:
         return load_manifest(path.parent / "pyproject.toml")
     except EnvFileError as err:
         if (path.parent / "pyproject.toml").exists():
-            warnings.append(f"pyproject.toml not read ({err.detail}): default groups taken as `dev`")
+            warnings.append(f"pyproject.toml not read ({err.detail}): whether uv.lock is stale is not judged")
         return None
 
 
@@ -234,9 +251,8 @@ def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock
     warnings: list[str] = []
     manifest = _sibling_manifest(path, warnings)
     unjudged = _python_unjudged(path, data, target)
-    groups = manifest.default_groups() if manifest is not None else ["dev"]
     env = marker_environment(target.python_version)
-    reached = _walk(graph, _roots(graph, data), groups, env) if not unjudged else set()
+    reached = _walk(graph, _roots(graph, data), env) if not unjudged else set()
     locked = [entry for index in sorted(reached) if (entry := _locked(graph, index)) is not None]
     stale = stale_reason(path, data, manifest) if manifest is not None else ""
     return Lock(

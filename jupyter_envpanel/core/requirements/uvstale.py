@@ -229,6 +229,11 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
             extras = {canonicalize_name(str(e)) for e in metadata.get("provides-extras") or []}
             if extras != {canonicalize_name(e) for e in manifest.optional()}:
                 changes.append("extras changed")
+    locked_groups = package.get("default-groups", ["dev"])
+    if locked_groups != "all":
+        locked_groups = tuple(sorted({canonicalize_name(str(g)) for g in locked_groups or []}))
+    if locked_groups != manifest.default_groups_setting():
+        changes.append("default groups changed")
     requires_dev = metadata.get("requires-dev", {})
     requires_dev = requires_dev if isinstance(requires_dev, dict) else {}
     groups = manifest.groups()
