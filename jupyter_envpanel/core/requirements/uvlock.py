@@ -108,6 +108,8 @@ class _Graph:
 
 def _marker_true(graph: _Graph, owner: int, dependency: dict[str, Any], env: dict[str, str]) -> bool:
     """Return whether a dependency's marker is true for the environment (no marker: true)."""
+    if not isinstance(dependency, dict) or not isinstance(dependency.get("name"), str):
+        raise graph.error(owner, f"a dependency of {graph.packages[owner]['name']} needs a `name` string")
     text = dependency.get("marker")
     if text is None:
         return True
