@@ -165,10 +165,10 @@ def _locked(graph: _Graph, index: int) -> Locked | None:
     return Locked(name, version, "pip", str(graph.path), line, column, url=url, loose=loose)
 
 
-def _walk(graph: _Graph, roots: list[int], env: dict[str, str]) -> set[int]:
+def _walk(graph: _Graph, roots: list[int], env: dict[str, str], starts: list[tuple[int, str]]) -> set[int]:
     """Return the packages reached from the roots (their default groups too) for this environment."""
     seen: set[tuple[int, str]] = set()
-    queue: deque[tuple[int, str]] = deque((root, "") for root in roots)
+    queue: deque[tuple[int, str]] = deque([*((root, "") for root in roots), *starts])
     for root in roots:
         for group in lock_default_groups(graph, root):
             for dependency in graph.entries(root, "dev-dependencies", group):
@@ -188,6 +188,46 @@ def _walk(graph: _Graph, roots: list[int], env: dict[str, str]) -> set[int]:
             if _marker_true(graph, index, dependency, env):
                 _enqueue(graph, index, dependency, queue)
     return {index for index, _ in seen}
+
+
+def _workspace_groups(
+    graph: _Graph, data: dict[str, Any], chosen: str | tuple[str, ...], env: dict[str, str]
+) -> list[tuple[int, str]]:
+    """Return the packages (and extras) the default groups of a workspace root without a project ask for.
+
+    uv locks such a root's `[dependency-groups]` as requirements under `[manifest.dependency-groups]`.
+    """
+    manifest = data.get("manifest", {})
+    tables = manifest.get("dependency-groups", {}) if isinstance(manifest, dict) else {}
+    if not isinstance(tables, dict):
+        raise EnvFileError(graph.path, "`manifest.dependency-groups` must be a table", 1, 1)
+    starts: list[tuple[int, str]] = []
+    for group, entries in tables.items():
+        if chosen != "all" and canonicalize_name(group) not in chosen:
+            continue
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise EnvFileError(graph.path, f"an entry of group {group} needs a `name` string", 1, 1)
+            try:
+                if "marker" in entry and not Marker(str(entry["marker"])).evaluate(env):
+                    continue
+                wanted = SpecifierSet(str(entry.get("specifier", "")))
+            except (InvalidMarker, InvalidSpecifier) as err:
+                raise EnvFileError(graph.path, f"group {group}, {entry['name']}: {err}", 1, 1) from None
+            found = [
+                i
+                for i in graph.by_name.get(canonicalize_name(entry["name"]), [])
+                if wanted.contains(str(graph.packages[i].get("version", "0")), prereleases=True)
+            ]
+            if not found:
+                raise EnvFileError(
+                    graph.path, f"group {group} asks for {entry['name']}, not a package of the lock", 1, 1
+                )
+            extras = entry.get("extras", [])
+            starts += [(found[0], "")] + [
+                (found[0], canonicalize_name(str(e))) for e in extras if isinstance(extras, list)
+            ]
+    return starts
 
 
 def lock_default_groups(graph: _Graph, index: int) -> list[str]:
@@ -254,7 +294,14 @@ def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock
     manifest = _sibling_manifest(path, warnings)
     unjudged = _python_unjudged(path, data, target)
     env = marker_environment(target.python_version)
-    reached = _walk(graph, _roots(graph, data), env) if not unjudged else set()
+    roots = _roots(graph, data)
+    starts: list[tuple[int, str]] = []
+    if not any(
+        graph.packages[i].get("source", {}).get(k) == "." for i in roots for k in ("editable", "virtual")
+    ):
+        chosen = manifest.default_groups_setting() if manifest is not None else ("dev",)
+        starts = _workspace_groups(graph, data, chosen, env)
+    reached = _walk(graph, roots, env, starts) if not unjudged else set()
     locked = [entry for index in sorted(reached) if (entry := _locked(graph, index)) is not None]
     stale = stale_reason(path, data, manifest) if manifest is not None else ""
     return Lock(

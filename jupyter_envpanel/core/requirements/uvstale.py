@@ -234,9 +234,14 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
         locked_groups = tuple(sorted({canonicalize_name(str(g)) for g in locked_groups or []}))
     if locked_groups != manifest.default_groups_setting():
         changes.append("default groups changed")
-    requires_dev = metadata.get("requires-dev", {})
+    return changes + _compare_groups(metadata.get("requires-dev", {}), manifest, root, requires_python)
+
+
+def _compare_groups(requires_dev: Any, manifest: Manifest, root: Path, requires_python: str) -> list[str]:
+    """Return what changed between the groups a lock records and a pyproject.toml's groups."""
     requires_dev = requires_dev if isinstance(requires_dev, dict) else {}
     groups = manifest.groups()
+    changes = []
     for group in sorted({canonicalize_name(g) for g in requires_dev} | set(groups)):
         locked = next((v for k, v in requires_dev.items() if canonicalize_name(k) == group), [])
         texts = [(text, "") for text, _, _ in groups[group].items] if group in groups else []
@@ -245,21 +250,32 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
     return changes
 
 
+def _same_pythons(wanted: str, locked: str) -> bool:
+    """Return whether two requires-python admit the same Pythons (at the versions they name, and around)."""
+    try:
+        ours, theirs = SpecifierSet(wanted), SpecifierSet(locked)
+    except InvalidSpecifier:
+        return wanted == locked
+    versions = {f"3.{minor}.{patch}" for minor in range(21) for patch in (0, 1, 99)}
+    for spec in (*ours, *theirs):
+        versions |= _around(spec.version.rstrip(".*"))
+    return all(ours.contains(v, prereleases=True) == theirs.contains(v, prereleases=True) for v in versions)
+
+
 def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
     """Return why the lock no longer satisfies its projects, said as uv would say it, or "" when fresh."""
     root = path.parent
     requires_python = data.get("requires-python")
     requires_python = requires_python if isinstance(requires_python, str) else ""
     project = manifest.table("project")
-    wanted = project.get("requires-python")
     members = data.get("manifest", {}).get("members") if isinstance(data.get("manifest"), dict) else None
+    member_names = {canonicalize_name(str(m)) for m in members} if isinstance(members, list) else set()
     reasons = []
-    if isinstance(wanted, str) and not members:
-        try:
-            if _spec_key(wanted) != _spec_key(requires_python):
-                reasons.append(f"requires-python {requires_python or 'unset'} -> {wanted}")
-        except InvalidSpecifier:
-            raise EnvFileError(manifest.path, f"invalid requires-python {wanted[:80]!r}") from None
+    pythons = []  # each member's requires-python: the lock's is their intersection
+    if members and not project:  # a workspace root without a project: its groups are the lock's own
+        locked_groups = data.get("manifest", {}).get("dependency-groups", {})
+        changes = _compare_groups(locked_groups, manifest, root, requires_python)
+        reasons += [f"the workspace: {', '.join(changes)}"] if changes else []
     checked = 0
     for package in data.get("package", []):
         source = package.get("source", {}) if isinstance(package, dict) else {}
@@ -276,6 +292,13 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
         changes = _compare(package, other, root, requires_python)
         if changes:
             reasons.append(f"{package.get('name')}: {', '.join(changes)}")
+        wanted = other.table("project").get("requires-python")
+        if isinstance(wanted, str) and (
+            local == "." or canonicalize_name(str(package.get("name"))) in member_names
+        ):
+            pythons.append(wanted)
+    if pythons and not _same_pythons(",".join(pythons), requires_python):
+        reasons.insert(0, f"requires-python {requires_python or 'unset'} -> {' and '.join(pythons)}")
     if not reasons:
         return ""
     return f"uv.lock is out of date with pyproject.toml: {'; '.join(reasons)}; run `uv lock`"

@@ -88,8 +88,15 @@ def build_editable(folder, config=None, metadata=None): return _build(folder, Tr
 BUILD = '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
 LIBP = f'[project]\nname = "libp"\nversion = "0.2.0"\ndependencies = ["kappa"]\n\n{BUILD}'
 
-PROJECTS = {
-    "editable": f"""[project]
+
+def project(text: str, build: bool = True) -> str:
+    """Return a pyproject.toml, with the in-tree build backend unless the project is virtual."""
+    return text + (f"\n{BUILD}" if build else "")
+
+
+PROJECTS: dict[str, dict[str, str]] = {
+    "editable": {
+        "pyproject.toml": project(f"""[project]
 name = "demo"
 version = "0.1.0"
 requires-python = ">=3.8"
@@ -105,9 +112,12 @@ docs = ["omega"]
 
 [tool.uv.sources]
 libp = {{ path = "libp" }}
-
-{BUILD}""",
-    "virtual": f"""[project]
+"""),
+        "libp/pyproject.toml": LIBP,
+    },
+    "virtual": {
+        "pyproject.toml": project(
+            f"""[project]
 name = "notebooks"
 version = "1.0"
 requires-python = ">=3.8"
@@ -120,7 +130,11 @@ docs = ["zeta"]
 dev-dependencies = ["kappa"]
 default-groups = ["docs"]
 """,
-    "editable-path": f"""[project]
+            build=False,
+        ),
+    },
+    "editable-path": {
+        "pyproject.toml": project(f"""[project]
 name = "app"
 version = "2.0"
 requires-python = ">=3.8"
@@ -135,8 +149,61 @@ default-groups = "all"
 
 [tool.uv.sources]
 libp = {{ path = "libp", editable = true }}
+"""),
+        "libp/pyproject.toml": LIBP,
+    },
+    "workspace": {
+        "pyproject.toml": project("""[project]
+name = "ws-root"
+version = "1.0"
+requires-python = ">=3.8"
+dependencies = ["member", "alpha==1.0"]
 
-{BUILD}""",
+[dependency-groups]
+dev = ["kappa"]
+
+[tool.uv.sources]
+member = { workspace = true }
+
+[tool.uv.workspace]
+members = ["packages/*"]
+"""),
+        "packages/member/pyproject.toml": project("""[project]
+name = "member"
+version = "0.5"
+requires-python = ">=3.8"
+dependencies = ["zeta", "gamma==1.0"]
+
+[dependency-groups]
+dev = ["delta"]
+"""),
+    },
+    "workspace without a root project": {
+        "pyproject.toml": """[tool.uv.workspace]
+members = ["packages/*"]
+
+[dependency-groups]
+dev = ["kappa"]
+""",
+        "packages/m1/pyproject.toml": project("""[project]
+name = "m1"
+version = "1.0"
+requires-python = ">=3.8"
+dependencies = ["alpha", "m2"]
+
+[tool.uv.sources]
+m2 = { workspace = true }
+"""),
+        "packages/m2/pyproject.toml": project(f"""[project]
+name = "m2"
+version = "1.0"
+requires-python = ">=3.8"
+dependencies = ["eps; {TRUE}"]
+
+[dependency-groups]
+dev = ["delta"]
+"""),
+    },
 }
 
 #: What is done to a synced environment: (label, `uv pip` arguments).
@@ -150,7 +217,8 @@ PERTURBATIONS = [
     ("zeta added", ["install", "zeta"]),
     ("kappa uninstalled", ["uninstall", "kappa"]),
     ("libp uninstalled", ["uninstall", "libp"]),
-    ("the project uninstalled", ["uninstall", "demo", "app"]),
+    ("the project uninstalled", ["uninstall", "demo", "app", "ws-root"]),
+    ("a workspace member uninstalled", ["uninstall", "member", "m1"]),
     ("pip added", ["install", "pip"]),
     ("delta uninstalled", ["uninstall", "delta"]),
 ]
@@ -188,6 +256,32 @@ EDITS = [
     ("the version changed", "pyproject.toml", 'version = "0.1.0"', 'version = "0.1.1"'),
     ("a source made editable", "pyproject.toml", '{ path = "libp" }', '{ path = "libp", editable = true }'),
     ("the path dependency's requirement changed", "libp/pyproject.toml", '["kappa"]', '["kappa", "zeta"]'),
+    ("a member's pin changed", "packages/member/pyproject.toml", '"gamma==1.0"', '"gamma>=1.0"'),
+    (
+        "a member's group changed",
+        "packages/member/pyproject.toml",
+        'dev = ["delta"]',
+        'dev = ["delta", "eps"]',
+    ),
+    (
+        "the root's group changed",
+        "pyproject.toml",
+        'dev = ["kappa"]\n\n[tool.uv.sources]',
+        'dev = ["eps"]\n\n[tool.uv.sources]',
+    ),
+    ("a member's dependency added", "packages/m2/pyproject.toml", '"eps;', '"zeta", "eps;'),
+    (
+        "a member's marker respelled",
+        "packages/m2/pyproject.toml",
+        f"{TRUE}",
+        f"python_full_version >= '{MINOR}.0'",
+    ),
+    (
+        "the root's workspace group changed",
+        "pyproject.toml",
+        'members = ["packages/*"]\n\n[dependency-groups]\ndev = ["kappa"]',
+        'members = ["packages/*"]\n\n[dependency-groups]\ndev = ["kappa", "eps"]',
+    ),
 ]
 
 
@@ -245,12 +339,10 @@ def uv(tmp_path_factory):
 
 def make_project(root: Path, kind: str, uv: Uv, venv: str) -> Path:
     """Write, lock and sync one generated project; return its folder."""
-    root.mkdir()
-    (root / "pyproject.toml").write_text(PROJECTS[kind], encoding="utf-8")
-    (root / "backend.py").write_text(BACKEND, encoding="utf-8")
-    (root / "libp").mkdir()
-    (root / "libp" / "pyproject.toml").write_text(LIBP, encoding="utf-8")
-    (root / "libp" / "backend.py").write_text(BACKEND, encoding="utf-8")
+    for relative, text in PROJECTS[kind].items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+        (root / relative).with_name("backend.py").write_text(BACKEND, encoding="utf-8")
     if venv == "uv venv":
         uv.ok("venv", "--python", sys.executable, ".venv", cwd=root)
     else:  # as `python -m venv` makes it (pyvenv.cfg without uv's key), pip added from the wheelhouse
@@ -291,8 +383,8 @@ def test_uv_sync_check_and_uv_lock_check_agree_with_ours(uv, tmp_path, kind, ven
     if venv == "uv venv":  # the lock does not depend on the venv: judged once per project
         for label, name, old, new in EDITS:
             path = root / name
-            original = path.read_text(encoding="utf-8")
-            if old and old not in original:
+            original = path.read_text(encoding="utf-8") if path.is_file() else ""
+            if not original or (old and old not in original):
                 continue
             path.write_text(original.replace(old, new, 1), encoding="utf-8")
             theirs = uv.run("lock", "--check", cwd=root).returncode == 0
