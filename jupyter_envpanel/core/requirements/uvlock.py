@@ -162,6 +162,7 @@ def _locked(graph: _Graph, index: int) -> Locked | None:
     for key in ("registry", "url"):
         if key in source:
             url = str(source[key])
+    loose = "".join(c if c.isprintable() else "?" for c in loose)  # it reaches terminals and the panel
     return Locked(name, version, "pip", str(graph.path), line, column, url=url, loose=loose)
 
 

@@ -21,7 +21,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..base.errors import EnvFileError
+from ..base.errors import EnvFileError, excerpt
 from ..base.paths import inside
 from .pyproject import Manifest, load_manifest
 from .specs import marker_environment
@@ -34,7 +34,8 @@ _CLAUSE = re.compile(
     r"""(\w+)\s*(?:[<>=!~]=?=?|not\s+in|in)\s*['"]([^'"]*)['"]|['"]([^'"]*)['"]\s*(?:not\s+)?in\s*(\w+)"""
 )
 _LOCAL_KINDS = ("editable", "virtual", "directory")
-Entry = tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]
+#: (name, extras, specifier, source, marker, as written): a requirement as uv compares it.
+Entry = tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str, str]
 
 
 def _spec_key(text: str) -> frozenset[tuple[str, Any]]:
@@ -85,9 +86,7 @@ def _manifest_source(source: Any, manifest: Manifest, root: Path) -> tuple[str, 
     return "registry", ""
 
 
-def _lock_entries(
-    entries: Any,
-) -> list[tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]]:
+def _lock_entries(entries: Any) -> list[Entry]:
     """Return a lock's `requires-dist` (or one group) as comparable tuples (marker kept as text)."""
     out = []
     for entry in entries if isinstance(entries, list) else []:
@@ -101,14 +100,24 @@ def _lock_entries(
                 _spec_key(str(entry.get("specifier", ""))),
                 _lock_source(entry),
                 str(entry.get("marker", "")),
+                _display(entry),
             )
         )
     return out
 
 
-def _manifest_entries(
-    texts: list[tuple[str, str]], manifest: Manifest, root: Path
-) -> list[tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str]]:
+def _display(entry: dict[str, Any]) -> str:
+    """Return a lock requirement as a PEP 508 line, for a message (`alpha[x]==1.0; marker`)."""
+    extras = entry.get("extras") or []
+    text = str(entry["name"]) + (
+        f"[{','.join(map(str, extras))}]" if isinstance(extras, list) and extras else ""
+    )
+    text += str(entry.get("specifier", ""))
+    source = next((f" @ {k} {entry[k]}" for k in (*_LOCAL_KINDS, "path", "git", "url") if k in entry), "")
+    return text + source + (f"; {entry['marker']}" if entry.get("marker") else "")
+
+
+def _manifest_entries(texts: list[tuple[str, str]], manifest: Manifest, root: Path) -> list[Entry]:
     """Return requirement strings (each with the extra it belongs to, or "") as comparable tuples."""
     sources = manifest.table("tool", "uv").get("sources", {})
     sources = sources if isinstance(sources, dict) else {}
@@ -127,7 +136,7 @@ def _manifest_entries(
         if req.url:
             source = ("url", "")
         extras = frozenset(canonicalize_name(e) for e in req.extras)
-        out.append((name, extras, _spec_key(str(req.specifier)), source, marker))
+        out.append((name, extras, _spec_key(str(req.specifier)), source, marker, text))
     return out
 
 
@@ -187,7 +196,7 @@ def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> li
     for name in names:
         ours, theirs = [e for e in lock if e[0] == name], [e for e in wanted if e[0] == name]
         if any(e[3][0] == "any" for e in theirs):
-            ours = [(*e[:3], ("any", ""), e[4]) for e in ours]
+            ours = [(*e[:3], ("any", ""), *e[4:]) for e in ours]
         grid = _grid([e[4] for e in ours + theirs], requires_python)
         keyed = {(*e[:4], _truth(e[4], grid)) for e in ours}
         if keyed == {(*e[:4], _truth(e[4], grid)) for e in theirs}:
@@ -197,7 +206,10 @@ def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> li
         elif not theirs:
             out.append(f"{name} removed")
         else:
-            out.append(f"{name} changed")
+            was, now = " | ".join(e[5] for e in ours), " | ".join(e[5] for e in theirs)
+            out.append(
+                f"{name} changed ({excerpt(was, 80)} in uv.lock, {excerpt(now, 80)} in pyproject.toml)"
+            )
     return out
 
 
@@ -301,4 +313,5 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
         reasons.insert(0, f"requires-python {requires_python or 'unset'} -> {' and '.join(pythons)}")
     if not reasons:
         return ""
-    return f"uv.lock is out of date with pyproject.toml: {'; '.join(reasons)}; run `uv lock`"
+    said = "".join(c if c.isprintable() else "?" for c in "; ".join(reasons))
+    return f"uv.lock is out of date with pyproject.toml: {said}; run `uv lock`"

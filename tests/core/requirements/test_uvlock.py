@@ -244,7 +244,10 @@ def test_a_lock_out_of_date_with_pyproject_says_what_changed_as_uv_would(world):
         '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["alpha>=1.0"]\n'
     )
     lock = read_uv_lock(world.root / "uv.lock", PY312)
-    assert lock.stale == "uv.lock is out of date with pyproject.toml: demo: alpha changed; run `uv lock`"
+    assert lock.stale == (
+        "uv.lock is out of date with pyproject.toml: demo: alpha changed"
+        " ('alpha==1.0' in uv.lock, 'alpha>=1.0' in pyproject.toml); run `uv lock`"
+    )
 
 
 def test_an_unreadable_pyproject_leaves_staleness_unjudged_and_says_so(world):
