@@ -100,8 +100,10 @@ class Manifest:
     def groups(self) -> dict[str, DependencyList]:
         """Return every dependency group (includes followed, legacy dev-dependencies in `dev`), by name."""
         tables = self.table("dependency-groups")
-        by_name = {canonicalize_name(name): name for name in tables}
-        out = {canonicalize_name(name): self._group(name, tables, by_name, ()) for name in tables}
+        by_name: dict[str, str] = {canonicalize_name(name): name for name in tables}
+        out: dict[str, DependencyList] = {
+            canonicalize_name(name): self._group(name, tables, by_name, ()) for name in tables
+        }
         legacy = self.table("tool", "uv").get("dev-dependencies")
         if legacy is not None:
             old = self.strings(("tool", "uv", "dev-dependencies"), legacy)

@@ -88,7 +88,7 @@ def _manifest_source(source: Any, manifest: Manifest, root: Path) -> tuple[str, 
 
 def _lock_entries(entries: Any) -> list[Entry]:
     """Return a lock's `requires-dist` (or one group) as comparable tuples (marker kept as text)."""
-    out = []
+    out: list[Entry] = []
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
@@ -122,7 +122,7 @@ def _manifest_entries(texts: list[tuple[str, str]], manifest: Manifest, root: Pa
     sources = manifest.table("tool", "uv").get("sources", {})
     sources = sources if isinstance(sources, dict) else {}
     by_name = {canonicalize_name(k): v for k, v in sources.items()}
-    out = []
+    out: list[Entry] = []
     for text, extra in texts:
         try:
             req = Requirement(text)
@@ -255,7 +255,7 @@ def _compare_groups(requires_dev: Any, manifest: Manifest, root: Path, requires_
     groups = manifest.groups()
     changes = []
     for group in sorted({canonicalize_name(g) for g in requires_dev} | set(groups)):
-        locked = next((v for k, v in requires_dev.items() if canonicalize_name(k) == group), [])
+        locked: Any = next((v for k, v in requires_dev.items() if canonicalize_name(k) == group), [])
         texts = [(text, "") for text, _, _ in groups[group].items] if group in groups else []
         found = _differs(_lock_entries(locked), _manifest_entries(texts, manifest, root), requires_python)
         changes += [f"{change} in group {group}" for change in found]
