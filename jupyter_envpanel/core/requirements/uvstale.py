@@ -9,30 +9,24 @@ them against `requires-python`, so `python_version < '3.8'` and `false` are the 
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 from pathlib import Path
 from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..base.errors import EnvFileError, excerpt
 from ..base.paths import inside
+from .markergrid import grid, same_pythons, truth
 from .pyproject import Manifest, load_manifest
-from .specs import marker_environment
 
 __all__ = ["stale_reason"]
 
 #: Local projects of a workspace compared at most (each is one more pyproject.toml read).
 MAX_MEMBERS = 64
-_CLAUSE = re.compile(
-    r"""(\w+)\s*(?:[<>=!~]=?=?|not\s+in|in)\s*['"]([^'"]*)['"]|['"]([^'"]*)['"]\s*(?:not\s+)?in\s*(\w+)"""
-)
 _LOCAL_KINDS = ("editable", "virtual", "directory")
 #: (name, extras, specifier, source, marker, as written): a requirement as uv compares it.
 Entry = tuple[str, frozenset[str], frozenset[tuple[str, Any]], tuple[str, str], str, str]
@@ -140,55 +134,6 @@ def _manifest_entries(texts: list[tuple[str, str]], manifest: Manifest, root: Pa
     return out
 
 
-def _grid(markers: list[str], requires_python: str) -> list[dict[str, str]]:
-    """Return marker environments that tell the given markers apart (values they name, and around)."""
-    values: dict[str, set[str]] = {}
-    for text in markers:
-        for match in _CLAUSE.finditer(text):
-            variable, value = (
-                (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-            )
-            values.setdefault(variable, set()).add(value)
-    pythons = {"3.12.0"}
-    for variable in ("python_version", "python_full_version"):
-        for value in values.pop(variable, ()):
-            pythons.update(_around(value))
-    allowed = SpecifierSet(requires_python) if requires_python else SpecifierSet()
-    pythons = {p for p in pythons if allowed.contains(p, prereleases=True)} or {"3.12.0"}
-    axes = [[("python_full_version", p) for p in sorted(pythons)]]
-    axes += [[(var, value) for value in sorted(found | {"~other~"})] for var, found in sorted(values.items())]
-    base = marker_environment(None)
-    grid = []
-    for point in itertools.islice(itertools.product(*axes), 4096):
-        env = {**base, "extra": "", **dict(point)}
-        env["python_version"] = ".".join(env["python_full_version"].split(".")[:2])
-        grid.append(env)
-    return grid
-
-
-def _around(value: str) -> set[str]:
-    """Return full Python versions on both sides of a version a marker names."""
-    parts = [int(p) for p in re.findall(r"\d+", value)[:3]] or [3, 12]
-    major, minor, patch = (parts + [0, 0])[:3]
-    return {
-        f"{major}.{minor}.{patch}",
-        f"{major}.{minor}.{patch + 1}",
-        f"{major}.{max(minor - 1, 0)}.99",
-        f"{major}.{minor + 1}.0",
-    }
-
-
-def _truth(marker: str, grid: list[dict[str, str]]) -> tuple[bool, ...]:
-    """Return a marker's value at each point of a grid (no marker: true everywhere)."""
-    if not marker:
-        return (True,) * len(grid)
-    try:
-        parsed = Marker(marker)
-        return tuple(parsed.evaluate(env) for env in grid)
-    except (InvalidMarker, TypeError):
-        return (False,) * len(grid)
-
-
 def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> list[str]:
     """Return, per name, how the manifest's requirements differ from the lock's (empty when equal)."""
     out = []
@@ -197,9 +142,9 @@ def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> li
         ours, theirs = [e for e in lock if e[0] == name], [e for e in wanted if e[0] == name]
         if any(e[3][0] == "any" for e in theirs):
             ours = [(*e[:3], ("any", ""), *e[4:]) for e in ours]
-        grid = _grid([e[4] for e in ours + theirs], requires_python)
-        keyed = {(*e[:4], _truth(e[4], grid)) for e in ours}
-        if keyed == {(*e[:4], _truth(e[4], grid)) for e in theirs}:
+        points = grid([e[4] for e in ours + theirs], requires_python)
+        keyed = {(*e[:4], truth(e[4], points)) for e in ours}
+        if keyed == {(*e[:4], truth(e[4], points)) for e in theirs}:
             continue
         if not ours:
             out.append(f"{name} added")
@@ -262,18 +207,6 @@ def _compare_groups(requires_dev: Any, manifest: Manifest, root: Path, requires_
     return changes
 
 
-def _same_pythons(wanted: str, locked: str) -> bool:
-    """Return whether two requires-python admit the same Pythons (at the versions they name, and around)."""
-    try:
-        ours, theirs = SpecifierSet(wanted), SpecifierSet(locked)
-    except InvalidSpecifier:
-        return wanted == locked
-    versions = {f"3.{minor}.{patch}" for minor in range(21) for patch in (0, 1, 99)}
-    for spec in (*ours, *theirs):
-        versions |= _around(spec.version.rstrip(".*"))
-    return all(ours.contains(v, prereleases=True) == theirs.contains(v, prereleases=True) for v in versions)
-
-
 def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
     """Return why the lock no longer satisfies its projects, said as uv would say it, or "" when fresh."""
     root = path.parent
@@ -309,7 +242,7 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
             local == "." or canonicalize_name(str(package.get("name"))) in member_names
         ):
             pythons.append(wanted)
-    if pythons and not _same_pythons(",".join(pythons), requires_python):
+    if pythons and not same_pythons(",".join(pythons), requires_python):
         reasons.insert(0, f"requires-python {requires_python or 'unset'} -> {' and '.join(pythons)}")
     if not reasons:
         return ""
