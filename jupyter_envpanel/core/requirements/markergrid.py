@@ -18,6 +18,8 @@ from .specs import marker_environment
 
 __all__ = ["around", "grid", "same_pythons", "truth"]
 
+#: Environments a grid holds at most (markers naming many variables and values are rare).
+MAX_POINTS = 1024
 _CLAUSE = re.compile(
     r"""(\w+)\s*(?:[<>=!~]=?=?|not\s+in|in)\s*['"]([^'"]*)['"]|['"]([^'"]*)['"]\s*(?:not\s+)?in\s*(\w+)"""
 )
@@ -45,7 +47,7 @@ def grid(markers: list[str], requires_python: str) -> list[dict[str, str]]:
     axes += [[(var, value) for value in sorted(found | {"~other~"})] for var, found in sorted(values.items())]
     base = marker_environment(None)
     points = []
-    for point in itertools.islice(itertools.product(*axes), 4096):
+    for point in itertools.islice(itertools.product(*axes), MAX_POINTS):
         env = {**base, "extra": "", **dict(point)}
         env["python_version"] = ".".join(env["python_full_version"].split(".")[:2])
         points.append(env)

@@ -28,6 +28,8 @@ from .tomlplaces import Places, array_places
 
 __all__ = ["DependencyList", "Manifest", "load_manifest", "parse_located", "read_pyproject"]
 
+#: How deep `{include-group = ...}` may nest, and how many requirements one group may expand to.
+MAX_INCLUDES, MAX_GROUP_ITEMS = 64, 10_000
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -101,8 +103,9 @@ class Manifest:
         """Return every dependency group (includes followed, legacy dev-dependencies in `dev`), by name."""
         tables = self.table("dependency-groups")
         by_name: dict[str, str] = {canonicalize_name(name): name for name in tables}
+        done: dict[str, DependencyList] = {}
         out: dict[str, DependencyList] = {
-            canonicalize_name(name): self._group(name, tables, by_name, ()) for name in tables
+            canonicalize_name(name): self._group(name, tables, by_name, (), done) for name in tables
         }
         legacy = self.table("tool", "uv").get("dev-dependencies")
         if legacy is not None:
@@ -112,9 +115,16 @@ class Manifest:
         return out
 
     def _group(
-        self, name: str, tables: dict[str, Any], by_name: dict[str, str], chain: tuple[str, ...]
+        self,
+        name: str,
+        tables: dict[str, Any],
+        by_name: dict[str, str],
+        chain: tuple[str, ...],
+        done: dict[str, DependencyList],
     ) -> DependencyList:
         """Return one group's requirements, its `{include-group = ...}` expanded (cycles refused)."""
+        if name in done:
+            return done[name]
         key = ("dependency-groups", name)
         value = tables[name]
         if not isinstance(value, list):
@@ -142,8 +152,15 @@ class Manifest:
             if target in chain or target == name:
                 cycle = " -> ".join((*chain, name, target))
                 raise EnvFileError(self.path, f"dependency groups include each other: {cycle}", line, column)
-            items.extend(self._group(target, tables, by_name, (*chain, name)).items)
-        return DependencyList(key, tuple(items))
+            if len(chain) >= MAX_INCLUDES:
+                detail = f"dependency groups include each other more than {MAX_INCLUDES} deep; not read"
+                raise EnvFileError(self.path, detail, line, column)
+            items.extend(self._group(target, tables, by_name, (*chain, name), done).items)
+            if len(items) > MAX_GROUP_ITEMS:
+                detail = f"dependency group `{name}` holds more than {MAX_GROUP_ITEMS} requirements; not read"
+                raise EnvFileError(self.path, detail, line, column)
+        done[name] = DependencyList(key, tuple(items))
+        return done[name]
 
     def default_groups_setting(self) -> str | tuple[str, ...]:
         """Return `[tool.uv] default-groups` as uv compares it: "all", or the sorted normalised names."""

@@ -137,11 +137,16 @@ def _manifest_entries(texts: list[tuple[str, str]], manifest: Manifest, root: Pa
 def _differs(lock: list[Entry], wanted: list[Entry], requires_python: str) -> list[str]:
     """Return, per name, how the manifest's requirements differ from the lock's (empty when equal)."""
     out = []
-    names = sorted({e[0] for e in lock} | {e[0] for e in wanted})
-    for name in names:
-        ours, theirs = [e for e in lock if e[0] == name], [e for e in wanted if e[0] == name]
+    by_name: dict[str, tuple[list[Entry], list[Entry]]] = {}
+    for side, entries in enumerate((lock, wanted)):
+        for entry in entries:
+            by_name.setdefault(entry[0], ([], []))[side].append(entry)
+    for name in sorted(by_name):
+        ours, theirs = by_name[name]
         if any(e[3][0] == "any" for e in theirs):
             ours = [(*e[:3], ("any", ""), *e[4:]) for e in ours]
+        if {e[:5] for e in ours} == {e[:5] for e in theirs}:
+            continue  # the same, markers written alike too: no need to evaluate them
         points = grid([e[4] for e in ours + theirs], requires_python)
         keyed = {(*e[:4], truth(e[4], points)) for e in ours}
         if keyed == {(*e[:4], truth(e[4], points)) for e in theirs}:

@@ -157,3 +157,19 @@ def test_deep_nesting_a_fifo_and_a_huge_file_are_refused_without_reading_them(wo
     with pytest.raises(EnvFileError) as info:
         read_pyproject(huge, TARGET)
     assert info.value.status == 400 and "limit" in info.value.detail
+
+
+def test_groups_that_nest_too_deep_or_fan_out_too_wide_are_refused_quickly(world):
+    path = world.root / "pyproject.toml"
+    chain = "".join(f'g{i} = [{{include-group = "g{i + 1}"}}]\n' for i in range(2000))
+    path.write_text(f'[dependency-groups]\ndev = [{{include-group = "g0"}}]\n{chain}g2000 = ["x"]\n')
+    with pytest.raises(EnvFileError) as info:
+        read_pyproject(path, TARGET)
+    assert info.value.detail == "dependency groups include each other more than 64 deep; not read"
+    doubling = "".join(
+        f'g{i} = [{{include-group = "g{i + 1}"}}, {{include-group = "g{i + 1}"}}]\n' for i in range(40)
+    )
+    path.write_text(f'[dependency-groups]\ndev = [{{include-group = "g0"}}]\n{doubling}g40 = ["x"]\n')
+    with pytest.raises(EnvFileError) as info:
+        read_pyproject(path, TARGET)
+    assert info.value.detail.endswith("holds more than 10000 requirements; not read")
