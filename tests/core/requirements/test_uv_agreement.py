@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -22,6 +23,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 from jupyter_envpanel.core.drift.lockdrift import check_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
@@ -49,17 +55,13 @@ WHEELS = {
 }
 
 #: An in-tree PEP 517 backend, so that uv builds the projects offline (no setuptools, no hatchling).
+#: It reads the project from project.json, written beside pyproject.toml (no TOML parser in 3.10).
 BACKEND = """
-import base64, hashlib, os, re, sys
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-import zipfile
+import base64, hashlib, json, os, re, zipfile
 
 def _build(folder, editable):
-    with open("pyproject.toml", "rb") as f:
-        project = tomllib.load(f)["project"]
+    with open("project.json", encoding="utf-8") as f:
+        project = json.load(f)
     lines = ["Metadata-Version: 2.1", f"Name: {project['name']}", f"Version: {project['version']}"]
     lines += [f"Requires-Dist: {r}" for r in project.get("dependencies", [])]
     for extra, reqs in project.get("optional-dependencies", {}).items():
@@ -256,6 +258,17 @@ EDITS = [
     ("the version changed", "pyproject.toml", 'version = "0.1.0"', 'version = "0.1.1"'),
     ("a source made editable", "pyproject.toml", '{ path = "libp" }', '{ path = "libp", editable = true }'),
     ("the path dependency's requirement changed", "libp/pyproject.toml", '["kappa"]', '["kappa", "zeta"]'),
+    ("a source removed", "pyproject.toml", '[tool.uv.sources]\nlibp = { path = "libp" }\n', ""),
+    ("a group entry's marker added", "pyproject.toml", 'lint = ["kappa"]', f'lint = ["kappa; {TRUE}"]'),
+    ("an extra's requirement changed", "pyproject.toml", 'plot = ["omega"]', 'plot = ["omega>=1"]'),
+    (
+        "requires-python respelled",
+        "pyproject.toml",
+        'requires-python = ">=3.8"',
+        'requires-python = ">= 3.8.0"',
+    ),
+    ("default groups respelled", "pyproject.toml", 'default-groups = ["docs"]', 'default-groups = ["Docs"]'),
+    ("a member's version changed", "packages/member/pyproject.toml", 'version = "0.5"', 'version = "0.6"'),
     ("a member's pin changed", "packages/member/pyproject.toml", '"gamma==1.0"', '"gamma>=1.0"'),
     (
         "a member's group changed",
@@ -343,6 +356,8 @@ def make_project(root: Path, kind: str, uv: Uv, venv: str) -> Path:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text, encoding="utf-8")
         (root / relative).with_name("backend.py").write_text(BACKEND, encoding="utf-8")
+        table = tomllib.loads(text).get("project", {})
+        (root / relative).with_name("project.json").write_text(json.dumps(table), encoding="utf-8")
     if venv == "uv venv":
         uv.ok("venv", "--python", sys.executable, ".venv", cwd=root)
     else:  # as `python -m venv` makes it (pyvenv.cfg without uv's key), pip added from the wheelhouse
