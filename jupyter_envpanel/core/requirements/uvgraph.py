@@ -7,6 +7,7 @@ project's default groups (`[package.dev-dependencies]`, chosen as the lock recor
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,17 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from ..base.errors import EnvFileError
+from ..base.errors import EnvFileError, excerpt
 from .locks import toml_package_places
+
+#: A package name as PEP 508 allows it (what uv writes; anything else is not a uv.lock's).
+_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def _said(name: str) -> str:
+    """Return a name as a message shows it: as written when valid, else a quoted excerpt."""
+    return name if _NAME.fullmatch(name) else excerpt(name, 60)
+
 
 __all__ = ["Graph", "lock_default_groups", "root_projects", "walk", "workspace_groups"]
 
@@ -33,9 +43,11 @@ class Graph:
         for index, package in enumerate(packages):
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 raise self.error(index, "a [[package]] needs a `name` string")
-            for key in ("version",):
-                if key in package and not isinstance(package[key], str):
-                    raise self.error(index, f"`{key}` of {package['name']} must be a string")
+            if not _NAME.fullmatch(package["name"]):
+                raise self.error(index, f"invalid package name {excerpt(package['name'], 60)}")
+            version = package.get("version", "")
+            if not isinstance(version, str) or not version.isprintable():
+                raise self.error(index, f"`version` of {package['name']} must be a printable string")
             if not isinstance(package.get("source", {}), dict):
                 raise self.error(index, f"`source` of {package['name']} must be a table")
             self.packages.append(package)
@@ -56,8 +68,9 @@ class Graph:
                 candidates = [i for i in candidates if self.packages[i].get(key) == dependency[key]]
         if len(candidates) != 1:
             what = "is not a package" if not candidates else "names more than one package"
+            owner_name = self.packages[owner]["name"]
             raise self.error(
-                owner, f"dependency {dependency['name']} of {self.packages[owner]['name']} {what} of the lock"
+                owner, f"dependency {_said(dependency['name'])} of {owner_name} {what} of the lock"
             )
         return candidates[0]
 
@@ -85,7 +98,7 @@ def _marker_true(graph: Graph, owner: int, dependency: dict[str, Any], env: dict
         return Marker(str(text)).evaluate(env)
     except (InvalidMarker, TypeError) as err:
         raise graph.error(
-            owner, f"invalid marker {str(text)[:80]!r} on {dependency['name']}: {err}"
+            owner, f"invalid marker {str(text)[:80]!r} on {_said(dependency['name'])}: {err}"
         ) from None
 
 
@@ -148,13 +161,17 @@ def workspace_groups(
             continue
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                raise EnvFileError(graph.path, f"an entry of group {group} needs a `name` string", 1, 1)
+                raise EnvFileError(
+                    graph.path, f"an entry of group {_said(group)} needs a `name` string", 1, 1
+                )
             try:
                 if "marker" in entry and not Marker(str(entry["marker"])).evaluate(env):
                     continue
                 wanted = SpecifierSet(str(entry.get("specifier", "")))
             except (InvalidMarker, InvalidSpecifier) as err:
-                raise EnvFileError(graph.path, f"group {group}, {entry['name']}: {err}", 1, 1) from None
+                raise EnvFileError(
+                    graph.path, f"group {_said(group)}, {_said(entry['name'])}: {err}", 1, 1
+                ) from None
             found = [
                 i
                 for i in graph.by_name.get(canonicalize_name(entry["name"]), [])
@@ -162,7 +179,10 @@ def workspace_groups(
             ]
             if not found:
                 raise EnvFileError(
-                    graph.path, f"group {group} asks for {entry['name']}, not a package of the lock", 1, 1
+                    graph.path,
+                    f"group {_said(group)} asks for {_said(entry['name'])}, not a package of the lock",
+                    1,
+                    1,
                 )
             extras = entry.get("extras", [])
             starts += [(found[0], "")] + [
@@ -194,5 +214,5 @@ def _enqueue(graph: Graph, owner: int, dependency: dict[str, Any], queue: deque[
     queue.append((found, ""))
     extras = dependency.get("extra", [])
     if not isinstance(extras, list):
-        raise graph.error(owner, f"`extra` of dependency {dependency['name']} must be a list")
+        raise graph.error(owner, f"`extra` of dependency {_said(dependency['name'])} must be a list")
     queue.extend((found, canonicalize_name(str(extra))) for extra in extras)

@@ -194,7 +194,20 @@ def test_an_unknown_lock_version_is_a_clear_error(world):
     ("old", "new", "detail", "line"),
     [
         ('name = "kappa"\n', "", "a [[package]] needs a `name` string", 57),
-        ('version = "1.5"', "version = 1.5", "`version` of gamma must be a string", 53),
+        ('version = "1.5"', "version = 1.5", "`version` of gamma must be a printable string", 53),
+        ('version = "1.5"', 'version = "1.5\\u001b[2J"', "`version` of gamma must be a printable string", 53),
+        (
+            '[[package]]\nname = "gamma"',
+            '[[package]]\nname = "gam\\nma"',
+            "invalid package name 'gam'",
+            53,
+        ),
+        (
+            '{ name = "alpha" },',
+            '{ name = "al\\u001bpha" },',
+            "dependency 'al?pha' of demo is not a package",
+            29,
+        ),
         (
             '{ name = "alpha" },',
             '{ name = "nothere" },',

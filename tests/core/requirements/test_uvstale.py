@@ -111,3 +111,18 @@ def test_dynamic_dependencies_are_not_compared(world):
     path = world.root / "pyproject.toml"
     path.write_text('[project]\nname = "demo"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n')
     assert stale_reason(world.root / "uv.lock", lock_data([{"name": "x"}]), load_manifest(path)) == ""
+
+
+def test_a_local_project_outside_the_locks_folder_is_never_read(world):
+    outside = world.base / "outside"
+    outside.mkdir()
+    (outside / "pyproject.toml").write_text('[project]\nname = "evil"\nversion = "9"\ndependencies = ["x"]\n')
+    (world.root / "link").symlink_to(outside)
+    path = world.root / "pyproject.toml"
+    path.write_text('[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = []\n')
+    data = lock_data([])
+    for local in ("../outside", "link", str(outside)):
+        data["package"].append(
+            {"name": "evil", "version": "1", "source": {"directory": local}, "metadata": {}}
+        )
+    assert stale_reason(world.root / "uv.lock", data, load_manifest(path)) == ""
