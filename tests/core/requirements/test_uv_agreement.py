@@ -52,6 +52,9 @@ WHEELS = {
     "kappa": {"1.0": []},
     "omega": {"1.0": []},
     "pip": {"24.0": []},
+    "sigma": {"1.0": [f"tau; {FALSE}", f"upsilon; {TRUE}"]},
+    "tau": {"1.0": []},
+    "upsilon": {"1.0": []},
 }
 
 #: An in-tree PEP 517 backend, so that uv builds the projects offline (no setuptools, no hatchling).
@@ -123,7 +126,7 @@ libp = {{ path = "libp" }}
 name = "notebooks"
 version = "1.0"
 requires-python = ">=3.8"
-dependencies = ["alpha>=2", "gamma<1.5; {TRUE}", "eps; {FALSE}"]
+dependencies = ["alpha>=2", "gamma<1.5; {TRUE}", "eps; {FALSE}", "sigma"]
 
 [dependency-groups]
 docs = ["zeta"]
@@ -223,6 +226,8 @@ PERTURBATIONS = [
     ("a workspace member uninstalled", ["uninstall", "member", "m1"]),
     ("pip added", ["install", "pip"]),
     ("delta uninstalled", ["uninstall", "delta"]),
+    ("tau added (a dependency whose marker is false)", ["install", "tau"]),
+    ("upsilon uninstalled (a dependency whose marker is true)", ["uninstall", "upsilon"]),
 ]
 
 #: Edits of pyproject.toml (or of the path dependency's): (label, file, old, new).
