@@ -85,8 +85,8 @@ def _sibling_manifest(path: Path, warnings: list[str]) -> Manifest | None:
     try:
         return load_manifest(path.parent / "pyproject.toml")
     except EnvFileError as err:
-        if (path.parent / "pyproject.toml").exists():
-            warnings.append(f"pyproject.toml not read ({err.detail}): whether uv.lock is stale is not judged")
+        reason = err.detail if (path.parent / "pyproject.toml").exists() else "no such file"
+        warnings.append(f"pyproject.toml not read ({reason}): whether uv.lock is stale is not judged")
         return None
 
 
@@ -126,7 +126,13 @@ def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock
         starts = workspace_groups(graph, data, chosen, env)
     reached = walk(graph, roots, env, starts) if not unjudged else set()
     locked = [entry for index in sorted(reached) if (entry := _locked(graph, index)) is not None]
-    stale = stale_reason(path, data, manifest) if manifest is not None else ""
+    stale = ""
+    if manifest is not None:
+        try:
+            stale = stale_reason(path, data, manifest)
+        except EnvFileError as err:  # uv would refuse the project too: said, the lock still judged
+            where = f"{Path(err.path).name}:{err.line}" if err.line else Path(err.path).name
+            warnings.append(f"{where}: {err.detail}: whether uv.lock is stale is not judged")
     return Lock(
         str(path),
         "uv",
@@ -148,4 +154,5 @@ def _python_unjudged(path: Path, data: dict[str, Any], target: Target) -> str:
             return ""
     except InvalidSpecifier:
         raise EnvFileError(path, f"invalid requires-python {wanted[:80]!r}", 1, 1) from None
-    return f"uv.lock is for Python {wanted}; this environment has Python {target.python_version}"
+    said = "".join(c if c.isprintable() else "?" for c in wanted[:80])
+    return f"uv.lock is for Python {said}; this environment has Python {target.python_version}"

@@ -268,3 +268,14 @@ def test_an_unreadable_pyproject_leaves_staleness_unjudged_and_says_so(world):
     lock = read_uv_lock(lock_at(world), PY312)
     assert lock.stale == "" and len(lock.packages) == 8
     assert lock.warnings[0].startswith("pyproject.toml not read (invalid TOML")
+
+
+def test_a_missing_or_broken_pyproject_leaves_staleness_unjudged_and_the_lock_judged(world):
+    lock = read_uv_lock(lock_at(world), PY312)
+    assert lock.warnings == (
+        "pyproject.toml not read (no such file): whether uv.lock is stale is not judged",
+    )
+    (world.root / "pyproject.toml").write_text('[project]\nname = "demo"\ndependencies = ["bad>>1"]\n')
+    lock = read_uv_lock(world.root / "uv.lock", PY312)
+    assert len(lock.packages) == 8 and lock.stale == ""
+    assert lock.warnings[0].startswith("pyproject.toml: invalid requirement")
