@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -86,7 +86,8 @@ def _lock_entries(entries: Any) -> list[Entry]:
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
-        extras = frozenset(canonicalize_name(str(e)) for e in entry.get("extras", []) or [])
+        listed = entry.get("extras")
+        extras = frozenset(canonicalize_name(str(e)) for e in (listed if isinstance(listed, list) else []))
         out.append(
             (
                 canonicalize_name(entry["name"]),
@@ -188,12 +189,14 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
             requires_python,
         )
         if "provides-extras" in metadata:
-            extras = {canonicalize_name(str(e)) for e in metadata.get("provides-extras") or []}
+            provided = metadata.get("provides-extras")
+            extras = {canonicalize_name(str(e)) for e in (provided if isinstance(provided, list) else [])}
             if extras != {canonicalize_name(e) for e in manifest.optional()}:
                 changes.append("extras changed")
     locked_groups = package.get("default-groups", ["dev"])
     if locked_groups != "all":
-        locked_groups = tuple(sorted({canonicalize_name(str(g)) for g in locked_groups or []}))
+        listed = locked_groups if isinstance(locked_groups, list) else []
+        locked_groups = tuple(sorted({canonicalize_name(str(g)) for g in listed}))
     if locked_groups != manifest.default_groups_setting():
         changes.append("default groups changed")
     return changes + _compare_groups(metadata.get("requires-dev", {}), manifest, root, requires_python)
@@ -239,7 +242,11 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
             continue  # a path dependency uv builds: its metadata is not read here
         if local != "." and not other.table("project"):
             continue
-        changes = _compare(package, other, root, requires_python)
+        try:
+            changes = _compare(package, other, root, requires_python)
+        except (InvalidSpecifier, TypeError, ValueError) as err:  # not what uv writes
+            detail = f"the metadata of {package.get('name')} is not what uv writes ({excerpt(str(err), 60)})"
+            raise EnvFileError(path, detail) from None
         if changes:
             reasons.append(f"{package.get('name')}: {', '.join(changes)}")
         wanted = other.table("project").get("requires-python")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.requirements.pyproject import load_manifest
 from jupyter_envpanel.core.requirements.uvstale import stale_reason
 
@@ -126,3 +127,22 @@ def test_a_local_project_outside_the_locks_folder_is_never_read(world):
             {"name": "evil", "version": "1", "source": {"directory": local}, "metadata": {}}
         )
     assert stale_reason(world.root / "uv.lock", data, load_manifest(path)) == ""
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"requires-dist": [{"name": "x", "specifier": ">>>1"}]},
+        {"requires-dist": [{"name": "x", "extras": 3, "marker": "nonsense ==="}]},
+        {"requires-dist": "x", "requires-dev": [], "provides-extras": 7},
+        {"requires-dev": {"dev": [{"name": 3}, "x", {"name": "y", "specifier": 1.5}]}},
+    ],
+)
+def test_metadata_of_the_wrong_shape_is_a_clear_error_never_a_crash(world, metadata):
+    path = world.root / "pyproject.toml"
+    path.write_text('[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = []\n')
+    data = lock_data([], metadata=metadata, **{"default-groups": 5})
+    try:
+        stale_reason(world.root / "uv.lock", data, load_manifest(path))
+    except EnvFileError as err:
+        assert err.detail.startswith("the metadata of demo is not what uv writes")
