@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..base.budget import current
-from ..base.errors import EnvFileError
+from ..base.errors import EnvFileError, excerpt
 from ..base.safe_read import UnreadableFile
 from ..base.safe_read import read_text as safe_read_text
 from .locks import Lock, Locked, Target
@@ -115,8 +116,8 @@ def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock
     graph = Graph(path, text, packages)
     warnings: list[str] = []
     manifest = _sibling_manifest(path, warnings)
-    unjudged = _python_unjudged(path, data, target)
     env = marker_environment(target.python_version)
+    unjudged = _python_unjudged(path, data, target) or _platform_unjudged(path, data, env)
     roots = root_projects(graph, data)
     starts: list[tuple[int, str]] = []
     if not any(
@@ -156,3 +157,17 @@ def _python_unjudged(path: Path, data: dict[str, Any], target: Target) -> str:
         raise EnvFileError(path, f"invalid requires-python {wanted[:80]!r}", 1, 1) from None
     said = "".join(c if c.isprintable() else "?" for c in wanted[:80])
     return f"uv.lock is for Python {said}; this environment has Python {target.python_version}"
+
+
+def _platform_unjudged(path: Path, data: dict[str, Any], env: dict[str, str]) -> str:
+    """Say so when none of the environments the lock supports (`[tool.uv] environments`) is this one."""
+    supported = data.get("supported-markers")
+    if not isinstance(supported, list) or not supported:
+        return ""
+    try:
+        if any(Marker(str(text)).evaluate(env) for text in supported):
+            return ""
+    except (InvalidMarker, TypeError) as err:
+        raise EnvFileError(path, f"invalid supported-markers: {excerpt(str(err), 80)}", 1, 1) from None
+    said = "".join(c if c.isprintable() else "?" for c in ", ".join(f"`{m}`" for m in supported)[:300])
+    return f"uv.lock supports only {said}: not this environment (uv sync refuses it)"

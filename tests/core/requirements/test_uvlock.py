@@ -279,3 +279,16 @@ def test_a_missing_or_broken_pyproject_leaves_staleness_unjudged_and_the_lock_ju
     lock = read_uv_lock(world.root / "uv.lock", PY312)
     assert len(lock.packages) == 8 and lock.stale == ""
     assert lock.warnings[0].startswith("pyproject.toml: invalid requirement")
+
+
+def test_a_lock_for_other_environments_only_is_said_not_judged(world):
+    supported = "supported-markers = [\"sys_platform == 'nowhere'\", \"os_name == 'none'\"]\n"
+    lock = read_uv_lock(lock_at(world, LOCK.replace("version = 1\n", "version = 1\n" + supported, 1)), PY312)
+    assert lock.unjudged == (
+        "uv.lock supports only `sys_platform == 'nowhere'`, `os_name == 'none'`: not this environment"
+        " (uv sync refuses it)"
+    )
+    assert lock.packages == ()
+    here = "supported-markers = [\"sys_platform == 'nowhere'\", \"python_version >= '3'\"]\n"
+    lock = read_uv_lock(lock_at(world, LOCK.replace("version = 1\n", "version = 1\n" + here, 1)), PY312)
+    assert lock.unjudged == "" and len(lock.packages) == 8
