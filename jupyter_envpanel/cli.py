@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     drift = sub.add_parser("drift", help="compare an environment with environment.yml")
     drift.add_argument("env", nargs="?", help="name or prefix (default: the active env)")
-    drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
+    drift.add_argument(
+        "--file",
+        help="environment.yml, requirements*.txt, pyproject.toml, pixi.toml, Pipfile, or a lock file:"
+        " uv.lock, pixi.lock, poetry.lock, Pipfile.lock, conda-lock.yml, an @EXPLICIT file"
+        " (default: the nearest environment.yml or lock file upwards)",
+    )
     drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
     drift.add_argument("--json", action="store_true")
     drift.add_argument(

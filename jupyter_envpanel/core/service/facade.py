@@ -166,8 +166,8 @@ class EnvService:
         return self.root.relative(path)
 
     def nearest_envfile(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
-        """Return the nearest environment file from start upwards (to stop), then binder/."""
-        return self.root.nearest_envfile(start, stop, confined)
+        """Return the nearest environment file or lock file from start upwards (to stop), then binder/."""
+        return self.drifts.nearest_definition(start, stop, confined)
 
     # --- kernels --------------------------------------------------------------------
 
