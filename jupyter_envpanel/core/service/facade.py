@@ -151,6 +151,12 @@ class EnvService:
         """Return what a notebook ran with, compared with an environment now."""
         return self.notebooks.report(path, env_ref, label)
 
+    def notebook_lock_report(
+        self, path: Path, lock: Path, label: str = "", lock_label: str = ""
+    ) -> dict[str, Any]:
+        """Return what a notebook ran with, compared with a lock file."""
+        return self.notebooks.lock_report(path, lock, label, lock_label)
+
     def ran_with(self, env: Environment) -> RanWith:
         """Return the record a notebook running in this environment stores when it is saved."""
         return self.notebooks.ran_with(env)
