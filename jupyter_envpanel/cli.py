@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     drift = sub.add_parser("drift", help="compare an environment with environment.yml")
     drift.add_argument("env", nargs="?", help="name or prefix (default: the active env)")
-    drift.add_argument("--file", help="environment file (default: nearest environment.yml upwards)")
+    drift.add_argument(
+        "--file",
+        help="environment.yml, requirements*.txt, pyproject.toml, pixi.toml, Pipfile, or a lock file:"
+        " uv.lock, pixi.lock, poetry.lock, Pipfile.lock, conda-lock.yml, an @EXPLICIT file"
+        " (default: the nearest environment.yml or lock file upwards)",
+    )
     drift.add_argument("--strict", action="store_true", help="unrequested packages count as drift")
     drift.add_argument("--json", action="store_true")
     drift.add_argument(
@@ -74,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="compare what a notebook ran with and an environment now")
     check.add_argument("notebook", help="a .ipynb saved with jupyter-envpanel's record")
     check.add_argument("env", nargs="?", help="name or prefix (default: the active env)")
+    check.add_argument("--file", help="compare with this lock file instead (uv.lock, pixi.lock, ...)")
     check.add_argument("--json", action="store_true")
     packages = sub.add_parser("packages", help="which environments have a package, and which version")
     packages.add_argument("query", help="a package name, or part of one")
@@ -179,14 +185,18 @@ def cmd_export(service: EnvService, args: argparse.Namespace) -> int:
 
 def cmd_check(service: EnvService, args: argparse.Namespace) -> int:
     """Compare a notebook's record with an environment; exit 0 same, 1 different, 2 bad input."""
-    env = args.env or service.active().prefix
-    report = service.notebook_report(Path(args.notebook), env)
+    if args.file and args.env:
+        raise InvalidArgument("give either ENV or --file, not both")
+    if args.file:
+        report = service.notebook_lock_report(Path(args.notebook), Path(args.file))
+    else:
+        report = service.notebook_report(Path(args.notebook), args.env or service.active().prefix)
     if report["recorded"] is None:
         raise InvalidArgument(f"{Path(args.notebook).name} has no record of what it ran with")
     if args.json:
         print_json(report)
     else:
-        name = (report["environment"] or {}).get("name", "?")
+        name = report["lock"]["file"] if report["lock"] else (report["environment"] or {}).get("name", "?")
         print(f"{args.notebook} ran with {report['recorded'].get('environment')!r}; compared with {name}")
         for item in report["differences"]:
             print(f"  {item['text']}")

@@ -23,7 +23,14 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 def print_drift(report: DriftReport) -> None:
     """Print a drift report as a table and a summary line."""
     env = report.environment
-    print(f"{env['name']} ({env['prefix']}) vs {report.file}")
+    lock = report.lock
+    where = ""
+    if lock and lock.environment:
+        where = f" (environment {lock.environment}, {lock.platform or 'any platform'})"
+    print(f"{env['name']} ({env['prefix']}) vs {report.file}{where}")
+    for warning in (lock.stale, lock.unjudged) if lock else ():
+        if warning:
+            print(warning)
     rows = [
         (f"{r.line}", r.source, r.spec, r.status, r.installed or "-", r.reason)
         for r in report.requirements
@@ -37,10 +44,17 @@ def print_drift(report: DriftReport) -> None:
         print(f"  {pkg.name} {pkg.version} ({pkg.source})")
     counts = report.summary
     head = "in sync" if report.in_sync else f"drifted: {report.drift_count} drift"
-    print(
-        f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
-        f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
-    )
+    if lock is not None:
+        stale = "; the lock is out of date" if lock.stale else ""
+        print(
+            f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch, {counts['extra']} extra;"
+            f" {counts['ok']} ok{stale})"
+        )
+    else:
+        print(
+            f"{head} ({counts['missing']} missing, {counts['mismatch']} mismatch; {counts['ok']} ok,"
+            f" {counts['skipped']} skipped; {counts['unrequested']} installed by hand)"
+        )
     if report.fixes:
         print("to fix it, run (nothing was installed):")
     for fix in report.fixes:
@@ -70,7 +84,16 @@ def print_project(found: Project) -> None:
     print(f"exists: {env.name} ({env.prefix}), kernel: {kernel}")
     if found.drift:
         counts, total = found.drift["summary"], found.drift["drift_count"]
-        print(
-            f"drift: {total} ({counts['missing']} missing, {counts['mismatch']} mismatch)"
-            f"; {counts['unrequested']} installed by hand, not in the file"
-        )
+        lock = found.drift.get("lock")
+        if lock:
+            print(
+                f"drift vs {found.drift['file']}: {total} ({counts['missing']} missing,"
+                f" {counts['mismatch']} mismatch, {counts['extra']} extra)"
+            )
+            if lock["stale"]:
+                print(lock["stale"])
+        else:
+            print(
+                f"drift: {total} ({counts['missing']} missing, {counts['mismatch']} mismatch)"
+                f"; {counts['unrequested']} installed by hand, not in the file"
+            )

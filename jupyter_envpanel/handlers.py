@@ -13,7 +13,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .core.base.errors import EnvFileError, EnvPanelError, KernelNotFound
+from .core.base.errors import EnvFileError, EnvPanelError, InvalidArgument, KernelNotFound
 from .core.service import EnvService
 from .pool import DiskPool, PoolBusy
 
@@ -185,17 +185,27 @@ class RecordHandler(EnvPanelHandler):
 class NotebookHandler(EnvPanelHandler):
     """GET a notebook's record of what it ran with, compared with its kernel's environment now."""
 
-    def _report(self, path: str, env: str) -> dict[str, Any]:
-        """Resolve the notebook inside the root, read it and compare (blocking)."""
+    def _report(self, path: str, env: str, lock: str) -> dict[str, Any]:
+        """Resolve the notebook (and lock) inside the root, read and compare (blocking)."""
         target = self.service.resolve_in_root(path)
-        return self.service.notebook_report(target, env, label=self.service.relative(target))
+        label = self.service.relative(target)
+        if lock:
+            if env:
+                raise InvalidArgument("give either ?env= or ?lock=, not both")
+            found = self.service.resolve_in_root(lock)
+            try:
+                return self.service.notebook_lock_report(target, found, label, self.service.relative(found))
+            except EnvFileError as err:  # the lock's error, named relative to the root
+                where = self.service.relative(Path(err.path))
+                raise EnvFileError(where, err.detail, err.line, err.column, err.status) from None
+        return self.service.notebook_report(target, env, label=label)
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        """Answer `{path, recorded, environment, current, differences, count}`."""
+        """Answer `{path, recorded, environment, current, lock, differences, count}`."""
         path, env = self.get_query_argument("path", ""), self.get_query_argument("env", "")
-        self.answer(await self.run(self._report, path, env))
+        self.answer(await self.run(self._report, path, env, self.get_query_argument("lock", "")))
 
 
 class PackagesHandler(EnvPanelHandler):

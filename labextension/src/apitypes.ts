@@ -71,7 +71,7 @@ export interface IRequirementStatus {
   /** 1-based column. */
   column: number;
   /** ok, missing, mismatch or skipped. */
-  status: 'ok' | 'missing' | 'mismatch' | 'skipped';
+  status: 'ok' | 'missing' | 'mismatch' | 'skipped' | 'extra';
   /** Installed version, if any. */
   installed: string | null;
   /** Why, in words. */
@@ -112,6 +112,24 @@ export interface IDriftReport {
   fix_commands?: IFixCommand[];
   /** Missing and mismatched entries that get no command, and why (a tool is missing, unsafe text). */
   fix_notes?: IFixNote[];
+  /** The lock file compared with; null for environment.yml, requirements files and manifests. */
+  lock?: ILockInfo | null;
+}
+
+/** The lock file a report compares with. */
+export interface ILockInfo {
+  /** uv, pixi, poetry, pipenv, conda-lock or explicit. */
+  tool: string;
+  /** The lock's environment read (pixi: default, cuda ...), empty when it has one. */
+  environment: string;
+  /** The conda platform read, empty for a lock that is not per platform. */
+  platform: string;
+  /** How many packages the lock pins here. */
+  packages: number;
+  /** Why the lock no longer satisfies its manifest, as its tool says it; empty when it does. */
+  stale: string;
+  /** Why nothing was judged (no entry for this platform or environment); empty otherwise. */
+  unjudged: string;
 }
 
 /** Why some entries get no fix command. */
@@ -197,8 +215,10 @@ export interface IProjectDrift {
   in_sync: boolean;
   /** Counts per status. */
   summary: Record<string, number>;
-  /** missing + mismatch. */
+  /** missing + mismatch (+ extra against a lock). */
   drift_count: number;
+  /** The lock compared with, if the project has one. */
+  lock?: ILockInfo | null;
 }
 
 /** The project's environment for a notebook's or folder's path. */

@@ -23,10 +23,10 @@ export class DriftState {
   /** True while drift loads. */
   loading = false;
 
-  /** Missing and mismatched requirements. */
+  /** Missing and mismatched requirements (and, against a lock, extra packages). */
   get entries(): IRequirementStatus[] {
     return (this.report?.requirements ?? []).filter(
-      r => r.status === 'missing' || r.status === 'mismatch'
+      r => r.status === 'missing' || r.status === 'mismatch' || r.status === 'extra'
     );
   }
 

@@ -6,7 +6,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IFixCommand, IFixNote, IRequirementStatus, IUnrequested } from './api';
+import { IFixCommand, IFixNote, ILockInfo, IRequirementStatus, IUnrequested } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton, FileLink, errorText } from './components';
 import { withNodes } from './i18n';
@@ -66,9 +66,11 @@ export class DriftBody extends SectionBody {
       />
     );
     const entries = drift.entries;
+    const lock = report.lock;
     return (
       <>
-        {entries.length ? (
+        {lock ? <LockNote lock={lock} file={report.file} trans={trans} /> : null}
+        {entries.length || lock?.stale ? (
           <>
             <p className="jp-EnvPanel-muted">
               {withNodes(a => trans.__('Compared with %1', a), file)}
@@ -81,7 +83,7 @@ export class DriftBody extends SectionBody {
             <Fixes fixes={report.fix_commands ?? []} {...this.props()} />
             <FixNotes notes={report.fix_notes ?? []} trans={trans} />
           </>
-        ) : (
+        ) : lock?.unjudged ? null : (
           <p className="jp-EnvPanel-ok">
             {withNodes(a => trans.__('%1 matches %2.', report.environment.name, a), file)}
           </p>
@@ -128,6 +130,65 @@ export class DriftBody extends SectionBody {
   }
 }
 
+/** What a lock adds to a report: which of its environments, a stale lock, nothing judged. */
+export function LockNote(props: {
+  lock: ILockInfo;
+  file: string;
+  trans: TranslationBundle;
+}): React.ReactElement | null {
+  const { lock, file, trans } = props;
+  const env = lock.environment && lock.environment !== 'default' ? lock.environment : '';
+  return (
+    <>
+      {env || lock.platform ? (
+        <p className="jp-EnvPanel-muted" data-lock-environment={lock.environment}>
+          {env
+            ? trans.__(
+                '%1: environment %2, %3',
+                file,
+                env,
+                lock.platform || trans.__('any platform')
+              )
+            : trans.__('%1: %2', file, lock.platform)}
+        </p>
+      ) : null}
+      {lock.stale ? (
+        <p className="jp-EnvPanel-warnText" data-lock-stale="">
+          {lock.stale}
+        </p>
+      ) : null}
+      {lock.unjudged ? (
+        <p className="jp-EnvPanel-muted" data-lock-unjudged="">
+          {lock.unjudged}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The word a drift status is shown with. */
+function statusWord(status: string, trans: TranslationBundle): string {
+  if (status === 'missing') {
+    return trans.__('missing');
+  }
+  return status === 'extra' ? trans.__('extra') : trans.__('mismatch');
+}
+
+/** An installed package a lock does not hold: nothing to open, it is in no file. */
+function ExtraEntry(props: {
+  entry: IRequirementStatus;
+  trans: TranslationBundle;
+}): React.ReactElement {
+  const { entry: r, trans } = props;
+  return (
+    <li className="jp-EnvPanel-entry" data-drift-status="extra">
+      <span className="jp-EnvPanel-status jp-mod-extra">{statusWord('extra', trans)}</span>
+      <span className="jp-EnvPanel-spec">{r.spec}</span>
+      <span className="jp-EnvPanel-reason">{r.reason}</span>
+    </li>
+  );
+}
+
 /** One missing or mismatched entry: click or Enter opens the file at its line. */
 function Entry(props: {
   entry: IRequirementStatus;
@@ -135,8 +196,11 @@ function Entry(props: {
   trans: TranslationBundle;
 }): React.ReactElement {
   const { entry: r, actions, trans } = props;
+  if (r.status === 'extra') {
+    return <ExtraEntry entry={r} trans={trans} />;
+  }
   const open = () => void actions.openFile(r.file, r.line, r.column);
-  const status = r.status === 'missing' ? trans.__('missing') : trans.__('mismatch');
+  const status = statusWord(r.status, trans);
   return (
     <li
       className="jp-EnvPanel-entry jp-mod-clickable"

@@ -6,7 +6,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IProject } from './api';
+import { IProject, IProjectDrift } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton, DriftBadge, FileLink, errorText } from './components';
 import { withNodes } from './i18n';
@@ -121,7 +121,14 @@ export class ProjectBody extends SectionBody {
         count={drift.drift_count}
         attr="data-project-drift"
         trans={trans}
-        title={trans.__('Missing or mismatched entries of %1', drift.file)}
+        title={
+          drift.lock
+            ? trans.__(
+                'Packages that differ from %1 (missing, another version or build, extra)',
+                drift.file
+              )
+            : trans.__('Missing or mismatched entries of %1', drift.file)
+        }
       />
     ) : null;
     if (state === 'checking') {
@@ -129,9 +136,16 @@ export class ProjectBody extends SectionBody {
     }
     if (state === 'active') {
       return (
-        <p className="jp-EnvPanel-ok">
-          {trans.__('✓ Active: this notebook runs in it.')} {badge}
-        </p>
+        <>
+          <p className="jp-EnvPanel-ok">
+            {trans.__('✓ Active: this notebook runs in it.')} {badge}
+          </p>
+          {drift?.lock?.stale ? (
+            <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
+              {drift.lock.stale}
+            </p>
+          ) : null}
+        </>
       );
     }
     if (state === 'exists') {
@@ -169,7 +183,15 @@ export class ProjectBody extends SectionBody {
           ) : null}
           {drift ? (
             <p className="jp-EnvPanel-muted">
-              {withNodes(b => trans.__('%1 vs %2: %3', project.name ?? '', drift.file, b), badge)}
+              {withNodes(
+                b => trans.__('%1 vs %2: %3', project.name ?? '', lockedFile(drift), b),
+                badge
+              )}
+            </p>
+          ) : null}
+          {drift?.lock?.stale ? (
+            <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
+              {drift.lock.stale}
             </p>
           ) : null}
         </>
@@ -198,6 +220,12 @@ export class ProjectBody extends SectionBody {
       </>
     );
   }
+}
+
+/** The file a project's drift compares with, and the lock environment when it is not the default. */
+export function lockedFile(drift: IProjectDrift): string {
+  const env = drift.lock?.environment;
+  return env && env !== 'default' ? `${drift.file} [${env}]` : drift.file;
 }
 
 function Card(props: { state: ProjectCardState; children: React.ReactNode }): React.ReactElement {

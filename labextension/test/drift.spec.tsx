@@ -168,4 +168,53 @@ describe('the Drift section', () => {
     expect(body.isEmpty()).toBe(true);
     expect(body.node.textContent).toBe('');
   });
+
+  it('against a lock: extra packages (nothing to open), the lock environment, a stale lock', async () => {
+    const api = apiWithKernels('ml');
+    const extra = {
+      spec: 'rich==13.7.1',
+      source: 'pip',
+      name: 'rich',
+      file: 'pixi.lock',
+      line: 0,
+      column: 0,
+      status: 'extra' as const,
+      installed: '13.7.1',
+      reason: 'installed, not in pixi.lock'
+    };
+    const lock = {
+      tool: 'pixi',
+      environment: 'cuda',
+      platform: 'linux-64',
+      packages: 40,
+      stale: '',
+      unjudged: ''
+    };
+    api.driftReports.ml = {
+      ...report,
+      file: 'pixi.lock',
+      requirements: [extra],
+      drift_count: 1,
+      lock
+    };
+    const model = await followedModel(api);
+    const actions = await shown(model);
+    const row = body.node.querySelector<HTMLElement>('[data-drift-status="extra"]')!;
+    expect(row.textContent).toBe('extrarich==13.7.1installed, not in pixi.lock');
+    await after(() => row.click());
+    expect(actions.calls).toEqual([]);
+    const where = body.node.querySelector<HTMLElement>('[data-lock-environment]')!;
+    expect(where.textContent).toBe('pixi.lock: environment cuda, linux-64');
+    const stale = 'uv.lock is out of date with pyproject.toml';
+    api.driftReports.ml = {
+      ...report,
+      file: 'uv.lock',
+      requirements: [],
+      drift_count: 0,
+      lock: { ...lock, tool: 'uv', environment: '', platform: '', stale }
+    };
+    await after(() => model.loadDrift());
+    expect(body.node.querySelector('[data-lock-stale]')!.textContent).toBe(stale);
+    expect(body.node.textContent).not.toContain('matches');
+  });
 });

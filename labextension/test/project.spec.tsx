@@ -64,6 +64,27 @@ describe('the Project section', () => {
     );
   });
 
+  it('names the lock it compares with, its environment, and says when the lock is stale', async () => {
+    const api = apiWithKernels('alpha', 'demo');
+    const stale = 'pixi.lock is out of date with pixi.toml';
+    const lock = {
+      tool: 'pixi',
+      environment: 'cuda',
+      platform: 'linux-64',
+      packages: 9,
+      stale,
+      unjudged: ''
+    };
+    api.projects['n.ipynb'] = project('demo', {
+      drift: { file: 'pixi.lock', in_sync: false, summary: {}, drift_count: 3, lock }
+    });
+    const model = new EnvPanelModel(api);
+    const { card } = await shown(model);
+    await after(() => model.setActive('conda-env-alpha-py', 'n.ipynb'));
+    expect(card()!.textContent).toContain('demo vs pixi.lock [cuda]: 3');
+    expect(card()!.querySelector('[data-project-lock-stale]')!.textContent).toBe(stale);
+  });
+
   it('offers the switch when the notebook runs elsewhere, and opens the file from its name', async () => {
     const api = apiWithKernels('alpha', 'demo');
     const kernel = api.kernels['conda-env-demo-py'];

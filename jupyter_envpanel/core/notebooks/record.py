@@ -9,16 +9,21 @@ time, no host, no absolute path.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
+
+from packaging.utils import canonicalize_name
 
 from ..base.budget import LIMITS
 from ..base.errors import EnvPanelError
 from ..base.model import Environment
 from ..conda.channels import UNKNOWN, ChannelContext, channel_name
 from ..drift.export import Entries, environment_yml, requested
+from ..drift.lockdrift import same_pip_version
 from ..packages.inventory import Inventory, Package
+from ..requirements.locks import Lock
 
 FORMAT = 1
 _ENTRY = re.compile(
@@ -136,6 +141,8 @@ class Difference:
     recorded: str | None
     current: str | None
     what: str  # "changed", "missing", "python"
+    #: The lock file compared with ("uv.lock"), "" when compared with an environment now.
+    against: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return the difference object of the REST API."""
@@ -144,11 +151,13 @@ class Difference:
     @property
     def text(self) -> str:
         """Return the difference in words."""
+        where = f" in {self.against}" if self.against else ""
         if self.what == "python":
-            return f"Python {self.recorded} → {self.current}"
+            return f"Python {self.recorded} → {self.current}{where}"
         if self.what == "missing":
-            return f"{self.name} {self.recorded}: missing now"
-        return f"{self.name}: ran with {self.recorded}, now {self.current}"
+            return f"{self.name} {self.recorded}: " + (f"not{where}" if where else "missing now")
+        now = f"{self.against} has" if self.against else "now"
+        return f"{self.name}: ran with {self.recorded}, {now} {self.current}"
 
 
 def compare(ran: RanWith, inv: Inventory) -> list[Difference]:
@@ -167,6 +176,33 @@ def compare(ran: RanWith, inv: Inventory) -> list[Difference]:
         elif pkg.version != version or (build and pkg.build and pkg.build != build):
             now = f"{pkg.version}={pkg.build}" if build and pkg.build else pkg.version
             out.append(Difference(name, was, now, "changed"))
+    return out
+
+
+def same_version(locked: str, recorded: str, source: str) -> bool:
+    """Return whether a locked and a recorded version are the same (PEP 440 equality for pip's)."""
+    return same_pip_version(locked, recorded) if source == "pip" else locked == recorded
+
+
+def compare_lock(ran: RanWith, lock: Lock) -> list[Difference]:
+    """Return how a lock differs from a record: each recorded package the lock pins otherwise, or lacks."""
+    against = os.path.basename(lock.path)
+    by_name = {p.name.lower() if p.source == "conda" else canonicalize_name(p.name): p for p in lock.packages}
+    out: list[Difference] = []
+    python = by_name.get("python")
+    if ran.get("python") and python is not None and python.version != ran["python"]:
+        out.append(Difference("python", ran["python"], python.version, "python", against))
+    for item in ran.get("packages", []):
+        name, version, build, source = parse_entry(item)
+        locked = by_name.get(name) or by_name.get(canonicalize_name(name))
+        was = f"{version}={build}" if build else version
+        if locked is None:
+            out.append(Difference(name, was, None, "missing", against))
+        elif locked.loose:
+            continue  # an editable or path install: the lock pins no version
+        elif not same_version(locked.version, version, source) or (build and locked.build not in ("", build)):
+            now = f"{locked.version}={locked.build}" if build and locked.build else locked.version
+            out.append(Difference(name, was, now, "changed", against))
     return out
 
 

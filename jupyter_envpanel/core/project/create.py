@@ -18,7 +18,7 @@ from ..base.host import Host
 from .definition import Definition
 
 CONDA_TOOLS = ("conda", "mamba", "micromamba")
-TOOLS = (*CONDA_TOOLS, "pixi", "uv", "python3", "python")
+TOOLS = (*CONDA_TOOLS, "pixi", "uv", "poetry", "pipenv", "conda-lock", "python3", "python")
 #: Folders under HOME where installers put these tools when they are not on PATH.
 USER_BINS = (".pixi/bin", ".local/bin", ".cargo/bin", "micromamba/bin", ".local/share/mamba/bin")
 

@@ -9,11 +9,21 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import EnvFileError, InvalidArgument
 from ..base.model import Environment
-from ..base.paths import Root
+from ..base.paths import Root, nearest_envfile
 from .packages import Packages
 
 if TYPE_CHECKING:
     from ..drift.report import DriftReport
+    from ..requirements.locks import Target
+
+
+def target_of(env: Environment) -> Target:
+    """Return what a lock or manifest is read for: env's Python, this platform, its pixi environment."""
+    from ..requirements.locks import Target, current_subdir
+
+    prefix = Path(env.prefix)
+    named = prefix.parent.name == "envs" and prefix.parent.parent.name == ".pixi"
+    return Target(env.python_version, current_subdir(), prefix.name if named else "")
 
 
 class Drifts:
@@ -26,11 +36,16 @@ class Drifts:
         self.tools = tools
 
     def drift(self, env: Environment, path: Path, label: str = "") -> DriftReport:
-        """Compare an environment with an environment file (`.txt`: a pip requirements file).
+        """Compare an environment with a definition: environment.yml, requirements, a manifest or a lock.
 
         With a label (the server's use), included files must lie inside the root and every
         file is reported relative to it.
         """
+        from ..requirements.definitions import kind_of
+
+        kind = kind_of(path)
+        if kind == "lock":
+            return self._drift_lock(env, path, label)
         from ..drift.fixes import fix_commands
         from ..drift.report import check, extras_wanted
         from ..packages.inventory import read_requires_dist
@@ -38,8 +53,12 @@ class Drifts:
         from ..requirements.reqfile import parse_requirements_file
 
         confine = self.root.path if label else None
-        if path.suffix == ".txt":
+        if kind == "requirements":
             envfile = EnvFile(str(path), None, (), tuple(parse_requirements_file(path, root=confine)))
+        elif kind == "manifest":
+            from ..requirements.definitions import read_manifest
+
+            envfile = read_manifest(path, target_of(env))
         else:
             envfile = parse_envfile(path, confine=confine)
         inv = self.packages.inventory(env)
@@ -52,6 +71,30 @@ class Drifts:
             items = tuple(replace(r, file=self.root.relative(Path(r.file))) for r in items)
         return replace(report, requirements=items, fixes=fixes, notes=notes)
 
+    def _drift_lock(self, env: Environment, path: Path, label: str) -> DriftReport:
+        """Compare an environment with a lock file: exactly what was locked, and the lock's own fix."""
+        from ..drift.lockdrift import check_lock
+        from ..drift.lockfixes import lock_fixes
+        from ..requirements.definitions import read_lock
+
+        lock = read_lock(path, target_of(env))
+        report = check_lock(env.ref(), lock, self.packages.inventory(env), label or str(path))
+        drifted = [r.spec for r in report.requirements if r.status in ("missing", "mismatch", "extra")]
+        folder = str(Path(label).parent) if label else str(path.parent)
+        fixes, notes = lock_fixes(env, lock, "" if folder == "." else folder, self.tools(), drifted)
+        return replace(report, fixes=fixes, notes=notes)
+
+    def nearest_definition(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
+        """Return the nearest environment file or lock file from start upwards (to stop), then binder/.
+
+        In each folder the environment files come first, then pixi.lock, uv.lock, poetry.lock,
+        Pipfile.lock and conda-lock.yml.
+        """
+        from ..requirements.definitions import LOCK_NAMES
+
+        names = (*self.root.env_file_names, *LOCK_NAMES)
+        return nearest_envfile(start, names, stop, self.root.path if confined else None)
+
     def drift_in_root(self, env: Environment, file: str, near: str) -> DriftReport:
         """Compare with `file` (root-relative), or the nearest environment file to `near` (a request's)."""
         if file and near:
@@ -60,7 +103,7 @@ class Drifts:
             target = self.root.resolve(file)
         else:
             start = self.root.resolve(near or ".")
-            target = self.root.nearest_envfile(start, self.root.resolve("."), confined=True)
+            target = self.nearest_definition(start, self.root.resolve("."), confined=True)
         try:
             return self.drift(env, target, self.root.relative(target))
         except EnvFileError as err:  # name the file the error is in (maybe a -r include), root-relative

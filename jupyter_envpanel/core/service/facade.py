@@ -151,6 +151,12 @@ class EnvService:
         """Return what a notebook ran with, compared with an environment now."""
         return self.notebooks.report(path, env_ref, label)
 
+    def notebook_lock_report(
+        self, path: Path, lock: Path, label: str = "", lock_label: str = ""
+    ) -> dict[str, Any]:
+        """Return what a notebook ran with, compared with a lock file."""
+        return self.notebooks.lock_report(path, lock, label, lock_label)
+
     def ran_with(self, env: Environment) -> RanWith:
         """Return the record a notebook running in this environment stores when it is saved."""
         return self.notebooks.ran_with(env)
@@ -166,8 +172,8 @@ class EnvService:
         return self.root.relative(path)
 
     def nearest_envfile(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
-        """Return the nearest environment file from start upwards (to stop), then binder/."""
-        return self.root.nearest_envfile(start, stop, confined)
+        """Return the nearest environment file or lock file from start upwards (to stop), then binder/."""
+        return self.drifts.nearest_definition(start, stop, confined)
 
     # --- kernels --------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..base.errors import EnvNotFound
+from ..base.errors import EnvNotFound, InvalidArgument
 from ..base.model import Environment
 from ..notebooks.file import notebook_record, read_notebook
-from ..notebooks.record import RanWith, compare, record
+from ..notebooks.record import RanWith, compare, compare_lock, record
 from .kernels import Kernels
 from .listing import Listings
 from .packages import Packages
@@ -35,6 +35,28 @@ class Notebooks:
         kernel = self.kernels.offered_kernels().get(name) if isinstance(name, str) else None
         return kernel.env if kernel is not None else None
 
+    def lock_report(
+        self, path: Path, lock_path: Path, label: str = "", lock_label: str = ""
+    ) -> dict[str, Any]:
+        """Return a notebook's record compared with a lock file: what the lock pins otherwise, or lacks."""
+        from ..requirements.definitions import kind_of, read_lock
+        from ..requirements.locks import Target, current_subdir
+
+        recorded = notebook_record(read_notebook(path), path)
+        if kind_of(lock_path) != "lock":
+            raise InvalidArgument(f"{lock_label or lock_path} is not a lock file (uv.lock, pixi.lock, ...)")
+        lock = read_lock(lock_path, Target((recorded or {}).get("python") or None, current_subdir()))
+        differences = compare_lock(recorded, lock) if recorded and not lock.unjudged else []
+        return {
+            "path": label or str(path),
+            "recorded": recorded,
+            "environment": None,
+            "current": None,
+            "lock": {"file": lock_label or str(lock_path), **lock.to_json()},
+            "differences": [d.to_json() | {"text": d.text} for d in differences],
+            "count": len(differences),
+        }
+
     def report(self, path: Path, env_ref: str = "", label: str = "") -> dict[str, Any]:
         """Return `{path, recorded, environment, current, differences, count}` for a notebook file.
 
@@ -59,6 +81,7 @@ class Notebooks:
             "recorded": recorded,
             "environment": env.ref() if env else None,
             "current": self.ran_with(env) if env else None,
+            "lock": None,
             "differences": [d.to_json() | {"text": d.text} for d in differences],
             "count": len(differences),
         }

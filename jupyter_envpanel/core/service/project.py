@@ -121,11 +121,8 @@ class Projects:
         """Return the drift summary of the environment against its file (environment.yml, requirements)."""
         if env is None:
             return None, None
-        if definition.tool == "conda":
-            file = definition.file
-        elif definition.tool == "venv" and definition.requirements is not None and not definition.editable:
-            file = definition.requirements
-        else:
+        file = compared_file(definition)
+        if file is None:
             return None, None
         label = self.root.relative(file) if confined else ""
         try:
@@ -139,7 +136,32 @@ class Projects:
             "in_sync": report.in_sync,
             "summary": report.summary,
             "drift_count": report.drift_count,
+            "lock": report.lock.to_json() if report.lock else None,
         }, None
+
+
+#: The lock a project's tool keeps next to its definition, by tool, in the order they are looked for.
+PROJECT_LOCKS = {"pixi": ("pixi.lock",), "venv": ("uv.lock", "poetry.lock", "Pipfile.lock")}
+
+
+def compared_file(definition: Definition) -> Path | None:
+    """Return what the project card compares with: the lock beside the definition, else the definition.
+
+    environment.yml for conda; pixi.lock (else pixi.toml / pyproject.toml) for pixi; uv.lock,
+    poetry.lock or Pipfile.lock for a venv, else its requirements file, else pyproject.toml.
+    """
+    if definition.tool == "conda":
+        return definition.file
+    for name in PROJECT_LOCKS.get(definition.tool, ()):
+        lock = definition.folder / name
+        if lock.is_file():
+            return lock
+    if definition.tool == "venv" and definition.requirements is not None and not definition.editable:
+        return definition.requirements
+    manifest = definition.file.name == "pixi.toml" or definition.file.name == "pyproject.toml"
+    if manifest and (definition.tool == "pixi" or definition.editable):
+        return definition.file  # what the project asks for, when it has no lock
+    return None
 
 
 def _holds_environment(definition: Definition) -> bool:

@@ -11,8 +11,9 @@ from support.factory import CONDA_FORGE, write_record
 from support.notebooks import make_ml, saved_notebook
 from support.server import expect_error, get_json
 
-from jupyter_envpanel.core.notebooks.record import BadRecord, compare, read_record
+from jupyter_envpanel.core.notebooks.record import BadRecord, compare, compare_lock, read_record
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
+from jupyter_envpanel.core.requirements.locks import Lock, Locked
 from jupyter_envpanel.core.service import EnvService
 
 
@@ -52,6 +53,35 @@ def test_check_same_then_changed_then_missing(world):
         "numpy: ran with 1.26.4=py311h0_0, now 1.24.4=py311h1_0",
     ]
     assert run(world, "check", str(nb), "ml").stdout.strip().endswith("2 different")
+
+
+def test_a_record_against_a_lock_names_what_the_lock_pins_otherwise_or_lacks():
+    ran = {
+        "environment": "ml",
+        "python": "3.11.7",
+        "packages": [
+            "conda-forge::numpy=1.26.4=py311h0_0",
+            "conda-forge::scipy=1.13.0=py311h0_0",
+            "conda-forge::zlib=1.3.1=h0_0",
+            "pip:Rich==13.7",
+            "pip:my-proj==0.1.0",
+            "pip:tqdm==4.66.0",
+        ],
+    }
+    locked = [
+        Locked("python", "3.12.1", "conda", "pixi.lock", 2, 3, build="h0_0"),
+        Locked("numpy", "1.26.4", "conda", "pixi.lock", 3, 3, build="py311h0_0"),
+        Locked("scipy", "1.13.0", "conda", "pixi.lock", 4, 3, build="py311h0_1"),
+        Locked("zlib", "1.3.1", "conda", "pixi.lock", 5, 3),  # the lock names no build: version only
+        Locked("rich", "13.7.0", "pip", "pixi.lock", 6, 3),  # PEP 440: 13.7 == 13.7.0
+        Locked("my-proj", "", "pip", "pixi.lock", 7, 3, loose="editable install of the project"),
+    ]
+    texts = [d.text for d in compare_lock(ran, Lock("/p/pixi.lock", "pixi", packages=tuple(locked)))]
+    assert texts == [
+        "Python 3.11.7 → 3.12.1 in pixi.lock",
+        "scipy: ran with 1.13.0=py311h0_0, pixi.lock has 1.13.0=py311h0_1",
+        "tqdm 4.66.0: not in pixi.lock",
+    ]
 
 
 HOSTILE = {
