@@ -65,9 +65,13 @@ def kind_of(path: Path) -> str:
     return "envfile"
 
 
-def read_lock(path: Path, target: Target) -> Lock:
-    """Read a lock file (kind "lock") for the target."""
+def read_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock:
+    """Read a lock file (kind "lock") for the target (`prefix`: the environment judged, if any)."""
     name = path.name
+    if name == "uv.lock":  # what uv leaves alone depends on how the venv was made
+        from .uvlock import read_uv_lock
+
+        return read_uv_lock(path, target, prefix)
     if name.endswith(".conda-lock.yml"):
         name = "conda-lock.yml"
     module, reader = LOCKS.get(name, ("condalock", "read_explicit"))

@@ -77,7 +77,7 @@ class Drifts:
         from ..drift.lockfixes import lock_fixes
         from ..requirements.definitions import read_lock
 
-        lock = read_lock(path, target_of(env))
+        lock = read_lock(path, target_of(env), Path(env.prefix))
         report = check_lock(env.ref(), lock, self.packages.inventory(env), label or str(path))
         drifted = [r.spec for r in report.requirements if r.status in ("missing", "mismatch", "extra")]
         folder = str(Path(label).parent) if label else str(path.parent)
