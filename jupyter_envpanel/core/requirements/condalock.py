@@ -1,0 +1,166 @@
+"""conda-lock.yml and `@EXPLICIT` spec files: the packages they install here, as py-rattler reads them.
+
+conda-lock.yml (format v1): py-rattler reads the packages; the composed YAML adds what py-rattler
+drops, each entry's `category` (`conda-lock install` installs `main` and `dev` unless told otherwise)
+and its line. An explicit file (`conda list --explicit`, `conda-lock render`) is one URL a line,
+read by py-rattler's explicit-environment parser; `# pip NAME @ URL` lines are conda-lock's own and
+`conda-lock install` installs them with pip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+
+from ..base.errors import EnvFileError, excerpt
+from .envfile import _mapping_get, _where
+from .locks import Lock, Locked, Target
+from .pixilock import (
+    conda_locked,
+    entry_places,
+    lock_platform,
+    pip_locked,
+    place_of,
+    rattler_lock,
+    read_lock_text,
+)
+from .reqfile import read_text
+
+if TYPE_CHECKING:
+    import yaml
+
+#: The categories `conda-lock install` installs without `--no-dev` or `--extras`.
+DEFAULT_CATEGORIES = frozenset({"main", "dev"})
+_ARCHIVES = (".conda", ".tar.bz2")
+
+
+def _categories(path: Path, root: yaml.Node) -> dict[str, set[str]]:
+    """Return the categories of each `package:` entry by "platform url" (v1 repeats an entry per category)."""
+    import yaml
+
+    out: dict[str, set[str]] = {}
+    node = _mapping_get(root, "package")  # type: ignore[arg-type]
+    for item in node.value if isinstance(node, yaml.SequenceNode) else []:
+        url, platform, category = (_mapping_get(item, key) for key in ("url", "platform", "category"))
+        if category is not None and not isinstance(category, yaml.ScalarNode):
+            raise EnvFileError(path, "`category` must be a string", *_where(category))
+        name = category.value if category is not None else "main"
+        out.setdefault(f"{getattr(platform, 'value', '')} {getattr(url, 'value', '')}", set()).add(name)
+    return out
+
+
+def read_conda_lock(path: Path, target: Target) -> Lock:
+    """Read the packages `conda-lock install` installs from conda-lock.yml on the target's platform."""
+    path = Path(path)
+    text, root = read_lock_text(path)
+    version = _mapping_get(root, "version")  # type: ignore[arg-type]
+    if version is None or getattr(version, "value", None) != "1":
+        where = _where(version) if version is not None else _where(root)
+        found = excerpt(str(getattr(version, "value", "none")))
+        raise EnvFileError(path, f"not a conda-lock file of format version 1 (version: {found})", *where)
+    places = entry_places(path, root, "package")
+    categories = _categories(path, root)
+    env = rattler_lock(path, text).default_environment()
+    base = Lock(str(path), "conda-lock", platform=target.subdir)
+    platform = lock_platform(env, target.subdir) if env is not None else None
+    if platform is None:
+        return replace(base, unjudged=f"{path.name} has nothing for {target.subdir}")
+    out: dict[tuple[str, str], Locked] = {}
+    for pkg in env.packages(platform) or []:
+        key = f"{target.subdir} {pkg.location}"
+        if not categories.get(key, {"main"}) & DEFAULT_CATEGORIES or pkg.name.startswith("__"):
+            continue
+        place = place_of(places, target.subdir, str(pkg.location)) or _where(root)
+        item = (
+            conda_locked(pkg, path, place) if hasattr(pkg, "package_record") else pip_locked(pkg, path, place)
+        )
+        out.setdefault((item.source, item.name), item)
+    return replace(base, packages=tuple(out.values()))
+
+
+def _archive_parts(url: str, name: str) -> tuple[str, str]:
+    """Return (version, build) of a conda archive URL (`NAME-VERSION-BUILD.conda`), as conda names it."""
+    file_name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    stem = next((file_name[: -len(ext)] for ext in _ARCHIVES if file_name.endswith(ext)), file_name)
+    version, _, build = stem[len(name) + 1 :].rpartition("-")
+    return version, build
+
+
+def _pip_line(path: Path, line: str, number: int, column: int) -> Locked:
+    """Return the Locked of a conda-lock `# pip NAME @ URL` (or `NAME == VERSION`) line."""
+    try:
+        req = Requirement(line.split(" --hash", 1)[0])
+    except InvalidRequirement as err:
+        raise EnvFileError(path, f"invalid `# pip` requirement: {err}", number, column) from None
+    version = next((s.version for s in req.specifier if s.operator in ("==", "===")), "")
+    if req.url:
+        file_name = unquote(urlsplit(req.url).path.rsplit("/", 1)[-1])
+        try:
+            version = str(parse_wheel_filename(file_name)[1])
+        except InvalidWheelFilename:
+            try:
+                version = str(parse_sdist_filename(file_name)[1])
+            except InvalidSdistFilename:
+                version = ""
+    loose = "" if version else f"`# pip {excerpt(line)}` names no version: presence only"
+    name = canonicalize_name(req.name)
+    return Locked(name, version, "pip", str(path), number, column, url=req.url or "", loose=loose)
+
+
+def _platform_of(spec: Any, urls: list[str]) -> str:
+    """Return the platform an explicit file is for: its `# platform:` line, else its URLs' subdir."""
+    if spec.platform is not None:
+        return str(spec.platform)
+    subdirs = {urlsplit(u).path.rstrip("/").rsplit("/", 2)[-2] for u in urls if u.count("/") > 3}
+    subdirs.discard("noarch")
+    return subdirs.pop() if len(subdirs) == 1 else ""
+
+
+def read_explicit(path: Path, target: Target) -> Lock:
+    """Read an `@EXPLICIT` spec file: each URL line a conda package, `# pip` lines PyPI ones."""
+    from rattler import MatchSpec
+    from rattler.explicit_environment import ExplicitEnvironmentSpec
+
+    path = Path(path)
+    text = read_text(path, "project file")
+    lines = {raw.strip(): (n, len(raw) - len(raw.lstrip()) + 1) for n, raw in enumerate(text.splitlines(), 1)}
+    try:
+        spec = ExplicitEnvironmentSpec.from_str(text)
+    except Exception as err:  # py-rattler's ParseExplicitEnvironmentSpecError
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise EnvFileError(path, f"not an explicit spec file: {excerpt(detail)}") from None
+    urls = [entry.url for entry in spec.packages]
+    base = Lock(str(path), "explicit", platform=target.subdir)
+    platform = _platform_of(spec, urls)
+    if platform and platform != target.subdir:
+        return replace(base, unjudged=f"{path.name} is for {platform}, not {target.subdir}")
+    out: list[Locked] = []
+    for url in urls:
+        number, column = lines.get(url, (0, 1))
+        try:
+            match = MatchSpec.from_url(url)
+        except Exception as err:  # py-rattler's InvalidMatchSpecError: not a conda archive URL
+            raise EnvFileError(
+                path, f"not a conda package URL: {excerpt(str(err))}", number, column
+            ) from None
+        name = match.name.normalized
+        version, build = _archive_parts(url, name)
+        sha = match.sha256.hex() if match.sha256 else ""
+        out.append(
+            Locked(name, version, "conda", str(path), number, column, build, sha, url.split("#", 1)[0])
+        )
+    for stripped, (number, column) in lines.items():
+        if stripped.startswith("# pip "):
+            out.append(_pip_line(path, stripped[len("# pip ") :], number, column + len("# pip ")))
+    return replace(base, packages=tuple(out))
