@@ -113,7 +113,7 @@ def _pip_line(path: Path, line: str, number: int, column: int) -> Locked:
                 version = str(parse_sdist_filename(file_name)[1])
             except InvalidSdistFilename:
                 version = ""
-    loose = "" if version else f"`# pip {excerpt(line)}` names no version: presence only"
+    loose = "" if version else f"`# pip {excerpt(line, 80)}` names no version: presence only"
     name = canonicalize_name(req.name)
     return Locked(name, version, "pip", str(path), number, column, url=req.url or "", loose=loose)
 
@@ -139,7 +139,7 @@ def read_explicit(path: Path, target: Target) -> Lock:
         spec = ExplicitEnvironmentSpec.from_str(text)
     except Exception as err:  # py-rattler's ParseExplicitEnvironmentSpecError
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise EnvFileError(path, f"not an explicit spec file: {excerpt(detail)}") from None
+        raise EnvFileError(path, f"not an explicit spec file: {excerpt(detail, 160)}") from None
     urls = [entry.url for entry in spec.packages]
     base = Lock(str(path), "explicit", platform=target.subdir)
     platform = _platform_of(spec, urls)
@@ -152,7 +152,7 @@ def read_explicit(path: Path, target: Target) -> Lock:
             match = MatchSpec.from_url(url)
         except Exception as err:  # py-rattler's InvalidMatchSpecError: not a conda archive URL
             raise EnvFileError(
-                path, f"not a conda package URL: {excerpt(str(err))}", number, column
+                path, f"not a conda package URL: {excerpt(str(err), 160)}", number, column
             ) from None
         name = match.name.normalized
         version, build = _archive_parts(url, name)

@@ -53,7 +53,7 @@ def rattler_lock(path: Path, text: str) -> Any:
             out.write(text)
         return LockFile.from_path(Path(name))
     except Exception as err:  # py-rattler raises its own classes (ParseCondaLockError, ...)
-        raise EnvFileError(path, f"py-rattler cannot read it: {excerpt(str(err))}") from None
+        raise EnvFileError(path, f"py-rattler cannot read it: {excerpt(str(err), 160)}") from None
     finally:
         os.unlink(name)
 
@@ -95,10 +95,10 @@ def conda_locked(pkg: Any, path: Path, place: tuple[int, int]) -> Locked:
     """Return a Locked of one py-rattler conda package (binary, or source: presence only)."""
     record = pkg.package_record
     if record is None:  # a source package whose metadata pixi has not evaluated yet
-        loose = f"conda source package ({excerpt(pkg.location)}): built locally, presence only"
+        loose = f"conda source package ({excerpt(pkg.location, 80)}): built locally, presence only"
         return Locked(pkg.name, "", "conda", str(path), *place, url=pkg.location, loose=loose)
     sha = record.sha256.hex() if record.sha256 else ""
-    loose = "" if hasattr(pkg, "repo_data_record") else f"conda source package ({excerpt(pkg.location)})"
+    loose = "" if hasattr(pkg, "repo_data_record") else f"conda source package ({excerpt(pkg.location, 80)})"
     return Locked(
         record.name.normalized,
         str(record.version),
@@ -116,10 +116,10 @@ def pip_locked(pkg: Any, path: Path, place: tuple[int, int]) -> Locked:
     """Return a Locked of one py-rattler PyPI package; a local path is presence only."""
     location = str(pkg.location)
     local = "://" not in location.split("#", 1)[0]
-    loose = f"local path package ({excerpt(location)}): presence only" if local else ""
-    return Locked(
-        canonicalize_name(pkg.name), str(pkg.version), "pip", str(path), *place, url=location, loose=loose
-    )
+    if local:  # built from the project's tree: its version may be dynamic (`<dynamic>`)
+        loose = f"local path package ({excerpt(location, 80)}): presence only"
+        return Locked(canonicalize_name(pkg.name), "", "pip", str(path), *place, url=location, loose=loose)
+    return Locked(canonicalize_name(pkg.name), str(pkg.version), "pip", str(path), *place, url=location)
 
 
 def read_pixi_lock(path: Path, target: Target) -> Lock:
