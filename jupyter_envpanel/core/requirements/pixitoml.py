@@ -196,7 +196,10 @@ def _feature(m: _Manifest, table: dict[str, Any], keys: tuple[str, ...], subdir:
                     if spec is None:
                         continue
                 else:
-                    spec = _pypi_spec(m, name, value, entry_keys)
+                    try:
+                        spec = _pypi_spec(m, name, value, entry_keys)
+                    except ValueError as err:
+                        raise m.fail(entry_keys, str(err)) from None
                 out[(source, name.lower() if source == "conda" else canonicalize_name(name))] = _parse(
                     m, spec, source, entry_keys
                 )
@@ -240,6 +243,7 @@ def _project_pip(m: _Manifest, data: Any, keys: tuple[str, ...]) -> list[Require
             continue
         found = m.text.find(item, offset)
         if found >= 0:
+            found -= m.text[found - 1 : found] in ("'", '"')  # the string's opening quote
             line = m.text.count("\n", 0, found) + 1
             column = found - m.text.rfind("\n", 0, found)
         try:
