@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from rattler import LockFile
+from support.factory import write_dist
 
 from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.packages.inventory import read_inventory
 from jupyter_envpanel.core.requirements.condalock import read_conda_lock, read_explicit
 from jupyter_envpanel.core.requirements.locks import Target
 
@@ -216,3 +219,39 @@ def test_a_bad_explicit_file_is_said(world, text, line, needle):
     with pytest.raises(EnvFileError) as err:
         read_explicit(write(world, text, "spec.txt"), LINUX)
     assert err.value.line == line and needle in err.value.detail, err.value
+
+
+def drift(world, lock, packages, pip=()):
+    """Return (in sync, the verdicts that are not ok) of a real prefix against a lock."""
+    prefix = world.conda_env(world.base / f"env{len(list(world.base.iterdir()))}", packages, python=None)
+    for name, version in pip:
+        write_dist(prefix / "lib" / "python3.12" / "site-packages", name, version)
+    report = check_lock({"name": "env"}, lock, read_inventory(prefix, "conda", "3.12.1"))
+    return report.in_sync, sorted((r.name, r.status) for r in report.requirements if r.status != "ok")
+
+
+def test_a_prefix_against_conda_lock_yml_with_an_extra_category_installed(world):
+    lock = read_conda_lock(DATA / "conda-lock.yml", LINUX)
+    installed = [
+        ("python", "3.12.1", "hab00c5b_1_cpython"),
+        ("tzdata", "2024a", "h0c530f3_0"),
+        ("pytest", "8.0.0", "pyhd8ed1ab_0"),
+    ]
+    assert drift(world, lock, installed, [("requests", "2.31.0")]) == (True, [])
+    sphinx = ("sphinx", "7.2.6", "pyhd8ed1ab_0")  # `docs` only: conda-lock install leaves it out
+    assert drift(world, lock, [*installed, sphinx], [("requests", "2.31.0")]) == (
+        False,
+        [("sphinx", "extra")],
+    )
+    assert drift(world, lock, installed[:2], [("requests", "2.32.0")]) == (
+        False,
+        [("pytest", "missing"), ("requests", "mismatch")],
+    )
+
+
+def test_a_prefix_against_an_explicit_file(world):
+    lock = read_explicit(write(world, EXPLICIT, "spec-file.txt"), LINUX)
+    installed = [(p.name, p.version, p.build) for p in lock.packages]
+    assert drift(world, lock, installed) == (True, [])
+    other = [("python", "3.12.2", "hab00c5b_0_cpython"), *installed[::2]]
+    assert drift(world, lock, other) == (False, [("python", "mismatch"), ("python-tzdata", "missing")])

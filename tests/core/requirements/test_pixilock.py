@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 from rattler import BuildString, LockChannel, LockFile, LockPlatform, PackageRecord, RepoDataRecord
+from support.factory import write_dist
 
 from jupyter_envpanel.core.base.errors import EnvFileError, FileNotFound
+from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.packages.inventory import read_inventory
 from jupyter_envpanel.core.requirements.locks import Target
 from jupyter_envpanel.core.requirements.pixilock import read_pixi_lock
 
@@ -250,3 +253,45 @@ def test_hostile_files_are_refused_before_any_parser_sees_them(world):
         assert (err.value.status, needle in err.value.detail) == (status, True), err.value
     with pytest.raises(FileNotFound):
         read_pixi_lock(world.root / "absent.lock", LINUX)
+
+
+def test_a_prefix_against_the_lock_in_sync_other_build_missing_and_extra(world):
+    """The judge's verdicts on a real prefix against what this reader read."""
+    path = write_lock(
+        world.root / "pixi.lock",
+        {
+            "default": {
+                "linux-64": [
+                    ("conda", "python", "3.12.1", "hb806964_0_cpython"),
+                    ("conda", "numpy", "2.1.0", "py312h58c1407_0"),
+                    ("pypi", "Requests_Toolbelt", "1.0.0", WHEEL),
+                ]
+            }
+        },
+    )
+    lock = read_pixi_lock(path, LINUX)
+
+    def drift(packages, pip=()):
+        prefix = world.conda_env(
+            world.base / f"env{len(list(world.base.iterdir()))}", packages, python="3.12.1"
+        )
+        for name, version in pip:
+            write_dist(prefix / "lib" / "python3.12" / "site-packages", name, version, installer="uv-pixi")
+        report = check_lock({"name": "env"}, lock, read_inventory(prefix, "conda", "3.12.1"))
+        return report.in_sync, sorted(
+            (r.name, r.status, r.line) for r in report.requirements if r.status != "ok"
+        )
+
+    numpy = ("numpy", "2.1.0", "py312h58c1407_0")
+    line = next(p.line for p in lock.packages if p.name == "numpy")
+    assert drift([numpy], [("requests-toolbelt", "1.0.0")]) == (True, [])
+    assert drift([("numpy", "2.1.0", "py312h58c1407_1")], [("requests-toolbelt", "1.0.0")]) == (
+        False,
+        [("numpy", "mismatch", line)],
+    )
+    toolbelt_line = next(p.line for p in lock.packages if p.source == "pip")
+    assert drift([numpy]) == (False, [("requests-toolbelt", "missing", toolbelt_line)])
+    assert drift([numpy, ("zlib", "1.3.1", "h0_0")], [("requests-toolbelt", "1.0.0")]) == (
+        False,
+        [("zlib", "extra", 0)],
+    )
