@@ -1,6 +1,6 @@
 """conda-lock.yml and `@EXPLICIT` spec files: the packages they install here, as py-rattler reads them.
 
-conda-lock.yml (format v1): py-rattler reads the packages; the composed YAML adds what py-rattler
+conda-lock.yml (format v1): py-rattler reads the packages; the file's entries add what py-rattler
 drops, each entry's `category` (`conda-lock install` installs `main` and `dev` unless told otherwise)
 and its line. An explicit file (`conda list --explicit`, `conda-lock render`) is one URL a line,
 read by py-rattler's explicit-environment parser; `# pip NAME @ URL` lines are conda-lock's own and
@@ -9,9 +9,10 @@ read by py-rattler's explicit-environment parser; `# pip NAME @ URL` lines are c
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -24,68 +25,49 @@ from packaging.utils import (
 )
 
 from ..base.errors import EnvFileError, excerpt
-from .envfile import _mapping_get, _where
 from .locks import Lock, Locked, Target
-from .pixilock import (
-    conda_locked,
-    entry_places,
-    lock_platform,
-    pip_locked,
-    place_of,
-    rattler_lock,
-    read_lock_text,
-)
+from .pixilock import locked, place_of
+from .rattlerlock import entries_of, lock_platform, parse_lock, places_by_url
 from .reqfile import read_text
-
-if TYPE_CHECKING:
-    import yaml
 
 #: The categories `conda-lock install` installs without `--no-dev` or `--extras`.
 DEFAULT_CATEGORIES = frozenset({"main", "dev"})
 _ARCHIVES = (".conda", ".tar.bz2")
-
-
-def _categories(path: Path, root: yaml.Node) -> dict[str, set[str]]:
-    """Return the categories of each `package:` entry by "platform url" (v1 repeats an entry per category)."""
-    import yaml
-
-    out: dict[str, set[str]] = {}
-    node = _mapping_get(root, "package")  # type: ignore[arg-type]
-    for item in node.value if isinstance(node, yaml.SequenceNode) else []:
-        url, platform, category = (_mapping_get(item, key) for key in ("url", "platform", "category"))
-        if category is not None and not isinstance(category, yaml.ScalarNode):
-            raise EnvFileError(path, "`category` must be a string", *_where(category))
-        name = category.value if category is not None else "main"
-        out.setdefault(f"{getattr(platform, 'value', '')} {getattr(url, 'value', '')}", set()).add(name)
-    return out
+_VERSION = re.compile(r"^version:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
 def read_conda_lock(path: Path, target: Target) -> Lock:
     """Read the packages `conda-lock install` installs from conda-lock.yml on the target's platform."""
     path = Path(path)
-    text, root = read_lock_text(path)
-    version = _mapping_get(root, "version")  # type: ignore[arg-type]
-    if version is None or getattr(version, "value", None) != "1":
-        where = _where(version) if version is not None else _where(root)
-        found = excerpt(str(getattr(version, "value", "none")))
-        raise EnvFileError(path, f"not a conda-lock file of format version 1 (version: {found})", *where)
-    places = entry_places(path, root, "package")
-    categories = _categories(path, root)
-    env = rattler_lock(path, text).default_environment()
+    text = read_text(path, "project file")
+    version = _VERSION.search(text)
+    if version is None or version.group(1) != "1":
+        line, column = 1, 1
+        if version:
+            line = text.count("\n", 0, version.start()) + 1
+            column = version.start(1) - version.start() + 1
+        found = excerpt(version.group(1) if version else "none")
+        raise EnvFileError(
+            path, f"not a conda-lock file of format version 1 (version: {found})", line, column
+        )
+    env = parse_lock(path, text).default_environment()
     base = Lock(str(path), "conda-lock", platform=target.subdir)
     platform = lock_platform(env, target.subdir) if env is not None else None
     if platform is None:
         return replace(base, unjudged=f"{path.name} has nothing for {target.subdir}")
+    packages = env.packages(platform) or []
+    entries = entries_of(path, text, "package", {f"{target.subdir} {p.location}" for p in packages})
+    categories: dict[str, set[str]] = {}  # v1 repeats an entry once per category it is in
+    for _, _, fields in entries:
+        key = f"{fields.get('platform', '')} {next((fields[k] for k in ('url', 'path') if k in fields), '')}"
+        categories.setdefault(key, set()).add(fields.get("category", "main"))
+    places = places_by_url(entries)
     out: dict[tuple[str, str], Locked] = {}
-    for pkg in env.packages(platform) or []:
-        key = f"{target.subdir} {pkg.location}"
-        if not categories.get(key, {"main"}) & DEFAULT_CATEGORIES or pkg.name.startswith("__"):
-            continue
-        place = place_of(places, target.subdir, str(pkg.location)) or _where(root)
-        item = (
-            conda_locked(pkg, path, place) if hasattr(pkg, "package_record") else pip_locked(pkg, path, place)
-        )
-        out.setdefault((item.source, item.name), item)
+    for pkg in packages:
+        wanted = categories.get(f"{target.subdir} {pkg.location}", {"main"}) & DEFAULT_CATEGORIES
+        if wanted and not pkg.name.startswith("__"):
+            item = locked(pkg, path, place_of(places, target.subdir, str(pkg.location)))
+            out.setdefault((item.source, item.name), item)
     return replace(base, packages=tuple(out.values()))
 
 
