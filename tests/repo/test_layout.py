@@ -21,6 +21,7 @@ NOT_A_MODULE = {
     "conda/test_conda_verdicts.py": "conda's own verdicts on MatchSpecs as a table (spec, channels)",
     "drift/test_export_roundtrip.py": "generated environments exported and read back (export, envfile)",
     "requirements/test_envfile_corpus.py": "a corpus of environment.yml files read as conda reads them",
+    "requirements/test_conda_lock_agreement.py": "conda-lock's own writer and rendering against our readers",
 }
 
 
