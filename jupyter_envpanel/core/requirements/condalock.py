@@ -24,11 +24,11 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
 from .locks import Lock, Locked, Target
 from .pixilock import locked, place_of
-from .rattlerlock import entries_of, lock_platform, parse_lock, places_by_url
-from .reqfile import read_text
+from .rattlerlock import entries_of, lock_platform, parse_lock, places_by_url, read_counted
 
 #: The categories `conda-lock install` installs without `--no-dev` or `--extras`.
 DEFAULT_CATEGORIES = frozenset({"main", "dev"})
@@ -39,7 +39,7 @@ _VERSION = re.compile(r"^version:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 def read_conda_lock(path: Path, target: Target) -> Lock:
     """Read the packages `conda-lock install` installs from conda-lock.yml on the target's platform."""
     path = Path(path)
-    text = read_text(path, "project file")
+    text = read_counted(path)
     version = _VERSION.search(text)
     if version is None or version.group(1) != "1":
         line, column = 1, 1
@@ -56,6 +56,7 @@ def read_conda_lock(path: Path, target: Target) -> Lock:
     if platform is None:
         return replace(base, unjudged=f"{path.name} has nothing for {target.subdir}")
     packages = env.packages(platform) or []
+    current().add_entries(path, len(packages))
     entries = entries_of(path, text, "package", {f"{target.subdir} {p.location}" for p in packages})
     categories: dict[str, set[str]] = {}  # v1 repeats an entry once per category it is in
     for _, _, fields in entries:
@@ -115,7 +116,7 @@ def read_explicit(path: Path, target: Target) -> Lock:
     from rattler.explicit_environment import ExplicitEnvironmentSpec
 
     path = Path(path)
-    text = read_text(path, "project file")
+    text = read_counted(path)
     lines = {raw.strip(): (n, len(raw) - len(raw.lstrip()) + 1) for n, raw in enumerate(text.splitlines(), 1)}
     try:
         spec = ExplicitEnvironmentSpec.from_str(text)
@@ -123,6 +124,7 @@ def read_explicit(path: Path, target: Target) -> Lock:
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise EnvFileError(path, f"not an explicit spec file: {excerpt(detail, 160)}") from None
     urls = [entry.url for entry in spec.packages]
+    current().add_entries(path, len(urls))
     base = Lock(str(path), "explicit", platform=target.subdir)
     platform = _platform_of(spec, urls)
     if platform and platform != target.subdir:

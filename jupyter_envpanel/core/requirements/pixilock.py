@@ -12,6 +12,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from ..base.budget import current
 from ..base.errors import excerpt
 from .locks import Lock, Locked, Target
 from .rattlerlock import Place, entries_of, list_key, lock_platform, places_by_url, read_lock
@@ -73,6 +74,7 @@ def read_pixi_lock(path: Path, target: Target) -> Lock:
     if platform is None:
         return replace(base, unjudged=f"{path.name} has nothing for {target.subdir} (environment {name!r})")
     packages = env.packages(platform) or []
+    current().add_entries(path, len(packages))
     places = places_by_url(entries_of(path, text, list_key(text), {str(p.location) for p in packages}))
     found = [locked(p, path, place_of(places, target.subdir, str(p.location))) for p in packages]
     return replace(base, packages=tuple(found))

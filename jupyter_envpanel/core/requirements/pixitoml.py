@@ -15,6 +15,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
 from ..base.safe_read import BadToml, UnreadableFile, parse_toml
 from .envfile import EnvFile
@@ -256,7 +257,10 @@ def _project_pip(m: _Manifest, data: Any, keys: tuple[str, ...]) -> list[Require
 def read_pixi_manifest(path: Path, target: Target) -> EnvFile:
     """Read what a pixi environment asks for from pixi.toml or pyproject.toml `[tool.pixi]`."""
     path = Path(path)
+    budget = current()
+    budget.open_file(path)
     text = read_text(path, "project file")
+    budget.read(path, len(text))
     try:
         data = parse_toml(text, path)
     except BadToml as err:
@@ -296,6 +300,7 @@ def read_pixi_manifest(path: Path, target: Target) -> EnvFile:
             raise m.fail(
                 ("environments", name), f"environment {name!r} uses feature {feature!r}, not defined"
             )
+    budget.add_entries(path, len(requirements))
     return EnvFile(str(path), name, tuple(channels), tuple(requirements), tuple(m.warnings))
 
 

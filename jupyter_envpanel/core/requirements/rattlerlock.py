@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
 from .envfile import _compose, _mapping_get, _where
 from .reqfile import read_text
@@ -34,9 +35,18 @@ _SCALARS = frozenset(
 _FIELD = re.compile(r"^(- |  )([A-Za-z_][\w-]*):(?:[ \t]+(.*?))?[ \t]*$")
 
 
+def read_counted(path: Path) -> str:
+    """Return a definition file's text, counted against the request's budget (files, bytes)."""
+    budget = current()
+    budget.open_file(path)
+    text = read_text(path, "project file")
+    budget.read(path, len(text))
+    return text
+
+
 def read_lock(path: Path) -> tuple[str, Any]:
     """Return a YAML lock's text and py-rattler's `LockFile` of it; a bad file is EnvFileError."""
-    text = read_text(path, "project file")
+    text = read_counted(path)
     return text, parse_lock(path, text)
 
 

@@ -11,6 +11,7 @@ import pytest
 from rattler import LockFile
 from support.factory import write_dist
 
+from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.drift.lockdrift import check_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
@@ -255,3 +256,11 @@ def test_a_prefix_against_an_explicit_file(world):
     assert drift(world, lock, installed) == (True, [])
     other = [("python", "3.12.2", "hab00c5b_0_cpython"), *installed[::2]]
     assert drift(world, lock, other) == (False, [("python", "mismatch"), ("python-tzdata", "missing")])
+
+
+def test_conda_lock_and_explicit_files_count_against_the_requests_budget(world):
+    explicit = write(world, EXPLICIT, "spec-file.txt")
+    with spending(Budget(Limits(entries=3))), pytest.raises(EnvFileError, match="more than 3 entries"):
+        read_explicit(explicit, LINUX)  # four archives
+    with spending(Budget(Limits(entries=3))), pytest.raises(EnvFileError, match="more than 3 entries"):
+        read_conda_lock(DATA / "conda-lock.yml", LINUX)  # five linux-64 packages before categories

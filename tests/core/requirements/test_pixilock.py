@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from rattler import BuildString, LockChannel, LockFile, LockPlatform, PackageRecord, RepoDataRecord
 from support.factory import write_dist
 
+from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError, FileNotFound
 from jupyter_envpanel.core.drift.lockdrift import check_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
@@ -295,3 +296,16 @@ def test_a_prefix_against_the_lock_in_sync_other_build_missing_and_extra(world):
         False,
         [("zlib", "extra", 0)],
     )
+
+
+def test_a_lock_counts_against_the_requests_budget(two_envs):
+    with (
+        spending(Budget(Limits(entries=2))) as budget,
+        pytest.raises(EnvFileError, match="more than 2 entries"),
+    ):
+        read_pixi_lock(two_envs, LINUX)  # 3 packages for linux-64
+    assert (budget.files, budget.bytes) == (1, len(two_envs.read_text()))
+    with spending(Budget(Limits(files=1))) as budget:
+        read_pixi_lock(two_envs, LINUX)
+        with pytest.raises(EnvFileError, match="opens more than 1 files"):
+            read_pixi_lock(two_envs, LINUX)

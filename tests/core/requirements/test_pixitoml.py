@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.drift.report import check
 from jupyter_envpanel.core.packages.inventory import read_inventory
@@ -217,3 +218,9 @@ def test_hostile_files(world):
         with pytest.raises(EnvFileError) as err:
             read_pixi_manifest(path, LINUX)
         assert needle in err.value.detail, err.value
+
+
+def test_a_manifest_counts_against_the_requests_budget(world):
+    path = write(world, MANIFEST)
+    with spending(Budget(Limits(entries=5))), pytest.raises(EnvFileError, match="more than 5 entries"):
+        read_pixi_manifest(path, LINUX)
