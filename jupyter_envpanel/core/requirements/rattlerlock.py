@@ -10,9 +10,11 @@ type at its line and column.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,18 +56,36 @@ def parse_lock(path: Path, text: str) -> Any:
     """Return py-rattler's `LockFile` of a lock's text (it parses only from a path: a private copy)."""
     from rattler import LockFile
 
-    fd, name = tempfile.mkstemp(suffix=".lock", prefix="envpanel-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        return LockFile.from_path(Path(name))
-    except Exception as err:  # py-rattler raises its own classes (ParseCondaLockError, ...)
-        reason = excerpt(str(err), 160)
-    finally:
-        os.unlink(name)
+    with _private_copy(text) as copy:
+        try:
+            return LockFile.from_path(copy)
+        except Exception as err:  # py-rattler raises its own classes (ParseCondaLockError, ...)
+            reason = excerpt(str(err), 160)
     for key in ("packages", "package"):
         composed_entries(path, text, key)  # raises a located error when the file has one
     raise EnvFileError(path, f"py-rattler cannot read it: {reason}")
+
+
+@contextlib.contextmanager
+def _private_copy(text: str) -> Iterator[Path]:
+    """Yield a path to a copy of text no other process can swap: in memory on Linux, else a temp file."""
+    data = text.encode("utf-8")
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("envpanel-lock", os.MFD_CLOEXEC)
+        try:
+            with open(fd, "wb", closefd=False) as out:
+                out.write(data)
+            yield Path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+        return
+    fd, name = tempfile.mkstemp(suffix=".lock", prefix="envpanel-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 def list_key(text: str) -> str:
