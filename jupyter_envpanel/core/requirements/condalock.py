@@ -117,7 +117,11 @@ def read_explicit(path: Path, target: Target) -> Lock:
 
     path = Path(path)
     text = read_counted(path)
-    lines = {raw.strip(): (n, len(raw) - len(raw.lstrip()) + 1) for n, raw in enumerate(text.splitlines(), 1)}
+    lines: dict[str, tuple[int, int]] = {}  # each line by its text, URL lines by their URL alone too
+    for number, raw in enumerate(text.splitlines(), start=1):
+        place = (number, len(raw) - len(raw.lstrip()) + 1)
+        lines.setdefault(raw.strip(), place)
+        lines.setdefault(raw.strip().split("#", 1)[0], place)
     try:
         spec = ExplicitEnvironmentSpec.from_str(text)
     except Exception as err:  # py-rattler's ParseExplicitEnvironmentSpecError
@@ -131,7 +135,7 @@ def read_explicit(path: Path, target: Target) -> Lock:
         return replace(base, unjudged=f"{path.name} is for {platform}, not {target.subdir}")
     out: list[Locked] = []
     for url in urls:
-        number, column = lines.get(url, (0, 1))
+        number, column = lines.get(url) or lines.get(url.split("#", 1)[0]) or (1, 1)
         try:
             match = MatchSpec.from_url(url)
         except Exception as err:  # py-rattler's InvalidMatchSpecError: not a conda archive URL
