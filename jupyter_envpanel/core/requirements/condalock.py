@@ -120,6 +120,8 @@ def read_explicit(path: Path, target: Target) -> Lock:
     lines: dict[str, tuple[int, int]] = {}  # each line by its text, URL lines by their URL alone too
     for number, raw in enumerate(text.splitlines(), start=1):
         place = (number, len(raw) - len(raw.lstrip()) + 1)
+        if not raw.replace("\t", " ").isprintable():
+            raise EnvFileError(path, "holds a control character: not an explicit spec file", *place)
         lines.setdefault(raw.strip(), place)
         lines.setdefault(raw.strip().split("#", 1)[0], place)
     try:
@@ -144,6 +146,8 @@ def read_explicit(path: Path, target: Target) -> Lock:
             ) from None
         name = match.name.normalized
         version, build = _archive_parts(url, name)
+        if not (version + build).isprintable():  # percent-encoded in the URL
+            raise EnvFileError(path, "holds a control character: not an explicit spec file", number, column)
         sha = match.sha256.hex() if match.sha256 else ""
         out.append(
             Locked(name, version, "conda", str(path), number, column, build, sha, url.split("#", 1)[0])

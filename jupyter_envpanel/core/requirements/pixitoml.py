@@ -36,9 +36,23 @@ _CONDA_FIELDS |= {"md5": "md5", "sha256": "sha256", "license": "license"}
 _SOURCE_KEYS = ("path", "git", "url")
 
 
+def _quotable(text: str) -> bool:
+    """Return whether a table value can be written inside a MatchSpec's quotes (printable, no quote)."""
+    return text.isprintable() and '"' not in text
+
+
 def _key_path(text: str) -> tuple[str, ...]:
-    """Return the parts of a dotted TOML key (`a."b.c".d` -> a, b.c, d)."""
-    return tuple(next(g for g in m.groups() if g is not None) for m in _PART.finditer(text))
+    """Return the parts of a dotted TOML key (`a."b.c".d` -> a, b.c, d), escapes read as TOML reads them."""
+    parts = []
+    for match in _PART.finditer(text):
+        part = next(g for g in match.groups() if g is not None)
+        if match.group(1) is not None and "\\" in part:
+            try:
+                part = next(iter(parse_toml(f"{match.group(0)} = 0", "key")))
+            except BadToml:
+                pass
+        parts.append(part)
+    return tuple(parts)
 
 
 def key_places(text: str) -> dict[tuple[str, ...], Place]:
@@ -96,9 +110,13 @@ class _Manifest:
 
 def _conda_spec(m: _Manifest, name: str, value: Any, keys: tuple[str, ...]) -> str | None:
     """Return the MatchSpec string of a `[dependencies]` entry (None: a source dependency, said)."""
-    from rattler import MatchSpec, NamelessMatchSpec
+    from rattler import MatchSpec, NamelessMatchSpec, PackageName
 
     if isinstance(value, dict):
+        try:
+            PackageName(name)
+        except Exception as err:  # py-rattler's InvalidPackageNameError
+            raise m.fail(keys, f"invalid package name: {excerpt(str(err), 160)}") from None
         source = next((k for k in _SOURCE_KEYS if k in value), None)
         if source:
             m.warnings.append(
@@ -108,19 +126,22 @@ def _conda_spec(m: _Manifest, name: str, value: Any, keys: tuple[str, ...]) -> s
         fields = [f'version="{_version(m, value.get("version", "*"), keys)}"']
         for key, field in _CONDA_FIELDS.items():
             if key in value:
+                text = str(value[key])
                 if (
                     not isinstance(value[key], (str, int))
                     or isinstance(value[key], bool)
-                    or '"' in str(value[key])
+                    or not _quotable(text)
                 ):
                     raise m.fail(keys, f"`{name}`: `{key}` must be a string")
-                fields.append(f'{field}="{value[key]}"')
+                fields.append(f'{field}="{text}"')
         channel = value.get("channel")
-        if channel is not None and not isinstance(channel, str):
-            raise m.fail(keys, f"`{name}`: `channel` must be a string")
+        if channel is not None and (not isinstance(channel, str) or not channel.isprintable()):
+            raise m.fail(keys, f"`{name}`: `channel` must be a string of printable characters")
         return f"{channel + '::' if channel else ''}{name}[{', '.join(fields)}]"
     if not isinstance(value, str):
         raise m.fail(keys, f"`{name}` must be a version string or a table, got {type(value).__name__}")
+    if not value.isprintable():  # py-rattler would take a control character as a build string
+        raise m.fail(keys, f"invalid spec for `{name}`: {excerpt(value, 80)} holds a control character")
     try:
         return str(MatchSpec.from_nameless(NamelessMatchSpec(value), name))
     except Exception as err:  # py-rattler's InvalidMatchSpecError / PackageNameMatcherParseError
@@ -131,7 +152,7 @@ def _version(m: _Manifest, value: Any, keys: tuple[str, ...]) -> str:
     """Return a version spec as pixi reads it (`1.8` means `==1.8`), checked by py-rattler."""
     from rattler import NamelessMatchSpec
 
-    if not isinstance(value, str) or '"' in value:
+    if not isinstance(value, str) or not _quotable(value):
         raise m.fail(keys, f"`{keys[-1]}`: `version` must be a version string")
     try:
         return str(NamelessMatchSpec(value).version or "*")

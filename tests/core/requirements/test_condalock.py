@@ -214,6 +214,8 @@ def test_conda_lock_rendered_pip_lines_are_pypi_packages(world):
         (f"@EXPLICIT\n{FORGE}/linux-64/notes.txt\n", 2, "not a conda package URL"),
         ("@EXPLICIT\n# platform: bogus\n", None, "'bogus' is not a valid subdir"),
         ("@EXPLICIT\n# pip [nope\n", 2, "invalid `# pip` requirement"),
+        (f"@EXPLICIT\n{FORGE}/linux-64/a-1-h\x1b_0.conda\n", 2, "holds a control character"),
+        (f"@EXPLICIT\n{FORGE}/linux-64/a-1-h%1B_0.conda\n", 2, "holds a control character"),
     ],
 )
 def test_a_bad_explicit_file_is_said(world, text, line, needle):

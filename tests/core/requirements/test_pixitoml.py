@@ -190,6 +190,16 @@ def test_pixis_version_strings_are_judged_as_pixi_reads_them(world):
         ('[environments]\ndefault = ["gpu"]\n', 2, 1, "uses feature 'gpu', not defined"),
         ("[target]\nlinux-64 = 1\n", 2, 1, "`target.linux-64` must be a table"),
         ("[dependencies\nnumpy = 1\n", 1, 14, "invalid TOML"),
+        ('[dependencies]\n"nu\\u001bmpy" = { version = "1" }\n', 2, 1, "invalid package name"),
+        (
+            '[dependencies]\nnumpy = { channel = "\\u001b[31mforge" }\n',
+            2,
+            1,
+            "string of printable characters",
+        ),
+        ('[dependencies]\nnumpy = { build = "py\\u0007_0" }\n', 2, 1, "`build` must be a string"),
+        ('[dependencies]\nnumpy = "1.2\\u001b"\n', 2, 1, "invalid spec for `numpy`"),
+        ('[pypi-dependencies]\nrich = "==1\\u001b"\n', 2, 1, "invalid pip requirement"),
     ],
 )
 def test_wrong_types_are_located(world, text, line, column, needle):
