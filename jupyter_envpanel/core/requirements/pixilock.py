@@ -13,7 +13,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from ..base.budget import current
-from ..base.errors import excerpt
+from ..base.errors import EnvFileError, excerpt
 from .locks import Lock, Locked, Target
 from .rattlerlock import Place, entries_of, list_key, lock_platform, places_by_url, read_lock
 
@@ -52,8 +52,11 @@ def pip_locked(pkg: Any, path: Path, place: Place) -> Locked:
 
 
 def locked(pkg: Any, path: Path, place: Place) -> Locked:
-    """Return a Locked of one py-rattler package, conda or PyPI."""
-    return conda_locked(pkg, path, place) if hasattr(pkg, "package_record") else pip_locked(pkg, path, place)
+    """Return a Locked of one py-rattler package, conda or PyPI; a control character is an error."""
+    item = conda_locked(pkg, path, place) if hasattr(pkg, "package_record") else pip_locked(pkg, path, place)
+    if not (item.name + item.version + item.build + item.url).isprintable():
+        raise EnvFileError(path, f"the entry of {excerpt(item.name, 40)} holds a control character", *place)
+    return item
 
 
 def place_of(places: dict[str, Place], subdir: str, location: str) -> Place:

@@ -227,6 +227,15 @@ def test_wrong_types_are_located(world, text, line, column, needle):
     assert (err.value.line, err.value.column) == (line, column) and needle in err.value.detail
 
 
+def test_a_control_character_py_rattler_keeps_is_refused_at_its_entry(world):
+    text = (
+        (DATA / "pixi-v5.lock").read_text().replace("build: py312h58c1407_0", 'build: "py312h58c1407\\e_0"')
+    )
+    with pytest.raises(EnvFileError) as err:
+        read_pixi_lock(write(world, text), LINUX)
+    assert (err.value.line, err.value.detail) == (16, "the entry of 'numpy' holds a control character")
+
+
 def test_what_py_rattler_refuses_is_said_with_its_reason(world):
     text = HEAD + REF + "packages:\n- conda: https://c.org/linux-64/a-1-h0_0.conda\n  sha256: abc\n"
     with pytest.raises(EnvFileError) as err:
