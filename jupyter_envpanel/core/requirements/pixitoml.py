@@ -9,6 +9,7 @@ replace the feature's entry of the same name. Each entry keeps the line and colu
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
@@ -194,15 +195,17 @@ def _parse(m: _Manifest, spec: Any, source: str, keys: tuple[str, ...]) -> Requi
 
 
 def selector_matches(selector: str, subdir: str) -> bool:
-    """Return whether a `[target.<selector>]` applies to a platform (pixi's unix/linux/osx/win too)."""
+    """Return whether a `[target.<selector>]` applies to a platform: pixi's platforms, families, globs."""
     family = subdir.split("-", 1)[0]
     if selector == "unix":
         return family != "win"
-    return selector in (subdir, family)
+    if "*" in selector or "?" in selector:  # a platform glob (`linux-*`)
+        return fnmatch.fnmatchcase(subdir, selector)
+    return selector in (subdir, family) or (selector == "macos" and family == "osx")
 
 
 def _feature(m: _Manifest, table: dict[str, Any], keys: tuple[str, ...], subdir: str) -> list[Requirement]:
-    """Return a feature's entries for this platform (a target's entry replaces the plain one)."""
+    """Return a feature's entries for this platform: matching targets extend it in file order, as pixi."""
     out: dict[tuple[str, str], Requirement] = {}
     scopes: list[tuple[dict[str, Any], tuple[str, ...]]] = [(table, keys)]
     targets = m.table(table.get("target"), keys + ("target",))

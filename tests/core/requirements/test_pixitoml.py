@@ -119,10 +119,22 @@ def test_the_default_environment_takes_the_features_it_lists(world):
         ("osx", "linux-64", False),
         ("win", "win-64", True),
         ("osx-64", "osx-arm64", False),
+        ("macos", "osx-arm64", True),
+        ("linux-*", "linux-aarch64", True),
+        ("linux-*", "osx-64", False),
     ],
 )
 def test_target_selectors(selector, subdir, applies):
     assert selector_matches(selector, subdir) is applies
+
+
+def test_matching_targets_apply_in_file_order_as_pixi_merges_them(world):
+    """pixi extends the default target with each matching one in manifest order: the last one wins."""
+    text = '[dependencies]\nzlib = "*"\n[target.linux-64.dependencies]\nzlib = "1.3.1"\n'
+    text += '[target.unix.dependencies]\nzlib = "1.2.*"\n[target.osx.dependencies]\nzlib = "1.3.*"\n'
+    assert entries(read_pixi_manifest(write(world, text), LINUX)) == [("conda", "zlib 1.2.*", 6, 1)]
+    mac = read_pixi_manifest(write(world, text), Target("3.12", "osx-arm64"))
+    assert entries(mac) == [("conda", "zlib 1.3.*", 8, 1)]
 
 
 def test_pyproject_tool_pixi_with_project_dependencies_extras_and_groups(world):
