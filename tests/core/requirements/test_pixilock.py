@@ -318,3 +318,33 @@ def test_a_lock_counts_against_the_requests_budget(two_envs):
         read_pixi_lock(two_envs, LINUX)
         with pytest.raises(EnvFileError, match="opens more than 1 files"):
             read_pixi_lock(two_envs, LINUX)
+
+
+SOURCE_LOCK = """\
+version: 6
+environments:
+  default:
+    channels:
+    - url: https://conda.anaconda.org/conda-forge/
+    packages:
+      linux-64:
+      - conda: ./mypkg
+packages:
+- conda: ./mypkg
+  name: mypkg
+  version: 0.1.0
+  build: hbf21a9e_0
+  subdir: linux-64
+  depends:
+  - python
+  input:
+    hash: 8e8c0d8bd2b0f4a7b4f7e6b5a4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5
+    globs:
+    - pixi.toml
+"""
+
+
+def test_a_conda_package_pixi_builds_from_source_is_judged_by_presence(world):
+    [item] = read_pixi_lock(write(world, SOURCE_LOCK), LINUX).packages
+    assert (item.name, item.line, item.url) == ("mypkg", 10, "./mypkg")
+    assert item.loose == "conda source package ('./mypkg'): built locally, presence only"
