@@ -16,15 +16,12 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
 from .envfile import _compose, _mapping_get, _where
 from .reqfile import read_text
-
-if TYPE_CHECKING:
-    pass
 
 Place = tuple[int, int]
 #: One entry of a lock's package list: its line and column, and its scalar fields as written.

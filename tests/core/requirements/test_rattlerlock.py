@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.requirements.locks import Target
+from jupyter_envpanel.core.requirements.pixilock import read_pixi_lock
 from jupyter_envpanel.core.requirements.rattlerlock import (
     composed_entries,
     entries_of,
@@ -99,3 +101,16 @@ def test_a_file_py_rattler_refuses_is_located_when_composing_can(tmp_path):
     with pytest.raises(EnvFileError) as err:
         read_lock(path)
     assert err.value.line is None and err.value.detail.startswith("py-rattler cannot read it: ")
+
+
+def test_a_lock_in_flow_style_is_read_and_placed_by_composing(tmp_path):
+    numpy = "https://conda.anaconda.org/conda-forge/linux-64/numpy-2.1.0-py312h1_0.conda"
+    wheel = "https://files.pythonhosted.org/packages/x/requests-2.32.3-py3-none-any.whl"
+    head = PIXI_V7.split("packages:\n- conda")[0]
+    text = head + f"packages:\n- {{conda: '{numpy}', sha256: {'ab' * 32}}}\n"
+    text += f"- {{pypi: '{wheel}', name: requests, version: '2.32.3'}}\n"
+    path = tmp_path / "pixi.lock"
+    path.write_text(text)
+    assert scanned_entries(text, "packages") is None
+    got = [(p.name, p.line, p.column) for p in read_pixi_lock(path, Target("3.12", "linux-64")).packages]
+    assert got == [("numpy", 13, 3), ("requests", 14, 3)]
