@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 from pathlib import Path
@@ -281,10 +282,12 @@ def test_a_prefix_against_the_lock_in_sync_other_build_missing_and_extra(world):
     )
     lock = read_pixi_lock(path, LINUX)
 
-    def drift(packages, pip=()):
+    def drift(packages, pip=(), numpy_sha256=""):
         prefix = world.conda_env(
             world.base / f"env{len(list(world.base.iterdir()))}", packages, python="3.12.1"
         )
+        for record in (prefix / "conda-meta").glob("numpy-*.json") if numpy_sha256 else ():
+            record.write_text(json.dumps({**json.loads(record.read_text()), "sha256": numpy_sha256}))
         for name, version in pip:
             write_dist(prefix / "lib" / "python3.12" / "site-packages", name, version, installer="uv-pixi")
         report = check_lock({"name": "env"}, lock, read_inventory(prefix, "conda", "3.12.1"))
@@ -296,6 +299,12 @@ def test_a_prefix_against_the_lock_in_sync_other_build_missing_and_extra(world):
     line = next(p.line for p in lock.packages if p.name == "numpy")
     assert drift([numpy], [("requests-toolbelt", "1.0.0")]) == (True, [])
     assert drift([("numpy", "2.1.0", "py312h58c1407_1")], [("requests-toolbelt", "1.0.0")]) == (
+        False,
+        [("numpy", "mismatch", line)],
+    )
+    locked_sha = next(p.sha256 for p in lock.packages if p.name == "numpy")
+    assert drift([numpy], [("requests-toolbelt", "1.0.0")], locked_sha.upper()) == (True, [])
+    assert drift([numpy], [("requests-toolbelt", "1.0.0")], "ab" * 32) == (
         False,
         [("numpy", "mismatch", line)],
     )
