@@ -35,6 +35,7 @@ async def test_project_of_a_notebook_names_its_file_env_kernel_and_drift(server_
         "in_sync": False,
         "summary": {"ok": 0, "missing": 1, "mismatch": 1, "skipped": 0, "unrequested": 1},
         "drift_count": 2,
+        "lock": None,
     }
 
 

@@ -177,8 +177,12 @@ def test_venv_projects_use_their_in_project_venv(world, file):
     assert found.kernel["display_name"] == f"Python [{kind}: proj/.venv]"
     if file.endswith(".txt"):  # drift against the requirements file
         assert found.drift["file"] == "proj/requirements-dev.txt" and found.drift["drift_count"] == 1
-    else:
-        assert found.drift is None
+    elif file == "pyproject.toml":  # against what [project] asks for: nothing, so in sync
+        assert found.drift["file"] == "proj/pyproject.toml" and found.drift["in_sync"]
+        assert found.drift["lock"] is None and found.drift["summary"]["unrequested"] == 1
+    else:  # this uv.lock is not TOML: the card says where, the environment is still described
+        assert found.drift is None and found.drift_error["file"] == "proj/uv.lock"
+        assert found.drift_error["line"] == 1
 
 
 def test_requirements_txt_defines_a_venv_project_before_its_variants(world):
