@@ -86,6 +86,11 @@ dest="$VENV/share/jupyter/labextensions/jupyter-envpanel"
 if [ -L "$dest" ]; then rm -f "$dest"; fi
 if [ "$MODE" = test ]; then
   "${PIP[@]}" --no-build-isolation -e ".[test]"
+  # conda-lock pins versions poetry cannot share (dulwich, virtualenv): a venv of its own, linked
+  # into .venv/bin, so the lock-file tests compare our readers with conda-lock itself
+  "$VENV/bin/uv" venv -q --allow-existing --python "$VENV/bin/python" "$VENV/tools/conda-lock"
+  "$VENV/bin/uv" pip install -q --python "$VENV/tools/conda-lock/bin/python" "conda-lock>=4,<5"
+  ln -sf "../tools/conda-lock/bin/conda-lock" "$VENV/bin/conda-lock"
 else
   "${PIP[@]}" --no-build-isolation -e .
 fi

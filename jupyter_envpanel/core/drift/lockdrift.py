@@ -13,6 +13,9 @@ from ..packages.inventory import Inventory, Package
 from ..requirements.locks import Lock, Locked
 from .report import DriftReport, RequirementStatus
 
+#: What pixi writes in the INSTALLER of the PyPI packages it installs (it removes only those).
+PIXI_INSTALLER = "uv-pixi"
+
 
 def same_pip_version(locked: str, installed: str) -> bool:
     """Return whether two PyPI versions are equal as PEP 440 compares them (`1.0` == `1.0.0`)."""
@@ -78,6 +81,8 @@ def extras(lock: Lock, inv: Inventory) -> list[Package]:
     for key, pkg in sorted(inv.pip.items()):
         if pkg.installer == "conda" or key in pip_names or key in keep:
             continue  # a conda package's own metadata is judged as the conda record
+        if lock.tool == "pixi" and pkg.installer != PIXI_INSTALLER:
+            continue  # pixi leaves alone the PyPI packages it did not install itself
         if key in conda_canonical:
             continue
         out.append(pkg)

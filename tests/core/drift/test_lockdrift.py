@@ -111,3 +111,17 @@ def test_pep440_equality():
     assert not same_pip_version("1.0", "1.0.1")
     assert same_pip_version("not-a-version", "not-a-version")
     assert not same_pip_version("not-a-version", "1.0")
+
+
+def test_pixi_leaves_alone_the_pypi_packages_it_did_not_install(world):
+    prefix = world.conda_env(world.base / "env", ["numpy=1.26.4"])
+    site = next(prefix.glob("lib/python*/site-packages"))
+    write_dist(site, "rich", "13.7.1", installer="uv-pixi")
+    write_dist(site, "tqdm", "4.66.0", installer="pip")
+    python = conda("python", "3.11.7", "hb806964_0_cpython")
+    lock = Lock("pixi.lock", "pixi", "default", "linux-64", (python,))
+    report = check_lock("env", lock, read_inventory(prefix, "conda", "3.11.7"))
+    assert [(r.name, r.status) for r in report.requirements if r.status != "ok"] == [
+        ("numpy", "extra"),
+        ("rich", "extra"),
+    ]
