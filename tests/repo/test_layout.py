@@ -22,6 +22,7 @@ NOT_A_MODULE = {
     "drift/test_export_roundtrip.py": "generated environments exported and read back (export, envfile)",
     "requirements/test_envfile_corpus.py": "a corpus of environment.yml files read as conda reads them",
     "requirements/test_uv_agreement.py": "uv's own verdicts (uv sync --check, uv lock --check) against ours",
+    "requirements/test_poetry_pipenv_verdicts.py": "poetry's and pipenv's own verdicts on generated projects",
 }
 
 
