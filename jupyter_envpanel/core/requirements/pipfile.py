@@ -143,6 +143,15 @@ def _locked(path: Path, name: str, entry: Any, place: tuple[int, int], indexes: 
     return Locked(canonicalize_name(name), version, "pip", str(path), *place, url=url, loose=loose)
 
 
+def _python_warning(lock: dict[str, Any], target: Target) -> str:
+    """Return pipenv's warning when the lock requires another Python than the environment's, or ""."""
+    wanted = table(table(lock, "_meta"), "requires").get("python_version")
+    have = target.python_version
+    if not isinstance(wanted, str) or not have or have == wanted or have.startswith(wanted + "."):
+        return ""
+    return f"Pipfile.lock requires python_version {wanted}; the environment has Python {have}"
+
+
 def read_pipfile_lock(path: Path, target: Target) -> Lock:
     """Read Pipfile.lock into the packages `pipenv sync` installs into the target environment."""
     text = read_text(path, "project file")
@@ -156,7 +165,7 @@ def read_pipfile_lock(path: Path, target: Target) -> Lock:
     if not isinstance(default, dict):
         raise EnvFileError(path, f"default must be an object, got {type(default).__name__}", 1, 1)
     stale, warning = _stale(data, path.parent / "Pipfile")
-    warnings = [warning] if warning else []
+    warnings = [warning for warning in (warning, _python_warning(data, target)) if warning]
     places, indexes = json_key_places(text, "default"), _indexes(data)
     env = {**marker_environment(target.python_version), "extra": ""}
     packages: list[Locked] = []

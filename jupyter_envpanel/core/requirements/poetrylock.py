@@ -176,8 +176,8 @@ def read_poetry_lock(path: Path, target: Target) -> Lock:
         parsed = Version(version)
     except InvalidVersion:
         raise EnvFileError(path, f"lock-version {version!r} is not a version poetry reads") from None
-    if parsed.major != 2:
-        raise EnvFileError(path, f"lock-version {version} is not read (poetry 2 writes 2.x)")
+    if parsed.major not in (1, 2):  # what poetry reads: >=1,<3
+        raise EnvFileError(path, f"lock-version {version} is not read (poetry reads 1.x and 2.x)")
     base = Lock(path=str(path), tool="poetry", keep=PRESERVED, stale=stale, warnings=tuple(warnings))
     if parsed < Version("2.1"):
         return replace(

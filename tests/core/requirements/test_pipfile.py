@@ -102,6 +102,18 @@ def test_a_pipfile_without_source_hashes_pipenvs_default_source(world):
     )
 
 
+def test_a_lock_for_another_python_says_so(world):
+    meta = {**LOCK["_meta"], "requires": {"python_version": "3.12"}}
+    lock = read_pipfile_lock(project(world, {**LOCK, "_meta": meta}, pipfile=None), HERE)
+    assert lock.warnings[1:] == (
+        "Pipfile.lock requires python_version 3.12; the environment has Python 3.11.4",
+    )
+    assert (
+        read_pipfile_lock(project(world, {**LOCK, "_meta": meta}), Target("3.12.1", "linux-64")).warnings
+        == ()
+    )
+
+
 def test_without_a_pipfile_staleness_is_not_judged_and_said(world):
     lock = read_pipfile_lock(project(world, pipfile=None), HERE)
     assert lock.stale == "" and lock.warnings == ("Pipfile not found beside the lock",)

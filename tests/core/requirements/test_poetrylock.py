@@ -196,6 +196,8 @@ def test_a_lock_before_version_2_1_is_said_not_judged_and_a_future_one_refused(w
     path.write_text(lock_text(package("alpha", "1.1"), version="3.0"))
     with pytest.raises(EnvFileError, match="lock-version 3.0 is not read"):
         read_poetry_lock(path, HERE)
+    path.write_text(lock_text(package("alpha", "1.1"), version="1.1"))
+    assert "lock-version 1.1 has no groups" in read_poetry_lock(path, HERE).unjudged
 
 
 @pytest.mark.parametrize(
