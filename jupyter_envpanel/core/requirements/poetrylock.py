@@ -32,6 +32,8 @@ PRESERVED = frozenset({"pip"})
 _LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
 _PROJECT_KEYS = ("requires-python", "dependencies", "optional-dependencies")
 _GENERATOR = re.compile(r"Poetry ([^ ]+)")
+#: A package's `files` array as poetry writes it (one inline table a line): not read, so not parsed.
+_FILES = re.compile(r"^(files = )\[\n(?:[ \t]*\{[^\n]*\},?[ \t]*\n)*\]$", re.MULTILINE)
 
 
 def content_hash(pyproject: dict[str, Any], with_dependency_groups: bool = True) -> str:
@@ -94,8 +96,22 @@ def _string(path: Path, value: Any, what: str, line: int, column: int) -> str:
     raise EnvFileError(path, f"{what} must be a non-empty string, got {type(value).__name__}", line, column)
 
 
+class _Markers:
+    """Marker verdicts for one environment, each marker text evaluated once (locks repeat them)."""
+
+    def __init__(self, python_version: str | None) -> None:
+        self.env = {**marker_environment(python_version), "extra": ""}  # no extra is asked for
+        self.verdicts: dict[str, bool] = {}
+
+    def holds(self, marker: str) -> bool:
+        """Return whether a marker is true here (InvalidMarker and the like propagate)."""
+        if marker not in self.verdicts:
+            self.verdicts[marker] = Marker(marker).evaluate(self.env)
+        return self.verdicts[marker]
+
+
 def _marker_true(
-    path: Path, entry: dict[str, Any], groups: set[str], env: dict[str, str], where: tuple[int, int]
+    path: Path, entry: dict[str, Any], groups: set[str], env: _Markers, where: tuple[int, int]
 ) -> tuple[bool, str]:
     """Return whether an active group's marker holds for the environment, and a warning if unreadable."""
     raw = entry.get("markers", "*")
@@ -112,7 +128,7 @@ def _marker_true(
         if marker.strip() in ("", "*"):
             return True, ""
         try:
-            if Marker(marker).evaluate(env):
+            if env.holds(marker):
                 return True, ""
         except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as err:
             return True, f"{path.name}:{where[0]}: marker {marker!r} not understood ({err}); taken as true"
@@ -160,7 +176,7 @@ def _root(manifest: Path, text: str, pyproject: dict[str, Any]) -> Locked | None
 
 def read_poetry_lock(path: Path, target: Target) -> Lock:
     """Read poetry.lock into the packages `poetry sync` installs into the target environment."""
-    text, data = read_toml(path, "poetry.lock")
+    text, data = read_toml(path, "poetry.lock", unused=_FILES)
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         raise EnvFileError(path, "has no [metadata] table; poetry cannot read it (run `poetry lock`)")
@@ -191,7 +207,7 @@ def read_poetry_lock(path: Path, target: Target) -> Lock:
     places = toml_package_places(text)
     by_name = {canonicalize_name(n): (line, column) for n, line, column in reversed(places)}
     optional = _optional_groups(pyproject or {})
-    env = {**marker_environment(target.python_version), "extra": ""}
+    env = _Markers(target.python_version)
     packages: list[Locked] = []
     for index, entry in enumerate(entries):
         line, column = places[index][1:] if index < len(places) else (1, 1)

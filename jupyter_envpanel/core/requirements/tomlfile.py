@@ -19,11 +19,11 @@ _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
 _KEY = re.compile(r"""^(\s*)(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[.=]""")
 
 
-def read_toml(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
+def read_toml(path: Path, kind: str, unused: re.Pattern[str] | None = None) -> tuple[str, dict[str, Any]]:
     """Return a TOML file's text and tables; any failure is EnvFileError at the parser's place."""
     text = read_text(path, "project file")
     try:
-        return text, parse_toml(text, path)
+        return text, parse_toml(unused.sub(_blank, text) if unused else text, path)
     except BadToml as err:
         message = str(err)
         where = _AT.search(message)
@@ -34,6 +34,11 @@ def read_toml(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
         raise EnvFileError(path, err.reason) from None
     except RecursionError:
         raise EnvFileError(path, "nested too deeply; not read") from None
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Return an unused array as an empty one, keeping the lines (so errors elsewhere keep their place)."""
+    return f"{match.group(1)}[]" + "\n" * match.group(0).count("\n")
 
 
 def read_sibling(path: Path, kind: str) -> tuple[str, dict[str, Any] | None, str]:

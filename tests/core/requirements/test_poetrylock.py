@@ -240,6 +240,15 @@ def test_broken_toml_says_where_and_a_missing_metadata_table_says_what(world):
         read_poetry_lock(path, HERE)
 
 
+def test_errors_after_a_files_array_keep_their_line(world):
+    files = 'files = [\n    {file = "a-1-py3-none-any.whl", hash = "sha256:00"},\n'
+    files += '    {file = "a-1.tar.gz", hash = "sha256:11"},\n]\n'
+    path = project(world, package("a", "1").replace("files = []\n", files) + "broken =\n")
+    with pytest.raises(EnvFileError) as info:
+        read_poetry_lock(path, HERE)
+    assert info.value.line == 13
+
+
 def test_a_fifo_a_huge_file_and_deep_nesting_are_refused_without_blocking(world):
     fifo = world.root / "fifo" / "poetry.lock"
     fifo.parent.mkdir()
