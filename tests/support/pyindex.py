@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
+import sys
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -53,6 +55,30 @@ def write_wheel(
     return wheel
 
 
+def wheel_of_installed(folder: Path, name: str) -> Path:
+    """Pack an installed pure-Python distribution (poetry-core, for isolated builds) back into a wheel."""
+    dist = importlib.metadata.distribution(name)
+    stem = f"{canonicalize_name(name).replace('-', '_')}-{dist.version}"
+    skipped = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
+    files: dict[str, bytes] = {}
+    for relative in dist.files or ():
+        source = Path(str(dist.locate_file(relative)))
+        name_in_wheel = relative.as_posix()
+        if name_in_wheel.startswith("..") or "__pycache__" in name_in_wheel or relative.name in skipped:
+            continue
+        if source.is_file():
+            files[name_in_wheel] = source.read_bytes()
+    record = f"{stem}.dist-info/RECORD"
+    lines = [_record_line(path, data) for path, data in files.items()] + [f"{record},,"]
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"{stem}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+        archive.writestr(record, "\n".join(lines) + "\n")
+    return wheel
+
+
 def write_simple_pages(wheels: Path, root: Path) -> None:
     """Write PEP 503 pages under root/simple/ for every wheel in the wheels folder (with #sha256=)."""
     projects: dict[str, list[Path]] = {}
@@ -81,11 +107,20 @@ class _Quiet(SimpleHTTPRequestHandler):
         """Say nothing."""
 
 
+class _Server(ThreadingHTTPServer):
+    """An HTTP server that lets a client hang up without printing a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore a client that went away mid-answer (pip and poetry close early); report the rest."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextmanager
 def serve_index(wheels: Path, root: Path) -> Iterator[str]:
     """Serve PEP 503 pages of the wheels on 127.0.0.1; yield the index URL (`http://.../simple/`)."""
     write_simple_pages(wheels, root)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
+    server = _Server(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

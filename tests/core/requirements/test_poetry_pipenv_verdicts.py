@@ -16,11 +16,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from support.factory import write_dist
-from support.pyindex import serve_index, write_wheel
+from support.pyindex import serve_index, wheel_of_installed, write_wheel
 
 from jupyter_envpanel.core.base.prefix import site_packages, venv_python_version
 from jupyter_envpanel.core.drift.lockdrift import check_lock
@@ -50,6 +52,9 @@ WHEELS = [
     ("docsy", "1.0", ()),
 ]
 EXTRAS = {"gamma": ("fast",)}
+BACKEND = (
+    '[build-system]\nrequires = ["poetry-core>=2.0.0,<3.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +63,7 @@ def index(tmp_path_factory):
     base = tmp_path_factory.mktemp("index")
     for name, version, requires in WHEELS:
         write_wheel(base / "wheels", name, version, requires, EXTRAS.get(name, ()))
+    wheel_of_installed(base / "wheels", "poetry-core")  # the path dependency's build backend
     home = base / "home"
     home.mkdir()
     keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
@@ -97,9 +103,20 @@ def index(tmp_path_factory):
         yield url, base / "wheels", environ
 
 
-def run(command: list[str], cwd: Path, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], cwd: Path, environ: dict[str, str]) -> CompletedProcess[str]:
     """Run a tool in a project folder; return its result (output kept for the failure message)."""
     return subprocess.run(command, cwd=cwd, env=environ, capture_output=True, text=True, timeout=180)
+
+
+def project_folder(folder: Path, package: str) -> Path:
+    """Create a project folder with its package and a path dependency, libs/libx (built by poetry-core)."""
+    for name, root in ((package, folder), ("libx", folder / "libs" / "libx")):
+        (root / name).mkdir(parents=True)
+        (root / name / "__init__.py").write_text("")
+    (folder / "libs" / "libx" / "pyproject.toml").write_text(
+        f'[project]\nname = "libx"\nversion = "0.3.0"\n\n{BACKEND}'
+    )
+    return folder
 
 
 def edited(text: str, anchor: str, new: str) -> str | None:
@@ -107,10 +124,58 @@ def edited(text: str, anchor: str, new: str) -> str | None:
     return text.replace(anchor, new, 1) if anchor in text else None
 
 
+def in_parallel(
+    command: list[str], folders: list[Path], environ: dict[str, str]
+) -> list[CompletedProcess[str]]:
+    """Run a tool in each folder, two at a time (the tools spend most of their time starting up)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda folder: run(command, folder, environ), folders))
+
+
+def judge_edits(
+    projects: list[Path],
+    manifest: str,
+    edits: dict[str, Callable[[str], str | None]],
+    commands: tuple[list[str], list[str]],
+    environ: dict[str, str],
+    ours: Callable[[Path], str],
+) -> tuple[int, list[str], int]:
+    """Lock each project, edit copies of its manifest, and compare the tool's check with our `stale`.
+
+    Return (agreements, disagreements, how many copies the tool found stale).
+    """
+    lock, check = commands
+    for folder, done in zip(projects, in_parallel(lock, projects, environ), strict=True):
+        assert done.returncode == 0, f"{folder.name}: {done.stdout}{done.stderr}"
+    cases: list[tuple[str, Path]] = []
+    for folder in projects:
+        original = (folder / manifest).read_text()
+        for label, edit in edits.items():
+            text = edit(original)
+            if text is not None:
+                copy = folder.parent / "edits" / f"{folder.name}-{len(cases)}"
+                shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".venv"))
+                (copy / manifest).write_text(text)
+                cases.append((f"{folder.name} {label}", copy))
+    agree, disagree, stale = 0, [], 0
+    for (label, copy), tool in zip(cases, in_parallel(check, [c for _, c in cases], environ), strict=True):
+        verdict = ours(copy)
+        stale += tool.returncode != 0
+        if (tool.returncode != 0) == bool(verdict):
+            agree += 1
+        else:
+            disagree.append(
+                f"{label}: the tool's exit code {tool.returncode} {tool.stderr!r}, ours {verdict!r}"
+            )
+    return agree, disagree, stale
+
+
 # ---- poetry -------------------------------------------------------------------------------------
 
 
-def poetry_project(rng: random.Random, number: int, url: str, legacy: bool, package_mode: bool) -> str:
+def poetry_project(
+    rng: random.Random, number: int, url: str, legacy: bool, package_mode: bool, path_dep: bool = False
+) -> str:
     """Return a generated pyproject.toml (PEP 621 or legacy [tool.poetry] dependencies)."""
     deps = rng.sample(
         [
@@ -125,6 +190,7 @@ def poetry_project(rng: random.Random, number: int, url: str, legacy: bool, pack
         4,
     )
     mode = "" if package_mode else "package-mode = false\n"
+    libx = 'libx = {path = "libs/libx", develop = true}\n' if path_dep else ""
     source = f'[[tool.poetry.source]]\nname = "local"\nurl = "{url}"\npriority = "primary"\n'
     docs = '[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\ndocsy = "*"\n'
     if legacy:
@@ -140,19 +206,20 @@ def poetry_project(rng: random.Random, number: int, url: str, legacy: bool, pack
             f'[tool.poetry]\nname = "legacy{number}"\nversion = "0.1.0"\ndescription = "generated"\n'
             f'authors = ["Tester <t@example.org>"]\n{mode}\n[tool.poetry.dependencies]\npython = ">=3.9"\n'
             + "\n".join(lines)
-            + '\nopt = {version = "*", optional = true}\n\n[tool.poetry.extras]\nextra1 = ["opt"]\n\n'
+            + f"\n{libx}"
+            + 'opt = {version = "*", optional = true}\n\n[tool.poetry.extras]\nextra1 = ["opt"]\n\n'
             '[tool.poetry.group.dev.dependencies]\ndevtool = ">=3.0"\n\n' + docs + "\n" + source
         )
     items = [
         f'"{n}{m}{v}"' if m == "[fast]" else f'"{n}{v}; {m}"' if m else f'"{n}{v}"'
         for n, v, m in ((n, "" if v == "*" else v, m) for n, v, m in deps)
-    ]
+    ] + (['"libx"'] if path_dep else [])
+    libx = f"[tool.poetry.dependencies]\n{libx}" if libx else ""
     return (
         f'[project]\nname = "proj{number}"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
         f'dependencies = [{", ".join(items)}]\n\n[project.optional-dependencies]\nextra1 = ["opt"]\n\n'
-        f'[dependency-groups]\ndev = ["devtool>=3.0"]\n\n[tool.poetry]\n{mode}\n{docs}\n{source}\n'
-        '[build-system]\nrequires = ["poetry-core>=2.0.0,<3.0.0"]\n'
-        'build-backend = "poetry.core.masonry.api"\n'
+        f'[dependency-groups]\ndev = ["devtool>=3.0"]\n\n[tool.poetry]\n{mode}\n{libx}{docs}\n{source}\n'
+        + BACKEND
     )
 
 
@@ -169,6 +236,7 @@ POETRY_EDITS: dict[str, Callable[[str], str | None]] = {
     "a dev dependency": lambda t: (
         edited(t, '"devtool>=3.0"', '"devtool>=3.1"') or edited(t, '">=3.0"', '">=3.1"')
     ),
+    "the path dependency made non-editable": lambda t: edited(t, "develop = true", "develop = false"),
     "the docs group made non-optional": lambda t: edited(t, "optional = true", "optional = false"),
     "an extra added": lambda t: (
         edited(t, 'extra1 = ["opt"]', 'extra1 = ["opt"]\nextra2 = ["docsy"]') if "[project" in t else None
@@ -180,30 +248,22 @@ POETRY_EDITS: dict[str, Callable[[str], str | None]] = {
 def test_stale_agrees_with_poetry_check_lock(index, tmp_path):
     url, _, environ = index
     rng = random.Random(29)
-    agree, disagree, stale = 0, [], 0
-    kinds = [(False, True), (False, False), (True, False)]  # (legacy, package mode)
-    for number, (legacy, package_mode) in enumerate(kinds):
-        folder = tmp_path / f"poetry{number}"
-        (folder / f"proj{number}").mkdir(parents=True)
-        (folder / f"proj{number}" / "__init__.py").write_text("")
-        original = poetry_project(rng, number, url, legacy, package_mode)
-        (folder / "pyproject.toml").write_text(original)
-        locked = run([POETRY, "lock"], folder, environ)
-        assert locked.returncode == 0, locked.stdout + locked.stderr
-        for label, edit in POETRY_EDITS.items():
-            text = edit(original)
-            if text is None:
-                continue
-            (folder / "pyproject.toml").write_text(text)
-            tool = run([POETRY, "check", "--lock"], folder, environ)
-            ours = read_poetry_lock(folder / "poetry.lock", Target(None, current_subdir())).stale
-            stale += tool.returncode != 0
-            if (tool.returncode != 0) == bool(ours):
-                agree += 1
-            else:
-                disagree.append(
-                    f"poetry{number} {label}: poetry rc {tool.returncode} {tool.stderr!r}, ours {ours!r}"
-                )
+    projects = []
+    kinds = [(False, True, True), (False, False, False), (True, False, True)]  # legacy, package mode, path
+    for number, (legacy, package_mode, path_dep) in enumerate(kinds):
+        folder = project_folder(tmp_path / f"poetry{number}", f"proj{number}")
+        (folder / "pyproject.toml").write_text(
+            poetry_project(rng, number, url, legacy, package_mode, path_dep)
+        )
+        projects.append(folder)
+    agree, disagree, stale = judge_edits(
+        projects,
+        "pyproject.toml",
+        POETRY_EDITS,
+        ([POETRY, "lock"], [POETRY, "check", "--lock"]),
+        environ,
+        lambda folder: read_poetry_lock(folder / "poetry.lock", Target(None, current_subdir())).stale,
+    )
     total = agree + len(disagree)
     print(f"\npoetry check --lock vs read_poetry_lock().stale: {agree}/{total} agree ({stale} stale)")
     assert disagree == [] and total >= 20 and 0 < stale < total
@@ -224,10 +284,8 @@ def nothing_to_do(output: str) -> bool:
 @pytest.mark.skipif(POETRY is None, reason="poetry is not installed (the dev environment has it)")
 def test_in_sync_agrees_with_poetry_sync_dry_run(index, tmp_path):
     url, wheels, environ = index
-    folder = tmp_path / "synced"
-    (folder / "proj7").mkdir(parents=True)
-    (folder / "proj7" / "__init__.py").write_text("")
-    text = poetry_project(random.Random(7), 7, url, legacy=False, package_mode=True)
+    folder = project_folder(tmp_path / "synced", "proj7")
+    text = poetry_project(random.Random(7), 7, url, legacy=False, package_mode=True, path_dep=True)
     (folder / "pyproject.toml").write_text(
         text.replace('dependencies = ["', 'dependencies = ["alpha>=1.0", "', 1)
     )
@@ -243,22 +301,21 @@ def test_in_sync_agrees_with_poetry_sync_dry_run(index, tmp_path):
         done = run([python, "-m", "pip", *args], folder, environ)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    perturbations: dict[str, Callable[[], None]] = {
-        "as synced": lambda: None,
-        "a locked package at another version": lambda: pip(
-            "install", "--no-index", "-f", str(wheels), "--no-deps", "alpha==1.0"
-        ),
-        "a locked package removed": lambda: pip("uninstall", "-y", "devtool"),
-        "an unlocked package added": lambda: pip(
-            "install", "--no-index", "-f", str(wheels), "--no-deps", "delta==0.6"
-        ),
-        "an optional group's package added": lambda: pip("install", "--no-index", "-f", str(wheels), "docsy"),
-        "an extra's package added": lambda: pip("install", "--no-index", "-f", str(wheels), "opt"),
-        "setuptools added": lambda: write_dist(site, "setuptools", "80.0") and None,
-        "pip upgraded in place": lambda: write_dist(site, "pip", "99.0") and None,
+    wheel = ("install", "--no-index", "-f", str(wheels))
+    fake = site / "setuptools-80.0.dist-info"
+    # label: (the perturbation, what undoes it: `poetry sync` when None)
+    perturbations: dict[str, tuple[Callable[[], object], Callable[[], object] | None]] = {
+        "as synced": (lambda: None, lambda: None),
+        "a locked package at another version": (lambda: pip(*wheel, "--no-deps", "alpha==1.0"), None),
+        "a locked package removed": (lambda: pip("uninstall", "-y", "devtool"), None),
+        "the editable path dependency removed": (lambda: pip("uninstall", "-y", "libx"), None),
+        "an unlocked package added": (lambda: pip(*wheel, "--no-deps", "delta==0.6"), None),
+        "an optional group's package added": (lambda: pip(*wheel, "docsy"), None),
+        "an extra's package added": (lambda: pip(*wheel, "opt"), None),
+        "setuptools added": (lambda: write_dist(site, "setuptools", "80.0"), lambda: shutil.rmtree(fake)),
     }
     agree, disagree, drifted = 0, [], 0
-    for label, perturb in perturbations.items():
+    for label, (perturb, undo) in perturbations.items():
         perturb()
         lock = read_poetry_lock(folder / "poetry.lock", Target(venv_python_version(prefix), current_subdir()))
         inventory = read_inventory(prefix, "venv", venv_python_version(prefix))
@@ -272,11 +329,11 @@ def test_in_sync_agrees_with_poetry_sync_dry_run(index, tmp_path):
             disagree.append(
                 f"{label}: poetry {dry.stdout!r}, ours in_sync={ours}, installed {installed(prefix)}"
             )
-        for extra in site.glob("*-*.dist-info"):
-            if extra.name.startswith(("setuptools-80.0", "pip-99.0")):
-                shutil.rmtree(extra)
-        restored = run([POETRY, "sync"], folder, environ)
-        assert restored.returncode == 0, restored.stdout + restored.stderr
+        if undo is not None:
+            undo()
+        else:
+            restored = run([POETRY, "sync"], folder, environ)
+            assert restored.returncode == 0, restored.stdout + restored.stderr
     total = agree + len(disagree)
     print(f"\npoetry sync --dry-run vs check_lock().in_sync: {agree}/{total} agree ({drifted} drifted)")
     assert disagree == [] and 0 < drifted < total
@@ -285,7 +342,7 @@ def test_in_sync_agrees_with_poetry_sync_dry_run(index, tmp_path):
 # ---- pipenv -------------------------------------------------------------------------------------
 
 
-def pipfile(rng: random.Random, url: str) -> str:
+def pipfile(rng: random.Random, url: str, path_dep: bool) -> str:
     """Return a generated Pipfile: versions, extras, markers, a dev package."""
     forms = [
         'alpha = ">=1.0"',
@@ -295,7 +352,7 @@ def pipfile(rng: random.Random, url: str) -> str:
         'winonly = {version = "*", sys_platform = "== \'win32\'"}',
         'two_words = "*"',
     ]
-    packages = rng.sample(forms, 4)
+    packages = rng.sample(forms, 4) + (['libx = {path = "./libs/libx", editable = true}'] if path_dep else [])
     return (
         f'[[source]]\nurl = "{url}"\nverify_ssl = false\nname = "local"\n\n'
         "[packages]\n" + "\n".join(packages) + '\n\n[dev-packages]\ndevtool = "*"\n'
@@ -316,6 +373,7 @@ PIPENV_EDITS: dict[str, Callable[[str], str | None]] = {
     "a dev package changed": lambda t: edited(t, 'devtool = "*"', 'devtool = "==3.0"'),
     "requires added": lambda t: t + '\n[requires]\npython_version = "3.11"\n',
     "a category added": lambda t: t + '\n[docs]\ndocsy = "*"\n',
+    "the path dependency made non-editable": lambda t: edited(t, ", editable = true}", "}"),
     "the source changed": lambda t: edited(t, "verify_ssl = false", "verify_ssl = true"),
 }
 
@@ -324,28 +382,19 @@ PIPENV_EDITS: dict[str, Callable[[str], str | None]] = {
 def test_stale_agrees_with_pipenv_verify(index, tmp_path):
     url, _, environ = index
     rng = random.Random(29)
-    agree, disagree, stale = 0, [], 0
+    projects = []
     for number in range(2):
-        folder = tmp_path / f"pipenv{number}"
-        folder.mkdir()
-        original = pipfile(rng, url)
-        (folder / "Pipfile").write_text(original)
-        locked = run([PIPENV, "lock", "--python", sys.executable], folder, environ)
-        assert locked.returncode == 0, locked.stdout + locked.stderr
-        for label, edit in PIPENV_EDITS.items():
-            text = edit(original)
-            if text is None:
-                continue
-            (folder / "Pipfile").write_text(text)
-            tool = run([PIPENV, "verify"], folder, environ)
-            ours = read_pipfile_lock(folder / "Pipfile.lock", Target(None, current_subdir())).stale
-            stale += tool.returncode != 0
-            if (tool.returncode != 0) == bool(ours):
-                agree += 1
-            else:
-                disagree.append(
-                    f"pipenv{number} {label}: pipenv rc {tool.returncode} {tool.stderr!r}, ours {ours!r}"
-                )
+        folder = project_folder(tmp_path / f"pipenv{number}", f"app{number}")
+        (folder / "Pipfile").write_text(pipfile(rng, url, path_dep=number == 0))
+        projects.append(folder)
+    agree, disagree, stale = judge_edits(
+        projects,
+        "Pipfile",
+        PIPENV_EDITS,
+        ([PIPENV, "lock", "--python", sys.executable], [PIPENV, "verify"]),
+        environ,
+        lambda folder: read_pipfile_lock(folder / "Pipfile.lock", Target(None, current_subdir())).stale,
+    )
     total = agree + len(disagree)
     print(f"\npipenv verify vs read_pipfile_lock().stale: {agree}/{total} agree ({stale} stale)")
     assert disagree == [] and total >= 20 and 0 < stale < total
