@@ -4,7 +4,8 @@ Projects (versions, markers, groups, extras, package mode) are locked by the rea
 `pipenv lock` against a PEP 503 index served on 127.0.0.1 from tiny wheels (no network), then
 their manifests are edited: `poetry check --lock` and `pipenv verify` exit codes against our
 `stale`. A venv synced by `poetry sync`, then perturbed: `poetry sync --dry-run` (nothing to do?)
-against `check_lock(...).in_sync`. Each test counts agreements and lists every disagreement.
+against `check_lock(...).in_sync`; one synced by `pipenv sync`: what `pipenv clean --dry-run` would
+remove against what we call extra. Each test counts agreements and lists every disagreement.
 """
 
 from __future__ import annotations
@@ -398,3 +399,52 @@ def test_stale_agrees_with_pipenv_verify(index, tmp_path):
     total = agree + len(disagree)
     print(f"\npipenv verify vs read_pipfile_lock().stale: {agree}/{total} agree ({stale} stale)")
     assert disagree == [] and total >= 20 and 0 < stale < total
+
+
+@pytest.mark.skipif(PIPENV is None, reason="pipenv is not installed (the dev environment has it)")
+def test_extras_agree_with_pipenv_clean_after_pipenv_sync(index, tmp_path):
+    url, wheels, environ = index
+    folder = project_folder(tmp_path / "pipsynced", "app")
+    (folder / "Pipfile").write_text(pipfile(random.Random(3), url, path_dep=True))
+    for step in ([PIPENV, "lock", "--python", sys.executable], [PIPENV, "sync"]):
+        done = run(step, folder, environ)
+        assert done.returncode == 0, done.stdout + done.stderr
+    prefix = folder / ".venv"
+    site = site_packages(prefix, venv_python_version(prefix))
+    assert site is not None
+    python = str(prefix / "bin" / "python")
+
+    def pip_install(*names: str) -> None:
+        done = run([python, "-m", "pip", "install", "--no-index", "-f", str(wheels), *names], folder, environ)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    # each step adds to the last: pipenv clean lists what it would uninstall, we list what is extra
+    steps: dict[str, Callable[[], object]] = {
+        "as synced": lambda: None,
+        "an unlocked package added": lambda: pip_install("docsy"),
+        "a develop package added": lambda: pip_install("devtool"),
+        "wheel added": lambda: write_dist(site, "wheel", "0.45.0"),
+        "another unlocked package added": lambda: pip_install("opt"),
+    }
+    agree, disagree = 0, []
+    for label, step in steps.items():
+        step()
+        lock = read_pipfile_lock(
+            folder / "Pipfile.lock", Target(venv_python_version(prefix), current_subdir())
+        )
+        inventory = read_inventory(prefix, "venv", venv_python_version(prefix))
+        report = check_lock({"name": "app", "prefix": str(prefix), "kind": "venv"}, lock, inventory)
+        ours = {r.name for r in report.requirements if r.status == "extra"}
+        if label == "as synced":
+            assert report.in_sync, [r for r in report.requirements if r.status != "ok"]
+        clean = run([PIPENV, "clean", "--dry-run"], folder, environ)
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        theirs = set(clean.stdout.split())
+        if theirs == ours:
+            agree += 1
+        else:
+            disagree.append(
+                f"{label}: pipenv clean would remove {sorted(theirs)}, we call {sorted(ours)} extra"
+            )
+    print(f"\npipenv clean --dry-run vs check_lock() extras: {agree}/{agree + len(disagree)} agree")
+    assert disagree == [] and ours == {"docsy", "opt"}
