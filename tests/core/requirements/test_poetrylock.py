@@ -127,6 +127,15 @@ def test_a_marker_table_is_read_for_the_active_groups_only(world):
     assert "beta" in names(read_poetry_lock(path, HERE))  # docs active: its marker is true on 3.11
 
 
+def test_of_two_versions_locked_for_different_pythons_the_environments_one_is_taken(world):
+    old = package("numpy", "1.26.4", extra='markers = "python_version < \\"3.10\\""\n')
+    new = package("numpy", "2.2.0", extra='markers = "python_version >= \\"3.10\\""\n')
+    path = project(world, lock_text(old, new))
+    (here,) = read_poetry_lock(path, HERE).packages[:-1]
+    assert (here.version, here.line) == ("2.2.0", 14)  # its own name line
+    assert names(read_poetry_lock(path, Target("3.9.18", "linux-64")))["numpy"] == "1.26.4"
+
+
 def test_the_lock_is_fresh_with_poetrys_own_hash_and_stale_once_the_manifest_changes(world):
     assert content_hash(parse_toml(PYPROJECT, "pyproject.toml")) == POETRY_HASH
     path = project(world, pyproject=PYPROJECT.replace("alpha>=1.0", "alpha>=1.1"))
