@@ -92,6 +92,8 @@ def test_the_hash_is_pipenvs_and_ignores_name_spelling_but_not_versions(world):
     assert read_pipfile_lock(path, HERE).stale.startswith("Pipfile.lock is out of date with Pipfile")
     project(world, pipfile=PIPFILE + '\n[scripts]\nhello = "echo hi"\n')
     assert read_pipfile_lock(path, HERE).stale == ""  # scripts are not hashed
+    project(world, pipfile=PIPFILE + '\n[docs]\nSphinx = "*"\n')
+    assert read_pipfile_lock(path, HERE).stale != ""  # a category of packages is
 
 
 def test_a_pipfile_without_source_hashes_pipenvs_default_source(world):
