@@ -10,6 +10,7 @@ remove against what we call extra. Each test counts agreements and lists every d
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import random
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
+from packaging.version import Version
 from support.factory import write_dist
 from support.pyindex import serve_index, wheel_of_installed, write_wheel
 
@@ -34,6 +36,11 @@ from jupyter_envpanel.core.requirements.poetrylock import read_poetry_lock
 
 BIN = Path(sys.executable).parent
 POETRY = shutil.which("poetry", path=str(BIN)) or shutil.which("poetry")
+try:  # the reader follows poetry 2.3+ (`poetry sync`, [dependency-groups] in the content-hash)
+    OLD_POETRY = Version(importlib.metadata.version("poetry")) < Version("2.3")
+except importlib.metadata.PackageNotFoundError:
+    OLD_POETRY = False  # a poetry of its own (pipx): taken as current
+NO_POETRY = "poetry 2.3 or later is not installed (the dev environment has it)"
 PIPENV = shutil.which("pipenv", path=str(BIN)) or shutil.which("pipenv")
 WHEELS = [
     ("alpha", "1.0", ()),
@@ -245,7 +252,7 @@ POETRY_EDITS: dict[str, Callable[[str], str | None]] = {
 }
 
 
-@pytest.mark.skipif(POETRY is None, reason="poetry is not installed (the dev environment has it)")
+@pytest.mark.skipif(POETRY is None or OLD_POETRY, reason=NO_POETRY)
 def test_stale_agrees_with_poetry_check_lock(index, tmp_path):
     url, _, environ = index
     rng = random.Random(29)
@@ -282,7 +289,7 @@ def nothing_to_do(output: str) -> bool:
     return counts is None or counts.groups() == ("0", "0", "0")
 
 
-@pytest.mark.skipif(POETRY is None, reason="poetry is not installed (the dev environment has it)")
+@pytest.mark.skipif(POETRY is None or OLD_POETRY, reason=NO_POETRY)
 def test_in_sync_agrees_with_poetry_sync_dry_run(index, tmp_path):
     url, wheels, environ = index
     folder = project_folder(tmp_path / "synced", "proj7")
