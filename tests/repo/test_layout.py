@@ -23,6 +23,7 @@ NOT_A_MODULE = {
     "requirements/test_envfile_corpus.py": "a corpus of environment.yml files read as conda reads them",
     "requirements/test_uv_agreement.py": "uv's own verdicts (uv sync --check, uv lock --check) against ours",
     "requirements/test_conda_lock_agreement.py": "conda-lock's own writer and rendering against our readers",
+    "requirements/test_poetry_pipenv_verdicts.py": "poetry's and pipenv's own verdicts on generated projects",
 }
 
 

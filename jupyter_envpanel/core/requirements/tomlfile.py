@@ -1,0 +1,83 @@
+"""TOML definitions (poetry.lock, pyproject.toml, Pipfile) read through safe_read, with the places of keys.
+
+A broken file raises EnvFileError at the parser's line and column; a sibling manifest that only
+helps (a lock's pyproject.toml) is read leniently: a warning instead of an error.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..base.errors import EnvFileError
+from ..base.safe_read import BadToml, UnreadableFile, parse_toml
+from .reqfile import read_text
+
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_KEY = re.compile(r"""^(\s*)(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[.=]""")
+
+
+def read_toml(path: Path, kind: str, unused: re.Pattern[str] | None = None) -> tuple[str, dict[str, Any]]:
+    """Return a TOML file's text and tables; any failure is EnvFileError at the parser's place."""
+    text = read_text(path, "project file")
+    try:
+        return text, parse_toml(unused.sub(_blank, text) if unused else text, path)
+    except BadToml as err:
+        message = str(err)
+        where = _AT.search(message)
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (None, None)
+        detail = _AT.sub("", message).strip()
+        raise EnvFileError(path, f"invalid TOML in {kind}: {detail}", line, column) from None
+    except UnreadableFile as err:
+        raise EnvFileError(path, err.reason) from None
+    except RecursionError:
+        raise EnvFileError(path, "nested too deeply; not read") from None
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Return an unused array as an empty one, keeping the lines (so errors elsewhere keep their place)."""
+    return f"{match.group(1)}[]" + "\n" * match.group(0).count("\n")
+
+
+def read_sibling(path: Path, kind: str) -> tuple[str, dict[str, Any] | None, str]:
+    """Return (text, tables, warning) of a manifest beside a lock: None and a warning when unusable."""
+    try:
+        text, data = read_toml(path, kind)
+    except EnvFileError as err:
+        if err.status == 404:
+            return "", None, f"{path.name} not found beside the lock"
+        return "", None, str(err)
+    return text, data, ""
+
+
+def table(data: Any, key: str) -> dict[str, Any]:
+    """Return `data[key]` when both are tables, else an empty dict."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def key_places(text: str, header: str) -> dict[str, tuple[int, int]]:
+    """Return (line, column) of each key written in the table `[header]` (or as `[header.key]`).
+
+    tomllib keeps no positions; keys are found in the text, the first place of each wins.
+    """
+    places: dict[str, tuple[int, int]] = {}
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match and not line.lstrip().startswith("[["):
+            current = re.sub(r"\s*\.\s*", ".", match.group(1))
+            if current.startswith(header + "."):
+                name = current[len(header) + 1 :].split(".", 1)[0].strip("\"'")
+                places.setdefault(name, (number, line.index(name) + 1 if name in line else 1))
+            continue
+        if line.lstrip().startswith("[["):
+            current = ""
+            continue
+        key = _KEY.match(line) if current == header else None
+        if key:
+            name = next(group for group in key.group(2, 3, 4) if group is not None)
+            places.setdefault(name, (number, len(key.group(1)) + 1))
+    return places
