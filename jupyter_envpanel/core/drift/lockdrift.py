@@ -56,16 +56,17 @@ def _installed(item: Locked, inv: Inventory) -> Package | None:
     return inv.pip.get(canonicalize_name(item.name))
 
 
-def judge_locked(item: Locked, inv: Inventory, file_label: str) -> RequirementStatus:
-    """Return the verdict on one locked package."""
+def judge_locked(item: Locked, inv: Inventory, file_label: str, lock_path: str = "") -> RequirementStatus:
+    """Return the verdict on one locked package (named by file_label when written in the lock)."""
     pkg = _installed(item, inv)
     if pkg is None:
         status, installed, reason = "missing", None, "not installed"
     else:
         verdict = _conda_verdict(item, pkg) if item.source == "conda" else _pip_verdict(item, pkg)
         status, installed, reason = verdict[0], pkg.version, verdict[1]
+    file = item.file if item.file != lock_path else file_label  # the project itself: its pyproject.toml
     return RequirementStatus(
-        item.spec, item.source, item.name, file_label, item.line, item.column, status, installed, reason
+        item.spec, item.source, item.name, file, item.line, item.column, status, installed, reason
     )
 
 
@@ -97,7 +98,7 @@ def check_lock(env_ref: EnvRef, lock: Lock, inv: Inventory, file_label: str = ""
     if not lock.unjudged:
         for item in lock.packages:
             checkpoint()
-            statuses.append(judge_locked(item, inv, label))
+            statuses.append(judge_locked(item, inv, label, lock.path))
         for pkg in extras(lock, inv):
             spec = f"{pkg.name}=={pkg.version}" if pkg.source == "pip" else f"{pkg.name}={pkg.version}"
             reason = f"installed, not in {name}"

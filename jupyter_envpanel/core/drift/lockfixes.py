@@ -79,10 +79,12 @@ def lock_fixes(
         steps = [(exe, "lock", *option("--directory", at))] if lock.stale else []
         steps.append((exe, "sync", *option("--directory", at)))
         return tuple(FixCommand("poetry", s, drifted) for s in steps), ()
-    if lock.tool == "pipenv":
+    if lock.tool == "pipenv":  # sync installs the lock; clean removes what it does not hold
         pipfile = path_arg(os.path.join(folder, "Pipfile") if folder else "Pipfile")
-        argv = ("env", f"PIPENV_PIPFILE={pipfile}", exe, "sync")
-        return (FixCommand("pipenv", argv, drifted),), ()
+        at_pipfile = ("env", f"PIPENV_PIPFILE={pipfile}", exe)
+        steps = [(*at_pipfile, "lock")] if lock.stale else []
+        steps += [(*at_pipfile, "sync"), (*at_pipfile, "clean")]
+        return tuple(FixCommand("pipenv", s, drifted) for s in steps), ()
     if lock.tool == "conda-lock":
         argv = (exe, "install", *option("--prefix", env.prefix), file)
         return (FixCommand("conda-lock", argv, drifted),), ()

@@ -82,7 +82,13 @@ class Drifts:
         drifted = [r.spec for r in report.requirements if r.status in ("missing", "mismatch", "extra")]
         folder = str(Path(label).parent) if label else str(path.parent)
         fixes, notes = lock_fixes(env, lock, "" if folder == "." else folder, self.tools(), drifted)
-        return replace(report, fixes=fixes, notes=notes)
+        items = report.requirements
+        if label:  # an entry written in another file (the project's pyproject.toml): root-relative
+            items = tuple(
+                replace(r, file=self.root.relative(Path(r.file))) if Path(r.file).is_absolute() else r
+                for r in items
+            )
+        return replace(report, requirements=items, fixes=fixes, notes=notes)
 
     def nearest_definition(self, start: Path, stop: Path | None = None, confined: bool = False) -> Path:
         """Return the nearest environment file or lock file from start upwards (to stop), then binder/.
