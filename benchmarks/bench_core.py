@@ -68,7 +68,7 @@ def main() -> None:
     env = service.find("env000")
 
     def drift_cold() -> None:
-        service.inventories.forget()  # records and the env file are read and parsed again
+        service.installed.refresh()  # records and the env file are read and parsed again
         assert len(service.drift(env, envfile).requirements) == 60
 
     show("drift 60 x 400, cold records", timed(drift_cold, args.repeat), 50)
