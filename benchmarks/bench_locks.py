@@ -1,4 +1,4 @@
-"""Budget: drift of a 400-package environment against a 400-package lock file < 50 ms (DESIGN.md).
+"""Budget: drift of a 400-package environment against a 400-package lock file < 50 ms (docs/benchmarks.md).
 
 For each lock kind (uv.lock, poetry.lock, Pipfile.lock beside a 400-distribution venv; pixi.lock,
 conda-lock.yml, an @EXPLICIT file beside a 400-record conda prefix), one process times the whole
