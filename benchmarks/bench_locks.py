@@ -17,12 +17,12 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rattler import BuildString, LockChannel, LockFile, LockPlatform, PackageRecord, RepoDataRecord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from bench_core import timed  # noqa: E402
 from support.factory import World  # noqa: E402 (the tests' factory writes real prefixes)
 
 from jupyter_envpanel.core.service import EnvService  # noqa: E402
@@ -143,16 +143,6 @@ def explicit(folder: Path, records: list[tuple[str, str, str]]) -> Path:
     ]
     (folder / "explicit.txt").write_text("\n".join(lines) + "\n")
     return folder / "explicit.txt"
-
-
-def timed(func, repeat: int) -> list[float]:
-    """Return the run times of func in ms."""
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def main() -> None:

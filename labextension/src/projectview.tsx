@@ -140,11 +140,7 @@ export class ProjectBody extends SectionBody {
           <p className="jp-EnvPanel-ok">
             {trans.__('✓ Active: this notebook runs in it.')} {badge}
           </p>
-          {drift?.lock?.stale ? (
-            <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
-              {drift.lock.stale}
-            </p>
-          ) : null}
+          <StaleLock stale={drift?.lock?.stale} />
         </>
       );
     }
@@ -189,11 +185,7 @@ export class ProjectBody extends SectionBody {
               )}
             </p>
           ) : null}
-          {drift?.lock?.stale ? (
-            <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
-              {drift.lock.stale}
-            </p>
-          ) : null}
+          <StaleLock stale={drift?.lock?.stale} />
         </>
       );
     }
@@ -220,6 +212,15 @@ export class ProjectBody extends SectionBody {
       </>
     );
   }
+}
+
+/** Why the project's lock is out of date with its manifest, when it is. */
+function StaleLock(props: { stale?: string }): React.ReactElement | null {
+  return props.stale ? (
+    <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
+      {props.stale}
+    </p>
+  ) : null;
 }
 
 /** The file a project's drift compares with, and the lock environment when it is not the default. */
