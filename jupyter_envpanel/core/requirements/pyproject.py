@@ -19,18 +19,17 @@ from packaging.utils import canonicalize_name
 
 from ..base.budget import current
 from ..base.errors import EnvFileError
-from ..base.safe_read import BadToml, UnreadableFile, parse_toml
 from .envfile import EnvFile
 from .locks import Target
 from .reqfile import Requirement, read_text
 from .specs import parse_pip
+from .tomlfile import parse_text
 from .tomlplaces import Places, array_places
 
 __all__ = ["DependencyList", "Manifest", "load_manifest", "parse_located", "read_pyproject"]
 
 #: How deep `{include-group = ...}` may nest, and how many requirements one group may expand to.
 MAX_INCLUDES, MAX_GROUP_ITEMS = 64, 10_000
-_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -200,18 +199,9 @@ def load_manifest(path: Path) -> Manifest:
     return Manifest(path, parse_located(path, text), text)
 
 
-def parse_located(path: Path, text: str) -> dict[str, Any]:
+def parse_located(path: Path, text: str, unused: re.Pattern[str] | None = None) -> dict[str, Any]:
     """Parse TOML text; a broken file raises EnvFileError at the parser's line and column."""
-    try:
-        data = parse_toml(text, path)
-    except BadToml as err:
-        at = _AT.search(str(err))
-        line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
-        raise EnvFileError(path, f"invalid TOML: {_AT.sub('', str(err)).strip()}", line, column) from None
-    except (UnreadableFile, RecursionError) as err:
-        reason = err.reason if isinstance(err, UnreadableFile) else "nested too deeply; not read"
-        raise EnvFileError(path, reason) from None
-    return data
+    return parse_text(path, text, "", unused)
 
 
 def read_pyproject(path: Path, target: Target) -> EnvFile:

@@ -22,14 +22,22 @@ _KEY = re.compile(r"""^(\s*)(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[.=]"""
 def read_toml(path: Path, kind: str, unused: re.Pattern[str] | None = None) -> tuple[str, dict[str, Any]]:
     """Return a TOML file's text and tables; any failure is EnvFileError at the parser's place."""
     text = read_text(path, "project file")
+    return text, parse_text(path, text, kind, unused)
+
+
+def parse_text(
+    path: Path, text: str, kind: str = "", unused: re.Pattern[str] | None = None
+) -> dict[str, Any]:
+    """Parse TOML text (arrays `unused` matches left empty); a failure is EnvFileError at its place."""
     try:
-        return text, parse_toml(unused.sub(_blank, text) if unused else text, path)
+        return parse_toml(unused.sub(_blank, text) if unused else text, path)
     except BadToml as err:
         message = str(err)
         where = _AT.search(message)
         line, column = (int(where.group(1)), int(where.group(2))) if where else (None, None)
         detail = _AT.sub("", message).strip()
-        raise EnvFileError(path, f"invalid TOML in {kind}: {detail}", line, column) from None
+        what = f"invalid TOML in {kind}" if kind else "invalid TOML"
+        raise EnvFileError(path, f"{what}: {detail}", line, column) from None
     except UnreadableFile as err:
         raise EnvFileError(path, err.reason) from None
     except RecursionError:

@@ -10,6 +10,7 @@ was made by `uv venv` without `--seed`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,11 @@ def _sibling_manifest(path: Path, warnings: list[str]) -> Manifest | None:
         return None
 
 
+#: The archives uv.lock lists per package (never judged: an installed package keeps no archive):
+#: left unparsed, as empty arrays, which halves the parse of a large lock.
+ARTIFACTS = re.compile(r"^(wheels = )\[\n(?:[ \t]*\{[^\n]*\},?[ \t]*\n)*\]$", re.MULTILINE)
+
+
 def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock:
     """Return the packages `uv sync` installs from a uv.lock into the target environment by default.
 
@@ -101,7 +107,7 @@ def read_uv_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock
     budget = current()
     budget.open_file(path)
     budget.read(path, len(text))
-    data = parse_located(path, text)
+    data = parse_located(path, text, ARTIFACTS)
     version = data.get("version")
     if version not in KNOWN_VERSIONS:
         raise EnvFileError(
