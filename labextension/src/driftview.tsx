@@ -107,8 +107,13 @@ export class DriftBody extends SectionBody {
       <>
         <p className="jp-EnvPanel-muted" data-no-envfile={folder || '.'}>
           {folder
-            ? trans.__('No environment.yml in %1/ or above: nothing to compare with yet.', folder)
-            : trans.__('No environment.yml in this folder or above: nothing to compare with yet.')}
+            ? trans.__(
+                'No environment.yml or lock file in %1/ or above: nothing to compare with yet.',
+                folder
+              )
+            : trans.__(
+                'No environment.yml or lock file in this folder or above: nothing to compare with yet.'
+              )}
         </p>
         {env ? (
           <button

@@ -150,7 +150,7 @@ describe('the Drift section', () => {
     const hint = body.node.querySelector<HTMLElement>('[data-no-envfile]')!;
     expect(hint.dataset.noEnvfile).toBe('scratch');
     expect(hint.textContent).toBe(
-      'No environment.yml in scratch/ or above: nothing to compare with yet.'
+      'No environment.yml or lock file in scratch/ or above: nothing to compare with yet.'
     );
     await after(() =>
       body.node.querySelector<HTMLElement>('[data-action="create-envfile"]')!.click()

@@ -92,7 +92,7 @@ def test_a_folder_without_environment_yml_is_a_next_step_not_an_error(server, ch
     page.wait_for_selector('[data-active-env="beta"]', timeout=60_000)
     hint = page.wait_for_selector('[data-no-envfile="scratch"]', timeout=30_000)
     text = hint.inner_text()
-    assert "No environment.yml in scratch/" in text and str(world.root) not in text
+    assert "No environment.yml or lock file in scratch/" in text and str(world.root) not in text
     assert page.locator("#jp-envpanel .jp-EnvPanel-error").count() == 0
     page.click('[data-action="create-envfile"]')
     page.click('.jp-Dialog .jp-mod-accept:has-text("Create")')
