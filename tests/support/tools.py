@@ -3,8 +3,9 @@
 A fake is a small Python script that behaves like the real tool where a job can see it: it records
 its argv (in `$ARGV_LOG`, when set), prints progress as the real ones do (`45%`), writes the prefix
 the real one would (conda-meta records and history, `environments.txt`, pixi's `.pixi/envs/default`)
-and exits. `FAKE_EXIT` makes it fail after printing an error; `FAKE_HANG` makes it never exit
-(ignoring SIGTERM, with a child in its process group); `FAKE_FLOOD_MB` makes it print that much.
+and exits. The file `$FAKE_MODE` (read at each call, so a test changes it between jobs) may say
+`exit N` (fail after printing an error), `hang` (never exit, ignoring SIGTERM, with a child in its
+process group; its group id goes to `$FAKE_MODE.pgid`) or `flood MB` (print that much first).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SUPPORT = Path(__file__).resolve().parents[1]
 
 FAKE = r'''#!{python}
 import json, os, re, signal, subprocess, sys, time
+from pathlib import Path
 sys.path.insert(0, {tests!r})
 from support.factory import write_dist, write_kernel, write_record, PYKERNEL
 
@@ -50,6 +52,7 @@ def progress(what):
 
 
 def packages(prefix, specs):
+    prefix = Path(prefix)
     for spec in specs:
         name = re.split(r"[<>=!~ ]", spec.split("::")[-1], maxsplit=1)[0]
         version = (re.findall(r"[\d.]+", spec[len(name):]) or ["1.0"])[0].rstrip(".") or "1.0"
@@ -67,40 +70,40 @@ def history(prefix, specs):
 
 
 def envfile_specs(path):
-    name, specs = None, []
-    for line in open(path, encoding="utf-8"):
-        if line.startswith("name:"):
-            name = line.split(":", 1)[1].strip().strip("'\"")
-        elif line.strip().startswith("- ") and not line.strip().endswith(":"):
-            specs.append(line.strip()[2:].strip().strip("'\""))
-    return name, specs
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return data.get("name"), [s for s in data.get("dependencies", []) if isinstance(s, str)]
 
 
-if os.environ.get("FAKE_FLOOD_MB"):
+MODE_FILE = os.environ.get("FAKE_MODE", "")
+mode = open(MODE_FILE).read().split() if MODE_FILE and os.path.exists(MODE_FILE) else []
+if mode[:1] == ["flood"]:
     line = ("x" * 99 + "\n").encode()
-    for _ in range(int(os.environ["FAKE_FLOOD_MB"]) * 10486):
+    for _ in range(int(mode[1]) * 10486):
         sys.stdout.buffer.write(line)
     sys.stdout.flush()
-if os.environ.get("FAKE_HANG"):
+if mode[:1] == ["hang"]:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     deaf = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(3600)"
     child = subprocess.Popen([sys.executable, "-c", deaf])
-    with open(os.environ["FAKE_HANG"], "w") as fh:
-        fh.write(str(os.getpgid(0)))
     print("Solving environment: 45%", flush=True)
+    with open(MODE_FILE + ".pgid", "w") as fh:
+        fh.write(str(os.getpgid(0)))
     time.sleep(3600)
-if os.environ.get("FAKE_EXIT"):
+if mode[:1] == ["exit"]:
     print("Collecting package metadata: 45%", flush=True)
     error = "CondaHTTPError: HTTP 000 CONNECTION FAILED for url <https://conda.anaconda.org>"
     print(f"\x1b[31m{{error}}\x1b[0m", flush=True)
     print("An unexpected error has occurred.", flush=True)
-    sys.exit(int(os.environ["FAKE_EXIT"]))
+    sys.exit(int(mode[1]))
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(sys.argv[0])))
 if TOOL == "pixi":
     manifest = value("--manifest-path") or "pixi.toml"
     project = os.path.dirname(os.path.abspath(manifest))
-    prefix = os.path.join(project, ".pixi", "envs", "default")
+    prefix = Path(project, ".pixi", "envs", "default")
     progress("installing")
     if args[:1] == ["install"]:
         os.makedirs(prefix, exist_ok=True)
@@ -115,7 +118,7 @@ prefix = value("-p", "--prefix")
 if args[:2] == ["env", "create"] or args[:1] == ["create"]:
     named, specs = envfile_specs(file)
     name = value("-n", "--name") or named
-    prefix = prefix or os.path.join(root, "envs", name)
+    prefix = Path(prefix or os.path.join(root, "envs", name))
     if os.path.exists(prefix):
         print(f"CondaValueError: prefix already exists: {{prefix}}")
         sys.exit(1)
@@ -127,8 +130,9 @@ if args[:2] == ["env", "create"] or args[:1] == ["create"]:
     home = os.path.expanduser("~/.conda")
     os.makedirs(home, exist_ok=True)
     with open(os.path.join(home, "environments.txt"), "a") as fh:
-        fh.write(prefix + "\n")
+        fh.write(f"{{prefix}}\n")
 elif args[:1] == ["install"]:
+    prefix = Path(prefix)
     specs = [a for a in args[1:] if not a.startswith("-") and a != prefix]
     progress("Solving environment")
     packages(prefix, specs)
@@ -146,6 +150,12 @@ def fake_tool(path: Path) -> Path:
     path.write_text(FAKE.format(python=sys.executable, tests=str(SUPPORT)))
     path.chmod(0o755)
     return path
+
+
+def set_mode(mode_file: Path, mode: str) -> None:
+    """Tell the fakes how to behave from their next call on ("" for normally)."""
+    mode_file.write_text(mode)
+    Path(f"{mode_file}.pgid").unlink(missing_ok=True)
 
 
 def argv_log(path: Path) -> list[list[str]]:

@@ -111,10 +111,9 @@ class Runner:
         """Stop a running job: SIGTERM to its process group now, SIGKILL to what is left after grace."""
         live = self._live(job_id)
         with self._lock:
-            if live.done.is_set():
-                return self._snapshot(live)
-            live.cancelled = True
-            process = live.process
+            ended = live.done.is_set()
+            live.cancelled = live.cancelled or not ended
+            process = None if ended else live.process
         if process is not None:
             _signal_group(process.pid, signal.SIGTERM)
             timer = threading.Timer(self.grace, _signal_group, (process.pid, signal.SIGKILL))
@@ -191,41 +190,43 @@ class Runner:
         return process.wait()
 
     def _end(self, live: _Live, exit_code: int | None, note: str) -> None:
-        """Record the job's end: succeeded, failed (exit code, first error line) or cancelled."""
-        now = time.time()
+        """Record the job's end: succeeded, failed (exit code, first error line) or cancelled.
+
+        The job reads as ended only once `on_end` returned (the listing is fresh by then).
+        """
         output = live.output
         with self._lock:
             job = live.job
-            if live.cancelled:
-                state, note = "cancelled", note or "cancelled by the user"
-            elif exit_code == 0:
-                state = "succeeded"
-            else:
-                state = "failed"
-            error = (output.first_error() or output.last() or note) if state == "failed" else ""
-            if state == "failed" and exit_code is not None and exit_code < 0:
-                note = note or f"the tool was stopped by signal {-exit_code}"
-            live.job = job.ended_as(
-                state,
-                now,
-                exit_code=exit_code,
-                error_line=error,
-                note=note,
-                progress=output.progress,
-                output_size=output.size,
-            )
             live.process = None
-            ended = live.job
+            cancelled = live.cancelled
+        if cancelled:
+            state, note = "cancelled", note or "cancelled by the user"
+        elif exit_code == 0:
+            state = "succeeded"
+        else:
+            state = "failed"
+            if exit_code is not None and exit_code < 0:
+                note = note or f"the tool was stopped by signal {-exit_code}"
+        error = (output.first_error() or output.last() or note) if state == "failed" else ""
+        ended = job.ended_as(
+            state,
+            time.time(),
+            exit_code=exit_code,
+            error_line=error,
+            note=note,
+            progress=output.progress,
+            output_size=output.size,
+        )
         try:
             self.store.save(ended)
         except OSError:
             pass  # the job stays right in memory; a record that could not be written is only missed later
-        if self.on_end is not None:
-            try:
+        try:
+            if self.on_end is not None:
                 self.on_end(ended)
-            finally:
-                live.done.set()
-        else:
+        finally:
+            with self._lock:
+                live.job = ended
             live.done.set()
 
 

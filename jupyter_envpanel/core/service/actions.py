@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..base.commands import CreateCommand, FixCommand, UnsafeText, unsafe_char
-from ..base.errors import InvalidArgument
+from ..base.errors import EnvFileError, InvalidArgument
 from ..base.model import CONDA_KINDS, Environment
 from ..base.paths import Root
 from ..drift.fixes import conda_install, pip_install, python_of
@@ -94,7 +94,11 @@ class Actions:
             chosen = _choose(sync, tool)
             return self._action("update", env, chosen.tool, chosen.steps, project.file or "")
         label = self.root.relative(file)
-        report = self.drifts.drift(env, file, label)
+        try:
+            report = self.drifts.drift(env, file, label)
+        except EnvFileError as err:  # name the file the error is in (maybe a -r include), root-relative
+            where = self.root.relative(Path(err.path))
+            raise EnvFileError(where, err.detail, err.line, err.column, err.status) from None
         if not report.fixes:
             reasons = "; ".join(n.reason for n in report.notes)
             if reasons:

@@ -7,6 +7,7 @@ click; after a successful create, an in-project environment the usual places mis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,14 @@ class Jobs:
         allowed: bool = True,
         grace: float = 5.0,
         cap: int = 1 << 20,
+        changed: Callable[[], None] | None = None,
     ) -> None:
-        """Load earlier jobs from folder (running ones become interrupted); nothing runs yet."""
+        """Load earlier jobs from folder (running ones become interrupted); nothing runs yet.
+
+        `changed` is called after a job, once the caches are forgotten (the server rebuilds its
+        kernel table there, so the new kernel is offered at once).
+        """
+        self.changed = changed
         self.actions = actions
         self.listings = listings
         self.packages = packages
@@ -75,11 +82,21 @@ class Jobs:
                 self.projects.adopt(start, self.actions.top)
             except (OSError, EnvPanelError):  # the folder changed meanwhile: the listing says what is there
                 pass
+        if self.changed is not None:
+            self.changed()
 
 
-def jobs_for(service: EnvService, folder: Path, allowed: bool = True, grace: float = 5.0) -> Jobs:
+def jobs_for(
+    service: EnvService,
+    folder: Path,
+    allowed: bool = True,
+    grace: float = 5.0,
+    changed: Callable[[], None] | None = None,
+) -> Jobs:
     """Return the jobs facade over an EnvService's facades, keeping records in folder."""
     s = service
     actions = Actions(s.root, s.projects, s.drifts, s.listings, s.installed)
     environ = dict(s.host.environ)
-    return Jobs(actions, s.listings, s.installed, s.projects, folder, environ, allowed, grace)
+    return Jobs(
+        actions, s.listings, s.installed, s.projects, folder, environ, allowed, grace, changed=changed
+    )

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.tools import fake_tool, group_members
+from support.tools import fake_tool, group_members, set_mode
 
 from jupyter_envpanel.core.jobs.model import Action, JobRunning
 from jupyter_envpanel.core.jobs.runner import Runner
@@ -28,7 +28,8 @@ def action(tmp_path: Path, *steps: tuple[str, ...], key: str = "/envs/ml") -> Ac
 
 @pytest.fixture
 def runner(tmp_path):
-    made = Runner(JobStore(tmp_path / "jobs"), dict(os.environ), grace=0.5, cap=64 * 1024)
+    environ = {**os.environ, "FAKE_MODE": str(tmp_path / "mode")}
+    made = Runner(JobStore(tmp_path / "jobs"), environ, grace=0.5, cap=64 * 1024)
     yield made
     for job in made.jobs():  # nothing a test started outlives it
         if not job.finished:
@@ -68,9 +69,8 @@ def test_a_failure_with_no_error_word_names_the_last_line_and_a_missing_tool_say
 
 
 def test_one_job_per_environment_and_the_conflict_names_the_running_job(runner, tmp_path):
-    hang = tmp_path / "pgid"
     tool = fake_tool(tmp_path / "bin" / "conda")
-    runner.environ["FAKE_HANG"] = str(hang)
+    set_mode(tmp_path / "mode", "hang")
     running = runner.start(action(tmp_path, (str(tool), "install", "--prefix", "/envs/ml", "numpy")))
     with pytest.raises(JobRunning) as conflict:
         runner.start(action(tmp_path, step("pass")))
@@ -85,9 +85,9 @@ def test_one_job_per_environment_and_the_conflict_names_the_running_job(runner, 
 
 def test_a_tool_that_never_exits_is_cancelled_with_its_whole_process_group(runner, tmp_path):
     """The fake ignores SIGTERM and has a child that does too: SIGKILL after the grace period ends both."""
-    hang = tmp_path / "pgid"
+    hang = tmp_path / "mode.pgid"
     tool = fake_tool(tmp_path / "bin" / "mamba")
-    runner.environ["FAKE_HANG"] = str(hang)
+    set_mode(tmp_path / "mode", "hang")
     job = runner.start(action(tmp_path, (str(tool), "install", "--prefix", "/envs/ml", "numpy")))
     deadline = time.monotonic() + 30
     while not hang.exists() or runner.get(job.id).progress is None:
@@ -100,11 +100,12 @@ def test_a_tool_that_never_exits_is_cancelled_with_its_whole_process_group(runne
     ended = runner.wait(job.id, 30)
     assert (ended.state, ended.exit_code, ended.error_line) == ("cancelled", -9, "")
     assert group_members(pgid) == []
+    assert runner.cancel(job.id) == ended  # cancelling an ended job changes nothing
 
 
 def test_a_flood_of_output_stays_capped_in_memory_and_whole_in_the_log(runner, tmp_path):
     tool = fake_tool(tmp_path / "bin" / "conda")
-    runner.environ["FAKE_FLOOD_MB"] = "100"
+    set_mode(tmp_path / "mode", "flood 100")
     job = runner.wait(
         runner.start(action(tmp_path, (str(tool), "install", "--prefix", str(tmp_path / "p")))).id, 60
     )
@@ -117,7 +118,7 @@ def test_a_flood_of_output_stays_capped_in_memory_and_whole_in_the_log(runner, t
 def test_a_new_server_finds_the_jobs_of_the_last_and_the_running_one_interrupted(runner, tmp_path):
     done = runner.wait(runner.start(action(tmp_path, step("print('ok')"), key="/envs/a")).id, 30)
     tool = fake_tool(tmp_path / "bin" / "conda")
-    runner.environ["FAKE_HANG"] = str(tmp_path / "pgid")
+    set_mode(tmp_path / "mode", "hang")
     running = runner.start(action(tmp_path, (str(tool), "install", "--prefix", "/envs/b")))
     later = Runner(JobStore(tmp_path / "jobs"), {})
     states = {job.id: job.state for job in later.jobs()}
