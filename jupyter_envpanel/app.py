@@ -146,6 +146,12 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
 
         threading.Thread(target=index, name="envpanel-package-index", daemon=True).start()
 
+    async def stop_extension(self) -> None:
+        """Stop the tools of running jobs (SIGTERM to each process group); they read interrupted."""
+        jobs = self.settings.get("envpanel_jobs")
+        if jobs is not None:
+            jobs.runner.stop()
+
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
         self.handlers.extend(default_handlers + job_handlers)

@@ -21,7 +21,7 @@ from typing import IO
 
 from .model import Action, Job, JobNotFound, JobRunning
 from .output import Output
-from .store import JobStore
+from .store import INTERRUPTED, JobStore
 
 CHUNK = 64 * 1024
 
@@ -56,6 +56,7 @@ class Runner:
         self.on_end = on_end
         self._lock = threading.Lock()
         self._jobs: dict[str, _Live] = {}
+        self._stopping = False
         earlier, self.warnings = store.recover()
         for job in earlier:
             live = _Live(job, 0)
@@ -120,6 +121,16 @@ class Runner:
             timer.daemon = True
             timer.start()
         return self._snapshot(live)
+
+    def stop(self) -> None:
+        """SIGTERM every running job's process group: the server is stopping (its jobs end interrupted)."""
+        with self._lock:
+            self._stopping = True
+            running = [
+                j.process for j in self._jobs.values() if j.process is not None and not j.done.is_set()
+            ]
+        for process in running:
+            _signal_group(process.pid, signal.SIGTERM)
 
     def _live(self, job_id: str) -> _Live:
         """Return a job's live side; JobNotFound for an unknown id."""
@@ -199,7 +210,10 @@ class Runner:
             job = live.job
             live.process = None
             cancelled = live.cancelled
-        if cancelled:
+            stopping = self._stopping
+        if stopping and not cancelled:
+            state, note = "interrupted", INTERRUPTED
+        elif cancelled:
             state, note = "cancelled", note or "cancelled by the user"
         elif exit_code == 0:
             state = "succeeded"

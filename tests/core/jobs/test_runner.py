@@ -132,3 +132,12 @@ def test_the_end_is_reported_once_with_the_finished_job(tmp_path):
     runner = Runner(JobStore(tmp_path / "jobs"), dict(os.environ), on_end=seen.append)
     job = runner.wait(runner.start(action(tmp_path, step("pass"))).id, 30)
     assert seen == [job] and job.state == "succeeded"
+
+
+def test_a_stopping_server_stops_its_tools_and_their_jobs_read_interrupted(runner, tmp_path):
+    job = runner.start(action(tmp_path, step("import time; print('working', flush=True); time.sleep(60)")))
+    while not runner.read(job.id, 0)[1]:
+        time.sleep(0.02)
+    runner.stop()
+    ended = runner.wait(job.id, 30)
+    assert (ended.state, ended.exit_code) == ("interrupted", -15) and "server stopped" in ended.note
