@@ -18,11 +18,11 @@ from ..base.paths import Root
 from ..drift.fixes import conda_install, pip_install, python_of
 from ..jobs.model import ACTIONS, Action, NotApplicable
 from ..project.create import create_commands
-from ..project.definition import Definition, NoProject, Project, looked_for
+from ..project.definition import NoProject, Project, looked_for
 from .drift import Drifts
 from .listing import Listings
 from .packages import Packages
-from .project import Projects
+from .project import Projects, compared_file
 
 
 class Actions:
@@ -81,12 +81,15 @@ class Actions:
         )
 
     def update(self, start: Path, project: Project, tool: str) -> Action:
-        """Return the fix commands of the environment's drift against its definition (or pixi/uv's sync)."""
+        """Return the fix commands of the drift the Project card shows (its lock, else its definition).
+
+        A project the card compares with nothing gets the create command that also syncs (pixi, uv).
+        """
         env = project.environment
         definition = self.projects.definition(start, self.top, confined=True)
         if env is None or definition is None:
             raise NotApplicable(f"the environment {project.name!r} does not exist yet; create it")
-        file = _drift_file(definition)
+        file = compared_file(definition)
         if file is None:
             sync = [c for c in create_commands(definition, self.listings.tools(), self.top)[0] if _syncs(c)]
             if not sync:
@@ -144,15 +147,6 @@ def _choose(commands: Sequence[CreateCommand], tool: str) -> CreateCommand:
             return command
     offered = ", ".join(c.tool for c in commands)
     raise InvalidArgument(f"tool {tool[:40]!r} is not offered here; one of: {offered}")
-
-
-def _drift_file(definition: Definition) -> Path | None:
-    """Return the file drift is checked against (as the Project card does), None for pixi / uv projects."""
-    if definition.tool == "conda":
-        return definition.file
-    if definition.tool == "venv" and definition.requirements is not None and not definition.editable:
-        return definition.requirements
-    return None
 
 
 def _syncs(command: CreateCommand) -> bool:
