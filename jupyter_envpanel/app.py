@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jupyter_server.extension.application import ExtensionApp
@@ -11,12 +12,15 @@ from traitlets import TraitError
 
 from .core.service import EnvService
 from .handlers import default_handlers
+from .jobhandlers import job_handlers
 from .kernelspec import EnvPanelKernelSpecManager
 from .pool import DiskPool
 from .settings import EnvPanelSettings, build_service
 
 if TYPE_CHECKING:
     from jupyter_server.serverapp import ServerApp
+
+    from .core.service.jobs import Jobs
 
 #: Kernel spec managers ours may replace: Jupyter's default and nb_conda_kernels' (same names).
 REPLACEABLE = (
@@ -96,10 +100,23 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
             ours.service = service
         self.settings["envpanel_service"] = service
         self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
+        self.settings["envpanel_jobs"] = self._jobs(service, ours)
         self._warmup = threading.Thread(
             target=self._warm_up, args=(service, ours), name="envpanel-warmup", daemon=True
         )
         self._warmup.start()
+
+    def _jobs(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> Jobs:
+        """Return the jobs of this server: records in the runtime dir, earlier running ones interrupted."""
+        from .core.service.jobs import jobs_for
+
+        assert self.serverapp is not None  # linked to the server before this runs
+        folder = Path(self.serverapp.runtime_dir) / "envpanel-jobs"
+        changed = ksm.refresh_soon if ksm is not None else None  # the new kernel is offered at once
+        jobs = jobs_for(service, folder, self.allow_actions, self.job_grace, changed=changed)
+        for warning in jobs.runner.warnings:
+            self.log.warning("jupyter-envpanel: %s", warning)
+        return jobs
 
     def _warm_up(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> None:
         """Build the listing and the kernel table once, off the loop, while the server starts.
@@ -129,6 +146,12 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
 
         threading.Thread(target=index, name="envpanel-package-index", daemon=True).start()
 
+    async def stop_extension(self) -> None:
+        """Stop the tools of running jobs (SIGTERM to each process group); they read interrupted."""
+        jobs = self.settings.get("envpanel_jobs")
+        if jobs is not None:
+            jobs.runner.stop()
+
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
-        self.handlers.extend(default_handlers)
+        self.handlers.extend(default_handlers + job_handlers)

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("register", "unregister"):
         cmd = sub.add_parser(name, help=f"{name} persistent kernelspecs for an environment")
         cmd.add_argument("env")
+    from .clirun import add_parser
+
+    add_parser(sub)
     return parser
 
 
@@ -305,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; every failure is one line on stderr and exit code 2 (`--debug`: a traceback)."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "run":  # builds its own service, rooted where the command runs
+            from .clirun import cmd_run
+
+            return cmd_run(args)
         return COMMANDS[args.command](service_from_config(), args)
     except EnvPanelError as err:
         _complain(args, str(err))

@@ -156,6 +156,20 @@ class EnvPanelSettings(Configurable):
     disk_workers = Int(
         8, config=True, help="Threads the routes use for disk work at most (a bounded pool of their own)."
     )
+    allow_actions = Bool(
+        True,
+        config=True,
+        help=(
+            "Let users run package tools from the panel and `POST /envpanel/api/jobs`: create a project's"
+            " environment, update it to match its file, install ipykernel. Off (e.g. on a shared hub),"
+            " the panel shows the commands to copy, and starting a job answers 403."
+        ),
+    )
+    job_grace = Float(
+        5.0,
+        config=True,
+        help="Seconds a cancelled job's tool gets to stop after SIGTERM before its process group is killed.",
+    )
     manage_kernelspecs = Bool(
         True,
         config=True,

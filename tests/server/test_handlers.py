@@ -20,6 +20,7 @@ from jupyter_envpanel.core.base.errors import EnvFileError, EnvPanelError, Outsi
 from jupyter_envpanel.core.base.paths import nearest_envfile, resolve_in_root
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
 from jupyter_envpanel.handlers import ROUTES
+from jupyter_envpanel.jobhandlers import JOB_ROUTES
 
 
 async def test_environments_lists_discovered_envs(server_world, jp_fetch):
@@ -164,10 +165,11 @@ async def test_refresh_and_openapi(server_world, jp_fetch):
     assert b"openapi: 3" in response.body
 
 
-@pytest.mark.parametrize("pattern,handler", ROUTES)
+@pytest.mark.parametrize("pattern,handler", ROUTES + JOB_ROUTES)
 async def test_every_route_refuses_requests_without_a_token(server_world, jp_fetch, pattern, handler):
     make_envs(server_world)
     path = pattern.replace("(?P<name>[^/]+)", "ml").replace("(?P<kernel>[^/]+)", "python3")
+    path = path.replace("(?P<job_id>[^/]+)", "0123456789ab")
     for method in ("GET", "POST", "DELETE"):
         if getattr(handler, method.lower()) is getattr(RequestHandler, method.lower()):
             continue

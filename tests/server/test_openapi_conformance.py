@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import urllib.parse
@@ -13,12 +14,16 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from support.factory import CONDA_FORGE, recorder, write_kernel
+from support.tools import fake_tool, set_mode
 
 from jupyter_envpanel.handlers import OPENAPI, ROUTES, EnvPanelHandler
+from jupyter_envpanel.jobhandlers import JOB_ROUTES
 
 SPEC = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATIONS = {(m, p) for p, item in SPEC["paths"].items() for m in item if m in METHODS}
+#: The job routes, exercised by a test of their own (with tools that can run).
+JOB_OPERATIONS = {(m, p) for m, p in OPERATIONS if p.startswith("/jobs")}
 #: Documented operations this test cannot make the server answer (none today); add one with its reason.
 NOT_EXERCISED: dict[tuple[str, str], str] = {}
 PYKERNEL = {
@@ -114,7 +119,7 @@ class Api:
         self.response = None
 
     async def call(
-        self, method: str, template: str, status: int, params=None, headers=None, **args: str
+        self, method: str, template: str, status: int, params=None, headers=None, body=None, **args: str
     ) -> Any:
         """Request a documented route (path arguments URL-encoded); return its checked, decoded body."""
         path = template.format(**{k: urllib.parse.quote(v, safe="") for k, v in args.items()})
@@ -123,7 +128,7 @@ class Api:
             self.base + path + query,
             method=method.upper(),
             headers={**self.auth, **(headers or {})},
-            body=b"" if method == "post" else None,
+            body=json.dumps(body).encode() if body is not None else b"" if method == "post" else None,
             raise_error=False,
             allow_nonstandard_methods=True,
         )
@@ -140,6 +145,28 @@ class Api:
         body = json.loads(text) if media == "application/json" else text
         check(schema, body, where)
         return body
+
+    def assert_covered(self, operations: set[tuple[str, str]]) -> None:
+        """Fail unless every operation was called and each of its success answers was checked."""
+        called = {(m, p) for m, p, _ in self.seen}
+        assert called | set(NOT_EXERCISED) >= operations, f"not called: {sorted(operations - called)}"
+        answers = {
+            (m, p, int(code))
+            for m, p in operations - set(NOT_EXERCISED)
+            for code in SPEC["paths"][p][m]["responses"]
+            if int(code) < 400
+        }
+        assert answers <= self.seen, f"success answers never checked: {sorted(answers - self.seen)}"
+
+
+@pytest.fixture
+def job_tools(server_world, monkeypatch, tmp_path) -> Path:
+    """A fake conda in a miniconda3 root, told how to behave by the file `mode` (before the server starts)."""
+    root = server_world.home / "miniconda3"
+    server_world.conda_env(root, python="3.12.1")
+    fake_tool(root / "condabin" / "conda")
+    monkeypatch.setenv("FAKE_MODE", str(tmp_path / "mode"))
+    return tmp_path
 
 
 @pytest.fixture
@@ -287,22 +314,69 @@ async def test_every_documented_route_answers_as_the_document_says(server_world,
     text = await api.call("get", "/openapi.yaml", 200)
     assert yaml.safe_load(text) == SPEC
 
-    called = {(m, p) for m, p, _ in api.seen}
-    assert called | set(NOT_EXERCISED) == OPERATIONS, f"not called: {sorted(OPERATIONS - called)}"
-    answers = {
-        (m, p, int(code))
-        for m, p in OPERATIONS - set(NOT_EXERCISED)
-        for code in SPEC["paths"][p][m]["responses"]
-        if int(code) < 400
-    }
-    assert answers <= api.seen, f"success answers never checked: {sorted(answers - api.seen)}"
+    api.assert_covered(OPERATIONS - JOB_OPERATIONS)
+
+
+async def test_job_routes_answer_as_the_document_says(job_tools, server_world, api):
+    """Preview, start, follow, conflict, cancel and fail, with a fake conda that can hang or fail."""
+    root = server_world.home / "miniconda3"
+    server_world.conda_env(root / "envs" / "plain")  # no kernel
+    server_world.conda_env(root / "envs" / "ml", packages=["numpy=1.24.4"], ipykernel=True)
+    (server_world.root / "environment.yml").write_text("name: ml\ndependencies:\n  - numpy>=1.26\n")
+    (server_world.root / "new").mkdir()
+    (server_world.root / "new" / "environment.yml").write_text("name: fresh\ndependencies:\n  - python\n")
+    (server_world.root / "broken").mkdir()
+    (server_world.root / "broken" / "environment.yml").write_text("name: ml\ndependencies:\n  - numpy>=>1\n")
+
+    assert await api.call("get", "/jobs", 200) == {"jobs": [], "allowed": True}
+    preview = await api.call("get", "/jobs/preview", 200, params={"action": "create", "path": "new"})
+    assert preview["allowed"] and preview["argv"][0][1:] == ["env", "create", "-f", "new/environment.yml"]
+    await api.call("get", "/jobs/preview", 400, params={"action": "remove"})
+    await api.call("get", "/jobs/preview", 403, params={"action": "create", "path": "../x"})
+    await api.call("get", "/jobs/preview", 404, params={"action": "install-kernel", "environment": "nope"})
+    await api.call("get", "/jobs/preview", 409, params={"action": "create"})  # ml exists
+    await api.call("get", "/jobs/preview", 422, params={"action": "update", "path": "broken"})
+
+    set_mode(job_tools / "mode", "hang")
+    job = await api.call("post", "/jobs", 201, body={"action": "update"})
+    conflict = await api.call("post", "/jobs", 409, body={"action": "update"})
+    assert conflict["job"]["id"] == job["id"]
+    await api.call("post", "/jobs", 409, body={"action": "install-kernel", "environment": "ml"})  # has one
+    await api.call("post", "/jobs", 400, body={"action": "update", "argv": ["rm"]})
+    await api.call("post", "/jobs", 403, body={"action": "create", "path": "/etc"})
+    await api.call("post", "/jobs", 404, body={"action": "install-kernel", "environment": "nope"})
+    await api.call("post", "/jobs", 422, body={"action": "update", "path": "broken"})
+    await api.call("get", "/jobs/{job_id}", 200, job_id=job["id"], params={"offset": "0"})
+    await api.call("get", "/jobs/{job_id}", 400, job_id=job["id"], params={"offset": "x"})
+    await api.call("get", "/jobs/{job_id}", 404, job_id="0123456789ab")
+    await api.call("delete", "/jobs/{job_id}", 202, job_id=job["id"])
+    for _ in range(600):
+        ended = await api.call("get", "/jobs/{job_id}", 200, job_id=job["id"])
+        if ended["state"] != "running":
+            break
+        await asyncio.sleep(0.05)
+    assert ended["state"] == "cancelled"
+    await api.call("delete", "/jobs/{job_id}", 200, job_id=job["id"])
+    await api.call("delete", "/jobs/{job_id}", 404, job_id="0123456789ab")
+
+    set_mode(job_tools / "mode", "exit 1")
+    failed = await api.call("post", "/jobs", 201, body={"action": "install-kernel", "environment": "plain"})
+    for _ in range(600):
+        failed = await api.call("get", "/jobs/{job_id}", 200, job_id=failed["id"], params={"offset": "10"})
+        if failed["state"] != "running":
+            break
+        await asyncio.sleep(0.05)
+    assert (failed["state"], failed["exit_code"]) == ("failed", 1) and failed["error_line"]
+    listed = await api.call("get", "/jobs", 200)
+    assert [j["id"] for j in listed["jobs"]] == [job["id"], failed["id"]]
+    api.assert_covered(JOB_OPERATIONS)
 
 
 def test_the_document_names_every_route_and_method_the_server_has():
     documented = {(m, re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", p.lstrip("/"))) for m, p in OPERATIONS}
     served = {
         (m, pattern)
-        for pattern, handler in ROUTES
+        for pattern, handler in ROUTES + JOB_ROUTES
         for m in METHODS
         if getattr(handler, m, None) is not getattr(EnvPanelHandler, m, None)
     }

@@ -42,6 +42,7 @@ CAPS: dict[str, int] = {
     "logo": 4 * MiB,
     "jupyter config": 1 * MiB,
     "tool settings": 1 * MiB,
+    "job record": 1 * MiB,
     "patchlevel.h": 64 * KiB,
 }
 
