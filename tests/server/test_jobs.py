@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -208,6 +209,21 @@ async def test_uv_creates_a_project_venv_offline_from_a_local_wheelhouse(tools, 
     assert project["exists"] and project["listed"]  # a create lists the in-project venv it made
     _, listing = await get_json(jp_fetch, "environments")
     assert str(folder / ".venv") in {e["prefix"] for e in listing["environments"]}
+    # the card now compares the venv with the uv.lock uv wrote; a stray package is drift, and
+    # update runs the lock's own fix (uv sync) until it is exactly the lock again
+    assert project["drift"]["file"] == "-uv proj/uv.lock" and project["drift"]["in_sync"]
+    wheel(tools / "wheelhouse", "stray", "1.0")  # installed as a user would: uv pip install
+    python = str(folder / ".venv" / "bin" / "python")
+    subprocess.run([shutil.which("uv"), "pip", "install", "--python", python, "stray"], check=True)
+    _, project = await get_json(jp_fetch, "project", path="-uv proj")
+    assert project["drift"]["summary"]["extra"] == 1 and project["drift"]["drift_count"] == 1
+    code, job = await post_job(jp_fetch, action="update", path="-uv proj")
+    assert job["tool"] == "uv" and job["argv"][0][1:] == ["sync", "--project", "./-uv proj"]
+    job, output = await finished(jp_fetch, job["id"])
+    assert job["state"] == "succeeded", output
+    _, project = await get_json(jp_fetch, "project", path="-uv proj")
+    assert not list(site.glob("stray-*")), output
+    assert project["drift"]["in_sync"], project["drift"]
 
 
 @pytest.mark.parametrize("jp_server_config", [False], indirect=True)
