@@ -4,9 +4,12 @@
  * until they end, cancelled, announced when they end, found again after a page reload; with
  * actions off, the commands stay and no button starts anything.
  */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { bundleOf } from '../src/i18n';
+import { JobConfirmBody } from '../src/jobdialog';
 import { IJobView, JobsState } from '../src/jobstate';
 import { formatElapsed, jobNotice } from '../src/jobtext';
 import { JobsBody } from '../src/jobview';
@@ -15,6 +18,7 @@ import { EnvPanel } from '../src/panel';
 import { ProjectBody } from '../src/projectview';
 import { FakeApi, env, job, project } from './fakes';
 import { FakeActions, after, apiWithKernels, followedModel, mount, unmountAll } from './helpers';
+import { PseudoTranslator, stringsOf, untranslated } from './pseudo';
 
 const trans = bundleOf(null);
 const CREATE = { action: 'create' as const, path: 'p/nb.ipynb', tool: 'conda' };
@@ -308,5 +312,37 @@ describe('actions where the commands are shown', () => {
     await after(() => update.click());
     expect(actions.calls).toEqual(['job:update:work/a.ipynb:']);
     model.jobs.dispose();
+  });
+});
+
+describe('every word of a job is translated (pseudo-locale)', () => {
+  it('running, failed, cancelled, the Create buttons and the confirmation', async () => {
+    const api = world();
+    const translator = new PseudoTranslator();
+    const model = new EnvPanelModel(api, () => undefined, translator, 2);
+    await model.jobs.reattach();
+    const panel = await mount(new EnvPanel(model, new FakeActions(), translator));
+    await after(() => model.setBrowserPath('p/nb.ipynb'));
+    await after(() => model.jobs.start(CREATE));
+    await after(() => model.jobs.start({ action: 'install-kernel', environment: 'ml' }));
+    api.print('j1', 'Solving environment: 45%\n', 45);
+    api.print('j2', 'pip: error\n');
+    api.end('j2', 'failed', 1, 'pip: error');
+    await until(() => !!panel.node.querySelector('[data-job-state="failed"]'), 'failed');
+    const preview = { ...job('x', CREATE), allowed: true, message: '' };
+    const confirm = await mount(
+      ReactWidget.create(<JobConfirmBody preview={preview} trans={bundleOf(translator)} />)
+    );
+    const data = stringsOf([api.projects, api.serverJobs, api.listing, preview]);
+    // the tool's own lines and the elapsed time are shown as they are
+    ['Solving environment: 45%', 'pip: error', '0:01', '0:02'].forEach(t => data.add(t));
+    expect(untranslated(panel.node, data)).toEqual([]);
+    expect(untranslated(confirm.node, data)).toEqual([]);
+    await after(() => model.jobs.cancel('j1'));
+    await until(() => !!panel.node.querySelector('[data-job-state="cancelled"]'), 'cancelled');
+    data.add(api.serverJob('j1').job.note); // the server's words for why it ended
+    expect(untranslated(panel.node, data)).toEqual([]);
+    model.jobs.dispose();
+    unmountAll([panel, confirm]);
   });
 });
