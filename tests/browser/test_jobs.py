@@ -56,7 +56,8 @@ write_kernel(prefix, "python3", PYKERNEL)
 base = os.path.realpath(sys.executable)
 (prefix / "bin").mkdir(exist_ok=True)
 os.symlink(base, prefix / "bin" / "python")
-(prefix / "pyvenv.cfg").write_text(f"home = {{os.path.dirname(base)}}\ninclude-system-site-packages = false\n")
+cfg = f"home = {{os.path.dirname(base)}}\ninclude-system-site-packages = false\n"
+(prefix / "pyvenv.cfg").write_text(cfg)
 site = prefix / "lib" / "python{py}" / "site-packages"
 site.mkdir(parents=True, exist_ok=True)
 (site / "test-run.pth").write_text("\n".join({paths!r}) + "\n")
@@ -199,9 +200,8 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     seen = set()
     deadline = time.monotonic() + 60
     while not page.locator('#jp-envpanel [data-job-state="succeeded"]').count():
-        seen.update(
-            page.locator("#jp-envpanel [data-progress]").evaluate_all("e => e.map(x => x.dataset.progress)")
-        )
+        bars = page.locator("#jp-envpanel [data-progress]")
+        seen.update(bars.evaluate_all("e => e.map(x => x.dataset.progress)"))
         assert time.monotonic() < deadline, "the create job did not succeed"
         time.sleep(0.1)
     assert len(seen - {"indeterminate"}) >= 2, seen  # a determinate bar that moved
