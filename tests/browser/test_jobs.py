@@ -122,6 +122,12 @@ def open_notebook(chrome, lab, path: str):
     page = chrome.new_page(viewport={"width": 1300, "height": 1000}, device_scale_factor=1.5)
     prefix = "lab/tree" if lab.app == "jupyterlab" else "notebooks"
     page.goto(lab.page_url(f"{prefix}/{path}"))
+    show_panel(page, lab, path)
+    return page
+
+
+def show_panel(page, lab, path: str) -> None:
+    """Wait for the notebook and its idle kernel, then open the Environments panel unless it is open."""
     page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
     wait_kernel_idle(lab, path)
     indicator = "#jp-envpanel-status" if lab.app == "jupyterlab" else "[data-envpanel-toolbar]"
@@ -129,7 +135,6 @@ def open_notebook(chrome, lab, path: str):
     if not page.locator("#jp-envpanel").is_visible():
         page.click(indicator)
     page.wait_for_selector("#jp-envpanel [data-env-name]", timeout=30_000)
-    return page
 
 
 def kernel_of(lab, path: str) -> str:
@@ -138,12 +143,15 @@ def kernel_of(lab, path: str) -> str:
     return names[0] if names else ""
 
 
-def confirm_create(page) -> str:
-    """Click Create; return the command the confirmation shows, and accept it."""
+def confirm_create(page, when_ready: bool = False) -> str:
+    """Click Create; return the command the confirmation shows; accept (ticking "switch when ready")."""
     page.click('#jp-envpanel [data-action="create-env"][data-job-tool="conda"]')
     dialog = page.wait_for_selector(".jp-Dialog", timeout=15_000)
     command = dialog.query_selector("[data-job-preview]").get_attribute("data-job-preview")
     assert "Create demo with conda?" in dialog.inner_text()
+    assert "Switch this notebook to it when ready" in dialog.inner_text()
+    if when_ready:
+        page.click(".jp-Dialog .jp-Dialog-checkbox input")
     page.click(".jp-Dialog .jp-mod-accept")
     page.wait_for_selector(".jp-Dialog", state="detached")
     return command
@@ -181,6 +189,16 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     RESULTS.mkdir(exist_ok=True)
     page.locator('#jp-envpanel [aria-label="Jobs"]').screenshot(path=str(RESULTS / f"jobs-{lab.app}.png"))
 
+    # the job lives on the server: a reloaded page finds it and follows it again
+    page.reload()
+    show_panel(page, lab, path)
+    page.wait_for_selector('#jp-envpanel [data-job-state="running"] [data-progress="10"]', timeout=30_000)
+    page.wait_for_function(
+        "() => (document.querySelector('#jp-envpanel [data-job-output]') || {}).textContent"
+        "?.includes('Collecting package metadata')",
+        timeout=30_000,
+    )
+
     # Cancel stops the tool: the job says cancelled, nothing was made, the process is gone
     pid = int((base / "SLOW.pid").read_text())
     page.click('#jp-envpanel [data-action="cancel-job"]')
@@ -193,9 +211,11 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
         time.sleep(0.2)
     page.click('#jp-envpanel [data-action="dismiss-job"]')
 
-    # Create again, on the normal fake: progress moves, then success says so and the card offers Switch
+    # Create again, on the normal fake: progress moves, then success says so; then Switch (clicked
+    # in JupyterLab; in Notebook 7 by "switch when ready", ticked in the confirmation)
+    when_ready = lab.app == "notebook"
     (base / "SLOW").unlink()
-    assert confirm_create(page) == command
+    assert confirm_create(page, when_ready) == command
     page.wait_for_selector('#jp-envpanel [data-job-state="running"]', timeout=15_000)
     seen = set()
     deadline = time.monotonic() + 60
@@ -208,11 +228,12 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     page.wait_for_selector(".Toastify__toast:has-text('Created demo.')", timeout=15_000)
     argv = [json.loads(line) for line in (base / "argv.log").read_text().splitlines()]
     assert argv == [["env", "create", "-f", "proj/environment.yml"]] * 2
-    page.wait_for_selector('#jp-envpanel [data-project-state="exists"]', timeout=30_000)
     page.wait_for_selector('#jp-envpanel [data-env-name="demo"]', timeout=30_000)
+    if not when_ready:
+        page.wait_for_selector('#jp-envpanel [data-project-state="exists"]', timeout=30_000)
+        page.click('#jp-envpanel [data-action="switch-project"]')
 
-    # Switch: the notebook's kernel runs in the new environment
-    page.click('#jp-envpanel [data-action="switch-project"]')
+    # the notebook's kernel runs in the new environment
     deadline = time.monotonic() + 60
     while kernel_of(lab, path) != "conda-env-demo-py":
         assert time.monotonic() < deadline, kernel_of(lab, path)
