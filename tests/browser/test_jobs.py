@@ -157,6 +157,27 @@ def confirm_create(page, when_ready: bool = False) -> str:
     return command
 
 
+def shoot(page, lab) -> None:
+    """Leave test-results/jobs-APP.png: the Jobs and Project sections (JupyterLab: a wider sidebar)."""
+    if lab.app == "jupyterlab":
+        handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first.bounding_box()
+        now = page.locator("#jp-left-stack").bounding_box()["width"]
+        x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 380 - now, y, steps=5)
+        page.mouse.up()
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(800)  # the last re-render
+    boxes = [page.locator(f'#jp-envpanel [aria-label="{s}"]').bounding_box() for s in ("Jobs", "Project")]
+    top, left = min(b["y"] for b in boxes), min(b["x"] for b in boxes)
+    bottom = max(b["y"] + b["height"] for b in boxes)
+    right = max(b["x"] + b["width"] for b in boxes)
+    clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"jobs-{lab.app}.png"), clip=clip, animations="disabled")
+
+
 def alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie."""
     try:
@@ -186,8 +207,7 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     log = job.query_selector("[data-job-output]")
     assert log.is_visible() and "Collecting package metadata" in log.inner_text()
     assert page.locator('[data-action="create-env"][disabled]').count() == 1  # one job per env
-    RESULTS.mkdir(exist_ok=True)
-    page.locator('#jp-envpanel [aria-label="Jobs"]').screenshot(path=str(RESULTS / f"jobs-{lab.app}.png"))
+    shoot(page, lab)
 
     # the job lives on the server: a reloaded page finds it and follows it again
     page.reload()
