@@ -28,7 +28,7 @@ import json, os, sys, time
 from pathlib import Path
 
 sys.path.insert(0, {tests!r})
-from support.factory import PYKERNEL, World, write_kernel
+from support.factory import PYKERNEL, World, write_kernel, write_record
 
 args = sys.argv[1:]
 with open({argv_log!r}, "a") as log:
@@ -42,6 +42,15 @@ if os.path.exists({slow!r}):
 for pct in range(10, 101, 10):
     print(f"Solving environment: {{pct}}%", flush=True)
     time.sleep({step})
+if args[0] == "install":  # conda install --prefix PREFIX SPEC...: a record per spec, and history
+    at = args.index("--prefix")
+    prefix, specs = Path(args[at + 1]), [a for a in args[at + 2 :] if not a.startswith("-")]
+    for spec in specs:
+        write_record(prefix, (spec.split("=")[0].split(">")[0], "2.1.0", "py311h0_0"))
+    with open(prefix / "conda-meta" / "history", "a") as fh:
+        fh.write(f"==> 2024-01-02 00:00:00 <==\n# cmd: conda install\n# update specs: {{specs!r}}\n")
+    print("Executing transaction: done", flush=True)
+    sys.exit(0)
 name = None
 with open(args[args.index("-f") + 1], encoding="utf-8") as fh:
     for line in fh:
@@ -97,6 +106,10 @@ def make_world(base: Path) -> World:
     proj.mkdir()
     (proj / "environment.yml").write_text("name: demo\ndependencies:\n  - python=3.11\n  - ipykernel\n")
     notebook(proj / "analysis.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
+    fixme = world.root / "fixme"  # a project whose environment, alpha, lacks numpy
+    fixme.mkdir()
+    (fixme / "environment.yml").write_text("name: alpha\ndependencies:\n  - python=3.11\n  - numpy\n")
+    notebook(fixme / "nb.ipynb", "conda-env-alpha-py", "Python [conda env:alpha]", CODE)
     return world
 
 
@@ -155,6 +168,12 @@ def confirm_create(page, when_ready: bool = False) -> str:
     page.click(".jp-Dialog .jp-mod-accept")
     page.wait_for_selector(".jp-Dialog", state="detached")
     return command
+
+
+def argv_of(base: Path, command: str) -> list[list[str]]:
+    """The argv the fake conda recorded for a command (`env`, `install`), in order."""
+    lines = (base / "argv.log").read_text().splitlines()
+    return [argv for argv in map(json.loads, lines) if argv[0] == command]
 
 
 def shoot(page, lab) -> None:
@@ -246,8 +265,7 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
         time.sleep(0.1)
     assert len(seen - {"indeterminate"}) >= 2, seen  # a determinate bar that moved
     page.wait_for_selector(".Toastify__toast:has-text('Created demo.')", timeout=15_000)
-    argv = [json.loads(line) for line in (base / "argv.log").read_text().splitlines()]
-    assert argv == [["env", "create", "-f", "proj/environment.yml"]] * 2
+    assert argv_of(base, "env") == [["env", "create", "-f", "proj/environment.yml"]] * 2
     page.wait_for_selector('#jp-envpanel [data-env-name="demo"]', timeout=30_000)
     if not when_ready:
         page.wait_for_selector('#jp-envpanel [data-project-state="exists"]', timeout=30_000)
@@ -267,4 +285,25 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     ).inner_text()
     real = os.path.realpath(prefix)
     assert f"PREFIX={real} " in output and output.strip().endswith(f"CONDA_PREFIX={real}"), output
+    page.close()
+
+
+def test_update_to_match_from_the_drift_section(server, chrome):
+    lab, base = server, server.base
+    alpha = lab.world.home / "miniconda3" / "envs" / "alpha"
+    page = open_notebook(chrome, lab, "fixme/nb.ipynb")
+    page.wait_for_selector('#jp-envpanel [data-drift-status="missing"]', timeout=60_000)
+    fix = page.get_attribute("#jp-envpanel [data-fix-command]", "data-fix-command")
+    page.click('#jp-envpanel [data-action="update-env"]')
+    dialog = page.wait_for_selector(".jp-Dialog", timeout=15_000)
+    assert "Update alpha to match fixme/environment.yml?" in dialog.inner_text()
+    assert dialog.query_selector("[data-job-preview]").get_attribute("data-job-preview") == fix
+    assert dialog.query_selector(".jp-Dialog-checkbox") is None  # the kernel stays the same
+    page.click(".jp-Dialog .jp-mod-accept")
+    page.wait_for_selector('#jp-envpanel [data-job-state="succeeded"]', timeout=60_000)
+    page.wait_for_selector(".Toastify__toast:has-text('Updated alpha to match')", timeout=15_000)
+    assert argv_of(base, "install") == [["install", "--prefix", str(alpha), "numpy"]]
+    # the drift is read again: nothing missing any more
+    page.wait_for_selector('#jp-envpanel [data-drift-status="missing"]', state="detached", timeout=30_000)
+    page.wait_for_selector("#jp-envpanel .jp-EnvPanel-ok:has-text('alpha matches')", timeout=30_000)
     page.close()
