@@ -9,7 +9,7 @@ import * as React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { bundleOf } from '../src/i18n';
-import { JobConfirmBody } from '../src/jobdialog';
+import { JobConfirmBody, askAndRun } from '../src/jobdialog';
 import { IJobView, JobsState } from '../src/jobstate';
 import { formatElapsed, jobNotice } from '../src/jobtext';
 import { JobsBody } from '../src/jobview';
@@ -292,6 +292,31 @@ describe('actions where the commands are shown', () => {
       node.querySelector('[data-env-name="bare"] [data-action="install-kernel"]')
     ).not.toBeNull();
     model.jobs.dispose();
+  });
+
+  it('the Project card offers Install ipykernel for its environment without a kernel', async () => {
+    const api = world();
+    api.projects['q'] = project('bare', { path: 'q' });
+    api.projects['q'].environment!.kernels = [];
+    const model = new EnvPanelModel(api);
+    await model.jobs.reattach();
+    const actions = new FakeActions();
+    widget = await mount(new ProjectBody(model, actions, trans));
+    await after(() => model.setBrowserPath('q'));
+    await after(() =>
+      widget.node.querySelector<HTMLElement>('[data-action="install-kernel"]')!.click()
+    );
+    expect(actions.calls).toEqual(['job:install-kernel:bare:']);
+  });
+
+  it('a preview that says actions are off starts nothing and takes the buttons away', async () => {
+    const api = world();
+    const model = new EnvPanelModel(api);
+    model.jobs.setAllowed(true);
+    api.jobsAllowed = false; // the admin turned them off since the page loaded
+    await askAndRun(api, model.jobs, CREATE, true, trans);
+    expect(model.jobs.allowed).toBe(false);
+    expect(api.calls.filter(c => c.startsWith('start:'))).toEqual([]);
   });
 
   it('Update to match sits with the drift fixes when the notebook runs in the project env', async () => {
