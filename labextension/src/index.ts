@@ -169,11 +169,18 @@ const plugin: JupyterFrontEndPlugin<IEnvPanel> = {
         await askAndRun(httpApi, model.jobs, request, followed.current !== null, trans);
       }
     };
+    // a new kernel is offered by JupyterLab's own pickers at once, not at their next poll
+    const refreshSpecs = () => app.serviceManager.kernelspecs.refreshSpecs().catch(() => undefined);
+    model.jobs.ended.connect((_, view) => {
+      if (view.job.state === 'succeeded') {
+        void refreshSpecs();
+      }
+    });
     // "switch when ready": once the job succeeded and the panel shows the new kernel
     model.jobReady.connect((_, view) => {
       const ready = model.readyKernel(view);
       if (ready && followed.current) {
-        void actions.switchKernel(ready.kernel, ready.env);
+        void refreshSpecs().then(() => actions.switchKernel(ready.kernel, ready.env));
       }
     });
     void model.jobs.reattach(); // jobs live on the server: a reloaded page follows them again
