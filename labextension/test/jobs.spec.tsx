@@ -227,6 +227,27 @@ describe('the Jobs section', () => {
     expect(body.isEmpty()).toBe(true);
   });
 
+  it('new output re-renders the Jobs section and no other', async () => {
+    const api = world();
+    const model = new EnvPanelModel(api, () => undefined, null, 2);
+    await model.refresh();
+    await model.setActive('conda-env-ml-py', 'work/a.ipynb', 'Python [conda env:ml]');
+    const panel = await mount(new EnvPanel(model, new FakeActions()));
+    state = model.jobs;
+    body = panel.sections.jobs.body as JobsBody;
+    await after(() => model.jobs.start(CREATE));
+    await until(() => api.calls.includes('read:j1:0'), 'the first read');
+    const renders = () =>
+      Object.fromEntries(Object.entries(panel.sections).map(([k, v]) => [k, v.body.renders]));
+    const before = renders();
+    api.print('j1', 'Solving environment: 45%\n', 45);
+    await until(() => panel.node.querySelector('[data-progress="45"]') !== null, 'progress');
+    const now = renders();
+    expect(now.jobs).toBeGreaterThan(before.jobs);
+    expect({ ...now, jobs: 0 }).toEqual({ ...before, jobs: 0 });
+    unmountAll([panel]);
+  });
+
   it('a failed job keeps its exit code and first error line in view, with the log open', async () => {
     const api = world();
     state = new JobsState(api, 2);
