@@ -81,7 +81,7 @@ export class ProjectBody extends SectionBody {
       );
     }
     return (
-      <Card state={state}>
+      <Card state={state} actions={model.jobs.allowed}>
         {this.headline(project)}
         {this.body(state, project)}
       </Card>
@@ -260,9 +260,19 @@ export function lockedFile(drift: IProjectDrift): string {
   return env && env !== 'default' ? `${drift.file} [${env}]` : drift.file;
 }
 
-function Card(props: { state: ProjectCardState; children: React.ReactNode }): React.ReactElement {
+/** The card; `data-actions` says whether the server runs actions, once it said (a test hook). */
+function Card(props: {
+  state: ProjectCardState;
+  actions?: boolean | null;
+  children: React.ReactNode;
+}): React.ReactElement {
+  const known = props.actions !== null && props.actions !== undefined;
   return (
-    <div className="jp-EnvPanel-card" data-project-state={props.state}>
+    <div
+      className="jp-EnvPanel-card"
+      data-project-state={props.state}
+      data-actions={known ? String(props.actions) : undefined}
+    >
       {props.children}
     </div>
   );

@@ -212,8 +212,10 @@ def test_create_follow_cancel_create_again_switch(server, chrome):
     conda = lab.world.home / "miniconda3" / "bin" / "conda"
     prefix = lab.world.home / "miniconda3" / "envs" / "demo"
     page = open_notebook(chrome, lab, path)
-    card = page.wait_for_selector('#jp-envpanel [data-project-state="missing"]', timeout=60_000)
-    assert "Not created yet" in card.inner_text()
+    card = page.wait_for_selector(
+        '#jp-envpanel [data-project-state="missing"][data-actions="true"]', timeout=60_000
+    )
+    assert "Not created yet. Create it here, or from the server root with:" in card.inner_text()
 
     # Create, on the slow fake: the confirmation shows the server's exact command; the job runs
     (base / "SLOW").write_text("")
@@ -307,3 +309,24 @@ def test_update_to_match_from_the_drift_section(server, chrome):
     page.wait_for_selector('#jp-envpanel [data-drift-status="missing"]', state="detached", timeout=30_000)
     page.wait_for_selector("#jp-envpanel .jp-EnvPanel-ok:has-text('alpha matches')", timeout=30_000)
     page.close()
+
+
+def test_with_actions_off_the_panel_shows_the_commands_and_no_button(tmp_path, chrome):
+    world = make_world(tmp_path)
+    extensions = tmp_path / "labextensions"
+    extensions.mkdir()
+    (extensions / "jupyter-envpanel").symlink_to(REPO / "jupyter_envpanel" / "labextension")
+    args = [f"--LabServerApp.extra_labextensions_path={extensions}", "--EnvPanelApp.allow_actions=False"]
+    with run_lab(world.home, world.root, tmp_path / "jupyter", args=args) as lab:
+        lab.app = "jupyterlab"
+        page = open_notebook(chrome, lab, "proj/analysis.ipynb")
+        card = page.wait_for_selector(
+            '#jp-envpanel [data-project-state="missing"][data-actions="false"]', timeout=60_000
+        )
+        conda = world.home / "miniconda3" / "bin" / "conda"
+        assert f"{conda} env create -f proj/environment.yml" in card.inner_text()
+        assert "Create it from the server root with:" in card.inner_text()
+        assert page.locator('#jp-envpanel [data-action="copy-create"]').count() == 1
+        assert page.locator('#jp-envpanel [data-action="create-env"]').count() == 0
+        assert not (tmp_path / "argv.log").exists()
+        page.close()
