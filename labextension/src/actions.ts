@@ -1,7 +1,7 @@
 /**
  * What the panel asks of the application (implemented in index.ts).
  */
-import { IEnvironment, IKernelRef } from './api';
+import { IEnvironment, IJobRequest, IKernelRef } from './api';
 
 /** What the panel asks of the application. */
 export interface IPanelActions {
@@ -17,4 +17,6 @@ export interface IPanelActions {
   canOpenTerminal(): boolean;
   /** Open a new terminal with a command typed at its prompt, not run: the user presses Enter. */
   typeInTerminal(command: string): Promise<void>;
+  /** Show the exact command the server would run, ask, then start it (the Jobs section follows it). */
+  runJob(request: IJobRequest): Promise<void>;
 }

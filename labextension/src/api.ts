@@ -7,6 +7,11 @@ import { ServerConnection } from '@jupyterlab/services';
 export * from './apitypes';
 import {
   IDriftReport,
+  IJob,
+  IJobList,
+  IJobOutput,
+  IJobPreview,
+  IJobRequest,
   IKernelEnvironment,
   IListing,
   INotebookReport,
@@ -24,13 +29,15 @@ export class EnvPanelApiError extends Error {
    * @param line Line of a file error.
    * @param column Column of a file error.
    * @param unreachable The server could not be reached at all (the message is the browser's).
+   * @param body The whole JSON answer (a 409 of POST /jobs carries the running `job`).
    */
   constructor(
     readonly status: number,
     message: string,
     readonly line: number | null = null,
     readonly column: number | null = null,
-    readonly unreachable = false
+    readonly unreachable = false,
+    readonly body: Record<string, any> | null = null
   ) {
     super(message);
   }
@@ -65,7 +72,9 @@ export async function requestAPI<T>(
       response.status,
       data?.message || response.statusText,
       data?.line ?? null,
-      data?.column ?? null
+      data?.column ?? null,
+      false,
+      data && typeof data === 'object' ? data : null
     );
   }
   return data as T;
@@ -133,9 +142,27 @@ export interface IEnvPanelApi {
   notebook(path: string, env?: string): Promise<INotebookReport>;
   /** Write an environment.yml made from an environment into a notebook's folder (never over one). */
   exportEnvFile(env: string, path: string): Promise<{ file: string; text: string }>;
+  /** Every job the server knows (oldest first), and whether it runs actions. */
+  jobs(): Promise<IJobList>;
+  /** The exact command an action would run, without running it. */
+  previewJob(request: IJobRequest): Promise<IJobPreview>;
+  /** Start an action (a 409 error's `body.job` is the job running for that environment). */
+  startJob(request: IJobRequest): Promise<IJob>;
+  /** A job as it is now, with its output from `offset`. */
+  readJob(id: string, offset: number): Promise<IJobOutput>;
+  /** Cancel a job (its tool's whole process group). */
+  cancelJob(id: string): Promise<IJob>;
 }
 
 const enc = encodeURIComponent;
+
+/** The query string of a job request (only the fields it names). */
+function jobQuery(request: IJobRequest): string {
+  return Object.entries(request)
+    .filter(([, value]) => !!value)
+    .map(([key, value]) => `${key}=${enc(String(value))}`)
+    .join('&');
+}
 
 /** The real API, over HTTP. */
 export const httpApi: IEnvPanelApi = {
@@ -164,5 +191,10 @@ export const httpApi: IEnvPanelApi = {
     requestAPI<{ file: string; text: string }>(
       `environments/${enc(env)}/export?path=${enc(path)}`,
       { method: 'POST' }
-    )
+    ),
+  jobs: () => requestAPI<IJobList>('jobs'),
+  previewJob: request => requestAPI<IJobPreview>(`jobs/preview?${jobQuery(request)}`),
+  startJob: request => requestAPI<IJob>('jobs', { method: 'POST', body: JSON.stringify(request) }),
+  readJob: (id, offset) => requestAPI<IJobOutput>(`jobs/${enc(id)}?offset=${offset}`),
+  cancelJob: id => requestAPI<IJob>(`jobs/${enc(id)}`, { method: 'DELETE' })
 };

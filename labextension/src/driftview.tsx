@@ -10,6 +10,7 @@ import { IFixCommand, IFixNote, ILockInfo, IRequirementStatus, IUnrequested } fr
 import { IPanelActions } from './actions';
 import { CopyButton, FileLink, errorText } from './components';
 import { withNodes } from './i18n';
+import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
 
@@ -20,7 +21,12 @@ export class DriftBody extends SectionBody {
     private readonly actions: IPanelActions,
     private readonly trans: TranslationBundle
   ) {
-    super([model.driftState.changed, model.activeChanged, model.settingsChanged]);
+    super([
+      model.driftState.changed,
+      model.activeChanged,
+      model.settingsChanged,
+      model.jobs.changed
+    ]);
   }
 
   isEmpty(): boolean {
@@ -80,7 +86,11 @@ export class DriftBody extends SectionBody {
                 <Entry key={`${r.file}:${r.line}:${r.column}`} entry={r} {...this.props()} />
               ))}
             </ul>
-            <Fixes fixes={report.fix_commands ?? []} {...this.props()} />
+            <Fixes
+              fixes={report.fix_commands ?? []}
+              update={this.updateButton()}
+              {...this.props()}
+            />
             <FixNotes notes={report.fix_notes ?? []} trans={trans} />
           </>
         ) : lock?.unjudged ? null : (
@@ -90,6 +100,29 @@ export class DriftBody extends SectionBody {
         )}
         <Unrequested packages={report.unrequested} yaml={report.unrequested_yaml} trans={trans} />
       </>
+    );
+  }
+
+  /**
+   * Update to match, when the server runs actions and the notebook runs in the project's own
+   * environment (the server updates the project's environment, so only then is it this one).
+   */
+  private updateButton(): React.ReactNode {
+    const { model, actions, trans } = this;
+    const env = model.active?.environment;
+    if (!model.jobs.allowed || !env || !model.isProject(env) || !model.active) {
+      return null;
+    }
+    return (
+      <JobButton
+        request={{ action: 'update', path: model.active.path }}
+        label={trans.__('Update to match')}
+        title={trans.__('Run these commands on the server, after showing them')}
+        busy={!!model.jobs.running('update', env.name)}
+        busyLabel={trans.__('Updating…')}
+        actions={actions}
+        action="update-env"
+      />
     );
   }
 
@@ -233,6 +266,7 @@ function Entry(props: {
 /** The commands that fix the drift: Copy, or Open in Terminal (typed at the prompt, not run). */
 function Fixes(props: {
   fixes: IFixCommand[];
+  update: React.ReactNode;
   actions: IPanelActions;
   trans: TranslationBundle;
 }): React.ReactElement | null {
@@ -244,8 +278,11 @@ function Fixes(props: {
   return (
     <div className="jp-EnvPanel-fixes" aria-label={trans.__('Fix the drift')}>
       <p className="jp-EnvPanel-muted">
-        {trans.__('To fix it, run (nothing is installed until you do):')}
+        {props.update
+          ? trans.__('To fix it, update it here, or run (nothing is installed until you do):')
+          : trans.__('To fix it, run (nothing is installed until you do):')}
       </p>
+      {props.update}
       {fixes.map(fix => (
         <div
           key={fix.command}

@@ -17,10 +17,11 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
 
-import { IEnvironment, IKernelRef, httpApi } from './api';
+import { IEnvironment, IJobRequest, IKernelRef, httpApi } from './api';
 import { FollowedSession } from './context';
 import { createEnvFile } from './envfile';
 import { bundleOf } from './i18n';
+import { askAndRun } from './jobdialog';
 import { LiveUpdates } from './live';
 import { EnvPanelModel, IPanelSettings } from './model';
 import { EnvPanel, IPanelActions, PANEL_ID } from './panel';
@@ -163,8 +164,26 @@ const plugin: JupyterFrontEndPlugin<IEnvPanel> = {
             { autoClose: 8000 }
           );
         }
+      },
+      runJob: async (request: IJobRequest) => {
+        await askAndRun(httpApi, model.jobs, request, followed.current !== null, trans);
       }
     };
+    // a new kernel is offered by JupyterLab's own pickers at once, not at their next poll
+    const refreshSpecs = () => app.serviceManager.kernelspecs.refreshSpecs().catch(() => undefined);
+    model.jobs.ended.connect((_, view) => {
+      if (view.job.state === 'succeeded') {
+        void refreshSpecs();
+      }
+    });
+    // "switch when ready": once the job succeeded and the panel shows the new kernel
+    model.jobReady.connect((_, view) => {
+      const ready = model.readyKernel(view);
+      if (ready && followed.current) {
+        void refreshSpecs().then(() => actions.switchKernel(ready.kernel, ready.env));
+      }
+    });
+    void model.jobs.reattach(); // jobs live on the server: a reloaded page follows them again
 
     const panel = new EnvPanel(model, actions, translator);
     app.shell.add(panel, 'left', { rank: 650 });

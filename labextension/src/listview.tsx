@@ -30,7 +30,8 @@ export class ListBody extends SectionBody {
       model.packageSearch.changed,
       model.activeChanged,
       model.projectState.changed,
-      model.settingsChanged
+      model.settingsChanged,
+      model.jobs.changed
     ]);
   }
 
@@ -146,6 +147,8 @@ function EnvList(props: IEnvListProps): React.ReactElement {
       project={model.isProject(env)}
       hits={model.packageHits(env)}
       canSwitch={canSwitch}
+      canRun={!!model.jobs.allowed}
+      installing={!!model.jobs.running('install-kernel', env.name)}
       actions={actions}
       model={model}
       trans={trans}

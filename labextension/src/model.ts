@@ -12,6 +12,7 @@ import {
   IDriftReport,
   IEnvPanelApi,
   IEnvironment,
+  IKernelRef,
   IPackageHit,
   IProject,
   IRequirementStatus
@@ -19,6 +20,8 @@ import {
 import { ActiveSession } from './activestate';
 import { DriftState } from './driftstate';
 import { bundleOf } from './i18n';
+import { IJobView, JobsState, readyKernel } from './jobstate';
+import { jobNotice } from './jobtext';
 import { IListContext, IListGroups, filterEnvironments, groupInterpreters } from './listorder';
 import { ListingState } from './listing';
 import { PackageSearch } from './packagesearch';
@@ -35,14 +38,31 @@ export class EnvPanelModel {
    * @param api The REST calls (the real one, or a fake in tests).
    * @param notify Shows the outcome of register / unregister.
    * @param translator Translates those messages.
+   * @param jobInterval Milliseconds between two reads of a running job.
    */
   constructor(
     private readonly api: IEnvPanelApi,
     private readonly notify: Notify = () => undefined,
-    translator: ITranslator | null = null
+    translator: ITranslator | null = null,
+    jobInterval = 500
   ) {
     this.trans = bundleOf(translator);
     this.projectState.adopted.connect(() => void this.listing.load().catch(() => undefined));
+    this.jobs = new JobsState(api, jobInterval);
+    this.jobs.ended.connect((_, view) => void this.jobEnded(view));
+  }
+
+  /** Jobs the server runs for the panel (create, update, install ipykernel). */
+  readonly jobs: JobsState;
+
+  /** Emitted after a job the user asked to switch to succeeded, once the panel shows the result. */
+  get jobReady(): ISignal<this, IJobView> {
+    return this._jobReady;
+  }
+
+  /** The kernel a job made ready and its environment (see `readyKernel`). */
+  readyKernel(view: IJobView): { kernel: IKernelRef; env: IEnvironment } | null {
+    return readyKernel(view.job, this.project, this.environments);
   }
 
   /** The listing: environments, warnings, loading, error. */
@@ -291,6 +311,21 @@ export class EnvPanelModel {
     });
   }
 
+  /** Say how a job ended; after any job, show what is on disk now (the new environment, its kernel). */
+  private async jobEnded(view: IJobView): Promise<void> {
+    const notice = jobNotice(view.job, this.trans);
+    this.notify(notice.message, notice.type);
+    try {
+      await this.listing.load();
+      await this.reloadContext();
+    } catch {
+      // the listing says why on its own
+    }
+    if (view.job.state === 'succeeded' && view.switchWhenReady) {
+      this._jobReady.emit(view);
+    }
+  }
+
   private async act(action: () => Promise<string>): Promise<void> {
     try {
       this.notify(await action(), 'success');
@@ -305,4 +340,5 @@ export class EnvPanelModel {
   private _generation = 0;
   private _filterChanged = new Signal<this, void>(this);
   private _settingsChanged = new Signal<this, void>(this);
+  private _jobReady = new Signal<this, IJobView>(this);
 }

@@ -1,7 +1,7 @@
 /**
- * The Environments sidebar: a `SidePanel` of five sections (the project's environment, the active
- * one, its drift, what the notebook ran with, every environment), each its own widget updated
- * by the model's signals it depends on.
+ * The Environments sidebar: a `SidePanel` of six sections (jobs the server runs for the panel, the
+ * project's environment, the active one, its drift, what the notebook ran with, every
+ * environment), each its own widget updated by the model's signals it depends on.
  */
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon, SidePanel, ToolbarButton, refreshIcon } from '@jupyterlab/ui-components';
@@ -11,6 +11,7 @@ import { IPanelActions } from './actions';
 import { ActiveBody } from './activeview';
 import { DriftBody } from './driftview';
 import { bundleOf } from './i18n';
+import { JobsBody } from './jobview';
 import { ListBody } from './listview';
 import { EnvPanelModel } from './model';
 import { ProjectBody } from './projectview';
@@ -33,6 +34,7 @@ export const envIcon = new LabIcon({
 
 /** The sections of the panel, by name (tests reach them here). */
 export interface IPanelSections {
+  jobs: Section;
   project: Section;
   active: Section;
   drift: Section;
@@ -66,6 +68,10 @@ export class EnvPanel extends SidePanel {
     });
     refresh.node.dataset.action = 'refresh';
     this.sections = {
+      jobs: new Section({
+        title: trans.__('Jobs'),
+        body: new JobsBody(model.jobs, trans)
+      }),
       project: new Section({
         title: trans.__('Project'),
         body: new ProjectBody(model, actions, trans),
@@ -92,7 +98,7 @@ export class EnvPanel extends SidePanel {
     }
   }
 
-  /** The five sections. */
+  /** The six sections. */
   readonly sections: IPanelSections;
 
   /** Load the listing the first time the panel is shown (measured by the benchmark). */

@@ -10,6 +10,7 @@ import { IProject, IProjectDrift } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton, DriftBadge, FileLink, errorText } from './components';
 import { withNodes } from './i18n';
+import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
 
@@ -44,7 +45,7 @@ export class ProjectBody extends SectionBody {
     private readonly actions: IPanelActions,
     private readonly trans: TranslationBundle
   ) {
-    super([model.projectState.changed, model.activeChanged]);
+    super([model.projectState.changed, model.activeChanged, model.jobs.changed]);
   }
 
   isEmpty(): boolean {
@@ -80,7 +81,7 @@ export class ProjectBody extends SectionBody {
       );
     }
     return (
-      <Card state={state}>
+      <Card state={state} actions={model.jobs.allowed}>
         {this.headline(project)}
         {this.body(state, project)}
       </Card>
@@ -177,6 +178,17 @@ export class ProjectBody extends SectionBody {
               {trans.__('It has no kernel: install ipykernel in it.')}
             </p>
           ) : null}
+          {!kernel && env && model.jobs.allowed ? (
+            <JobButton
+              request={{ action: 'install-kernel', environment: env.name }}
+              label={trans.__('Install ipykernel')}
+              title={trans.__('Install ipykernel into %1, after showing the command', env.name)}
+              busy={!!model.jobs.running('install-kernel', env.name)}
+              busyLabel={trans.__('Installing ipykernel…')}
+              actions={actions}
+              action="install-kernel"
+            />
+          ) : null}
           {drift ? (
             <p className="jp-EnvPanel-muted">
               {withNodes(
@@ -189,12 +201,16 @@ export class ProjectBody extends SectionBody {
         </>
       );
     }
+    const canRun = !!model.jobs.allowed;
+    const creating = !!model.jobs.running('create', project.file ?? '');
     return (
       <>
         <p className="jp-EnvPanel-warnText">
-          {project.create.length
-            ? trans.__('Not created yet. Create it from the server root with:')
-            : trans.__('Not found among the listed environments.')}
+          {!project.create.length
+            ? trans.__('Not found among the listed environments.')
+            : canRun
+              ? trans.__('Not created yet. Create it here, or from the server root with:')
+              : trans.__('Not created yet. Create it from the server root with:')}
         </p>
         {project.create.map(c => (
           <div key={c.command} className="jp-EnvPanel-command" data-tool={c.tool}>
@@ -206,6 +222,21 @@ export class ProjectBody extends SectionBody {
               title={trans.__('Copy the command')}
               ariaLabel={trans.__('Copy the %1 command', c.tool)}
             />
+            {canRun ? (
+              <JobButton
+                request={{ action: 'create', path: project.path, tool: c.tool }}
+                label={trans.__('Create')}
+                title={trans.__(
+                  'Create %1 with %2, after showing the command',
+                  project.name ?? '',
+                  c.tool
+                )}
+                busy={creating}
+                busyLabel={trans.__('Creating…')}
+                actions={actions}
+                action="create-env"
+              />
+            ) : null}
           </div>
         ))}
         {project.hint ? <p className="jp-EnvPanel-muted">{project.hint}</p> : null}
@@ -229,9 +260,19 @@ export function lockedFile(drift: IProjectDrift): string {
   return env && env !== 'default' ? `${drift.file} [${env}]` : drift.file;
 }
 
-function Card(props: { state: ProjectCardState; children: React.ReactNode }): React.ReactElement {
+/** The card; `data-actions` says whether the server runs actions, once it said (a test hook). */
+function Card(props: {
+  state: ProjectCardState;
+  actions?: boolean | null;
+  children: React.ReactNode;
+}): React.ReactElement {
+  const known = props.actions !== null && props.actions !== undefined;
   return (
-    <div className="jp-EnvPanel-card" data-project-state={props.state}>
+    <div
+      className="jp-EnvPanel-card"
+      data-project-state={props.state}
+      data-actions={known ? String(props.actions) : undefined}
+    >
       {props.children}
     </div>
   );

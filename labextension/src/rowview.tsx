@@ -9,6 +9,7 @@ import * as React from 'react';
 import { IEnvironment, IPackageHit } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton } from './components';
+import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
 
 /** Props of a row. */
@@ -22,6 +23,10 @@ export interface IEnvRowProps {
   hits: IPackageHit[];
   /** A notebook or console is followed (Switch needs one). */
   canSwitch: boolean;
+  /** The server runs actions (Install ipykernel is offered). */
+  canRun: boolean;
+  /** ipykernel is being installed into it. */
+  installing: boolean;
   actions: IPanelActions;
   model: EnvPanelModel;
   trans: TranslationBundle;
@@ -68,7 +73,19 @@ function EnvRowView(props: IEnvRowProps): React.ReactElement {
           {env.python_version ? trans.__('%1 · Python %2', env.kind, env.python_version) : env.kind}
         </div>
         {!env.kernels.length && env.kernel_hint ? (
-          <KernelHint command={env.kernel_hint} trans={trans} />
+          <KernelHint command={env.kernel_hint} trans={trans}>
+            {props.canRun ? (
+              <JobButton
+                request={{ action: 'install-kernel', environment: env.name }}
+                label={trans.__('Install ipykernel')}
+                title={trans.__('Install ipykernel into %1, after showing the command', env.name)}
+                busy={props.installing}
+                busyLabel={trans.__('Installing ipykernel…')}
+                actions={props.actions}
+                action="install-kernel"
+              />
+            ) : null}
+          </KernelHint>
         ) : (
           <div className="jp-EnvPanel-kernels" title={kernels || trans.__('no kernel')}>
             {kernels || trans.__('no kernel')}
@@ -88,7 +105,11 @@ function EnvRowView(props: IEnvRowProps): React.ReactElement {
 export const EnvRow = React.memo(EnvRowView);
 
 /** "no ipykernel" with the command that installs it, copyable (never run by the extension). */
-function KernelHint(props: { command: string; trans: TranslationBundle }): React.ReactElement {
+function KernelHint(props: {
+  command: string;
+  trans: TranslationBundle;
+  children?: React.ReactNode;
+}): React.ReactElement {
   const { command, trans } = props;
   return (
     <div className="jp-EnvPanel-kernels jp-EnvPanel-hint" data-kernel-hint={command}>
@@ -99,6 +120,7 @@ function KernelHint(props: { command: string; trans: TranslationBundle }): React
         action="copy-kernel-hint"
         title={trans.__('Copy the command')}
       />
+      {props.children}
     </div>
   );
 }

@@ -45,7 +45,7 @@ export const DEFAULT_SETTINGS: IPanelSettings = {
 };
 
 /** How a message reaches the user (JupyterLab's notifications in the app; a list in tests). */
-export type Notify = (message: string, type: 'success' | 'error') => void;
+export type Notify = (message: string, type: 'success' | 'error' | 'info') => void;
 
 /** Return any thrown value as an EnvPanelApiError. */
 export function asApiError(error: unknown): EnvPanelApiError {

@@ -7,6 +7,10 @@ import {
   IDriftReport,
   IEnvPanelApi,
   IEnvironment,
+  IJob,
+  IJobOutput,
+  IJobPreview,
+  IJobRequest,
   IKernelEnvironment,
   IListing,
   INotebookReport,
@@ -229,4 +233,107 @@ export class FakeApi implements IEnvPanelApi {
     const matches = this.packageMatches.filter(m => m.name.includes(query.toLowerCase()));
     return { query, matches, truncated: false };
   }
+
+  /** Jobs as the server holds them, with their whole output; `allowed` as the admin set it. */
+  serverJobs: { job: IJob; output: string }[] = [];
+  jobsAllowed = true;
+  async jobs() {
+    this.calls.push('jobs');
+    return { jobs: this.serverJobs.map(j => ({ ...j.job })), allowed: this.jobsAllowed };
+  }
+  async previewJob(request: IJobRequest): Promise<IJobPreview> {
+    this.calls.push(`preview:${request.action}`);
+    const { id, state, ...action } = job('x', request); // eslint-disable-line @typescript-eslint/no-unused-vars
+    return {
+      ...action,
+      allowed: this.jobsAllowed,
+      message: this.jobsAllowed ? '' : 'actions are turned off on this server'
+    };
+  }
+  async startJob(request: IJobRequest): Promise<IJob> {
+    this.calls.push(`start:${request.action}:${request.path ?? request.environment ?? ''}`);
+    const started = job(`j${this.serverJobs.length + 1}`, request);
+    const running = this.serverJobs.find(
+      j => j.job.state === 'running' && j.job.environment === started.environment
+    );
+    if (running) {
+      throw new EnvPanelApiError(409, 'a job is running for it already', null, null, false, {
+        message: 'a job is running for it already',
+        job: running.job
+      });
+    }
+    this.serverJobs.push({ job: started, output: '' });
+    return { ...started };
+  }
+  /** A server-side job, by id. */
+  serverJob(id: string): { job: IJob; output: string } {
+    return this.serverJobs.find(j => j.job.id === id)!;
+  }
+  /** The tool prints text (and maybe a percentage). */
+  print(id: string, text: string, progress: number | null = null): void {
+    const held = this.serverJob(id);
+    held.output += text;
+    held.job = {
+      ...held.job,
+      output_size: held.output.length,
+      progress,
+      elapsed: held.job.elapsed + 1
+    };
+  }
+  /** The job ends (exit code, first error line). */
+  end(id: string, state: IJob['state'], exit_code: number | null = null, error_line = ''): void {
+    const held = this.serverJob(id);
+    held.job = { ...held.job, state, exit_code, error_line, ended: 2 };
+  }
+  async readJob(id: string, offset: number): Promise<IJobOutput> {
+    this.calls.push(`read:${id}:${offset}`);
+    await this.answerLate(`read:${id}`);
+    const held = this.serverJobs.find(j => j.job.id === id);
+    if (!held) {
+      throw new EnvPanelApiError(404, `unknown job: '${id}'`);
+    }
+    const output = held.output.slice(offset);
+    return {
+      ...held.job,
+      output,
+      offset,
+      next_offset: offset + output.length,
+      truncated: false
+    };
+  }
+  async cancelJob(id: string): Promise<IJob> {
+    this.calls.push(`cancel:${id}`);
+    const held = this.serverJob(id);
+    held.job = { ...held.job, state: 'cancelled', exit_code: -15, note: 'cancelled', ended: 3 };
+    return { ...held.job };
+  }
+}
+
+/** A job as the server starts it for a request. */
+export function job(id: string, request: IJobRequest, extra: Partial<IJob> = {}): IJob {
+  const create = request.action === 'create';
+  const argv = create
+    ? [['/opt/conda/bin/conda', 'env', 'create', '-f', 'environment.yml']]
+    : [['/envs/demo/bin/python', '-m', 'pip', 'install', 'ipykernel']];
+  return {
+    id,
+    action: request.action,
+    environment: request.environment ?? 'demo',
+    target: create ? 'environment.yml' : (request.environment ?? 'environment.yml'),
+    tool: request.tool ?? 'conda',
+    argv,
+    command: argv.map(a => a.join(' ')).join(' && '),
+    state: 'running',
+    exit_code: null,
+    error_line: '',
+    note: '',
+    started: 1,
+    ended: null,
+    elapsed: 0,
+    step: 0,
+    steps: 1,
+    progress: null,
+    output_size: 0,
+    ...extra
+  };
 }

@@ -6,7 +6,7 @@ import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 
 import { IPanelActions } from '../src/actions';
-import { IEnvironment, IKernelRef } from '../src/api';
+import { IEnvironment, IJobRequest, IKernelRef } from '../src/api';
 import { EnvPanelModel } from '../src/model';
 import { FakeApi, env } from './fakes';
 
@@ -68,6 +68,11 @@ export class FakeActions implements IPanelActions {
   }
   async typeInTerminal(command: string): Promise<void> {
     this.calls.push(`terminal:${command}`);
+  }
+  async runJob(request: IJobRequest): Promise<void> {
+    this.calls.push(
+      `job:${request.action}:${request.path ?? request.environment ?? ''}:${request.tool ?? ''}`
+    );
   }
 }
 

@@ -18,7 +18,7 @@ function renders(panel: EnvPanel): Record<string, number> {
   );
 }
 
-describe('EnvPanel: five sections, each re-rendered by its own signals', () => {
+describe('EnvPanel: six sections, each re-rendered by its own signals', () => {
   let panel: EnvPanel;
   afterEach(() => unmountAll([panel]));
 
