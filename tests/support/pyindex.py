@@ -32,15 +32,16 @@ def write_wheel(
     version: str,
     requires: Iterable[str] = (),
     extras: Iterable[str] = (),
+    files: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write `name-version-py3-none-any.whl` (one module, METADATA, WHEEL, RECORD) into folder."""
+    """Write `name-version-py3-none-any.whl` (its files, else one module; METADATA, WHEEL, RECORD)."""
     stem = f"{canonicalize_name(name).replace('-', '_')}-{version}"
     info = f"{stem}.dist-info"
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     metadata += [f"Provides-Extra: {extra}" for extra in extras]
     metadata += [f"Requires-Dist: {req}" for req in requires]
     files = {
-        f"{canonicalize_name(name).replace('-', '_')}.py": b"VALUE = 1\n",
+        **(files or {f"{canonicalize_name(name).replace('-', '_')}.py": b"VALUE = 1\n"}),
         f"{info}/METADATA": ("\n".join(metadata) + "\n").encode(),
         f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: pyindex\nRoot-Is-Purelib: true\n"
         b"Tag: py3-none-any\n",

@@ -10,13 +10,12 @@ process group; its group id goes to `$FAKE_MODE.pgid`) or `flood MB` (print that
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import sys
-import zipfile
 from pathlib import Path
+
+from support.pyindex import write_wheel
 
 SUPPORT = Path(__file__).resolve().parents[1]
 
@@ -165,27 +164,14 @@ def argv_log(path: Path) -> list[list[str]]:
 
 def wheel(folder: Path, name: str, version: str, kernel: bool = False) -> Path:
     """Write a tiny pure-Python wheel (with ipykernel's kernelspec data when kernel) into folder."""
-    dist = f"{name}-{version}.dist-info"
-    files = {
-        f"{name}/__init__.py": f"VERSION = {version!r}\n",
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{dist}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
+    files = {f"{name}/__init__.py": f"VERSION = {version!r}\n".encode()}
     if kernel:
         spec = {"argv": ["python", "-m", name, "-f", "{connection_file}"], "language": "python"}
         spec["display_name"] = "Python 3 (ipykernel)"
-        files[f"{name}-{version}.data/data/share/jupyter/kernels/python3/kernel.json"] = json.dumps(spec)
-    record = []
-    for rel, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append(f"{rel},sha256={digest},{len(text.encode())}")
-    files[f"{dist}/RECORD"] = "\n".join([*record, f"{dist}/RECORD,,"]) + "\n"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as archive:
-        for rel, text in files.items():
-            archive.writestr(rel, text)
-    return path
+        files[f"{name}-{version}.data/data/share/jupyter/kernels/python3/kernel.json"] = json.dumps(
+            spec
+        ).encode()
+    return write_wheel(folder, name, version, files=files)
 
 
 def offline_uv(wheelhouse: Path, cache: Path) -> dict[str, str]:

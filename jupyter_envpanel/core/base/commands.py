@@ -66,6 +66,11 @@ def shell_line(argv: Sequence[str]) -> str:
     return shlex.join(argv)
 
 
+def steps_line(steps: Iterable[Sequence[str]]) -> str:
+    """Return argument vectors run one after the other as one line for a POSIX shell (`&&`)."""
+    return " && ".join(shell_line(step) for step in steps)
+
+
 @dataclass(frozen=True)
 class FixCommand:
     """One command that fixes drift: the tool, its argv, and the entries it fixes; never run."""
@@ -104,7 +109,7 @@ class CreateCommand:
     @property
     def command(self) -> str:
         """Return the steps as one line for a POSIX shell, every argument quoted safely."""
-        return " && ".join(shell_line(step) for step in self.steps)
+        return steps_line(self.steps)
 
     def to_json(self) -> dict[str, Any]:
         """Return `{tool, command, argv}`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..base.commands import check_args, shell_line
+from ..base.commands import check_args, steps_line
 from ..base.errors import EnvPanelError
 
 ACTIONS = ("create", "update", "install-kernel")
@@ -71,7 +71,7 @@ class Action:
     @property
     def command(self) -> str:
         """Return the steps as one line for a POSIX shell (`&&` between steps), quoted safely."""
-        return " && ".join(shell_line(step) for step in self.steps)
+        return steps_line(self.steps)
 
     def to_json(self) -> dict[str, Any]:
         """Return `{action, environment, target, tool, argv, command}`."""

@@ -11,18 +11,16 @@ installed, a package added, pip added) then uv's `uv sync --check` exit code mus
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
+from support.pyindex import write_wheel
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -303,26 +301,10 @@ EDITS = [
 ]
 
 
-def write_wheel(folder: Path, name: str, version: str, requires: list[str]) -> None:
-    """Write a tiny wheel (METADATA, WHEEL, RECORD) into the wheelhouse."""
-    dist = f"{name}-{version}"
+def write_uv_wheel(folder: Path, name: str, version: str, requires: list[str]) -> None:
+    """Write a tiny wheel (a package, METADATA with its extras, WHEEL, RECORD) into the wheelhouse."""
     extras = sorted({r.split("extra == '")[1].rstrip("'") for r in requires if "extra ==" in r})
-    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
-    metadata += [f"Provides-Extra: {extra}" for extra in extras] + [f"Requires-Dist: {r}" for r in requires]
-    files = {
-        f"{name}/__init__.py": "",
-        f"{dist}.dist-info/METADATA": "\n".join(metadata) + "\n",
-        f"{dist}.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = []
-    with zipfile.ZipFile(folder / f"{dist}-py3-none-any.whl", "w") as archive:
-        for path, content in files.items():
-            archive.writestr(path, content)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(content.encode()).digest()).rstrip(b"=")
-            record.append(f"{path},sha256={digest.decode()},{len(content)}")
-        archive.writestr(
-            f"{dist}.dist-info/RECORD", "\n".join([*record, f"{dist}.dist-info/RECORD,,"]) + "\n"
-        )
+    write_wheel(folder, name, version, requires, extras, files={f"{name}/__init__.py": b""})
 
 
 class Uv:
@@ -333,7 +315,7 @@ class Uv:
         self.wheels.mkdir()
         for name, versions in WHEELS.items():
             for version, requires in versions.items():
-                write_wheel(self.wheels, name, version, requires)
+                write_uv_wheel(self.wheels, name, version, requires)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV", "CONDA"))}
         self.env.update(UV_PYTHON_DOWNLOADS="never", UV_CACHE_DIR=str(tmp / "cache"), UV_NO_CONFIG="1")
 
