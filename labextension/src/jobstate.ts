@@ -1,7 +1,8 @@
 /**
  * Jobs the panel follows: actions the server runs (create, update, install ipykernel). Jobs live
- * on the server, so after a page reload the running ones are found again (GET /jobs); each is
- * followed by asking for its output from the last offset until it ends.
+ * on the server, so after a page reload the running ones (and a recent failure, with its log) are
+ * found again (GET /jobs); each is followed by asking for its output from the last offset until
+ * it ends.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -81,13 +82,24 @@ export class JobsState {
     }
   }
 
-  /** Ask the server for its jobs and whether it runs actions; follow the running ones again. */
+  /**
+   * Ask the server for its jobs and whether it runs actions; follow the running ones again, and
+   * bring back a recent failed or interrupted one with its log until it is dismissed.
+   */
   async reattach(): Promise<void> {
     try {
       const answer = await this.api.jobs();
       this.allowed = answer.allowed;
+      const dismissed = dismissedJobs();
+      const now = Date.now() / 1000;
       for (const job of answer.jobs) {
-        if (job.state === 'running' && !this._views.has(job.id)) {
+        const recent = job.ended !== null && now - job.ended < KEEP_FAILED_S;
+        const failed = (job.state === 'failed' || job.state === 'interrupted') && recent;
+        if (
+          (job.state === 'running' || failed) &&
+          !this._views.has(job.id) &&
+          !dismissed.has(job.id)
+        ) {
           this.follow(job, false);
         }
       }
@@ -138,11 +150,12 @@ export class JobsState {
     }
   }
 
-  /** Stop showing an ended job (the server keeps it). */
+  /** Stop showing an ended job (the server keeps it; this browser remembers it was dismissed). */
   dismiss(id: string): void {
     const view = this._views.get(id);
     if (view && (view.job.state !== 'running' || view.lost)) {
       this._views.delete(id);
+      rememberDismissed(id);
       this._changed.emit();
     }
   }
@@ -230,6 +243,32 @@ export function readyKernel(
   env ??= environments.find(e => e.name === job.environment) ?? null;
   const kernel = env?.kernels.find(k => k.language.toLowerCase() === 'python') ?? env?.kernels[0];
   return env && kernel ? { kernel, env } : null;
+}
+
+/** How long a failed or interrupted job comes back after a page reload (seconds). */
+const KEEP_FAILED_S = 24 * 3600;
+/** Where this browser remembers the jobs dismissed (ids only), and how many. */
+const DISMISSED_KEY = 'jupyter-envpanel:dismissed-jobs';
+const DISMISSED_MAX = 100;
+
+/** Return the ids of the jobs dismissed in this browser (none when storage is unavailable). */
+function dismissedJobs(): Set<string> {
+  try {
+    const ids: unknown = JSON.parse(window.localStorage.getItem(DISMISSED_KEY) ?? '[]');
+    return new Set(Array.isArray(ids) ? ids.filter(i => typeof i === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Remember a dismissed job, keeping the newest ids only. */
+function rememberDismissed(id: string): void {
+  try {
+    const ids = [...dismissedJobs(), id].slice(-DISMISSED_MAX);
+    window.localStorage.setItem(DISMISSED_KEY, JSON.stringify(ids));
+  } catch {
+    // no storage (private mode, a sandboxed frame): it is simply shown again after a reload
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -107,12 +107,40 @@ describe('JobsState: following a job on the server', () => {
     state = new JobsState(api, 2);
     await state.reattach();
     expect(state.allowed).toBe(true);
-    expect(state.views.map(v => v.job.id)).toEqual(['live']); // an ended job is not brought back
+    expect(state.views.map(v => v.job.id)).toEqual(['live']); // an old ended job is not brought back
     const view = state.views[0];
     await until(() => view.output === '10%\n20', 'the output so far');
     api.print('live', '%\n', 20);
     await until(() => view.output === '10%\n20%\n', 'the rest');
     expect(state.running('create', 'environment.yml')).toBe(view);
+  });
+
+  it('after a reload, a recent failure comes back with its log until it is dismissed', async () => {
+    window.localStorage.clear();
+    const now = Date.now() / 1000;
+    const api = world();
+    const failed = { state: 'failed' as const, exit_code: 1, ended: now - 60, output_size: 11 };
+    api.serverJobs.push(
+      { job: job('bad', CREATE, { ...failed, error_line: 'error: no' }), output: 'error: no\n\n' },
+      {
+        job: job('done', CREATE, { state: 'succeeded', exit_code: 0, ended: now - 60 }),
+        output: ''
+      },
+      {
+        job: job('stop', CREATE, { state: 'cancelled', exit_code: -15, ended: now - 60 }),
+        output: ''
+      }
+    );
+    state = new JobsState(api, 2);
+    await state.reattach();
+    expect(state.views.map(v => v.job.id)).toEqual(['bad']); // not a success, not a cancel
+    const view = state.views[0];
+    await until(() => view.output === 'error: no\n\n', 'its log');
+    state.dismiss('bad');
+    state.dispose();
+    state = new JobsState(api, 2);
+    await state.reattach();
+    expect(state.views).toEqual([]); // dismissed in this browser: it stays dismissed
   });
 
   it('a second start for the same environment follows the running job (409)', async () => {
