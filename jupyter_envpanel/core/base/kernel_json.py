@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .safe_read import UnreadableFile, read_json_object
+from .safe_read import UnreadableFile, read_json_object, read_json_stamped
 
 #: What jupyter_client accepts in a kernelspec, and the type each field must have.
 _STRING_FIELDS = ("display_name", "language", "kernel_protocol_version")
@@ -54,6 +54,12 @@ def check_spec(spec: dict[str, Any], path: str | Path) -> dict[str, Any]:
 def read_kernel_json(path: str | Path) -> dict[str, Any]:
     """Return a checked kernel.json (regular file, size cap, depth limit, field types)."""
     return check_spec(read_json_object(path, "kernel.json"), path)
+
+
+def read_kernel_json_stamped(path: str) -> tuple[dict[str, Any], int]:
+    """Return a checked kernel.json, as `read_kernel_json`, and its mtime in ns taken before reading."""
+    spec, mtime = read_json_stamped(path, "kernel.json")
+    return check_spec(spec, path), mtime
 
 
 def split_env(env: dict[str, object]) -> tuple[dict[str, str], tuple[str, ...]]:

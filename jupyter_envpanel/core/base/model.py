@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypedDict, TypeVar
 
 #: Who made the environment; a specific tool wins over the generic venv (core/classify.py).
@@ -73,6 +73,16 @@ class Discovered:
     #: `conda env config vars` (conda-meta/state), read with the other facts of a conda prefix.
     env_vars: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
+    @classmethod
+    def of_fields(cls, **values: Any) -> Discovered:
+        """Return the value of every field given by name (a listing's hot path: one dict, no setattr each)."""
+        if values.keys() != _DISCOVERED_FIELDS:
+            odd = sorted(values.keys() ^ _DISCOVERED_FIELDS)
+            raise TypeError(f"every field of Discovered is needed, and only those: {odd}")
+        found = object.__new__(cls)
+        found.__dict__.update(values)
+        return found
+
     def ref(self) -> EnvRef:
         """Return the short `{name, prefix}` form used inside other objects."""
         return {"name": self.name, "prefix": self.prefix, "kind": self.kind}
@@ -94,27 +104,16 @@ class Environment(Discovered):
     @classmethod
     def of(cls, found: Discovered, **listed: Any) -> Environment:
         """Return the listing's environment for what discovery found, with the listing's own fields."""
-        # every field of Discovered, by hand: `dataclasses.fields` per environment is a listing's hot path
-        values: dict[str, Any] = {
-            "name": found.name,
-            "prefix": found.prefix,
-            "kind": found.kind,
-            "named": found.named,
-            "is_server": found.is_server,
-            "is_base": found.is_base,
-            "python_version": found.python_version,
-            "package_count": found.package_count,
-            "has_ipykernel": found.has_ipykernel,
-            "warnings": found.warnings,
-            "source": found.source,
-            "kernel_files": found.kernel_files,
-            "executable": found.executable,
-            "project": found.project,
-            "is_venv": found.is_venv,
-            "env_vars": found.env_vars,
-        }
+        # a listing's hot path (once per environment): the fields copied as one dict, not 21 setattr
+        if not listed.keys() <= _LISTED_DEFAULTS.keys():
+            odd = sorted(listed.keys() - _LISTED_DEFAULTS.keys())
+            raise TypeError(f"not a field the listing adds: {odd}")
+        env = object.__new__(cls)
+        values = env.__dict__
+        values.update(found.__dict__)  # what discovery found (an Environment's own fields are reset below)
+        values.update(_LISTED_DEFAULTS)
         values.update(listed)
-        return cls(**values)
+        return env
 
     def to_json(self) -> dict[str, Any]:
         """Return the environment object of the REST API."""
@@ -135,6 +134,10 @@ class Environment(Discovered):
             "warnings": list(self.warnings),
         }
 
+
+_DISCOVERED_FIELDS = frozenset(f.name for f in fields(Discovered))
+#: The defaults of the fields an Environment adds to what discovery found.
+_LISTED_DEFAULTS = {f.name: f.default for f in fields(Environment) if f.name not in _DISCOVERED_FIELDS}
 
 E = TypeVar("E", bound=Discovered)
 

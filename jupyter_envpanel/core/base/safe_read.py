@@ -57,6 +57,8 @@ def human_size(size: int) -> str:
 
 #: Deepest nesting accepted in a JSON or YAML document (real files use fewer than 10 levels).
 MAX_DEPTH = 64
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS |= getattr(os, "O_NOCTTY", 0)
 _KIND_NAMES = {
     stat.S_IFIFO: "a FIFO",
     stat.S_IFCHR: "a character device",
@@ -79,11 +81,14 @@ class UnreadableFile(EnvPanelError):
 
 def read_bytes(path: str | Path, kind: str) -> bytes:
     """Return a regular file's bytes, at most the cap of its kind; never blocks on FIFOs or devices."""
+    return read_stamped(path, kind)[0]
+
+
+def read_stamped(path: str | Path, kind: str) -> tuple[bytes, int]:
+    """Return a regular file's bytes (as `read_bytes`) and its mtime in ns, taken before reading."""
     cap = CAPS[kind]
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
         raise
     except OSError as err:
@@ -106,7 +111,7 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
             total += len(chunk)
             if total > cap:
                 raise UnreadableFile(path, f"{kind} is larger than the limit of {human_size(cap)}")
-        return b"".join(chunks)
+        return b"".join(chunks), info.st_mtime_ns
     except OSError as err:
         raise UnreadableFile(path, f"cannot read: {err.strerror or err}") from None
     finally:
@@ -179,7 +184,16 @@ def parse_json(
         ) from None
     except ValueError as err:
         raise UnreadableFile(path, f"invalid JSON: {err}") from None
-    return check_depth(value, path) if depth_check else value
+    if depth_check and _may_nest(data):
+        check_depth(value, path)
+    return value
+
+
+def _may_nest(data: bytes | str) -> bool:
+    """Return whether text holds more `[` and `{` than MAX_DEPTH (else it cannot nest deeper: no walk)."""
+    if isinstance(data, bytes):
+        return data.count(b"[") + data.count(b"{") > MAX_DEPTH
+    return data.count("[") + data.count("{") > MAX_DEPTH
 
 
 def read_json(path: str | Path, kind: str, depth_check: bool = True, constants: str = "reject") -> Any:
@@ -187,11 +201,21 @@ def read_json(path: str | Path, kind: str, depth_check: bool = True, constants: 
     return parse_json(read_bytes(path, kind), path, depth_check, constants)
 
 
+def read_json_stamped(path: str | Path, kind: str) -> tuple[dict[str, Any], int]:
+    """Return a JSON file that must hold an object, and its mtime in ns taken before reading."""
+    data, mtime = read_stamped(path, kind)
+    return _object(parse_json(data, path), path, kind), mtime
+
+
 def read_json_object(
     path: str | Path, kind: str, depth_check: bool = True, constants: str = "reject"
 ) -> dict[str, Any]:
     """Return a JSON file that must hold an object; anything else is UnreadableFile."""
-    value = read_json(path, kind, depth_check, constants)
+    return _object(read_json(path, kind, depth_check, constants), path, kind)
+
+
+def _object(value: Any, path: str | Path, kind: str) -> dict[str, Any]:
+    """Return value when it is a JSON object; anything else is UnreadableFile."""
     if not isinstance(value, dict):
         raise UnreadableFile(path, f"{kind} must hold a JSON object, not {type(value).__name__}")
     return value

@@ -105,6 +105,8 @@ class Discovery:
             base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
+        if cached is None and env.kind in CONDA_KINDS:  # first read: the reads' own opens give the mtimes
+            return self._first_facts(env, base)
         # What the last read found: site-packages (pip changes only it), conda-meta/state (conda rewrites
         # it in place: its folder's mtime stays), each kernel.json (edited in place)
         found = list(cached[1].read_paths) if cached else []
@@ -121,6 +123,20 @@ class Discovery:
         # racily clean facts (a path changed while, or just before, it was read) are read again
         if not any(m is not None and m >= reading - RACY_NS for m in key):
             self._facts[prefix] = (key, facts)
+        return facts, watch, key
+
+    def _first_facts(
+        self, env: Found, base: builtins.list[str | Path]
+    ) -> tuple[Facts, builtins.list[str | Path], Stamp]:
+        """Read a conda prefix not read before: each mtime comes from the open that reads it (no stats)."""
+        reading = time.time_ns()
+        seen: dict[str, int | None] = {}
+        facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv, stamps=seen)
+        watch = base + list(facts.read_paths)
+        # a path the reads did not open (unreadable, not a folder) is stat'ed like any other
+        key = tuple(seen[p] if p in seen else mtime_ns(p) for p in map(os.fspath, watch))
+        if not any(m is not None and m >= reading - RACY_NS for m in key):
+            self._facts[env.prefix] = (key, facts)
         return facts, watch, key
 
     def _scan(self) -> tuple[Listing[Discovered], builtins.list[str | Path], Stamp]:
@@ -198,7 +214,7 @@ def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:
 
 def _environment(env: Found, name: str, facts: Facts) -> Discovered:
     """Build the Discovered value from a classified prefix, its name and its facts."""
-    return Discovered(
+    return Discovered.of_fields(
         name=name,
         prefix=env.prefix,
         kind=env.kind,

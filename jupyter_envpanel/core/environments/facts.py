@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Container
-from dataclasses import dataclass
+from collections.abc import Container, MutableMapping
 from pathlib import Path
+from typing import NamedTuple
 
-from ..base.kernel_json import read_kernel_json, split_env
+from ..base.kernel_json import read_kernel_json, read_kernel_json_stamped, split_env
 from ..base.model import CONDA_KINDS, KernelFile
 from ..base.prefix import cfg_version, pyvenv_cfg, site_packages
 from ..base.safe_read import UnreadableFile, read_json_object, read_text
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What a listing needs from one prefix, read from file names only."""
+class Facts(NamedTuple):
+    """What a listing needs from one prefix, read from file names only (a tuple: made per environment)."""
 
     python_version: str | None
     package_count: int
@@ -42,6 +41,7 @@ class Facts:
 # conda-meta/<name>-<version>-<build>.json: version and build never contain a dash.
 _PYTHON_RECORD = re.compile(r"\npython-(\d[^-\n]*)-[^-\n]+\.json\n")
 _IPYKERNEL_RECORD = re.compile(r"\nipykernel-[^-\n]+-[^-\n]+\.json\n")
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _PY_VERSION = re.compile(r'#define[ \t]+PY_VERSION[ \t]+"(\d+\.\d+\.\d+[a-z0-9+]*)"')
 
 
@@ -65,29 +65,39 @@ def full_version(base: Path, major_minor: str) -> tuple[str | None, str]:
 
 
 def read_kernel_files(
-    prefix: str | Path, warnings: list[str], absent: Container[str | Path] = ()
+    prefix: str | Path,
+    warnings: list[str],
+    absent: Container[str | Path] = (),
+    stamps: MutableMapping[str, int | None] | None = None,
 ) -> tuple[tuple[KernelFile, ...], tuple[str, ...]]:
     """Return every parsed `share/jupyter/kernels/*/kernel.json` (broken: warnings) and the paths tried.
 
-    `absent`: paths a `stat` just found missing (not looked for again).
+    `absent`: paths a `stat` just found missing (not looked for again). `stamps`: filled with the
+    mtimes of the folder and of each kernel.json read, taken from the reads themselves.
     """
     base = os.path.join(prefix, "share", "jupyter", "kernels")
     if base in absent:
         return (), ()
     try:
-        entries = sorted(os.scandir(base), key=lambda e: e.name)
+        names = sorted(_listdir(base, stamps))
     except PermissionError:
         warnings.append(f"kernels in {base} not offered: the folder is not readable by this user")
         return (), ()
     except OSError:
         return (), ()
     found, paths = [], []
-    for entry in entries:
-        spec_path = os.path.join(entry.path, "kernel.json")
+    for name in names:
+        folder = os.path.join(base, name)
+        spec_path = os.path.join(folder, "kernel.json")
         paths.append(spec_path)  # watched even when missing or broken: it may be written or fixed
         try:
-            spec = read_kernel_json(spec_path)
+            if stamps is None:
+                spec = read_kernel_json(spec_path)
+            else:
+                spec, stamps[spec_path] = read_kernel_json_stamped(spec_path)
         except (FileNotFoundError, NotADirectoryError):
+            if stamps is not None:
+                stamps[spec_path] = None
             continue
         except UnreadableFile as err:
             warnings.append(f"kernel not offered: {err}")
@@ -95,8 +105,24 @@ def read_kernel_files(
         except OSError as err:
             warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
             continue
-        found.append(KernelFile(entry.name.lower(), entry.path, spec))
+        found.append(KernelFile(name.lower(), folder, spec))
     return tuple(found), tuple(paths)
+
+
+def _listdir(path: str, stamps: MutableMapping[str, int | None] | None) -> list[str]:
+    """Return a folder's names; with `stamps`, record its mtime from the same open, before reading it."""
+    if stamps is None:
+        return os.listdir(path)
+    try:
+        fd = os.open(path, _DIR_FLAGS)
+    except FileNotFoundError:
+        stamps[path] = None
+        raise
+    try:
+        stamps[path] = os.fstat(fd).st_mtime_ns
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
 
 
 def state_env_vars(prefix: str | Path) -> tuple[dict[str, str], list[str]]:
@@ -122,14 +148,16 @@ def read_facts(
     python_hint: str | None,
     venv: bool = False,
     absent: Container[str | Path] = (),
+    stamps: MutableMapping[str, int | None] | None = None,
 ) -> Facts:
     """Read python version, package count and kernels of a prefix from file names.
 
     `python_hint`: the version classification learnt (a folder or executable name, the server's).
     `absent`: paths a `stat` just found missing (discovery's stamps): not looked for again.
+    `stamps`: filled with the mtimes a conda prefix's reads saw (conda-meta, kernels), before reading.
     """
     if kind in CONDA_KINDS:
-        return _conda_facts(os.fspath(prefix), absent)
+        return _conda_facts(os.fspath(prefix), absent, stamps)
     warnings: list[str] = []
     path = Path(prefix)
     cfg = pyvenv_cfg(path) if venv else {}
@@ -152,12 +180,14 @@ def read_facts(
     return Facts(version, len(dists), ipykernel, kernels, tuple(warnings), site, kernel_paths, version_file)
 
 
-def _conda_facts(prefix: str, absent: Container[str | Path]) -> Facts:
+def _conda_facts(
+    prefix: str, absent: Container[str | Path], stamps: MutableMapping[str, int | None] | None = None
+) -> Facts:
     """Read a conda prefix's facts from the names in its conda-meta (one listdir), its kernels and state."""
     warnings: list[str] = []
     meta = os.path.join(prefix, "conda-meta")
     try:
-        names = os.listdir(meta)
+        names = _listdir(meta, stamps)
         listed = True
     except OSError as err:
         names, listed = [], False
@@ -167,7 +197,7 @@ def _conda_facts(prefix: str, absent: Container[str | Path]) -> Facts:
     match = _PYTHON_RECORD.search(blob)
     version = match.group(1) if match else None
     ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
-    kernels, kernel_paths = read_kernel_files(prefix, warnings, absent)
+    kernels, kernel_paths = read_kernel_files(prefix, warnings, absent, stamps)
     env_vars: dict[str, str] = {}
     if "state" in names or not listed:  # conda-meta's own listing says whether there is a state
         env_vars, state_warnings = state_env_vars(prefix)
