@@ -8,7 +8,9 @@ cache. Rounds alternate ours and the anchor (A B, then B A); every figure is a m
 
 Measured, for each N:
 - cold listing (a fresh process, the first `EnvService.listing()`) vs the floor (a fresh process that
-  `listdir`s each conda-meta and `stat`s each env);
+  `listdir`s each conda-meta and `stat`s each env), and beside it the I/O a correct listing cannot do
+  without, with no logic around it (the floor plus `condabin`, the kernels folders and each
+  kernel.json read and parsed): how far above the floor any listing in Python starts;
 - CLI `list --json` vs `conda env list --json`; `drift NAME` vs `conda compare -n NAME`; `drift
   PREFIX`; `show NAME --json` vs `conda list -n NAME --json` (whole processes);
 - a real `jupyter lab` (each server started fresh): start-up to the first 200 of `/api/status` vs
@@ -52,6 +54,7 @@ OURS_PATH: list[str] = []
 #: (metric, budget as text, budget test on the ratio or on our ms)
 BUDGETS = {
     "cold listing / floor": ("<= 1.5x", lambda r, ms: r <= 1.5),
+    "needed I/O / floor": ("", None),
     "CLI list / conda env list": ("<= 0.5x", lambda r, ms: r <= 0.5),
     "drift NAME / conda compare": ("<= 0.5x", lambda r, ms: r <= 0.5),
     "drift PREFIX / conda compare": ("<= 0.5x", lambda r, ms: r <= 0.5),
@@ -196,6 +199,38 @@ for prefix in prefixes:
     os.listdir(prefix + "/conda-meta")
 print(json.dumps([time.perf_counter() - start, time.process_time() - cpu, len(prefixes)]))
 """
+#: What a listing cannot do without, with no logic around it: the floor, plus each env's `condabin`
+#: (is it a base?), its kernels folder, and each kernel.json read and parsed; mtimes from the opens.
+NEEDED = """
+import json, os, sys, time
+prefixes = json.load(open(sys.argv[1]))
+folder = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+start, cpu = time.perf_counter(), time.process_time()
+for prefix in prefixes:
+    os.stat(prefix)
+    fd = os.open(prefix + "/conda-meta", folder)
+    try:
+        os.fstat(fd)
+        names = os.listdir(fd)
+    finally:
+        os.close(fd)
+    os.path.isdir(prefix + "/condabin")
+    try:
+        fd = os.open(prefix + "/share/jupyter/kernels", folder)
+    except FileNotFoundError:
+        continue
+    try:
+        os.fstat(fd)
+        for name in sorted(os.listdir(fd)):
+            spec = os.open(name + "/kernel.json", os.O_RDONLY | os.O_CLOEXEC, dir_fd=fd)
+            try:
+                json.loads(os.read(spec, os.fstat(spec).st_size + 1))
+            finally:
+                os.close(spec)
+    finally:
+        os.close(fd)
+print(json.dumps([time.perf_counter() - start, time.process_time() - cpu, len(prefixes)]))
+"""
 
 
 def cold_listing(world: World, n: int, rounds: int, table: Table) -> None:
@@ -212,21 +247,29 @@ def cold_listing(world: World, n: int, rounds: int, table: Table) -> None:
         cpu["ours"].append(used)
         return wall
 
-    def floor() -> float:
+    def script(code: str, into: str) -> float:
         done = subprocess.run(
-            [PY, "-c", FLOOR, str(listed)], env=env, capture_output=True, text=True, check=True
+            [PY, "-c", code, str(listed)], env=env, capture_output=True, text=True, check=True
         )
         wall, used, _ = json.loads(done.stdout)
-        cpu["floor"].append(used)
+        cpu[into].append(used)
         return wall
 
-    mine, other = ab(rounds * 2, ours, floor)
+    cpu["needed"] = []
+    mine, other = ab(rounds * 2, ours, lambda: script(FLOOR, "floor"))
     table.add("cold listing / floor", n, mine, other)
-    for what, a, b in (("wall", mine, other), ("CPU", cpu["ours"], cpu["floor"])):
+    needed = [script(NEEDED, "needed") for _ in range(rounds * 2)]
+    table.add("needed I/O / floor", n, needed, other)
+    lines = (
+        ("wall", mine, other),
+        ("CPU", cpu["ours"], cpu["floor"]),
+        ("CPU of the needed I/O", cpu["needed"], cpu["floor"]),
+    )
+    for what, a, b in lines:
         lows = (min(a) * 1000, min(b) * 1000)
         mids = (statistics.median(a) * 1000, statistics.median(b) * 1000)
         print(
-            f"    {what:<4} ({len(a)} A B rounds)  median {mids[0]:7.1f} / {mids[1]:7.1f} ms"
+            f"    {what:<21} ({len(a)} rounds)  median {mids[0]:7.1f} / {mids[1]:7.1f} ms"
             f" = {mids[0] / mids[1]:4.2f}x   min {lows[0]:7.1f} / {lows[1]:7.1f} ms"
             f" = {lows[0] / lows[1]:4.2f}x",
             flush=True,

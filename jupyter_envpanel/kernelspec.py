@@ -9,6 +9,7 @@ only. The table is rebuilt in a thread when the listing or a kernels directory c
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import queue
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+from jupyter_core.paths import jupyter_path
 from traitlets import Any as AnyTrait
 from traitlets import Float
 
@@ -25,6 +27,7 @@ from .core.base.kernel_json import read_kernel_json
 from .core.base.model import Environment, Listing
 from .core.base.prefix import RACY_NS, mtime_ns
 from .core.base.safe_read import UnreadableFile
+from .core.kernels.registry import ipython_dir
 from .core.kernels.table import KernelEntry, KernelTable, build_table, reread
 from .core.service import EnvService, ServiceOptions
 
@@ -72,6 +75,18 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._checker: threading.Thread | None = None
         self._models: tuple[KernelTable | None, str, dict[str, dict[str, Any]]] = (None, "", {})
+
+    def _kernel_dirs_default(self) -> list[str]:
+        """Return jupyter_client's kernel folders (Jupyter's, then IPython's) without importing IPython.
+
+        jupyter_client imports IPython (~0.1 s, and it makes ~/.ipython) to learn one folder name.
+        """
+        dirs = jupyter_path("kernels")
+        if importlib.util.find_spec("IPython") is not None:  # jupyter_client adds it only then
+            folder = ipython_dir(Host.current())
+            if folder is not None:
+                dirs.append(os.path.join(folder, "kernels"))
+        return dirs
 
     def _service(self) -> EnvService:
         """Return the shared service, creating a default one rooted at the server's root."""

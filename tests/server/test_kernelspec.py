@@ -255,3 +255,38 @@ async def test_a_kernel_made_from_ipykernel_has_ipykernels_logos(server_world, j
     spec = importlib.util.find_spec("ipykernel")
     expected = Path(list(spec.submodule_search_locations)[0]) / "resources" / "logo-64x64.png"
     assert logo.body == expected.read_bytes()
+
+
+_KERNEL_DIRS = """
+import json, sys
+from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
+ours = EnvPanelKernelSpecManager().kernel_dirs
+imported = "IPython" in sys.modules
+from jupyter_client.kernelspec import KernelSpecManager
+print(json.dumps([ours, imported, KernelSpecManager().kernel_dirs]))
+"""
+
+
+LAYOUTS = ["no ~/.ipython yet", "~/.ipython", "IPYTHONDIR", "legacy ~/.config/ipython"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_kernel_folders_are_jupyter_clients_without_importing_ipython(tmp_path, layout):
+    """kernel_dirs is what jupyter_client's default gives (IPython's folder last), IPython never imported."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "XDG_"))}
+    env["HOME"] = str(home)
+    if layout == "~/.ipython":
+        (home / ".ipython" / "kernels").mkdir(parents=True)
+    elif layout == "IPYTHONDIR":
+        env["IPYTHONDIR"] = str(tmp_path / "ipy")
+    elif layout == "legacy ~/.config/ipython":
+        (home / ".config" / "ipython").mkdir(parents=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _KERNEL_DIRS], env=env, capture_output=True, text=True, check=True
+    )
+    ours, imported, theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ours == theirs
+    assert ours[-1].endswith("kernels") and ours[-1] != ours[0]
+    assert imported is False

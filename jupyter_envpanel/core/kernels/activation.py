@@ -13,22 +13,27 @@ from ..base.model import CONDA_KINDS, Environment
 ACTIVATE_SCRIPT = 'for f in "$0"/etc/conda/activate.d/*.sh; do [ -r "$f" ] && . "$f"; done; exec "$@"'
 
 
-def bin_dirs(prefix: Path) -> list[str]:
+def bin_dirs(prefix: str) -> list[str]:
     """Return the directories conda puts first on PATH for a prefix (POSIX or Windows)."""
     if os.name == "nt":  # pragma: no cover - the project is tested on POSIX
         names = ["", "Library/mingw-w64/bin", "Library/usr/bin", "Library/bin", "Scripts", "bin"]
-        return [str(prefix / n) for n in names]
-    return [str(prefix / "bin")]
+        return [str(Path(prefix) / n) for n in names]
+    return [os.path.join(prefix, "bin")]  # strings: once per kernel per table
 
 
-def activate_scripts(prefix: Path) -> list[Path]:
+def activate_scripts(prefix: str) -> list[str]:
     """Return the env's `etc/conda/activate.d/*.sh` scripts in the order conda runs them."""
-    folder = os.path.join(prefix, "etc", "conda", "activate.d")  # strings: once per kernel per table
+    folder = os.path.join(prefix, "etc", "conda", "activate.d")
     try:
         with os.scandir(folder) as entries:
-            return sorted(Path(e.path) for e in entries if Path(e.name).suffix == ".sh" and _is_file(e))
+            return sorted(e.path for e in entries if _is_script(e.name) and _is_file(e))
     except OSError:
         return []
+
+
+def _is_script(name: str) -> bool:
+    """Return whether a file name has the `.sh` suffix (as `Path.suffix` tells it)."""
+    return Path(name).suffix == ".sh"
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -45,8 +50,7 @@ def activation_env(env: Environment) -> dict[str, str]:
     jupyter_client expands `$NAME` / `${NAME}` in those values like `string.Template`: `${PATH}`
     is meant to be expanded; every other value is escaped so it reaches the kernel verbatim.
     """
-    prefix = Path(env.prefix)
-    bins = [template_literal(b) for b in bin_dirs(prefix)]
+    bins = [template_literal(b) for b in bin_dirs(env.prefix)]
     variables = {"PATH": os.pathsep.join(bins + ["${PATH}"])}
     literal: dict[str, str] = {}
     if env.kind in CONDA_KINDS:
@@ -62,7 +66,7 @@ def activation_env(env: Environment) -> dict[str, str]:
 
 def wrap_argv(env: Environment, argv: list[str]) -> list[str]:
     """Wrap a kernel command so activate.d scripts run first; unchanged when there are none."""
-    if env.kind not in CONDA_KINDS or not activate_scripts(Path(env.prefix)):
+    if env.kind not in CONDA_KINDS or not activate_scripts(env.prefix):
         return list(argv)
     shell = shutil.which("bash") or "/bin/sh"
     return [shell, "-c", ACTIVATE_SCRIPT, env.prefix, *argv]

@@ -186,7 +186,7 @@ def legacy_names(kernel: OfferedKernel) -> list[str]:
     stem = clean_kernel_name(f"conda-env-{env.name}-")
     if not kernel.name.startswith(stem):
         return []
-    holder = Path(env.prefix).parent.parent.name
+    holder = os.path.basename(os.path.dirname(os.path.dirname(env.prefix)))  # strings: per kernel per table
     return [clean_kernel_name(f"conda-env-{holder}-{env.name}-") + kernel.name[len(stem) :]]
 
 

@@ -66,6 +66,33 @@ def user_kernels_dir(host: Host) -> Path:
     return (host.expand(xdg) if xdg else host.home / ".local" / "share") / "jupyter" / "kernels"
 
 
+def ipython_dir(host: Host) -> str | None:
+    """Return the folder IPython's `get_ipython_dir` gives (IPython's rule, without importing IPython).
+
+    `IPYTHONDIR`, else `~/.ipython` (home resolved), else a legacy `~/.config/ipython` when only it
+    exists; None where IPython would make a new temporary folder (nothing writable), which holds
+    no kernels. Unlike IPython, nothing is created.
+    """
+    home = os.path.realpath(str(host.home))
+    folder = host.environ.get("IPYTHONDIR")  # set but empty means the working folder, to IPython
+    if folder is None:
+        folder = os.path.join(home, ".ipython")
+        xdg = host.getenv("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+        legacy = os.path.join(xdg, "ipython")
+        if os.name == "posix" and _writable_dir(xdg) and _writable_dir(legacy):
+            if not os.path.exists(folder) and not os.path.islink(legacy):
+                folder = legacy
+    folder = os.path.normpath(os.path.expanduser(folder))
+    if os.path.exists(folder):
+        return folder if _writable_dir(folder) else None
+    return folder if _writable_dir(os.path.dirname(folder)) else None
+
+
+def _writable_dir(path: str) -> bool:
+    """Return whether path is a folder this user may write in (IPython's test)."""
+    return os.path.isdir(path) and os.access(path, os.W_OK)
+
+
 def read_spec(folder: Path) -> dict[str, Any] | None:
     """Return a checked kernel.json as a dict, or None when missing or broken."""
     try:
