@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,12 +125,22 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         The first /api/kernelspecs and environments request answer from them (one that comes
         sooner waits for the part it needs). The package index follows once the server has started.
         """
+        started = time.perf_counter()
         try:
             listing = service.listing()
+            listed = time.perf_counter()
             if ksm is not None:
                 ksm.refresh_table(listing)
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
+            return
+        done = time.perf_counter()
+        self.log.debug(
+            "jupyter-envpanel: %d environments listed in %.0f ms, kernel table in %.0f ms",
+            len(listing.environments),
+            (listed - started) * 1000,
+            (done - listed) * 1000,
+        )
 
     async def _start_jupyter_server_extension(self, serverapp: ServerApp) -> None:
         """Index every environment's packages once the server has started (the first search is later)."""
