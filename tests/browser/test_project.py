@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from support import RESULTS
 from support.factory import CONDA_FORGE, PYKERNEL, World, child_environ, write_kernel
+from support.jupyterchild import command
 from support.labserver import notebook, run_lab
 
 pytestmark = pytest.mark.browser
@@ -202,7 +202,7 @@ def cli(lab, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
     env["HOME"] = str(lab.world.home)
     return subprocess.run(
-        [sys.executable, "-m", "jupyter_envpanel", *args],
+        command("jupyter_envpanel", *args, config=lab.world.base / "jupyter-env-config"),
         cwd=lab.world.root,
         env=env,
         capture_output=True,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from support.cli import make_world, run
 from support.factory import PYKERNEL, child_environ, write_kernel
 from support.hostile import healthy
+from support.jupyterchild import command
 
 from jupyter_envpanel.settings import service_from_config
 
@@ -170,7 +170,7 @@ def _cli(world, *args):
     env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "JUPYTER"))}
     env.update(HOME=str(world.home), JUPYTER_CONFIG_DIR=str(world.base / "jupyter-config"))
     return subprocess.run(
-        [sys.executable, "-m", "jupyter_envpanel", *args],
+        command("jupyter_envpanel", *args, config=world.base / "jupyter-env-config"),
         cwd=world.root,
         env=env,
         capture_output=True,

@@ -104,3 +104,33 @@ def test_start_sh_opens_the_demo_notebook_with_the_demo_set_up_for_server_and_cl
     assert ".venv/etc/jupyter/jupyter_server_config.d/" in text  # read by the server and the CLI
     assert "CONDA_ENVS_PATH" not in text  # found from any shell, not only inside start.sh
     assert '"notebook>=7.4,<8"' in (REPO / "scripts" / "setup.sh").read_text()  # Notebook 7 at /tree
+
+
+def test_the_drop_in_start_sh_leaves_in_the_venv_reaches_no_server_or_cli_of_the_tests(world):
+    from support.jupyterchild import command, packaged_config
+
+    # Given the folders a Jupyter process started from this venv reads besides the user's:
+    # the venv's (where start.sh writes its demo drop-in) and the machine's
+    venv = Path(sys.prefix) / "etc" / "jupyter"
+    machine = {"/usr/local/etc/jupyter", "/etc/jupyter", "/usr/local/share/jupyter", "/usr/share/jupyter"}
+    user_config = world.base / "user-config"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env.update(HOME=str(world.home), JUPYTER_CONFIG_DIR=str(user_config))
+
+    # When a test's server or CLI (support.jupyterchild) says where it reads config and kernels
+    packaged = world.base / "env-config"
+    argv = command("jupyter", "--paths", "--json", config=packaged)
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, cwd=world.root)
+    assert out.returncode == 0, out.stderr
+    paths = json.loads(out.stdout)
+
+    # Then from the test's own config folder and a copy of what the installed packages ship
+    assert str(user_config) in paths["config"] and str(packaged) in paths["config"]
+    assert str(venv) not in paths["config"]
+    assert not machine & {*paths["config"], *paths["data"]}
+    copied = {p.relative_to(packaged).as_posix() for p in packaged.rglob("*") if p.is_file()}
+    assert copied == {relative for relative, _ in packaged_config()}
+    # (the extensions stay enabled as installed: this one and JupyterLab's)
+    enabled = {f"jupyter_server_config.d/{name}.json" for name in ("jupyter_envpanel", "jupyterlab")}
+    assert enabled <= copied
+    assert not any("envpanel-demo" in name for name in copied)

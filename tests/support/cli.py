@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 from support.factory import CONDA_FORGE, child_environ
+from support.jupyterchild import command
 
 
 def run(world, *args, cwd=None, **environ):
     """Run `python -m jupyter_envpanel ARGS` with the world's HOME (no conda or Jupyter variables).
 
     The child imports the code under test (a checkout, a worktree or mutmut's mutants/), not
-    whichever copy is installed.
+    whichever copy is installed, and reads no config the machine holds (support.jupyterchild).
     """
     env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
     env.update(HOME=str(world.home), **environ)
     return subprocess.run(
-        [sys.executable, "-m", "jupyter_envpanel", *args],
+        command("jupyter_envpanel", *args, config=world.base / "jupyter-env-config"),
         cwd=cwd or world.root,
         env=env,
         capture_output=True,

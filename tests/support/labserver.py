@@ -8,12 +8,13 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from support.jupyterchild import command
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -82,7 +83,9 @@ def run_lab(
 ) -> Iterator[Lab]:
     """Start `jupyter lab` (or `jupyter notebook`: app="notebook") with HOME and Jupyter's dirs isolated.
 
-    `args` go to the server after the ones here (scripts/start.sh's, say).
+    The server reads no config but the test's (in `jupyter_dirs/config`) and what the installed
+    packages ship (support.jupyterchild). `args` go to the server after the ones here
+    (scripts/start.sh's, say).
     """
     port, token = free_port(), secrets.token_hex(16)
     env = {
@@ -112,9 +115,7 @@ def run_lab(
     )
     news.parent.mkdir(parents=True, exist_ok=True)
     news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    cmd = [
-        sys.executable,
-        "-m",
+    cmd = command(
         app,
         "--no-browser",
         "--allow-root",
@@ -126,7 +127,8 @@ def run_lab(
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         *args,
-    ]
+        config=jupyter_dirs / "env-config",
+    )
     with log.open("w") as out:
         process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
     lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
