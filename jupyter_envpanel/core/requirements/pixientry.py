@@ -7,6 +7,7 @@ MatchSpec; a PyPI entry becomes a PEP 508 requirement.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from packaging.utils import canonicalize_name
 from ..base.errors import EnvFileError, excerpt
 from .reqfile import Requirement
 from .specs import PipSpec, parse_conda, parse_pip
-from .tomlplaces import Place, key_places
+from .tomlplaces import Place, Places, array_places, key_places
 
 #: Table keys of a conda dependency pixi takes, by conda's MatchSpec field name.
 _CONDA_FIELDS = {"build": "build", "build-number": "build_number", "file-name": "fn", "subdir": "subdir"}
@@ -35,6 +36,11 @@ class Manifest:
         self.path, self.text, self.prefix = path, text, prefix
         self.places = key_places(text)
         self.warnings: list[str] = []
+
+    @cached_property
+    def arrays(self) -> Places:
+        """Return where each array item is written, by the array's full key path (scanned on first use)."""
+        return array_places(self.text)
 
     def where(self, keys: tuple[str, ...], absolute: bool = False) -> Place:
         """Return the place of a key path, or of its nearest written parent (inline tables)."""
