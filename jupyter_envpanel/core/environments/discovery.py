@@ -144,7 +144,7 @@ class Discovery:
         facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv, stamps=seen)
         watch = base + list(facts.read_paths)
         # a path the reads did not open (unreadable, not a folder) is stat'ed like any other
-        key = tuple(seen[p] if p in seen else mtime_ns(p) for p in map(os.fspath, watch))
+        key = tuple(seen[p] if p in seen else mtime_ns(p) for p in (os.fspath(w) for w in watch))
         if not any(m is not None and m >= reading - RACY_NS for m in key):
             self._facts[env.prefix] = (key, facts)
         return facts, watch, key
