@@ -5,13 +5,9 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 export * from './apitypes';
+export * from './jobtypes';
 import {
   IDriftReport,
-  IJob,
-  IJobList,
-  IJobOutput,
-  IJobPreview,
-  IJobRequest,
   IKernelEnvironment,
   IListing,
   INotebookReport,
@@ -20,6 +16,7 @@ import {
   IProject,
   IRanWith
 } from './apitypes';
+import { IJob, IJobList, IJobOutput, IJobPreview, IJobRequest } from './jobtypes';
 
 /** An error answered by the server, carrying its message (and location for file errors). */
 export class EnvPanelApiError extends Error {

@@ -1,14 +1,16 @@
 /**
- * The Drift section: missing and mismatched entries (click: open the file at the line), the
- * commands that fix them, and a collapsed group of packages installed by hand that the file does
- * not list.
+ * The Drift section: missing and mismatched entries (driftentry.tsx; click: open the file at the
+ * line), the commands that fix them (fixview.tsx), and a collapsed group of packages installed by
+ * hand that the file does not list.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IFixCommand, IFixNote, ILockInfo, IRequirementStatus, IUnrequested } from './api';
+import { ILockInfo, IUnrequested } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton, FileLink, errorText } from './components';
+import { Entry } from './driftentry';
+import { FixNotes, Fixes } from './fixview';
 import { withNodes } from './i18n';
 import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
@@ -201,150 +203,6 @@ export function LockNote(props: {
         </p>
       ) : null}
     </>
-  );
-}
-
-/** The word a drift status is shown with. */
-function statusWord(status: string, trans: TranslationBundle): string {
-  if (status === 'missing') {
-    return trans.__('missing');
-  }
-  return status === 'extra' ? trans.__('extra') : trans.__('mismatch');
-}
-
-/** An installed package a lock does not hold: nothing to open, it is in no file. */
-function ExtraEntry(props: {
-  entry: IRequirementStatus;
-  trans: TranslationBundle;
-}): React.ReactElement {
-  const { entry: r, trans } = props;
-  return (
-    <li className="jp-EnvPanel-entry" data-drift-status="extra">
-      <span className="jp-EnvPanel-status jp-mod-extra">{statusWord('extra', trans)}</span>
-      <span className="jp-EnvPanel-spec">{r.spec}</span>
-      <span className="jp-EnvPanel-reason">{r.reason}</span>
-    </li>
-  );
-}
-
-/** One missing or mismatched entry: click or Enter opens the file at its line. */
-function Entry(props: {
-  entry: IRequirementStatus;
-  actions: IPanelActions;
-  trans: TranslationBundle;
-}): React.ReactElement {
-  const { entry: r, actions, trans } = props;
-  if (r.status === 'extra') {
-    return <ExtraEntry entry={r} trans={trans} />;
-  }
-  const open = () => void actions.openFile(r.file, r.line, r.column);
-  const status = statusWord(r.status, trans);
-  return (
-    <li
-      className="jp-EnvPanel-entry jp-mod-clickable"
-      data-drift-status={r.status}
-      tabIndex={0}
-      role="button"
-      title={trans.__('Open %1 at line %2', r.file, r.line)}
-      onClick={open}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          open();
-        }
-      }}
-    >
-      <span className={`jp-EnvPanel-status jp-mod-${r.status}`}>{status}</span>
-      <span className="jp-EnvPanel-spec">{r.spec}</span>
-      <span className="jp-EnvPanel-reason">
-        {r.installed ? trans.__('installed %1: %2', r.installed, r.reason) : r.reason}
-      </span>
-    </li>
-  );
-}
-
-/** The commands that fix the drift: Copy, or Open in Terminal (typed at the prompt, not run). */
-function Fixes(props: {
-  fixes: IFixCommand[];
-  update: React.ReactNode;
-  actions: IPanelActions;
-  trans: TranslationBundle;
-}): React.ReactElement | null {
-  const { fixes, actions, trans } = props;
-  if (!fixes.length) {
-    return null;
-  }
-  const terminal = actions.canOpenTerminal();
-  return (
-    <div className="jp-EnvPanel-fixes" aria-label={trans.__('Fix the drift')}>
-      <p className="jp-EnvPanel-muted">
-        {props.update
-          ? trans.__('To fix it, update it here, or run (nothing is installed until you do):')
-          : trans.__('To fix it, run (nothing is installed until you do):')}
-      </p>
-      {props.update}
-      {fixes.map(fix => (
-        <div
-          key={fix.command}
-          className="jp-EnvPanel-fix"
-          data-fix-tool={fix.tool}
-          data-fix-command={fix.command}
-        >
-          <code className="jp-EnvPanel-command" title={fix.entries.join(', ')}>
-            {fix.command}
-          </code>
-          <div className="jp-EnvPanel-fixActions">
-            <CopyButton
-              text={fix.command}
-              trans={trans}
-              action="copy-fix"
-              label={trans.__('Copy')}
-              title={trans.__('Copy the command')}
-            />
-            {terminal ? (
-              <button
-                type="button"
-                className="jp-EnvPanel-button"
-                data-action="terminal-fix"
-                title={trans.__('Open a terminal with the command typed; press Enter to run it')}
-                onClick={() => void actions.typeInTerminal(fix.command)}
-              >
-                {trans.__('Open in Terminal')}
-              </button>
-            ) : null}
-          </div>
-        </div>
-      ))}
-    </div>
-  );
-}
-
-/** Entries that get no command, each group with the reason (text only: nothing to copy or run). */
-function FixNotes(props: {
-  notes: IFixNote[];
-  trans: TranslationBundle;
-}): React.ReactElement | null {
-  const { notes, trans } = props;
-  if (!notes.length) {
-    return null;
-  }
-  const count = notes.reduce((n, note) => n + note.entries.length, 0);
-  return (
-    <div className="jp-EnvPanel-fixNotes" aria-label={trans.__('Entries without a command')}>
-      <p className="jp-EnvPanel-muted">
-        {trans._n('No command for %1 entry:', 'No command for %1 entries:', count)}
-      </p>
-      {notes.map(note => (
-        <div
-          key={`${note.reason}\n${note.entries.join('\n')}`}
-          className="jp-EnvPanel-fixNote"
-          data-fix-note={note.needs || 'text'}
-        >
-          <code className="jp-EnvPanel-command">{note.entries.join(' ')}</code>
-          <p className="jp-EnvPanel-reason">{note.reason}</p>
-        </div>
-      ))}
-    </div>
   );
 }
 

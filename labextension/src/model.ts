@@ -3,8 +3,10 @@
  * environment, its drift, the notebook's record, the filter and the settings, each part with its
  * own signal so a section re-renders only when what it shows changed. The model never computes
  * domain facts: it holds what the server answered (and compares prefixes to say which is which).
+ * What the focus decides is loaded by `FocusFollower`; what an action changed is said and shown by
+ * `ActionOutcomes`.
  */
-import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -19,15 +21,16 @@ import {
 } from './api';
 import { ActiveSession } from './activestate';
 import { DriftState } from './driftstate';
+import { FocusFollower } from './focus';
 import { bundleOf } from './i18n';
 import { IJobView, JobsState, readyKernel } from './jobstate';
-import { jobNotice } from './jobtext';
 import { IListContext, IListGroups, filterEnvironments, groupInterpreters } from './listorder';
 import { ListingState } from './listing';
+import { ActionOutcomes } from './outcomes';
 import { PackageSearch } from './packagesearch';
 import { ProjectState } from './projectstate';
 import { RanWithState } from './ranwith';
-import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify, asApiError } from './types';
+import { DEFAULT_SETTINGS, IActiveState, IPanelSettings, Notify } from './types';
 
 export { DEFAULT_SETTINGS, asApiError } from './types';
 export type { IActiveState, IPanelSettings, Notify } from './types';
@@ -42,22 +45,27 @@ export class EnvPanelModel {
    */
   constructor(
     private readonly api: IEnvPanelApi,
-    private readonly notify: Notify = () => undefined,
+    notify: Notify = () => undefined,
     translator: ITranslator | null = null,
     jobInterval = 500
   ) {
-    this.trans = bundleOf(translator);
     this.projectState.adopted.connect(() => void this.listing.load().catch(() => undefined));
     this.jobs = new JobsState(api, jobInterval);
-    this.jobs.ended.connect((_, view) => void this.jobEnded(view));
+    this.outcomes = new ActionOutcomes(api, this.jobs, notify, bundleOf(translator), {
+      refresh: () => this.refresh(),
+      reload: async () => {
+        await this.listing.load();
+        await this.reloadContext();
+      }
+    });
   }
 
   /** Jobs the server runs for the panel (create, update, install ipykernel). */
   readonly jobs: JobsState;
 
   /** Emitted after a job the user asked to switch to succeeded, once the panel shows the result. */
-  get jobReady(): ISignal<this, IJobView> {
-    return this._jobReady;
+  get jobReady(): ISignal<ActionOutcomes, IJobView> {
+    return this.outcomes.jobReady;
   }
 
   /** The kernel a job made ready and its environment (see `readyKernel`). */
@@ -223,122 +231,54 @@ export class EnvPanelModel {
     }
   }
 
-  /**
-   * Follow the focused session: look up its kernel's environment, then that environment's drift,
-   * the notebook's record compared with it, and the project of its folder. Answers for a session
-   * that lost focus meanwhile are ignored. `starting`: the session is still starting a kernel.
-   */
-  async setActive(
+  /** Follow the focused session (see `FocusFollower.setActive`). */
+  setActive(
     kernelName: string | null,
     path: string,
     displayName = '',
     starting = false
   ): Promise<void> {
-    const generation = ++this._generation;
-    this.activeSession.follow(kernelName, path, displayName, starting);
-    this.driftState.clear();
-    const project = this.loadProject(this.active ? path : this._browserPath);
-    if (kernelName && this.active) {
-      await this.activeSession.lookUp(() => generation === this._generation);
-      await Promise.all([this.loadDrift(generation), this.loadRanWith(generation)]);
-    } else {
-      await this.ranWith.load(this.active ? path : '');
-    }
-    await project;
+    return this.focus.setActive(kernelName, path, displayName, starting);
   }
 
   /** Follow the file browser's folder: it decides the project when no notebook is focused. */
-  async setBrowserPath(path: string): Promise<void> {
-    this._browserPath = path;
-    if (!this.active) {
-      await this.loadProject(path);
-    }
+  setBrowserPath(path: string): Promise<void> {
+    return this.focus.setBrowserPath(path);
   }
 
   /** Ask again for everything that depends on the disk: the project, the active env, its drift. */
-  async reloadContext(): Promise<void> {
-    const active = this.active;
-    if (active?.kernelName) {
-      const generation = ++this._generation;
-      await Promise.all([
-        this.loadProject(active.path),
-        this.activeSession
-          .lookUp(() => generation === this._generation, false)
-          .then(() =>
-            Promise.all([this.loadDrift(generation, false), this.loadRanWith(generation)])
-          )
-      ]);
-    } else {
-      await this.loadProject(active?.path ?? this._browserPath);
-    }
+  reloadContext(): Promise<void> {
+    return this.focus.reload();
   }
 
   /** Compare the followed notebook's record with the environment its kernel runs in now. */
-  async loadRanWith(generation = this._generation): Promise<void> {
-    if (generation === this._generation) {
-      await this.ranWith.load(this.active?.path ?? '', this.active?.environment?.name ?? '');
-    }
-  }
-
-  /** Load the project's environment for a notebook or folder path. */
-  loadProject(path: string): Promise<void> {
-    return this.projectState.load(path);
+  loadRanWith(generation?: number): Promise<void> {
+    return this.focus.loadRanWith(generation);
   }
 
   /** Load the drift of the active environment (when drift checks are on). */
-  async loadDrift(generation = this._generation, showLoading = true): Promise<void> {
-    const env = this.active?.environment;
-    if (!env || !this.settings.driftChecks || !this.active) {
-      return;
-    }
-    const current = () => generation === this._generation;
-    await this.driftState.load(env.name, this.active.path, current, showLoading);
+  loadDrift(generation?: number, showLoading = true): Promise<void> {
+    return this.focus.loadDrift(generation, showLoading);
   }
 
   /** Register persistent kernelspecs for an environment, then list again. */
-  async register(env: string): Promise<void> {
-    await this.act(async () => {
-      const names = await this.api.register(env);
-      return this.trans.__('Registered %1: other frontends can use them now.', names.join(', '));
-    });
+  register(env: string): Promise<void> {
+    return this.outcomes.register(env);
   }
 
   /** Remove the persistent kernelspecs of an environment, then list again. */
-  async unregister(env: string): Promise<void> {
-    await this.act(async () => {
-      await this.api.unregister(env);
-      return this.trans.__('Removed the registered kernels of %1.', env);
-    });
+  unregister(env: string): Promise<void> {
+    return this.outcomes.unregister(env);
   }
 
-  /** Say how a job ended; after any job, show what is on disk now (the new environment, its kernel). */
-  private async jobEnded(view: IJobView): Promise<void> {
-    const notice = jobNotice(view.job, this.trans);
-    this.notify(notice.message, notice.type);
-    try {
-      await this.listing.load();
-      await this.reloadContext();
-    } catch {
-      // the listing says why on its own
-    }
-    if (view.job.state === 'succeeded' && view.switchWhenReady) {
-      this._jobReady.emit(view);
-    }
-  }
-
-  private async act(action: () => Promise<string>): Promise<void> {
-    try {
-      this.notify(await action(), 'success');
-    } catch (error) {
-      this.notify(asApiError(error).message, 'error');
-    }
-    await this.refresh();
-  }
-
-  private readonly trans: TranslationBundle;
-  private _browserPath = '';
-  private _generation = 0;
+  private readonly outcomes: ActionOutcomes;
+  private readonly focus = new FocusFollower({
+    activeSession: this.activeSession,
+    projectState: this.projectState,
+    driftState: this.driftState,
+    ranWith: this.ranWith,
+    driftChecks: () => this.settings.driftChecks
+  });
   private _filterChanged = new Signal<this, void>(this);
   private _settingsChanged = new Signal<this, void>(this);
-  private _jobReady = new Signal<this, IJobView>(this);
 }

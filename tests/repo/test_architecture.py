@@ -143,3 +143,19 @@ def test_core_imports_no_server_framework(module):
 def test_modules_stay_readable(module):
     """A smoke alarm, not the guard (the arrows are): a module past 400 lines holds two concepts."""
     assert len(module.read_text().splitlines()) <= 400, f"{module.name}: split it by concept"
+
+
+@pytest.mark.parametrize("module", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_imports_another_modules_private_names(module):
+    """What two modules share has a public name in one place; `_name` stays its own module's."""
+    private = []
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").startswith("jupyter_envpanel")
+        ):
+            private += [
+                f"{node.lineno}: {ast.unparse(node)}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
+    assert not private, f"{module_name(module)} imports private names: {private}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..base.model import Discovered
 from ..base.names import clean_kernel_name
 from .classify import Found, classify
-from .discovery import Discovery, _environment, _identity, assign_names
+from .discovery import Discovery, assign_names, discovered, folder_identity
 from .facts import read_facts
 from .sources import Candidate, Search, read_environments_txt, search
 
@@ -98,7 +98,7 @@ def _classified(discovery: Discovery, places: Search, candidates: list[Candidate
     """Classify candidates and drop second paths to one folder, as the listing's scan does."""
     seen: dict[object, Found] = {}
     for cand in candidates:
-        real = _identity(cand.path)
+        real = folder_identity(cand.path)
         if real in seen:
             seen[real].is_server |= cand.source == "server"
             continue
@@ -126,5 +126,5 @@ def resolve_name(discovery: Discovery, name: str) -> Discovered | None:
     for env, given in zip(found, assign_names(found), strict=True):
         if given == name:
             hint = env.python_hint or (host.sys_python_version if env.is_server else None)
-            return _environment(env, name, read_facts(env.prefix, env.kind, hint, env.venv))
+            return discovered(env, name, read_facts(env.prefix, env.kind, hint, env.venv))
     return None

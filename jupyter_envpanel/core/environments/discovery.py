@@ -18,10 +18,10 @@ from .facts import Facts, read_facts
 from .sources import Candidate, search
 from .tools import SOURCES
 
-__all__ = ["Discovery", "assign_names"]
+__all__ = ["Discovery", "assign_names", "discovered", "folder_identity"]
 
 
-def _identity(path: str | Path) -> object:
+def folder_identity(path: str | Path) -> object:
     """Return what makes two paths the same directory: (device, inode), one stat, not a realpath walk."""
     try:
         st = os.stat(path)
@@ -91,6 +91,16 @@ class Discovery:
             self._racy = any(m is not None and m >= started - RACY_NS for m in stamp)
             return listing
 
+    @property
+    def racy(self) -> bool:
+        """Return whether the last scan was racy: a watched mtime within the timestamp granularity of it."""
+        return self._racy
+
+    @property
+    def watched(self) -> Sequence[str | Path]:
+        """Return the paths whose mtimes key the last scan's listing."""
+        return self._watched
+
     def _still_valid(self) -> bool:
         """Return whether no watched mtime changed (and the last scan was not racy)."""
         return not self._racy and self._stamp_of(self._watched) == self._stamp
@@ -134,7 +144,7 @@ class Discovery:
         facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv, stamps=seen)
         watch = base + list(facts.read_paths)
         # a path the reads did not open (unreadable, not a folder) is stat'ed like any other
-        key = tuple(seen[p] if p in seen else mtime_ns(p) for p in map(os.fspath, watch))
+        key = tuple(seen[p] if p in seen else mtime_ns(p) for p in (os.fspath(w) for w in watch))
         if not any(m is not None and m >= reading - RACY_NS for m in key):
             self._facts[env.prefix] = (key, facts)
         return facts, watch, key
@@ -148,7 +158,7 @@ class Discovery:
         seen: dict[object, Found] = {}
         server_exe = os.path.realpath(self.host.sys_executable)
         for cand in found_sources.candidates:
-            real = _identity(cand.path)
+            real = folder_identity(cand.path)
             if cand.executable and cand.executable != server_exe:  # /usr has python3.11 and python3.12
                 if real in seen and seen[real].kind != "system":  # uv's or pyenv's, linked from PATH
                     continue
@@ -167,7 +177,7 @@ class Discovery:
             facts, watch, key = self._facts_for(env)
             watched.extend(watch)
             stamp.extend(key)
-            result.append(_environment(env, name, facts))
+            result.append(discovered(env, name, facts))
         result.sort(key=lambda e: (not e.is_server, not e.is_base, natural_key(e.name)))
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
@@ -178,9 +188,9 @@ class Discovery:
         found, _ = classify(Candidate(path, "cli"), places, self.host)
         if found is None:
             return None
-        found.is_server = _identity(path) == _identity(self.host.sys_prefix)
+        found.is_server = folder_identity(path) == folder_identity(self.host.sys_prefix)
         facts = read_facts(found.prefix, found.kind, self._python_hint(found), found.venv)
-        return _environment(found, found.base_name, facts)
+        return discovered(found, found.base_name, facts)
 
     def _python_hint(self, env: Found) -> str | None:
         """Return the python version classification learnt, or the server's own for its prefix."""
@@ -212,7 +222,7 @@ def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:
     )
 
 
-def _environment(env: Found, name: str, facts: Facts) -> Discovered:
+def discovered(env: Found, name: str, facts: Facts) -> Discovered:
     """Build the Discovered value from a classified prefix, its name and its facts."""
     return Discovered.of_fields(
         name=name,

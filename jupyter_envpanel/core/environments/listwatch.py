@@ -18,7 +18,7 @@ class ListingWatch:
     """
 
     def __init__(self, discovery: Discovery, enabled: bool = True) -> None:
-        """Watch for this discovery (`list()`; `_watched`, `_racy` of its last scan); off: mtimes only."""
+        """Watch for this discovery (`list()`; `watched`, `racy` of its last scan); off: mtimes only."""
         self.discovery = discovery
         self.enabled = enabled
         self._lock = threading.Lock()
@@ -49,9 +49,9 @@ class ListingWatch:
         """Add watches for what raw was built from; keep them if its mtimes still hold (a thread)."""
         watch: Watch | None = None
         try:
-            if not self.discovery._racy:
-                watch = Watch(self.discovery._watched)
-                if self.discovery.list() is not raw or self.discovery._racy:
+            if not self.discovery.racy:
+                watch = Watch(self.discovery.watched)
+                if self.discovery.list() is not raw or self.discovery.racy:
                     watch.close()  # moved while arming: the next check scans and arms again
                     watch = None
         except (Unwatchable, OSError):

@@ -21,7 +21,8 @@ SEEDED = frozenset({"pip", "setuptools", "wheel"})
 _HISTORY_SPECS = re.compile(r"^#\s*(update|install|create|remove|uninstall)\s+specs:\s*(.*)$")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 _SPEC_NAME = re.compile(r"^\s*(?:[^\s:]+::)?([A-Za-z0-9_.\-]+)")
-_DIST_DIR = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(?:-py\d[\d.]*)?\.(?:dist|egg)-info$")
+#: A distribution's metadata folder in site-packages: its name and version are in the folder's name.
+DIST_DIR = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(?:-py\d[\d.]*)?\.(?:dist|egg)-info$")
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def read_distributions(site: Path | None, conda_owned: set[str]) -> dict[str, Pa
     except OSError:
         return dists
     for entry in sorted(entries):
-        match = _DIST_DIR.match(entry)
+        match = DIST_DIR.match(entry)
         if not match:
             continue
         folder = site / entry

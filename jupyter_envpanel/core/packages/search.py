@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from ..base.budget import checkpoint
 from ..base.model import Environment
 from ..base.prefix import mtime_ns, site_packages
-from .inventory import _DIST_DIR
+from .inventory import DIST_DIR
 
 #: Whitespace but the newline that joins names (normalise() strips it; one at a time then).
 _SPACE = re.compile(r"[^\S\n]")
@@ -71,7 +71,7 @@ def read_names(prefix: Path, python_version: str | None, site: Path | None = Non
     """
     found = conda_names(_listdir(prefix / "conda-meta"))
     for entry in _listdir(site or site_packages(prefix, python_version)):
-        match = _DIST_DIR.match(entry)
+        match = DIST_DIR.match(entry)
         if match:
             key = normalise(match.group("name"))
             shown = match.group("name").replace("_", "-")  # a wheel's `python_dateutil` is `python-dateutil`

@@ -9,9 +9,9 @@ import yaml
 
 from ..base.budget import Budget, current
 from ..base.errors import EnvFileError, FileNotFound
-from ..base.safe_read import UnreadableFile, compose_yaml
 from .reqfile import Requirement, include_target, parse_requirements_file, read_text
 from .specs import parse_conda, parse_pip
+from .yamlfile import compose, mapping_get, where
 
 __all__ = ["EnvFile", "Requirement", "parse_envfile", "parse_requirements_file", "prescan"]
 
@@ -32,24 +32,10 @@ class EnvFile:
     warnings: tuple[str, ...] = ()
 
 
-def _where(node: yaml.Node) -> tuple[int, int]:
-    """Return the 1-based line and column where a YAML node starts."""
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _mapping_get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    """Return the value node of a key in a mapping node."""
-    pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
-    for key_node, value_node in pairs:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            return value_node
-    return None
-
-
 def _string_items(path: Path, node: yaml.Node, what: str) -> list[yaml.ScalarNode]:
     """Return the items of a YAML sequence, each required to be a string."""
     if not isinstance(node, yaml.SequenceNode):
-        line, col = _where(node)
+        line, col = where(node)
         raise EnvFileError(path, f"{what} must be a list", line, col)
     return list(node.value)
 
@@ -76,56 +62,14 @@ def _scalar(path: Path, node: yaml.Node, what: str) -> str:
         text: str = node.value
         if node.tag == STR_TAG or (node.tag == BOOL_TAG and text.lower() not in ("true", "false")):
             return text
-    line, col = _where(node)
+    line, col = where(node)
     raise EnvFileError(path, f"{what} must be a string, got {_describe(node)}", line, col)
-
-
-def _unclosed_flow(text: str) -> yaml.Mark | None:
-    """Return where the innermost `[` or `{` that is never closed was opened, if one is."""
-    openers: list[yaml.Mark] = []
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
-                openers.append(token.start_mark)
-            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and openers:
-                openers.pop()
-    except yaml.YAMLError:
-        pass
-    return openers[-1] if openers else None
-
-
-def _compose(path: Path, text: str) -> yaml.Node | None:
-    """Compose YAML safely into nodes (no objects built), mapping syntax errors to locations."""
-    try:
-        return compose_yaml(text, path)
-    except UnreadableFile as err:
-        raise EnvFileError(path, err.reason) from None
-    except yaml.MarkedYAMLError as err:
-        opener = _unclosed_flow(text)
-        mark = err.problem_mark or err.context_mark
-        if opener is not None and (mark is None or opener.line <= mark.line):
-            bracket = text[opener.index] if opener.index < len(text) else "["
-            raise EnvFileError(
-                path,
-                f"invalid YAML: {bracket!r} opened here is never closed",
-                opener.line + 1,
-                opener.column + 1,
-            ) from None
-        if err.context == "while scanning a quoted scalar" and err.context_mark is not None:
-            mark = err.context_mark  # where the quote that never closes was opened
-            raise EnvFileError(
-                path, "invalid YAML: quote opened here is never closed", mark.line + 1, mark.column + 1
-            ) from None
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise EnvFileError(path, f"invalid YAML: {err.problem or err.context}", line, col) from None
-    except yaml.YAMLError as err:
-        raise EnvFileError(path, f"invalid YAML: {type(err).__name__}") from None
 
 
 def _parse_entry(path: Path, node: yaml.Node, source: str) -> Requirement:
     """Parse one dependency string, locating a bad spec at its line and column."""
     text = _scalar(path, node, f"a {source} dependency")
-    line, col = _where(node)
+    line, col = where(node)
     try:
         spec = parse_conda(text) if source == "conda" else parse_pip(text)
     except ValueError as err:
@@ -149,7 +93,7 @@ def _parse_pip_section(path: Path, node: yaml.Node, root: Path | None, budget: B
         text = _scalar(path, item, "a pip dependency")
         target = include_target(text.strip())
         if target:
-            line, col = _where(item)
+            line, col = where(item)
             try:
                 out.extend(
                     parse_requirements_file(path.parent / target, (str(path.resolve()),), root, budget)
@@ -161,7 +105,7 @@ def _parse_pip_section(path: Path, node: yaml.Node, root: Path | None, budget: B
                     raise
                 raise EnvFileError(path, f"-r {target}: {err.detail}", line, col, status=403) from None
             continue
-        budget.add_entries(path, 1, _where(item)[0])
+        budget.add_entries(path, 1, where(item)[0])
         out.append(_parse_entry(path, item, "pip"))
     return out
 
@@ -177,46 +121,46 @@ def parse_envfile(path: Path | str, text: str | None = None, confine: Path | Non
     budget.open_file(path)
     budget.read(path, len(text))
     prescan(path, text, budget)
-    root = _compose(path, text)
+    root = compose(path, text)
     if root is None:
         raise EnvFileError(path, "file is empty", 1, 1)
     if not isinstance(root, yaml.MappingNode):
-        line, col = _where(root)
+        line, col = where(root)
         raise EnvFileError(path, "top level must be a mapping with `dependencies:`", line, col)
     _check_mappings(path, root)
-    name_node = _mapping_get(root, "name")
+    name_node = mapping_get(root, "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
     channels: list[str] = []
-    channels_node = _mapping_get(root, "channels")
+    channels_node = mapping_get(root, "channels")
     if channels_node is not None and not (
         isinstance(channels_node, yaml.ScalarNode) and channels_node.value == ""
     ):
         channels = [_scalar(path, n, "a channel") for n in _string_items(path, channels_node, "channels")]
-    deps_node = _mapping_get(root, "dependencies")
+    deps_node = mapping_get(root, "dependencies")
     requirements: list[Requirement] = []
     if deps_node is None or (isinstance(deps_node, yaml.ScalarNode) and deps_node.value in ("", "null", "~")):
         deps = []
     else:
         deps = _string_items(path, deps_node, "dependencies")
     warnings: list[str] = []
-    pip_items = [item for item in deps if isinstance(item, yaml.MappingNode) and _mapping_get(item, "pip")]
+    pip_items = [item for item in deps if isinstance(item, yaml.MappingNode) and mapping_get(item, "pip")]
     for item in deps:
         if isinstance(item, yaml.MappingNode):
-            line = _where(item)[0]
+            line = where(item)[0]
             others = [str(k.value)[:40] for k, _ in item.value if getattr(k, "value", None) != "pip"]
             if others:
                 warnings.append(
                     f"{path.name}:{line}: `{'`, `'.join(others)}` in dependencies: ignored, as by conda"
                 )
-            pip = _mapping_get(item, "pip")
+            pip = mapping_get(item, "pip")
             if item in pip_items[:-1]:
-                last = _where(pip_items[-1])[0]
+                last = where(pip_items[-1])[0]
                 note = f"conda uses only the last `pip:` list (line {last}); this one is not checked"
                 warnings.append(f"{path.name}:{line}: {note}")
             elif pip is not None:  # the last `pip:` list
                 requirements.extend(_parse_pip_section(path, pip, confine, budget))
             continue
-        budget.add_entries(path, 1, _where(item)[0])
+        budget.add_entries(path, 1, where(item)[0])
         requirements.append(_parse_entry(path, item, "conda"))
     return EnvFile(str(path), name, tuple(channels), tuple(requirements), tuple(warnings))
 
@@ -243,7 +187,7 @@ def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in keys:
                     first = keys[key.value]
-                    line, col = _where(key)
+                    line, col = where(key)
                     raise EnvFileError(
                         path,
                         f"duplicate key `{str(key.value)[:40]}` (first at line {first}); conda refuses it",
@@ -251,7 +195,7 @@ def _check_mappings(path: Path, root: yaml.MappingNode) -> None:
                         col,
                     )
                 if isinstance(key, yaml.ScalarNode):
-                    keys[key.value] = _where(key)[0]
+                    keys[key.value] = where(key)[0]
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)

@@ -8,7 +8,6 @@ never for the server's), this machine's conda platform, and the lock's environme
 from __future__ import annotations
 
 import platform
-import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -91,30 +90,3 @@ class Lock:
             "stale": self.stale,
             "unjudged": self.unjudged,
         }
-
-
-_PACKAGE_TABLE = re.compile(r"^\s*\[\[\s*package\s*\]\]\s*(?:#.*)?$")
-_TABLE = re.compile(r"^\s*\[")
-_NAME = re.compile(r"""^(\s*name\s*=\s*)["']([^"']*)["']""")
-
-
-def toml_package_places(text: str) -> list[tuple[str, int, int]]:
-    """Return (name, line, column) of each `[[package]]` table's `name = "..."`, in file order.
-
-    uv.lock and poetry.lock write one `[[package]]` table per package; tomllib keeps no positions,
-    so a reader pairs the i-th parsed table with the i-th place found here.
-    """
-    places: list[tuple[str, int, int]] = []
-    inside = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _PACKAGE_TABLE.match(line):
-            inside = True
-            places.append(("", number, 1))
-            continue
-        if _TABLE.match(line):
-            inside = False
-            continue
-        match = _NAME.match(line) if inside else None
-        if match and places and not places[-1][0]:
-            places[-1] = (match.group(2), number, len(match.group(1)) + 1)
-    return places

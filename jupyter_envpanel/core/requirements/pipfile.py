@@ -25,7 +25,8 @@ from .envfile import EnvFile
 from .locks import Lock, Locked, Target
 from .reqfile import Requirement, read_text
 from .specs import PipSpec, marker_environment, parse_pip
-from .tomlfile import key_places, read_sibling, read_toml, table
+from .tomlfile import read_sibling, read_toml, table
+from .tomlplaces import table_key_places
 
 STALE = "Pipfile.lock is out of date with Pipfile"
 #: What `pipenv clean` (and `pipenv sync --clean`) never uninstalls: pipenv's BAD_PACKAGES.
@@ -245,7 +246,7 @@ def read_pipfile(path: Path, target: Target) -> EnvFile:
     packages = data.get("packages", {})
     if not isinstance(packages, dict):
         raise EnvFileError(path, f"[packages] must be a table, got {type(packages).__name__}")
-    places = key_places(text, "packages")
+    places = table_key_places(text, ("packages",))
     requirements: list[Requirement] = []
     for name, value in packages.items():
         line, column = places.get(name, (1, 1))

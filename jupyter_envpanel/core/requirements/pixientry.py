@@ -1,29 +1,23 @@
 """One entry of a pixi manifest: where its key is written, and the spec pixi reads from its value.
 
-tomllib keeps no positions: each table header and `key =` line is found in the text, by its full
-key path. A conda entry's string is read with py-rattler's MatchSpec rules (`"1.8"` is `==1.8`); a
-table's fields become a bracketed MatchSpec; a PyPI entry becomes a PEP 508 requirement.
+An entry is placed by its full key path (requirements.tomlplaces). A conda entry's string is read
+with py-rattler's MatchSpec rules (`"1.8"` is `==1.8`); a table's fields become a bracketed
+MatchSpec; a PyPI entry becomes a PEP 508 requirement.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from ..base.errors import EnvFileError, excerpt
-from ..base.safe_read import BadToml, parse_toml
 from .reqfile import Requirement
 from .specs import PipSpec, parse_conda, parse_pip
+from .tomlplaces import Place, Places, array_places, key_places
 
-Place = tuple[int, int]
-_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
-_KEY = re.compile(
-    r"""^(\s*)((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
-)
-_PART = re.compile(r""""([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+)""")
 #: Table keys of a conda dependency pixi takes, by conda's MatchSpec field name.
 _CONDA_FIELDS = {"build": "build", "build-number": "build_number", "file-name": "fn", "subdir": "subdir"}
 _CONDA_FIELDS |= {"md5": "md5", "sha256": "sha256", "license": "license"}
@@ -35,36 +29,6 @@ def _quotable(text: str) -> bool:
     return text.isprintable() and '"' not in text
 
 
-def _key_path(text: str) -> tuple[str, ...]:
-    """Return the parts of a dotted TOML key (`a."b.c".d` -> a, b.c, d), escapes read as TOML reads them."""
-    parts = []
-    for match in _PART.finditer(text):
-        part = next(g for g in match.groups() if g is not None)
-        if match.group(1) is not None and "\\" in part:
-            try:
-                part = next(iter(parse_toml(f"{match.group(0)} = 0", "key")))
-            except BadToml:
-                pass
-        parts.append(part)
-    return tuple(parts)
-
-
-def key_places(text: str) -> dict[tuple[str, ...], Place]:
-    """Return (line, column) of each table header and `key =` line, by full key path (first wins)."""
-    places: dict[tuple[str, ...], Place] = {}
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            table = _key_path(header.group(1))
-            places.setdefault(table, (number, line.index("[") + 1))
-            continue
-        key = _KEY.match(line)
-        if key:
-            places.setdefault(table + _key_path(key.group(2)), (number, len(key.group(1)) + 1))
-    return places
-
-
 class Manifest:
     """One manifest's tables, places and collected entries."""
 
@@ -72,6 +36,11 @@ class Manifest:
         self.path, self.text, self.prefix = path, text, prefix
         self.places = key_places(text)
         self.warnings: list[str] = []
+
+    @cached_property
+    def arrays(self) -> Places:
+        """Return where each array item is written, by the array's full key path (scanned on first use)."""
+        return array_places(self.text)
 
     def where(self, keys: tuple[str, ...], absolute: bool = False) -> Place:
         """Return the place of a key path, or of its nearest written parent (inline tables)."""

@@ -11,7 +11,6 @@ Each entry keeps the line and column of its key (requirements.pixientry).
 from __future__ import annotations
 
 import fnmatch
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,12 @@ from packaging.utils import canonicalize_name
 
 from ..base.budget import current
 from ..base.errors import EnvFileError
-from ..base.safe_read import BadToml, UnreadableFile, parse_toml
 from .envfile import EnvFile
 from .locks import Target
 from .pixientry import Manifest, conda_spec, located, pypi_spec
 from .reqfile import Requirement, read_text
 from .specs import parse_pip
-
-_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+from .tomlfile import parse_text
 
 
 def selector_matches(selector: str, subdir: str) -> bool:
@@ -89,23 +86,19 @@ def _project_pip(m: Manifest, data: Any, keys: tuple[str, ...]) -> list[Requirem
     """Return the PEP 508 strings of a pyproject array (`[project] dependencies`, an extra, a group)."""
     out: list[Requirement] = []
     line, column = m.where(keys, absolute=True)
-    offset = sum(len(x) + 1 for x in m.text.splitlines()[: line - 1])
     if data is None:
         return out
     if not isinstance(data, list):
         raise EnvFileError(m.path, f"`{'.'.join(keys)}` must be a list", line, column)
-    for item in data:
+    places = m.arrays.get(keys, [])
+    for index, item in enumerate(data):
+        line, column = places[index] if index < len(places) else m.where(keys, absolute=True)
         if not isinstance(item, str):  # `{include-group = ...}` in a dependency group
             what = "an include-group" if isinstance(item, dict) and "include-group" in item else "an entry"
             m.warnings.append(
                 f"{m.path.name}:{line}: {what} in {'.'.join(keys)} is not a string: not checked"
             )
             continue
-        found = m.text.find(item, offset)
-        if found >= 0:
-            found -= m.text[found - 1 : found] in ("'", '"')  # the string's opening quote
-            line = m.text.count("\n", 0, found) + 1
-            column = found - m.text.rfind("\n", 0, found)
         try:
             out.append(Requirement(parse_pip(item), "pip", str(m.path), line, column))
         except ValueError as err:
@@ -120,16 +113,7 @@ def read_pixi_manifest(path: Path, target: Target) -> EnvFile:
     budget.open_file(path)
     text = read_text(path, "project file")
     budget.read(path, len(text))
-    try:
-        data = parse_toml(text, path)
-    except BadToml as err:
-        where = _AT.search(str(err))
-        line, column = (int(where.group(1)), int(where.group(2))) if where else (None, None)
-        raise EnvFileError(path, f"invalid TOML: {_AT.sub('', str(err)).strip()}", line, column) from None
-    except UnreadableFile as err:
-        raise EnvFileError(path, err.reason) from None
-    except RecursionError:
-        raise EnvFileError(path, "nested too deeply; not read") from None
+    data = parse_text(path, text)
     pyproject = path.name == "pyproject.toml"
     prefix = ("tool", "pixi") if pyproject else ()
     m = Manifest(path, text, prefix)

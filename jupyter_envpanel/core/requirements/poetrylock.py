@@ -22,9 +22,10 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..base.errors import EnvFileError
-from .locks import Lock, Locked, Target, toml_package_places
+from .locks import Lock, Locked, Target
 from .specs import marker_environment
-from .tomlfile import key_places, read_sibling, read_toml, table
+from .tomlfile import read_sibling, read_toml, table
+from .tomlplaces import package_places, table_key_places
 
 STALE = "poetry.lock is out of date with pyproject.toml"
 #: Installed packages `poetry sync` never removes (pip: poetry preserves it in every environment).
@@ -157,12 +158,14 @@ def _root(manifest: Path, text: str, pyproject: dict[str, Any]) -> Locked | None
         return None
     project = table(pyproject, "project")
     header, name = (
-        ("project", project.get("name")) if "name" in project else ("tool.poetry", tool_poetry.get("name"))
+        (("project",), project.get("name"))
+        if "name" in project
+        else (("tool", "poetry"), tool_poetry.get("name"))
     )
     if not isinstance(name, str) or not name:
         return None
-    version = project.get("version") if header == "project" else tool_poetry.get("version")
-    line, column = key_places(text, header).get("name", (1, 1))
+    version = project.get("version") if header == ("project",) else tool_poetry.get("version")
+    line, column = table_key_places(text, header).get("name", (1, 1))
     return Locked(
         name=canonicalize_name(name),
         version=version if isinstance(version, str) else "",
@@ -204,7 +207,7 @@ def read_poetry_lock(path: Path, target: Target) -> Lock:
     entries = data.get("package", [])
     if not isinstance(entries, list):
         raise EnvFileError(path, "package must be an array of [[package]] tables")
-    places = toml_package_places(text)
+    places = package_places(text)
     by_name = {canonicalize_name(n): (line, column) for n, line, column in reversed(places)}
     optional = _optional_groups(pyproject or {})
     env = _Markers(target.python_version)

@@ -20,8 +20,8 @@ from typing import Any
 
 from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
-from .envfile import _compose, _mapping_get, _where
 from .reqfile import read_text
+from .yamlfile import compose, mapping_get, where
 
 Place = tuple[int, int]
 #: One entry of a lock's package list: its line and column, and its scalar fields as written.
@@ -131,28 +131,28 @@ def composed_entries(path: Path, text: str, key: str) -> list[Entry]:
     """Return the entries of the top-level `key:` list by composing the YAML; wrong types are located."""
     import yaml
 
-    root = _compose(path, text)
+    root = compose(path, text)
     if root is None:
         raise EnvFileError(path, "file is empty", 1, 1)
     if not isinstance(root, yaml.MappingNode):
-        raise EnvFileError(path, "top level must be a mapping", *_where(root))
-    node = _mapping_get(root, key)
+        raise EnvFileError(path, "top level must be a mapping", *where(root))
+    node = mapping_get(root, key)
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
-        raise EnvFileError(path, f"`{key}` must be a list", *_where(node))
+        raise EnvFileError(path, f"`{key}` must be a list", *where(node))
     entries: list[Entry] = []
     for item in node.value:
         if not isinstance(item, yaml.MappingNode):
-            raise EnvFileError(path, f"each entry of `{key}` must be a mapping", *_where(item))
+            raise EnvFileError(path, f"each entry of `{key}` must be a mapping", *where(item))
         fields: dict[str, str] = {}
         for field, value in item.value:
             name = str(getattr(field, "value", ""))
             if name in _SCALARS and not isinstance(value, yaml.ScalarNode):
-                raise EnvFileError(path, f"`{name}` must be a string, not a list or mapping", *_where(value))
+                raise EnvFileError(path, f"`{name}` must be a string, not a list or mapping", *where(value))
             if isinstance(value, yaml.ScalarNode):
                 fields.setdefault(name, str(value.value))
-        entries.append((*_where(item), fields))
+        entries.append((*where(item), fields))
     return entries
 
 

@@ -1,4 +1,4 @@
-"""TOML definitions (poetry.lock, pyproject.toml, Pipfile) read through safe_read, with the places of keys.
+"""TOML definitions (poetry.lock, pyproject.toml, Pipfile) read through safe_read (places: tomlplaces).
 
 A broken file raises EnvFileError at the parser's line and column; a sibling manifest that only
 helps (a lock's pyproject.toml) is read leniently: a warning instead of an error.
@@ -15,8 +15,6 @@ from ..base.safe_read import BadToml, UnreadableFile, parse_toml
 from .reqfile import read_text
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
-_KEY = re.compile(r"""^(\s*)(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[.=]""")
 
 
 def read_toml(path: Path, kind: str, unused: re.Pattern[str] | None = None) -> tuple[str, dict[str, Any]]:
@@ -64,28 +62,3 @@ def table(data: Any, key: str) -> dict[str, Any]:
     """Return `data[key]` when both are tables, else an empty dict."""
     value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, dict) else {}
-
-
-def key_places(text: str, header: str) -> dict[str, tuple[int, int]]:
-    """Return (line, column) of each key written in the table `[header]` (or as `[header.key]`).
-
-    tomllib keeps no positions; keys are found in the text, the first place of each wins.
-    """
-    places: dict[str, tuple[int, int]] = {}
-    current = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _HEADER.match(line)
-        if match and not line.lstrip().startswith("[["):
-            current = re.sub(r"\s*\.\s*", ".", match.group(1))
-            if current.startswith(header + "."):
-                name = current[len(header) + 1 :].split(".", 1)[0].strip("\"'")
-                places.setdefault(name, (number, line.index(name) + 1 if name in line else 1))
-            continue
-        if line.lstrip().startswith("[["):
-            current = ""
-            continue
-        key = _KEY.match(line) if current == header else None
-        if key:
-            name = next(group for group in key.group(2, 3, 4) if group is not None)
-            places.setdefault(name, (number, len(key.group(1)) + 1))
-    return places

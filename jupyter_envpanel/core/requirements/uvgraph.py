@@ -17,7 +17,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..base.errors import EnvFileError, excerpt
-from .locks import toml_package_places
+from .tomlplaces import package_places
 
 #: A package name as PEP 508 allows it (what uv writes; anything else is not a uv.lock's).
 _NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -36,7 +36,7 @@ class Graph:
 
     def __init__(self, path: Path, text: str, packages: list[Any]) -> None:
         self.path = path
-        places = toml_package_places(text)
+        places = package_places(text)
         self.places = places if len(places) == len(packages) else [("", 1, 1)] * len(packages)
         self.packages: list[dict[str, Any]] = []
         self.by_name: dict[str, list[int]] = {}

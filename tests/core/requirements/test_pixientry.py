@@ -7,36 +7,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.requirements.pixientry import Manifest, conda_spec, key_places, pypi_spec
-
-TEXT = """\
-# a comment [not.a.table]
-[workspace]
-name = "demo"
-
-[feature.test.dependencies]
-pytest = ">=8"
-  "ruamel.yaml" = "*"
-'a.b' = "1"
-"esc\\u0041ped" = "2"
-dotted.key = 3
-
-[[tool.array]]
-item = 1
-"""
-
-
-def test_places_of_headers_and_keys_by_their_full_path():
-    places = key_places(TEXT)
-    assert places[("workspace",)] == (2, 1)
-    assert places[("workspace", "name")] == (3, 1)
-    assert places[("feature", "test", "dependencies")] == (5, 1)
-    assert places[("feature", "test", "dependencies", "pytest")] == (6, 1)
-    assert places[("feature", "test", "dependencies", "ruamel.yaml")] == (7, 3)
-    assert places[("feature", "test", "dependencies", "a.b")] == (8, 1)
-    assert places[("feature", "test", "dependencies", "escAped")] == (9, 1)
-    assert places[("feature", "test", "dependencies", "dotted", "key")] == (10, 1)
-    assert ("not", "a", "table") not in places
+from jupyter_envpanel.core.requirements.pixientry import Manifest, conda_spec, pypi_spec
 
 
 def test_an_entry_of_an_inline_table_is_placed_at_its_nearest_written_key():

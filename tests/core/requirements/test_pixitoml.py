@@ -177,6 +177,27 @@ default = { features = ["plot", "dev"], solve-group = "default" }
     )
 
 
+def test_a_pyproject_array_item_is_placed_where_it_is_written_not_where_its_text_first_appears(world):
+    text = """\
+[project]
+name = "demo"
+dependencies = [  # "rich" (a comment)
+    "richer",
+    {include-group = "x"},
+    \"\"\"rich\"\"\",
+]
+
+[tool.pixi.project]
+channels = ["conda-forge"]
+platforms = ["linux-64"]
+"""
+    env = read_pixi_manifest(write(world, text, "pyproject.toml"), LINUX)
+    assert entries(env) == [("pip", "richer", 4, 5), ("pip", "rich", 6, 5)]
+    assert env.warnings == (
+        "pyproject.toml:5: an include-group in project.dependencies is not a string: not checked",
+    )
+
+
 def test_pixis_version_strings_are_judged_as_pixi_reads_them(world):
     """`numpy = "1.26"` is `==1.26` to pixi (py-rattler), not conda's fuzzy `numpy 1.26` (1.26.*)."""
     prefix = world.conda_env(world.base / "env", packages=["numpy=1.26.4", "scipy=1.11.4"])
