@@ -126,11 +126,13 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         sooner waits for the part it needs). The package index follows once the server has started.
         """
         started = time.perf_counter()
+        # the listing's thousands of watches are armed once the first answers are ready (one GIL)
         try:
-            listing = service.listing()
-            listed = time.perf_counter()
-            if ksm is not None:
-                ksm.refresh_table(listing)
+            with service.watch_held():
+                listing = service.listing()
+                listed = time.perf_counter()
+                if ksm is not None:
+                    ksm.refresh_table(listing)
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
             return

@@ -27,6 +27,16 @@ class ListingWatch:
         self._latest: Listing[Discovered] | None = None  # the last listing a check returned
         self._unwatchable: Listing[Discovered] | None = None  # a listing whose paths could not be watched
         self._arming = False
+        self._may_arm = threading.Event()  # cleared while a warm-up's own work goes first
+        self._may_arm.set()
+
+    def hold(self) -> None:
+        """Arm no watch until `release()`: a server's warm-up finishes its kernel table first."""
+        self._may_arm.clear()
+
+    def release(self) -> None:
+        """Let the watch be armed (at once, if a scan is waiting for it)."""
+        self._may_arm.set()
 
     def listing(self) -> Listing[Discovered]:
         """Return the discovery's listing: as cached while the watch is quiet, else checked by mtimes."""
@@ -48,6 +58,7 @@ class ListingWatch:
     def _arm(self, raw: Listing[Discovered]) -> None:
         """Add watches for what raw was built from; keep them if its mtimes still hold (a thread)."""
         watch: Watch | None = None
+        self._may_arm.wait()
         try:
             if not self.discovery.racy:
                 watch = Watch(self.discovery.watched)

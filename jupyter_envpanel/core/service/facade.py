@@ -7,8 +7,9 @@ methods here only pass a request on to the facade that answers it.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +90,15 @@ class EnvService:
     def listing(self, revalidate: bool = True) -> Listing[Environment]:
         """Return every environment with its kernels (see Listings.listing)."""
         return self.listings.listing(revalidate)
+
+    @contextlib.contextmanager
+    def watch_held(self) -> Iterator[None]:
+        """Arm no inotify watch while the block runs (a server's warm-up: its first answers go first)."""
+        self.listings.watch.hold()
+        try:
+            yield
+        finally:
+            self.listings.watch.release()
 
     def listing_json(self) -> tuple[Listing[Environment], str, str]:
         """Return the listing, its digest and its JSON text, each made once per listing."""

@@ -59,7 +59,7 @@ class Listings:
         self.hide = re.compile(options.hide) if options.hide else None
         self.shared_dirs = tuple(str(host.expand(d)) for d in options.shared_dirs)
         self.discovery = Discovery(host, (*options.extra_dirs, *self.shared_dirs), options.sources)
-        self._watch = ListingWatch(self.discovery, options.watch)
+        self.watch = ListingWatch(self.discovery, options.watch)
         self._lock = threading.Lock()
         #: (discovery's listing, the listing built from it, the user kernels folder's mtime then)
         self._cached: tuple[Listing[Discovered] | None, Listing[Environment] | None, int | None]
@@ -69,7 +69,7 @@ class Listings:
     def refresh(self) -> None:
         """Forget every cached listing."""
         self.discovery.forget()
-        self._watch.forget()
+        self.watch.forget()
         with self._lock:
             self._cached = (None, None, None)
 
@@ -78,7 +78,7 @@ class Listings:
         with self._lock:
             if not revalidate and self._cached[1] is not None:
                 return self._cached[1]
-        raw = self._watch.listing()
+        raw = self.watch.listing()
         stamp = mtime_ns(registry.user_kernels_dir(self.host))
         with self._lock:
             if self._cached[0] is raw and self._cached[2] == stamp and self._cached[1]:

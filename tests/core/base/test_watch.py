@@ -126,7 +126,7 @@ def armed(service: EnvService) -> bool:
     """Wait (bounded) for the background thread to arm the service's watch; return whether it did."""
     for _ in range(500):
         service.listing()
-        if service.listings._watch._watch is not None:
+        if service.listings.watch._watch is not None:
             return True
         time.sleep(0.01)
     return False
@@ -186,7 +186,7 @@ def test_refresh_and_adopted_prefixes_are_watched_anew(world):
     counts = {e.name: e.package_count for e in service.listing().environments}
     assert counts["proj"] == 2  # python and numpy
     service.refresh()
-    assert service.listings._watch._watch is None and armed(service)
+    assert service.listings.watch._watch is None and armed(service)
 
 
 def test_a_symlink_named_relative_to_the_working_folder_is_watched(tree, monkeypatch):
@@ -202,3 +202,16 @@ def test_a_set_with_one_path_on_a_filesystem_other_systems_change_cannot_be_watc
     """A local path watched first does not vouch for a procfs path after it (as with NFS)."""
     with pytest.raises(Unwatchable, match="filesystem"):
         Watch([tree["meta"], "/proc/self"])
+
+
+def test_a_held_watch_is_armed_only_when_released(world):
+    """A server's warm-up holds the arming (its first answers go first); released, the watch is armed."""
+    world.conda_env(world.home / "miniconda3")
+    world.server_env()
+    service = EnvService(world.host(), ServiceOptions(watch=True))
+    with service.watch_held():
+        for _ in range(100):  # as armed() asks, which arms an unheld watch within a few checks
+            service.listing()
+            time.sleep(0.01)
+        assert service.listings.watch._watch is None
+    assert armed(service)
