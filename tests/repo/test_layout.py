@@ -21,9 +21,9 @@ NOT_A_MODULE = {
     "conda/test_conda_verdicts.py": "conda's own verdicts on MatchSpecs as a table (spec, channels)",
     "drift/test_export_roundtrip.py": "generated environments exported and read back (export, envfile)",
     "requirements/test_envfile_corpus.py": "a corpus of environment.yml files read as conda reads them",
-    "requirements/test_uv_agreement.py": "uv's own verdicts (uv sync --check, uv lock --check) against ours",
-    "requirements/test_conda_lock_agreement.py": "conda-lock's own writer and rendering against our readers",
-    "requirements/test_poetry_pipenv_verdicts.py": "poetry's and pipenv's own verdicts on generated projects",
+    "locks/test_uv_agreement.py": "uv's own verdicts (uv sync --check, uv lock --check) against ours",
+    "locks/test_conda_lock_agreement.py": "conda-lock's own writer and rendering against our readers",
+    "locks/test_poetry_pipenv_verdicts.py": "poetry's and pipenv's own verdicts on generated projects",
 }
 
 

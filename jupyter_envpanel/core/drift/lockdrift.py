@@ -9,8 +9,8 @@ from packaging.version import InvalidVersion, Version
 
 from ..base.budget import checkpoint
 from ..base.model import EnvRef
+from ..locks.model import Lock, Locked
 from ..packages.inventory import Inventory, Package
-from ..requirements.locks import Lock, Locked
 from .report import DriftReport, RequirementStatus
 
 #: What pixi writes in the INSTALLER of the PyPI packages it installs (it removes only those).

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..base.commands import FixCommand, Note, option, path_arg, unsafe_char
 from ..base.model import Discovered
-from ..requirements.locks import Lock
+from ..locks.model import Lock
 from .fixes import Fixes, conda_executable
 
 #: What to say when the lock's tool is not on this machine.

@@ -14,9 +14,9 @@ from ..base.budget import checkpoint
 from ..base.commands import FixCommand, Note
 from ..base.model import EnvRef
 from ..conda.channels import DEFAULT_CONTEXT, ChannelContext
+from ..locks.model import Lock
 from ..packages.inventory import SEEDED, Inventory, Package
 from ..requirements.envfile import EnvFile, Requirement
-from ..requirements.locks import Lock
 from ..requirements.specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
 from .export import dependency_lines, pinned
 

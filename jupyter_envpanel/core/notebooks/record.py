@@ -22,8 +22,8 @@ from ..base.model import Environment
 from ..conda.channels import UNKNOWN, ChannelContext, channel_name
 from ..drift.export import Entries, environment_yml, requested
 from ..drift.lockdrift import same_pip_version
+from ..locks.model import Lock
 from ..packages.inventory import Inventory, Package
-from ..requirements.locks import Lock
 
 FORMAT = 1
 _ENTRY = re.compile(

@@ -19,10 +19,10 @@ from packaging.utils import canonicalize_name
 from ..base.budget import current
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
-from .locks import Target
 from .pixientry import Manifest, conda_spec, located, pypi_spec
 from .reqfile import Requirement, read_text
 from .specs import parse_pip
+from .target import Target
 from .tomlfile import parse_text
 
 

@@ -20,9 +20,9 @@ from packaging.utils import canonicalize_name
 from ..base.budget import current
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
-from .locks import Target
 from .reqfile import Requirement, read_text
 from .specs import parse_pip
+from .target import Target
 from .tomlfile import parse_text
 from .tomlplaces import Places, array_places
 

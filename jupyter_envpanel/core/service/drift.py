@@ -14,12 +14,12 @@ from .packages import Packages
 
 if TYPE_CHECKING:
     from ..drift.report import DriftReport
-    from ..requirements.locks import Target
+    from ..requirements.target import Target
 
 
 def target_of(env: Environment) -> Target:
     """Return what a lock or manifest is read for: env's Python, this platform, its pixi environment."""
-    from ..requirements.locks import Target, current_subdir
+    from ..requirements.target import Target, current_subdir
 
     prefix = Path(env.prefix)
     named = prefix.parent.name == "envs" and prefix.parent.parent.name == ".pixi"
@@ -41,7 +41,7 @@ class Drifts:
         With a label (the server's use), included files must lie inside the root and every
         file is reported relative to it.
         """
-        from ..requirements.definitions import kind_of
+        from ..locks.dispatch import kind_of
 
         kind = kind_of(path)
         if kind == "lock":
@@ -56,7 +56,7 @@ class Drifts:
         if kind == "requirements":
             envfile = EnvFile(str(path), None, (), tuple(parse_requirements_file(path, root=confine)))
         elif kind == "manifest":
-            from ..requirements.definitions import read_manifest
+            from ..locks.dispatch import read_manifest
 
             envfile = read_manifest(path, target_of(env))
         else:
@@ -75,7 +75,7 @@ class Drifts:
         """Compare an environment with a lock file: exactly what was locked, and the lock's own fix."""
         from ..drift.lockdrift import check_lock
         from ..drift.lockfixes import lock_fixes
-        from ..requirements.definitions import read_lock
+        from ..locks.dispatch import read_lock
 
         lock = read_lock(path, target_of(env), Path(env.prefix))
         report = check_lock(env.ref(), lock, self.packages.inventory(env), label or str(path))
@@ -96,7 +96,7 @@ class Drifts:
         In each folder the environment files come first, then pixi.lock, uv.lock, poetry.lock,
         Pipfile.lock and conda-lock.yml.
         """
-        from ..requirements.definitions import LOCK_NAMES
+        from ..locks.dispatch import LOCK_NAMES
 
         names = (*self.root.env_file_names, *LOCK_NAMES)
         return nearest_envfile(start, names, stop, self.root.path if confined else None)

@@ -39,8 +39,8 @@ class Notebooks:
         self, path: Path, lock_path: Path, label: str = "", lock_label: str = ""
     ) -> dict[str, Any]:
         """Return a notebook's record compared with a lock file: what the lock pins otherwise, or lacks."""
-        from ..requirements.definitions import kind_of, read_lock
-        from ..requirements.locks import Target, current_subdir
+        from ..locks.dispatch import kind_of, read_lock
+        from ..requirements.target import Target, current_subdir
 
         recorded = notebook_record(read_notebook(path), path)
         if kind_of(lock_path) != "lock":

@@ -7,8 +7,8 @@ import json
 from support.factory import write_dist
 
 from jupyter_envpanel.core.drift.lockdrift import check_lock, same_pip_version
+from jupyter_envpanel.core.locks.model import Lock, Locked
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.locks import Lock, Locked
 
 
 def conda(name, version, build="h1234567_0", line=1, sha256=""):

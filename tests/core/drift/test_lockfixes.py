@@ -6,7 +6,7 @@ import pytest
 
 from jupyter_envpanel.core.base.model import Discovered
 from jupyter_envpanel.core.drift.lockfixes import lock_fixes
-from jupyter_envpanel.core.requirements.locks import Lock
+from jupyter_envpanel.core.locks.model import Lock
 
 TOOLS = {t: t for t in ("uv", "pixi", "poetry", "pipenv", "conda-lock", "conda")}
 

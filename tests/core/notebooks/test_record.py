@@ -11,9 +11,9 @@ from support.factory import CONDA_FORGE, write_record
 from support.notebooks import make_ml, saved_notebook
 from support.server import expect_error, get_json
 
+from jupyter_envpanel.core.locks.model import Lock, Locked
 from jupyter_envpanel.core.notebooks.record import BadRecord, compare, compare_lock, read_record
 from jupyter_envpanel.core.requirements.envfile import parse_envfile
-from jupyter_envpanel.core.requirements.locks import Lock, Locked
 from jupyter_envpanel.core.service import EnvService
 
 

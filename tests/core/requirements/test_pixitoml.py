@@ -11,8 +11,8 @@ from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.drift.report import check
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.locks import Target
 from jupyter_envpanel.core.requirements.pixitoml import read_pixi_manifest, selector_matches
+from jupyter_envpanel.core.requirements.target import Target
 
 LINUX = Target("3.12.1", "linux-64")
 

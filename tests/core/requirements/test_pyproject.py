@@ -7,8 +7,8 @@ import os
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.requirements.locks import Target
 from jupyter_envpanel.core.requirements.pyproject import read_pyproject
+from jupyter_envpanel.core.requirements.target import Target
 
 TARGET = Target("3.12.1", "linux-64")
 

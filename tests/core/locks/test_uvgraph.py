@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.locks.uvgraph import Graph, walk
 from jupyter_envpanel.core.requirements.specs import marker_environment
-from jupyter_envpanel.core.requirements.uvgraph import Graph, walk
 
 ENV = marker_environment("3.12.1")
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
-from .reqfile import read_text
-from .yamlfile import compose, mapping_get, where
+from ..requirements.reqfile import read_text
+from ..requirements.yamlfile import compose, mapping_get, where
 
 Place = tuple[int, int]
 #: One entry of a lock's package list: its line and column, and its scalar fields as written.

@@ -14,9 +14,9 @@ from support.factory import write_dist
 from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError
 from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.locks.condalock import read_conda_lock, read_explicit
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.condalock import read_conda_lock, read_explicit
-from jupyter_envpanel.core.requirements.locks import Target
+from jupyter_envpanel.core.requirements.target import Target
 
 DATA = Path(__file__).parents[2] / "data" / "locks"
 LINUX = Target("3.12.1", "linux-64")

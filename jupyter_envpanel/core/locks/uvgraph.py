@@ -17,7 +17,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..base.errors import EnvFileError, excerpt
-from .tomlplaces import package_places
+from ..requirements.tomlplaces import package_places
 
 #: A package name as PEP 508 allows it (what uv writes; anything else is not a uv.lock's).
 _NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")

@@ -14,7 +14,7 @@ import re
 from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from .specs import marker_environment
+from ..requirements.specs import marker_environment
 
 __all__ = ["around", "grid", "same_pythons", "truth"]
 

@@ -16,9 +16,9 @@ from support.factory import write_dist
 from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError, FileNotFound
 from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.locks.pixi import read_pixi_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.locks import Target
-from jupyter_envpanel.core.requirements.pixilock import read_pixi_lock
+from jupyter_envpanel.core.requirements.target import Target
 
 DATA = Path(__file__).parents[2] / "data" / "locks"
 CHANNEL = "https://conda.anaconda.org/conda-forge/"

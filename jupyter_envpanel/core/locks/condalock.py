@@ -26,9 +26,10 @@ from packaging.utils import (
 
 from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
-from .locks import Lock, Locked, Target
-from .pixilock import locked, place_of
-from .rattlerlock import entries_of, lock_platform, parse_lock, places_by_url, read_counted
+from ..requirements.target import Target
+from .model import Lock, Locked
+from .pixi import locked, place_of
+from .yamllock import entries_of, lock_platform, parse_lock, places_by_url, read_counted
 
 #: The categories `conda-lock install` installs without `--no-dev` or `--extras`.
 DEFAULT_CATEGORIES = frozenset({"main", "dev"})

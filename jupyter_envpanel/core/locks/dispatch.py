@@ -1,8 +1,9 @@
 """Which reader a definition file needs, by its name (and, for `.txt`, its `@EXPLICIT` first line).
 
 Kinds: "envfile" (environment.yml), "requirements" (a pip requirements file), "manifest"
-(pyproject.toml, pixi.toml, Pipfile: what the project asks for) and "lock" (uv.lock, pixi.lock,
-poetry.lock, Pipfile.lock, conda-lock.yml, an `@EXPLICIT` file: exactly what was locked).
+(pyproject.toml, pixi.toml, Pipfile: what the project asks for, read by `requirements`) and "lock"
+(uv.lock, pixi.lock, poetry.lock, Pipfile.lock, conda-lock.yml, an `@EXPLICIT` file: exactly what
+was locked, read by this group). It sits here, above both, so `requirements` never imports `locks`.
 Readers are imported when a file of their kind is read, never by a listing.
 """
 
@@ -14,23 +15,25 @@ from pathlib import Path
 from typing import cast
 
 from ..base.safe_read import BadToml, UnreadableFile, parse_toml
-from .envfile import EnvFile
-from .locks import Lock, Target
-from .reqfile import read_text
+from ..requirements.envfile import EnvFile
+from ..requirements.reqfile import read_text
+from ..requirements.target import Target
+from .model import Lock
 
-#: Lock files by name: (module, reader).
+#: Lock files by name: (module, relative to this package; reader).
 LOCKS = {
-    "uv.lock": ("uvlock", "read_uv_lock"),
-    "pixi.lock": ("pixilock", "read_pixi_lock"),
-    "poetry.lock": ("poetrylock", "read_poetry_lock"),
-    "Pipfile.lock": ("pipfile", "read_pipfile_lock"),
-    "conda-lock.yml": ("condalock", "read_conda_lock"),
+    "uv.lock": (".uv", "read_uv_lock"),
+    "pixi.lock": (".pixi", "read_pixi_lock"),
+    "poetry.lock": (".poetry", "read_poetry_lock"),
+    "Pipfile.lock": (".pipenv", "read_pipfile_lock"),
+    "conda-lock.yml": (".condalock", "read_conda_lock"),
 }
-#: Manifests by name: (module, reader); pyproject.toml with a [tool.pixi] table is pixi's.
+#: Manifests by name: (module, relative to this package; reader); pyproject.toml with a [tool.pixi]
+#: table is pixi's.
 MANIFESTS = {
-    "pixi.toml": ("pixitoml", "read_pixi_manifest"),
-    "Pipfile": ("pipfile", "read_pipfile"),
-    "pyproject.toml": ("pyproject", "read_pyproject"),
+    "pixi.toml": ("..requirements.pixitoml", "read_pixi_manifest"),
+    "Pipfile": ("..requirements.pipfile", "read_pipfile"),
+    "pyproject.toml": ("..requirements.pyproject", "read_pyproject"),
 }
 #: The lock files the nearest-definition search looks for after the environment files, in order.
 LOCK_NAMES = ("pixi.lock", "uv.lock", "poetry.lock", "Pipfile.lock", "conda-lock.yml")
@@ -38,10 +41,8 @@ EXPLICIT = "@EXPLICIT"
 
 
 def _reader(module: str, name: str) -> Callable[[Path, Target], object]:
-    """Return a reader function of this package, imported now."""
-    return cast(
-        Callable[[Path, Target], object], getattr(importlib.import_module(f"{__package__}.{module}"), name)
-    )
+    """Return a reader function of `locks` or `requirements`, imported now."""
+    return cast(Callable[[Path, Target], object], getattr(importlib.import_module(module, __package__), name))
 
 
 def is_explicit(path: Path) -> bool:
@@ -69,12 +70,12 @@ def read_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock:
     """Read a lock file (kind "lock") for the target (`prefix`: the environment judged, if any)."""
     name = path.name
     if name == "uv.lock":  # what uv leaves alone depends on how the venv was made
-        from .uvlock import read_uv_lock
+        from .uv import read_uv_lock
 
         return read_uv_lock(path, target, prefix)
     if name.endswith(".conda-lock.yml"):
         name = "conda-lock.yml"
-    module, reader = LOCKS.get(name, ("condalock", "read_explicit"))
+    module, reader = LOCKS.get(name, (".condalock", "read_explicit"))
     return cast(Lock, _reader(module, reader)(path, target))
 
 

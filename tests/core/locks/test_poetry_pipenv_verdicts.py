@@ -29,10 +29,10 @@ from support.pyindex import serve_index, wheel_of_installed, write_wheel
 
 from jupyter_envpanel.core.base.prefix import site_packages, venv_python_version
 from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.locks.pipenv import read_pipfile_lock
+from jupyter_envpanel.core.locks.poetry import read_poetry_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.locks import Target, current_subdir
-from jupyter_envpanel.core.requirements.pipfile import read_pipfile_lock
-from jupyter_envpanel.core.requirements.poetrylock import read_poetry_lock
+from jupyter_envpanel.core.requirements.target import Target, current_subdir
 
 BIN = Path(sys.executable).parent
 POETRY = shutil.which("poetry", path=str(BIN)) or shutil.which("poetry")

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.requirements.locks import Target
-from jupyter_envpanel.core.requirements.uvlock import SEED_PACKAGES, read_uv_lock, sync_keeps
+from jupyter_envpanel.core.locks.uv import SEED_PACKAGES, read_uv_lock, sync_keeps
+from jupyter_envpanel.core.requirements.target import Target
 
 PY312 = Target("3.12.1", "linux-64")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
+from jupyter_envpanel.core.locks.uvstale import stale_reason
 from jupyter_envpanel.core.requirements.pyproject import load_manifest
-from jupyter_envpanel.core.requirements.uvstale import stale_reason
 
 
 def lock_data(requires_dist, requires_python=">=3.10", **package):

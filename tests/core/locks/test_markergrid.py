@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.requirements.markergrid import grid, same_pythons, truth
+from jupyter_envpanel.core.locks.markergrid import grid, same_pythons, truth
 
 
 def same(a: str, b: str, requires_python: str = "") -> bool:

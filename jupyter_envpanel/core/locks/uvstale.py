@@ -20,8 +20,8 @@ from packaging.version import InvalidVersion, Version
 
 from ..base.errors import EnvFileError, excerpt
 from ..base.paths import inside
+from ..requirements.pyproject import Manifest, load_manifest
 from .markergrid import grid, same_pythons, truth
-from .pyproject import Manifest, load_manifest
 
 __all__ = ["stale_reason"]
 

@@ -1,42 +1,15 @@
 """Lock files read into one shape: the exact packages an environment must hold, each with its place.
 
 Every lock reader (uv.lock, pixi.lock, poetry.lock, Pipfile.lock, conda-lock.yml, `@EXPLICIT`
-files) returns a `Lock` for one `Target`: the environment's Python (markers are evaluated for it,
-never for the server's), this machine's conda platform, and the lock's environment to read.
+files) returns a `Lock` for one `requirements.target.Target`: the environment's Python (markers
+are evaluated for it, never for the server's), this machine's conda platform, and the lock's
+environment to read.
 """
 
 from __future__ import annotations
 
-import platform
-import sys
 from dataclasses import dataclass
 from typing import Any
-
-#: The conda platform of this machine, by (sys.platform, machine), as conda names its subdirs.
-_SUBDIRS = {
-    ("linux", "x86_64"): "linux-64",
-    ("linux", "aarch64"): "linux-aarch64",
-    ("linux", "ppc64le"): "linux-ppc64le",
-    ("linux", "s390x"): "linux-s390x",
-    ("darwin", "x86_64"): "osx-64",
-    ("darwin", "arm64"): "osx-arm64",
-    ("win32", "AMD64"): "win-64",
-    ("win32", "ARM64"): "win-arm64",
-}
-
-
-def current_subdir() -> str:
-    """Return this machine's conda platform (`linux-64`, `osx-arm64`, ...)."""
-    return _SUBDIRS.get((sys.platform, platform.machine()), f"{sys.platform}-{platform.machine()}")
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a lock is read for: the environment's Python, the platform, the lock environment."""
-
-    python_version: str | None  # the environment's Python: markers are evaluated for it
-    subdir: str  # this machine's conda platform, e.g. linux-64
-    environment: str = ""  # the lock's environment to read ("": the one the tool installs by default)
 
 
 @dataclass(frozen=True)

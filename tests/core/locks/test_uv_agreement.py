@@ -28,9 +28,9 @@ else:  # Python 3.10
     import tomli as tomllib
 
 from jupyter_envpanel.core.drift.lockdrift import check_lock
+from jupyter_envpanel.core.locks.uv import read_uv_lock
 from jupyter_envpanel.core.packages.inventory import read_inventory
-from jupyter_envpanel.core.requirements.locks import Target, current_subdir
-from jupyter_envpanel.core.requirements.uvlock import read_uv_lock
+from jupyter_envpanel.core.requirements.target import Target, current_subdir
 
 UV = shutil.which("uv")
 pytestmark = pytest.mark.skipif(UV is None, reason="uv is not installed here (`pip install uv`)")

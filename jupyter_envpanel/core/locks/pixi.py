@@ -14,8 +14,9 @@ from packaging.utils import canonicalize_name
 
 from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
-from .locks import Lock, Locked, Target
-from .rattlerlock import Place, entries_of, list_key, lock_platform, places_by_url, read_lock
+from ..requirements.target import Target
+from .model import Lock, Locked
+from .yamllock import Place, entries_of, list_key, lock_platform, places_by_url, read_lock
 
 
 def conda_locked(pkg: Any, path: Path, place: Place) -> Locked:

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.requirements.locks import Target
-from jupyter_envpanel.core.requirements.pixilock import read_pixi_lock
-from jupyter_envpanel.core.requirements.rattlerlock import (
+from jupyter_envpanel.core.locks.pixi import read_pixi_lock
+from jupyter_envpanel.core.locks.yamllock import (
     composed_entries,
     entries_of,
     list_key,
     read_lock,
     scanned_entries,
 )
+from jupyter_envpanel.core.requirements.target import Target
 
 DATA = Path(__file__).parents[2] / "data" / "locks"
 PIXI_V7 = """\

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_envpanel.core.requirements.condalock import read_conda_lock, read_explicit
-from jupyter_envpanel.core.requirements.locks import Lock, Target
+from jupyter_envpanel.core.locks.condalock import read_conda_lock, read_explicit
+from jupyter_envpanel.core.locks.model import Lock
+from jupyter_envpanel.core.requirements.target import Target
 
 FORGE = "https://conda.anaconda.org/conda-forge"
 #: Run by conda-lock's own interpreter: write each lock with conda-lock, render each platform.

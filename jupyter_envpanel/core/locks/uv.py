@@ -22,10 +22,11 @@ from ..base.budget import current
 from ..base.errors import EnvFileError, excerpt
 from ..base.safe_read import UnreadableFile
 from ..base.safe_read import read_text as safe_read_text
-from .locks import Lock, Locked, Target
-from .pyproject import Manifest, load_manifest, parse_located
-from .reqfile import read_text
-from .specs import marker_environment
+from ..requirements.pyproject import Manifest, load_manifest, parse_located
+from ..requirements.reqfile import read_text
+from ..requirements.specs import marker_environment
+from ..requirements.target import Target
+from .model import Lock, Locked
 from .uvgraph import Graph, root_projects, walk, workspace_groups
 from .uvstale import stale_reason
 

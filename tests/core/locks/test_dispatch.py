@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_envpanel.core.requirements.definitions import is_explicit, kind_of, read_manifest
-from jupyter_envpanel.core.requirements.locks import Target
+from jupyter_envpanel.core.locks.dispatch import is_explicit, kind_of, read_manifest
+from jupyter_envpanel.core.requirements.target import Target
 
 
 @pytest.mark.parametrize(

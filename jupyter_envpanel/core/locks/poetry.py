@@ -22,10 +22,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..base.errors import EnvFileError
-from .locks import Lock, Locked, Target
-from .specs import marker_environment
-from .tomlfile import read_sibling, read_toml, table
-from .tomlplaces import package_places, table_key_places
+from ..requirements.specs import marker_environment
+from ..requirements.target import Target
+from ..requirements.tomlfile import read_sibling, read_toml, table
+from ..requirements.tomlplaces import package_places, table_key_places
+from .model import Lock, Locked
 
 STALE = "poetry.lock is out of date with pyproject.toml"
 #: Installed packages `poetry sync` never removes (pip: poetry preserves it in every environment).
