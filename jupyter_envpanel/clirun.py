@@ -16,14 +16,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clitext import EXIT_BAD, EXIT_CANCELLED
 from .core.base.errors import InvalidArgument
 from .settings import service_from_config
 
 if TYPE_CHECKING:  # the parser is built for every command; the jobs chain is imported by `run` only
     from .core.jobs.model import Job
     from .core.service.jobs import Jobs
-
-EXIT_BAD, EXIT_CANCELLED = 2, 130
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's own
