@@ -15,10 +15,10 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from .basehandler import EnvPanelHandler
 from .core.base.errors import EnvPanelError, InvalidArgument
 from .core.jobs.model import Job, JobRunning
 from .core.service.jobs import Jobs
-from .handlers import EnvPanelHandler
 
 #: What a request may name, and nothing else.
 FIELDS = ("action", "path", "environment", "tool")

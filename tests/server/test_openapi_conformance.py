@@ -16,7 +16,8 @@ from jsonschema.exceptions import best_match
 from support.factory import CONDA_FORGE, recorder, write_kernel
 from support.tools import fake_tool, set_mode
 
-from jupyter_envpanel.handlers import OPENAPI, ROUTES, EnvPanelHandler
+from jupyter_envpanel.basehandler import EnvPanelHandler
+from jupyter_envpanel.handlers import OPENAPI, ROUTES
 from jupyter_envpanel.jobhandlers import JOB_ROUTES
 
 SPEC = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
