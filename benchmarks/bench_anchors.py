@@ -127,9 +127,9 @@ def verdict(metric: str, mine: float, theirs: float | None) -> str:
 
 def environ(world: World, anchors: Anchors | None = None, config: str = "plain") -> dict[str, str]:
     """Return a process environment on the world's HOME (anchors: conda from source on PATH too)."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER", "PYTHONPATH"))
-    }
+    # PYTHONDONTWRITEBYTECODE too: every side runs from bytecode, as an installed package does
+    strip = ("CONDA", "MAMBA", "JUPYTER", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
     jupyter = world.base / "jupyter"
     env.update(
         HOME=str(world.home),
@@ -515,6 +515,15 @@ def all_specs(world: World, n: int, anchors: Anchors, rounds: int, steady: int, 
     table.add("get_all_specs() steady / nbck", n, steadies["ours"], steadies["nbck"] or None, note)
 
 
+def compile_ours() -> str:
+    """Write the bytecode of the measured jupyter_envpanel, as `pip install` does; say where."""
+    code = "import jupyter_envpanel, os; print(os.path.dirname(jupyter_envpanel.__file__))"
+    env = {**os.environ, "PYTHONPATH": OURS_PATH[0]} if OURS_PATH else dict(os.environ)
+    folder = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    subprocess.run([PY, "-m", "compileall", "-q", folder.strip()], check=True, capture_output=True)
+    return f"ours: bytecode compiled in {folder.strip()} (as pip install does)"
+
+
 def main() -> None:
     """Set up the anchors, then measure every size."""
     parser = argparse.ArgumentParser()
@@ -536,6 +545,7 @@ def main() -> None:
         f"{stamp}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start;"
         f" Python {sys.version.split()[0]}"
     )
+    print(compile_ours())
     anchors = set_up() if groups - {"cold"} else Anchors()  # the cold listing's floor needs no anchor
     for line in anchors.report() if groups - {"cold"} else ():
         print(line)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         root, path = _root_and_path(args.target)
         environment = ""
+    import shutil  # `run` only: the parser is built for every command
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="envpanel-run-"))
     try:
         jobs = jobs_for(service_from_config(root), folder)

@@ -30,10 +30,15 @@ def test_generated_docs_are_current(rel):
 
 def test_configuration_reference_lists_every_trait():
     from jupyter_envpanel.app import EnvPanelApp
+    from jupyter_envpanel.settings import EnvPanelSettings
 
     text = (REPO / "docs" / "configuration.md").read_text()
-    for name in EnvPanelApp.class_own_traits(config=True):
+    settings = EnvPanelSettings.class_traits(config=True)
+    assert len(settings) > 10
+    configurable = EnvPanelApp.class_traits(config=True)  # what Jupyter's config can set
+    for name in settings:
         assert f"`EnvPanelApp.{name}`" in text
+        assert configurable[name] is settings[name], name
 
 
 def test_readme_documents_every_cli_command_and_both_quickstart_commands():

@@ -21,15 +21,29 @@ _WORDS = frozenset(
     for w in (base, base.capitalize(), base.upper())
 )
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"}
-#: What YAML may hold as itself inside double quotes: printable, and not a line break or the BOM.
-_LITERAL = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+#: What YAML may hold as itself inside double quotes: printable, and not a line break or the BOM
+#: (code point ranges, compared directly: the same class as a regex takes ~4 ms to compile).
+_LITERAL = (
+    (0x20, 0x7E),
+    (0xA0, 0x2027),
+    (0x202A, 0xD7FF),
+    (0xE000, 0xFEFE),
+    (0xFF00, 0xFFFD),
+    (0x10000, 0x10FFFF),
+)
+
+
+def _literal(char: str) -> bool:
+    """Return whether YAML may hold this character as itself inside double quotes."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _LITERAL)
 
 
 def _escape(char: str) -> str:
     """Return one character as YAML writes it inside double quotes."""
     if char in _ESCAPES:
         return _ESCAPES[char]
-    if _LITERAL.match(char):
+    if _literal(char):
         return char
     code = ord(char)
     if code < 0x100:
@@ -46,7 +60,7 @@ def scalar(text: str) -> str:
 
 def comment(text: str) -> str:
     """Return text as one YAML comment line: line breaks and control characters shown, never kept."""
-    safe = "".join(c if _LITERAL.match(c) else _escape(c) for c in text)
+    safe = "".join(c if _literal(c) else _escape(c) for c in text)
     return "# " + safe
 
 

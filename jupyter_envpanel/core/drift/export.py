@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..base.budget import Budget
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, EnvPanelError
 from ..base.model import Environment
 from ..base.safe_read import CAPS
@@ -75,15 +76,10 @@ def requested(inv: Inventory) -> list[Package]:
     pip = [
         p for k, p in sorted(inv.pip.items()) if p.requested and p.installer != "conda" and k not in SEEDED
     ]
-    pypi = [replace(p, source="pip") for p in conda if from_pypi(p) and canonicalize(p.name) not in inv.pip]
-    return [p for p in conda if not from_pypi(p)] + sorted([*pip, *pypi], key=lambda p: canonicalize(p.name))
-
-
-def canonicalize(name: str) -> str:
-    """Return a name as PyPI compares names (lower case, runs of `-_.` as `-`)."""
-    from packaging.utils import canonicalize_name
-
-    return str(canonicalize_name(name, validate=False))
+    pypi = [replace(p, source="pip") for p in conda if from_pypi(p) and canonical_name(p.name) not in inv.pip]
+    return [p for p in conda if not from_pypi(p)] + sorted(
+        [*pip, *pypi], key=lambda p: canonical_name(p.name)
+    )
 
 
 def reads_back(entry: str, pkg: Package) -> bool:
@@ -97,12 +93,8 @@ def reads_back(entry: str, pkg: Package) -> bool:
         pip = parse_pip(entry)
     except ValueError:
         return False
-    from packaging.utils import canonicalize_name
-
     return (
-        pip.skip is None
-        and pip.name == canonicalize_name(pkg.name)
-        and check_pip(pip, pkg.version)[0] == "ok"
+        pip.skip is None and pip.name == canonical_name(pkg.name) and check_pip(pip, pkg.version)[0] == "ok"
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..base.budget import checkpoint
+from ..base.distname import canonical_name
 from ..base.model import EnvRef
 from ..locks.model import Lock, Locked
 from ..packages.inventory import Inventory, Package
@@ -53,7 +53,7 @@ def _installed(item: Locked, inv: Inventory) -> Package | None:
     """Return the installed package a locked entry names, None when it is not installed."""
     if item.source == "conda":
         return inv.conda.get(item.name)
-    return inv.pip.get(canonicalize_name(item.name))
+    return inv.pip.get(canonical_name(item.name))
 
 
 def judge_locked(item: Locked, inv: Inventory, file_label: str, lock_path: str = "") -> RequirementStatus:
@@ -73,9 +73,9 @@ def judge_locked(item: Locked, inv: Inventory, file_label: str, lock_path: str =
 def extras(lock: Lock, inv: Inventory) -> list[Package]:
     """Return what is installed but not locked (and not left alone by the tool), conda first."""
     conda_names = {p.name for p in lock.packages if p.source == "conda"}
-    pip_names = {canonicalize_name(p.name) for p in lock.packages if p.source == "pip"}
-    keep = {canonicalize_name(n) for n in lock.keep}
-    conda_canonical = {canonicalize_name(n) for n in conda_names}
+    pip_names = {canonical_name(p.name) for p in lock.packages if p.source == "pip"}
+    keep = {canonical_name(n) for n in lock.keep}
+    conda_canonical = {canonical_name(n) for n in conda_names}
     out: list[Package] = []
     if conda_names or lock.tool in ("pixi", "conda-lock", "explicit"):
         out += [p for n, p in sorted(inv.conda.items()) if n not in conda_names and n not in keep]

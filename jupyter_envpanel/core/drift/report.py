@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
-
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as PipRequirement
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING, Any
 
 from ..base.budget import checkpoint
 from ..base.commands import FixCommand, Note
+from ..base.distname import canonical_name
 from ..base.model import EnvRef
 from ..conda.channels import DEFAULT_CONTEXT, ChannelContext
-from ..locks.model import Lock
 from ..packages.inventory import SEEDED, Inventory, Package
 from ..requirements.envfile import EnvFile, Requirement
 from ..requirements.specs import CondaSpec, PipSpec, check_conda, check_pip, marker_environment, marker_false
 from .export import dependency_lines, pinned
+
+if TYPE_CHECKING:  # a drift against a lock file only
+    from ..locks.model import Lock
 
 STATUSES = ("ok", "missing", "mismatch", "skipped")
 #: Against a lock file, an installed package the lock does not hold is drift too: "extra".
@@ -130,7 +129,7 @@ def _judge_conda(
     pkg = inv.conda.get(spec.name)
     if pkg is not None:
         return _ordered(check_conda(spec, pkg, ctx=ctx), pkg)
-    by_pip = inv.pip.get(canonicalize_name(spec.name))
+    by_pip = inv.pip.get(canonical_name(spec.name))
     if spec.name == "python" and by_pip is None:
         by_pip = _python_package(inv)
     if by_pip is None:
@@ -152,6 +151,9 @@ def _ordered(verdict: tuple[str, str], pkg: Package) -> tuple[str, str | None, s
 
 def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, list[str]]) -> list[str]:
     """Return `extra: dependency` for each dependency an asked-for extra needs that is not installed."""
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement as PipRequirement
+
     env = marker_environment(inv.python_version)
     missing = []
     for line in requires.get(spec.name or "", []):
@@ -164,7 +166,7 @@ def _missing_extras(spec: PipSpec, inv: Inventory, requires: Mapping[str, list[s
                 continue
             if dep.marker.evaluate({**env, "extra": ""}):
                 continue  # not specific to the extra
-            name = canonicalize_name(dep.name)
+            name = canonical_name(dep.name)
             if name not in inv.pip and _conda_by_canonical(inv, name) is None:
                 missing.append(f"[{extra}] needs {dep.name}")
     return sorted(set(missing))
@@ -193,7 +195,7 @@ def _judge_pip(
 def _conda_by_canonical(inv: Inventory, name: str) -> Package | None:
     """Return a conda package whose canonical PyPI-style name equals name."""
     for pkg in inv.conda.values():
-        if canonicalize_name(pkg.name) == name:
+        if canonical_name(pkg.name) == name:
             return pkg
     return None
 
@@ -213,11 +215,11 @@ def judge(
 
 def unrequested(inv: Inventory, listed: Iterable[str]) -> list[Package]:
     """Return what the user installed by hand (history specs, REQUESTED) that the file omits."""
-    names = {canonicalize_name(n) for n in listed}
+    names = {canonical_name(n) for n in listed}
     out: list[Package] = []
     for key in sorted(inv.requested_conda):
         pkg = inv.conda.get(key)
-        if pkg is not None and canonicalize_name(key) not in names:
+        if pkg is not None and canonical_name(key) not in names:
             out.append(pkg)
     for key, pkg in sorted(inv.pip.items()):
         if pkg.requested and key not in names and key not in SEEDED:

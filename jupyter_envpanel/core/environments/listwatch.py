@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from ..base.model import Discovered, Listing
-from ..base.watch import Unwatchable, Watch
 from .discovery import Discovery
+
+if TYPE_CHECKING:
+    from ..base.watch import Watch
 
 
 class ListingWatch:
@@ -57,6 +60,8 @@ class ListingWatch:
 
     def _arm(self, raw: Listing[Discovered]) -> None:
         """Add watches for what raw was built from; keep them if its mtimes still hold (a thread)."""
+        from ..base.watch import Unwatchable, Watch  # ctypes: paid only by a service that watches
+
         watch: Watch | None = None
         self._may_arm.wait()
         try:

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,11 @@ from ..base.safe_read import BadToml, UnreadableFile, parse_toml, read_text
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
 RACY_NS = 2_000_000_000  # FAT and some network filesystems keep 2 s timestamps
-#: (path, needle) -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
-_PARSED: dict[tuple[str, str], tuple[tuple[int, ...], dict[str, Any], tuple[str, ...]]] = {}
+#: `envs` where TOML can have it as a key: `[tool.hatch.envs.x]`, `envs.x.path =`, `{envs = ...}`
+#: (a key written with escapes, `"\u0065nvs"`, is not seen: as `hatch` itself is not, before).
+_ENVS_KEY = re.compile(r"""(?:^|[\[.{,\s])["']?envs["']?\s*[.=\]]""", re.MULTILINE)
+#: (path, wanted) -> (stat key, tables, warnings): a settings file is parsed again only when it changed.
+_PARSED: dict[tuple[str, object], tuple[tuple[int, ...], dict[str, Any], tuple[str, ...]]] = {}
 
 
 @dataclass
@@ -45,11 +48,13 @@ class ToolSettings:
     uv_project_env: str = ""
 
 
-def read_toml(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], tuple[str, ...]]:
+def read_toml(
+    path: Path, what: str, wanted: Callable[[str], bool] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Return a TOML file's tables and the warnings reading it gave; a missing file is `{}`.
 
-    With `needle`, a file whose text lacks it is `{}` without being parsed (a project's
-    pyproject.toml is parsed only when it mentions hatch).
+    With `wanted`, a file whose text it refuses is `{}` without being parsed (a project's
+    pyproject.toml is parsed only when it may hold hatch environments).
     """
     try:
         st = os.stat(path)
@@ -58,23 +63,25 @@ def read_toml(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], 
     except OSError:
         st = None  # unreadable: the read below says why
     key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev) if st else ()
-    cached = _PARSED.get((str(path), needle))
+    cached = _PARSED.get((str(path), wanted))
     if key and cached and cached[0] == key:
         return cached[1], cached[2]
-    data, warnings = _parse(path, what, needle)
+    data, warnings = _parse(path, what, wanted)
     # a file changed within the clock's granularity may change again unseen ("racily clean"): not kept
     if key and key[0] < time.time_ns() - RACY_NS:
         if len(_PARSED) >= _CACHE_MAX:
             _PARSED.clear()
-        _PARSED[(str(path), needle)] = (key, data, warnings)
+        _PARSED[(str(path), wanted)] = (key, data, warnings)
     return data, warnings
 
 
-def _parse(path: Path, what: str, needle: str = "") -> tuple[dict[str, Any], tuple[str, ...]]:
+def _parse(
+    path: Path, what: str, wanted: Callable[[str], bool] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Parse a settings file; every problem is one warning naming the file."""
     try:
         text = read_text(path, "tool settings")
-        if needle and needle not in text:
+        if wanted is not None and not wanted(text):
             return {}, ()
         return parse_toml(text, path), ()
     except FileNotFoundError:
@@ -256,9 +263,14 @@ def hatch_project(project: Path, venv: Path | None = None) -> tuple[str, str]:
     return (name.strip() if isinstance(name, str) else ""), env
 
 
+def may_hold_hatch_envs(text: str) -> bool:
+    """Return whether a pyproject.toml may set `tool.hatch.envs` (most hatchling projects do not)."""
+    return "hatch" in text and _ENVS_KEY.search(text) is not None
+
+
 def _hatch_env_at(project: Path, venv: Path) -> str:
     """Return the project's hatch environment whose `path` is venv, or ""."""
-    pyproject, _ = read_toml(project / "pyproject.toml", "", "hatch")  # parsed only if it names hatch
+    pyproject, _ = read_toml(project / "pyproject.toml", "", may_hold_hatch_envs)
     hatch_toml, _ = read_toml(project / "hatch.toml", "")
     envs: dict[str, Any] = {}
     for table in (_table(pyproject, ("tool", "hatch", "envs")), _table(hatch_toml, ("envs",))):

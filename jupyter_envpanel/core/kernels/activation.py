@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from ..base.kernel_json import template_literal
@@ -68,5 +67,7 @@ def wrap_argv(env: Environment, argv: list[str]) -> list[str]:
     """Wrap a kernel command so activate.d scripts run first; unchanged when there are none."""
     if env.kind not in CONDA_KINDS or not activate_scripts(env.prefix):
         return list(argv)
+    import shutil  # only for an environment with activate.d scripts
+
     shell = shutil.which("bash") or "/bin/sh"
     return [shell, "-c", ACTIVATE_SCRIPT, env.prefix, *argv]

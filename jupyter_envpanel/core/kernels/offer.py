@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +59,8 @@ def kernel_stems(envs: Sequence[Discovered]) -> dict[str, str]:
             continue
         for env in group:
             if env.name != stem:
+                import hashlib  # only for two environments of one name
+
                 digest = hashlib.sha1(env.prefix.encode("utf-8", "surrogateescape")).hexdigest()[:6]
                 stems[env.prefix] = f"{stem}-{digest}"
     return stems
@@ -233,6 +233,8 @@ def prefix_from_argv(argv: list[str], server_python: str | None = None) -> str |
     if server_python and exe in _JUPYTER_CLIENT_PYTHONS:
         exe = server_python
     if not os.path.isabs(exe):
+        import shutil  # a kernelspec whose argv names a bare command
+
         exe = shutil.which(exe) or ""
     if not exe:
         return None

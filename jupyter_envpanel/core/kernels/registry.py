@@ -6,9 +6,7 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -127,6 +125,8 @@ def registered_names(host: Host) -> list[str]:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write a file through a uniquely named temporary file in the same folder, then rename."""
+    import tempfile  # writes only: a listing never pays for it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -212,6 +212,8 @@ def unregister(
                         f"{found[0]} is installed system-wide (by an administrator); "
                         "jupyter-envpanel only removes kernelspecs it wrote in your own directory"
                     )
+        import shutil
+
         for name in present:
             shutil.rmtree(base / name, ignore_errors=True)  # another process may be removing it too
             if (base / name).exists():

@@ -19,12 +19,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
-    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
 
 from ..base.budget import current
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..requirements.target import Target
 from .model import Lock, Locked
@@ -98,7 +98,7 @@ def _pip_line(path: Path, line: str, number: int, column: int) -> Locked:
             except InvalidSdistFilename:
                 version = ""
     loose = "" if version else f"`# pip {excerpt(line, 80)}` names no version: presence only"
-    name = canonicalize_name(req.name)
+    name = canonical_name(req.name)
     return Locked(name, version, "pip", str(path), number, column, url=req.url or "", loose=loose)
 
 

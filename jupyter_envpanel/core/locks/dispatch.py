@@ -12,13 +12,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from ..base.safe_read import BadToml, UnreadableFile, parse_toml
-from ..requirements.envfile import EnvFile
 from ..requirements.reqfile import read_text
-from ..requirements.target import Target
-from .model import Lock
+
+if TYPE_CHECKING:  # kind_of() is all a drift against environment.yml needs from here
+    from ..requirements.envfile import EnvFile
+    from ..requirements.target import Target
+    from .model import Lock
 
 #: Lock files by name: (module, relative to this package; reader).
 LOCKS = {
@@ -42,7 +44,8 @@ EXPLICIT = "@EXPLICIT"
 
 def _reader(module: str, name: str) -> Callable[[Path, Target], object]:
     """Return a reader function of `locks` or `requirements`, imported now."""
-    return cast(Callable[[Path, Target], object], getattr(importlib.import_module(module, __package__), name))
+    found = getattr(importlib.import_module(module, __package__), name)
+    return cast("Callable[[Path, Target], object]", found)
 
 
 def is_explicit(path: Path) -> bool:
@@ -76,7 +79,7 @@ def read_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock:
     if name.endswith(".conda-lock.yml"):
         name = "conda-lock.yml"
     module, reader = LOCKS.get(name, (".condalock", "read_explicit"))
-    return cast(Lock, _reader(module, reader)(path, target))
+    return cast("Lock", _reader(module, reader)(path, target))
 
 
 def _is_pixi_pyproject(path: Path) -> bool:
@@ -94,4 +97,4 @@ def read_manifest(path: Path, target: Target) -> EnvFile:
     module, reader = MANIFESTS[path.name]
     if path.name == "pyproject.toml" and _is_pixi_pyproject(path):
         module, reader = MANIFESTS["pixi.toml"]
-    return cast(EnvFile, _reader(module, reader)(path, target))
+    return cast("EnvFile", _reader(module, reader)(path, target))

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.utils import canonicalize_name
 
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from ..base.safe_read import UnreadableFile, parse_json
 from ..requirements.pipfile import VCS
@@ -42,7 +42,7 @@ def pipfile_hash(pipfile: dict[str, Any]) -> str:
     def normalized(section: Any) -> dict[str, Any]:
         if not isinstance(section, dict):
             raise TypeError(f"a package category must be a table, not {type(section).__name__}")
-        return {canonicalize_name(key): value for key, value in section.items()}
+        return {canonical_name(key): value for key, value in section.items()}
 
     data: dict[str, Any] = {
         "_meta": {"sources": pipfile.get("source", _DEFAULT_SOURCE), "requires": pipfile.get("requires", {})},
@@ -136,7 +136,7 @@ def _locked(path: Path, name: str, entry: Any, place: tuple[int, int], indexes: 
     else:
         loose = loose or (f"installed from {url}" if location else f"not pinned ({version or 'no version'})")
         version = ""
-    return Locked(canonicalize_name(name), version, "pip", str(path), *place, url=url, loose=loose)
+    return Locked(canonical_name(name), version, "pip", str(path), *place, url=url, loose=loose)
 
 
 def _python_warning(lock: dict[str, Any], target: Target) -> str:
@@ -178,7 +178,7 @@ def read_pipfile_lock(path: Path, target: Target) -> Lock:
             raise EnvFileError(path, f"{name}: {err}", *place) from None
     # `pipenv clean` keeps pipenv's own tools and every package of any section of the lock.
     sections = [v for k, v in data.items() if k not in ("_meta", "default") and isinstance(v, dict)]
-    keep = PRESERVED | {canonicalize_name(name) for section in sections for name in section}
+    keep = PRESERVED | {canonical_name(name) for section in sections for name in section}
     return Lock(
         path=str(path),
         tool="pipenv",

@@ -10,9 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from ..base.budget import current
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..requirements.target import Target
 from .model import Lock, Locked
@@ -48,8 +47,8 @@ def pip_locked(pkg: Any, path: Path, place: Place) -> Locked:
     location = str(pkg.location)
     if "://" not in location.split("#", 1)[0]:  # built from the project's tree: maybe `<dynamic>`
         loose = f"local path package ({excerpt(location, 80)}): presence only"
-        return Locked(canonicalize_name(pkg.name), "", "pip", str(path), *place, url=location, loose=loose)
-    return Locked(canonicalize_name(pkg.name), str(pkg.version), "pip", str(path), *place, url=location)
+        return Locked(canonical_name(pkg.name), "", "pip", str(path), *place, url=location, loose=loose)
+    return Locked(canonical_name(pkg.name), str(pkg.version), "pip", str(path), *place, url=location)
 
 
 def locked(pkg: Any, path: Path, place: Place) -> Locked:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from ..requirements.specs import marker_environment
 from ..requirements.target import Target
@@ -85,7 +85,7 @@ def _optional_groups(pyproject: dict[str, Any]) -> set[str]:
     """Return the groups pyproject.toml marks `optional = true` (poetry sync leaves them out)."""
     groups = table(table(table(pyproject, "tool"), "poetry"), "group")
     return {
-        canonicalize_name(name)
+        canonical_name(name)
         for name, spec in groups.items()
         if isinstance(spec, dict) and spec.get("optional") is True
     }
@@ -168,7 +168,7 @@ def _root(manifest: Path, text: str, pyproject: dict[str, Any]) -> Locked | None
     version = project.get("version") if header == ("project",) else tool_poetry.get("version")
     line, column = table_key_places(text, header).get("name", (1, 1))
     return Locked(
-        name=canonicalize_name(name),
+        name=canonical_name(name),
         version=version if isinstance(version, str) else "",
         source="pip",
         file=str(manifest),
@@ -209,7 +209,7 @@ def read_poetry_lock(path: Path, target: Target) -> Lock:
     if not isinstance(entries, list):
         raise EnvFileError(path, "package must be an array of [[package]] tables")
     places = package_places(text)
-    by_name = {canonicalize_name(n): (line, column) for n, line, column in reversed(places)}
+    by_name = {canonical_name(n): (line, column) for n, line, column in reversed(places)}
     optional = _optional_groups(pyproject or {})
     env = _Markers(target.python_version)
     packages: list[Locked] = []
@@ -219,13 +219,13 @@ def read_poetry_lock(path: Path, target: Target) -> Lock:
             raise EnvFileError(
                 path, f"a [[package]] must be a table, got {type(entry).__name__}", line, column
             )
-        name = canonicalize_name(_string(path, entry.get("name"), "name", line, column))
-        if index >= len(places) or canonicalize_name(places[index][0]) != name:  # the text scan lost count
+        name = canonical_name(_string(path, entry.get("name"), "name", line, column))
+        if index >= len(places) or canonical_name(places[index][0]) != name:  # the text scan lost count
             line, column = by_name.get(name, (line, column))
         groups = entry.get("groups")
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise EnvFileError(path, f"{name}: groups must be a list of strings", line, column)
-        active = {g for g in groups if canonicalize_name(g) not in optional}
+        active = {g for g in groups if canonical_name(g) not in optional}
         if not active:
             continue
         wanted, warning = _marker_true(path, entry, active, env, (line, column))
@@ -256,4 +256,4 @@ def _project_name(pyproject: dict[str, Any] | None) -> set[str]:
     """Return the project's name (poetry sync never removes it, even outside package mode)."""
     project, tool_poetry = table(pyproject, "project"), table(table(pyproject, "tool"), "poetry")
     name = project.get("name", tool_poetry.get("name"))
-    return {canonicalize_name(name)} if isinstance(name, str) and name else set()
+    return {canonical_name(name)} if isinstance(name, str) and name else set()

@@ -16,9 +16,9 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 
 from ..base.budget import current
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..base.safe_read import UnreadableFile
 from ..base.safe_read import read_text as safe_read_text
@@ -60,7 +60,7 @@ def _locked(graph: Graph, index: int) -> Locked | None:
     package = graph.packages[index]
     source = package.get("source", {})
     _, line, column = graph.places[index]
-    name, version = canonicalize_name(package["name"]), package.get("version", "")
+    name, version = canonical_name(package["name"]), package.get("version", "")
     loose, url = "", ""
     if "virtual" in source:
         return None

@@ -14,8 +14,8 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..requirements.tomlplaces import package_places
 
@@ -51,7 +51,7 @@ class Graph:
             if not isinstance(package.get("source", {}), dict):
                 raise self.error(index, f"`source` of {package['name']} must be a table")
             self.packages.append(package)
-            self.by_name.setdefault(canonicalize_name(package["name"]), []).append(index)
+            self.by_name.setdefault(canonical_name(package["name"]), []).append(index)
 
     def error(self, index: int, detail: str) -> EnvFileError:
         """Return an error located at the index-th package."""
@@ -62,7 +62,7 @@ class Graph:
         """Return the package a dependency entry names (by name, then version and source)."""
         if not isinstance(dependency, dict) or not isinstance(dependency.get("name"), str):
             raise self.error(owner, f"a dependency of {self.packages[owner]['name']} needs a `name` string")
-        candidates = self.by_name.get(canonicalize_name(dependency["name"]), [])
+        candidates = self.by_name.get(canonical_name(dependency["name"]), [])
         for key in ("version", "source"):
             if key in dependency and len(candidates) > 1:
                 candidates = [i for i in candidates if self.packages[i].get(key) == dependency[key]]
@@ -115,7 +115,7 @@ def root_projects(graph: Graph, data: dict[str, Any]) -> list[int]:
     members = manifest.get("members", []) if isinstance(manifest, dict) else []
     if not isinstance(members, list):
         raise EnvFileError(graph.path, "`manifest.members` must be a list", 1, 1)
-    names = [canonicalize_name(m) for m in members if isinstance(m, str)]
+    names = [canonical_name(m) for m in members if isinstance(m, str)]
     return [i for name in names for i in graph.by_name.get(name, [])]
 
 
@@ -157,7 +157,7 @@ def workspace_groups(
         raise EnvFileError(graph.path, "`manifest.dependency-groups` must be a table", 1, 1)
     starts: list[tuple[int, str]] = []
     for group, entries in tables.items():
-        if chosen != "all" and canonicalize_name(group) not in chosen:
+        if chosen != "all" and canonical_name(group) not in chosen:
             continue
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
@@ -174,7 +174,7 @@ def workspace_groups(
                 ) from None
             found = [
                 i
-                for i in graph.by_name.get(canonicalize_name(entry["name"]), [])
+                for i in graph.by_name.get(canonical_name(entry["name"]), [])
                 if wanted.contains(str(graph.packages[i].get("version", "0")), prereleases=True)
             ]
             if not found:
@@ -186,7 +186,7 @@ def workspace_groups(
                 )
             extras = entry.get("extras", [])
             starts += [(found[0], "")] + [
-                (found[0], canonicalize_name(str(e))) for e in extras if isinstance(extras, list)
+                (found[0], canonical_name(str(e))) for e in extras if isinstance(extras, list)
             ]
     return starts
 
@@ -204,8 +204,8 @@ def lock_default_groups(graph: Graph, index: int) -> list[str]:
         return sorted(groups)
     if not isinstance(chosen, list):
         raise graph.error(index, f'`default-groups` of {package["name"]} must be a list or "all"')
-    wanted = {canonicalize_name(str(g)) for g in chosen}
-    return [name for name in groups if canonicalize_name(name) in wanted]
+    wanted = {canonical_name(str(g)) for g in chosen}
+    return [name for name in groups if canonical_name(name) in wanted]
 
 
 def _enqueue(graph: Graph, owner: int, dependency: dict[str, Any], queue: deque[tuple[int, str]]) -> None:
@@ -215,4 +215,4 @@ def _enqueue(graph: Graph, owner: int, dependency: dict[str, Any], queue: deque[
     extras = dependency.get("extra", [])
     if not isinstance(extras, list):
         raise graph.error(owner, f"`extra` of dependency {_said(dependency['name'])} must be a list")
-    queue.extend((found, canonicalize_name(str(extra))) for extra in extras)
+    queue.extend((found, canonical_name(str(extra))) for extra in extras)

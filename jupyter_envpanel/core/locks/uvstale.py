@@ -15,9 +15,9 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..base.paths import inside
 from ..requirements.pyproject import Manifest, load_manifest
@@ -87,10 +87,10 @@ def _lock_entries(entries: Any) -> list[Entry]:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
         listed = entry.get("extras")
-        extras = frozenset(canonicalize_name(str(e)) for e in (listed if isinstance(listed, list) else []))
+        extras = frozenset(canonical_name(str(e)) for e in (listed if isinstance(listed, list) else []))
         out.append(
             (
-                canonicalize_name(entry["name"]),
+                canonical_name(entry["name"]),
                 extras,
                 _spec_key(str(entry.get("specifier", ""))),
                 _lock_source(entry),
@@ -116,21 +116,21 @@ def _manifest_entries(texts: list[tuple[str, str]], manifest: Manifest, root: Pa
     """Return requirement strings (each with the extra it belongs to, or "") as comparable tuples."""
     sources = manifest.table("tool", "uv").get("sources", {})
     sources = sources if isinstance(sources, dict) else {}
-    by_name = {canonicalize_name(k): v for k, v in sources.items()}
+    by_name = {canonical_name(k): v for k, v in sources.items()}
     out: list[Entry] = []
     for text, extra in texts:
         try:
             req = Requirement(text)
         except InvalidRequirement as err:
             raise EnvFileError(manifest.path, f"invalid requirement {text[:80]!r}: {err}") from None
-        name = canonicalize_name(req.name)
+        name = canonical_name(req.name)
         marker = str(req.marker) if req.marker else ""
         if extra:
             marker = f"({marker}) and extra == '{extra}'" if marker else f"extra == '{extra}'"
         source = _manifest_source(by_name[name], manifest, root) if name in by_name else ("registry", "")
         if req.url:
             source = ("url", "")
-        extras = frozenset(canonicalize_name(e) for e in req.extras)
+        extras = frozenset(canonical_name(e) for e in req.extras)
         out.append((name, extras, _spec_key(str(req.specifier)), source, marker, text))
     return out
 
@@ -182,7 +182,7 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
     if project and "dependencies" not in dynamic and "optional-dependencies" not in dynamic:
         texts = [(text, "") for text, _, _ in manifest.dependencies().items]
         for extra, items in manifest.optional().items():
-            texts += [(text, canonicalize_name(extra)) for text, _, _ in items.items]
+            texts += [(text, canonical_name(extra)) for text, _, _ in items.items]
         changes += _differs(
             _lock_entries(metadata.get("requires-dist")),
             _manifest_entries(texts, manifest, root),
@@ -190,13 +190,13 @@ def _compare(package: dict[str, Any], manifest: Manifest, root: Path, requires_p
         )
         if "provides-extras" in metadata:
             provided = metadata.get("provides-extras")
-            extras = {canonicalize_name(str(e)) for e in (provided if isinstance(provided, list) else [])}
-            if extras != {canonicalize_name(e) for e in manifest.optional()}:
+            extras = {canonical_name(str(e)) for e in (provided if isinstance(provided, list) else [])}
+            if extras != {canonical_name(e) for e in manifest.optional()}:
                 changes.append("extras changed")
     locked_groups = package.get("default-groups", ["dev"])
     if locked_groups != "all":
         listed = locked_groups if isinstance(locked_groups, list) else []
-        locked_groups = tuple(sorted({canonicalize_name(str(g)) for g in listed}))
+        locked_groups = tuple(sorted({canonical_name(str(g)) for g in listed}))
     if locked_groups != manifest.default_groups_setting():
         changes.append("default groups changed")
     return changes + _compare_groups(metadata.get("requires-dev", {}), manifest, root, requires_python)
@@ -207,8 +207,8 @@ def _compare_groups(requires_dev: Any, manifest: Manifest, root: Path, requires_
     requires_dev = requires_dev if isinstance(requires_dev, dict) else {}
     groups = manifest.groups()
     changes = []
-    for group in sorted({canonicalize_name(g) for g in requires_dev} | set(groups)):
-        locked: Any = next((v for k, v in requires_dev.items() if canonicalize_name(k) == group), [])
+    for group in sorted({canonical_name(g) for g in requires_dev} | set(groups)):
+        locked: Any = next((v for k, v in requires_dev.items() if canonical_name(k) == group), [])
         texts = [(text, "") for text, _, _ in groups[group].items] if group in groups else []
         found = _differs(_lock_entries(locked), _manifest_entries(texts, manifest, root), requires_python)
         changes += [f"{change} in group {group}" for change in found]
@@ -222,7 +222,7 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
     requires_python = requires_python if isinstance(requires_python, str) else ""
     project = manifest.table("project")
     members = data.get("manifest", {}).get("members") if isinstance(data.get("manifest"), dict) else None
-    member_names = {canonicalize_name(str(m)) for m in members} if isinstance(members, list) else set()
+    member_names = {canonical_name(str(m)) for m in members} if isinstance(members, list) else set()
     reasons = []
     pythons = []  # each member's requires-python: the lock's is their intersection
     if members and not project:  # a workspace root without a project: its groups are the lock's own
@@ -251,7 +251,7 @@ def stale_reason(path: Path, data: dict[str, Any], manifest: Manifest) -> str:
             reasons.append(f"{package.get('name')}: {', '.join(changes)}")
         wanted = other.table("project").get("requires-python")
         if isinstance(wanted, str) and (
-            local == "." or canonicalize_name(str(package.get("name"))) in member_names
+            local == "." or canonical_name(str(package.get("name"))) in member_names
         ):
             pythons.append(wanted)
     if pythons and not same_pythons(",".join(pythons), requires_python):

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
-from packaging.utils import canonicalize_name
-
 from ..base.budget import LIMITS
+from ..base.distname import canonical_name
 from ..base.errors import EnvPanelError
 from ..base.model import Environment
 from ..conda.channels import UNKNOWN, ChannelContext, channel_name
@@ -187,14 +186,14 @@ def same_version(locked: str, recorded: str, source: str) -> bool:
 def compare_lock(ran: RanWith, lock: Lock) -> list[Difference]:
     """Return how a lock differs from a record: each recorded package the lock pins otherwise, or lacks."""
     against = os.path.basename(lock.path)
-    by_name = {p.name.lower() if p.source == "conda" else canonicalize_name(p.name): p for p in lock.packages}
+    by_name = {p.name.lower() if p.source == "conda" else canonical_name(p.name): p for p in lock.packages}
     out: list[Difference] = []
     python = by_name.get("python")
     if ran.get("python") and python is not None and python.version != ran["python"]:
         out.append(Difference("python", ran["python"], python.version, "python", against))
     for item in ran.get("packages", []):
         name, version, build, source = parse_entry(item)
-        locked = by_name.get(name) or by_name.get(canonicalize_name(name))
+        locked = by_name.get(name) or by_name.get(canonical_name(name))
         was = f"{version}={build}" if build else version
         if locked is None:
             out.append(Difference(name, was, None, "missing", against))

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from ..base.budget import checkpoint
+from ..base.distname import canonical_name
 from ..base.prefix import Stamp, mtime_ns, site_packages, venv_python_version
 from ..base.safe_read import UnreadableFile, read_json_object, read_text
 from ..conda.channels import channel_name
@@ -215,7 +214,7 @@ def read_distributions(site: Path | None, conda_owned: set[str]) -> dict[str, Pa
         folder = site / entry
         installer = "conda" if entry in conda_owned else _read_installer(folder)
         requested = installer != "conda" and (folder / "REQUESTED").exists()
-        name = canonicalize_name(match.group("name"))
+        name = canonical_name(match.group("name"))
         dists[name] = Package(
             name=name,
             version=match.group("version"),

@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..base.commands import CreateCommand, option, path_arg, unsafe_char
 from ..base.host import Host
-from .definition import Definition
+
+if TYPE_CHECKING:  # find_tools() (every listing) needs no definition
+    from .definition import Definition
 
 CONDA_TOOLS = ("conda", "mamba", "micromamba")
 TOOLS = (*CONDA_TOOLS, "pixi", "uv", "poetry", "pipenv", "conda-lock", "python3", "python")

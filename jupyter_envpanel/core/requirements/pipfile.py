@@ -8,8 +8,8 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.markers import default_environment as _marker_names
-from packaging.utils import canonicalize_name
 
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
 from .reqfile import Requirement
@@ -81,7 +81,7 @@ def read_pipfile(path: Path, target: Target) -> EnvFile:
         line, column = places.get(name, (1, 1))
         try:
             raw, skip = _pip_line(name, value)
-            spec = PipSpec(raw, canonicalize_name(name), None, skip) if skip else parse_pip(raw)
+            spec = PipSpec(raw, canonical_name(name), None, skip) if skip else parse_pip(raw)
         except (ValueError, InvalidMarker) as err:
             raise EnvFileError(path, f"{name}: {err}", line, column) from None
         requirements.append(Requirement(spec, "pip", str(path), line, column))

@@ -11,8 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from .reqfile import Requirement
 from .specs import PipSpec, parse_conda, parse_pip
@@ -125,7 +124,7 @@ def _version(m: Manifest, value: Any, keys: tuple[str, ...]) -> str:
 
 def pypi_spec(m: Manifest, name: str, value: Any, keys: tuple[str, ...]) -> PipSpec:
     """Return the spec of a `[pypi-dependencies]` entry; path, git and URL entries are skips."""
-    canonical = canonicalize_name(name)
+    canonical = canonical_name(name)
     if isinstance(value, str):
         return parse_pip(name + ("" if value.strip() in ("", "*") else value))
     if not isinstance(value, dict):

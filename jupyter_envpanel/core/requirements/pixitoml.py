@@ -14,9 +14,8 @@ import fnmatch
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from ..base.budget import current
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
 from .pixientry import Manifest, conda_spec, located, pypi_spec
@@ -57,7 +56,7 @@ def _feature(m: Manifest, table: dict[str, Any], keys: tuple[str, ...], subdir: 
                         spec = pypi_spec(m, name, value, entry_keys)
                     except ValueError as err:
                         raise m.fail(entry_keys, str(err)) from None
-                out[(source, name.lower() if source == "conda" else canonicalize_name(name))] = located(
+                out[(source, name.lower() if source == "conda" else canonical_name(name))] = located(
                     m, spec, source, entry_keys
                 )
     return list(out.values())

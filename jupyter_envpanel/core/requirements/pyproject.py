@@ -15,9 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from ..base.budget import current
+from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
 from .reqfile import Requirement, read_text
@@ -101,10 +100,10 @@ class Manifest:
     def groups(self) -> dict[str, DependencyList]:
         """Return every dependency group (includes followed, legacy dev-dependencies in `dev`), by name."""
         tables = self.table("dependency-groups")
-        by_name: dict[str, str] = {canonicalize_name(name): name for name in tables}
+        by_name: dict[str, str] = {canonical_name(name): name for name in tables}
         done: dict[str, DependencyList] = {}
         out: dict[str, DependencyList] = {
-            canonicalize_name(name): self._group(name, tables, by_name, (), done) for name in tables
+            canonical_name(name): self._group(name, tables, by_name, (), done) for name in tables
         }
         legacy = self.table("tool", "uv").get("dev-dependencies")
         if legacy is not None:
@@ -140,7 +139,7 @@ class Manifest:
             if not isinstance(include, str) or len(item) != 1:
                 detail = f'dependency group `{name}` items must be strings or {{include-group = "..."}}'
                 raise EnvFileError(self.path, f"{detail}, got {_kind(item)}", line, column)
-            target = by_name.get(canonicalize_name(include))
+            target = by_name.get(canonical_name(include))
             if target is None:
                 raise EnvFileError(
                     self.path,
@@ -168,7 +167,7 @@ class Manifest:
             return "all"
         if not isinstance(chosen, list) or not all(isinstance(g, str) for g in chosen):
             raise EnvFileError(self.path, '`tool.uv.default-groups` must be a list of names or "all"', 1, 1)
-        return tuple(sorted({canonicalize_name(g) for g in chosen}))
+        return tuple(sorted({canonical_name(g) for g in chosen}))
 
     def default_groups(self) -> list[str]:
         """Return the groups installed by default: `[tool.uv] default-groups`, else `dev` (normalised)."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import platform
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from packaging.markers import default_environment
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
+from ..base.distname import canonical_name
 from ..base.errors import excerpt
 from ..conda.spec import CondaSpec, check_conda, parse_conda
+
+if TYPE_CHECKING:  # packaging is imported when a pip entry is read: conda-only files never pay for it
+    from packaging.requirements import Requirement
 
 __all__ = ["CondaSpec", "PipSpec", "check_conda", "check_pip", "parse_conda", "parse_pip"]
 
@@ -85,6 +83,8 @@ def parse_pip(raw: str) -> PipSpec:
         return PipSpec(text, None, None, "URL or local path requirement cannot be checked offline")
     requirement = _PER_REQUIREMENT_OPTIONS.split(text, 1)[0]  # `pkg==1 --hash=sha256:...`: pip's options
     archive = requirement.split(";", 1)[0].strip().lower().endswith(ARCHIVES)
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         req = Requirement(requirement)
         if archive and not req.url:  # pip installs `pkg-1.0-py3-none-any.whl` as a file
@@ -93,7 +93,7 @@ def parse_pip(raw: str) -> PipSpec:
         if looks_like_path(text):  # pip reads it as a path: `submodules/pkg`, `..`, `pkg-1.0.whl`
             return PipSpec(text, None, None, "local path requirement cannot be checked offline")
         raise ValueError(f"invalid pip requirement {excerpt(text)}: {_first_line(err)}") from None
-    name = canonicalize_name(req.name)
+    name = canonical_name(req.name)
     if req.url:
         return PipSpec(text, name, req, f"direct reference ({req.url}) cannot be checked offline")
     return PipSpec(text, name, req)
@@ -101,6 +101,10 @@ def parse_pip(raw: str) -> PipSpec:
 
 def marker_environment(python_version: str | None) -> dict[str, str]:
     """Return PEP 508 marker variables for the *environment's* python, not the server's."""
+    import platform
+
+    from packaging.markers import default_environment
+
     env = {key: str(value) for key, value in default_environment().items()}  # every one is a string
     if python_version:
         parts = python_version.split(".")
@@ -125,9 +129,12 @@ def marker_false(spec: PipSpec, python_version: str | None) -> str | None:
 def check_pip(spec: PipSpec, installed: str) -> Verdict:
     """Judge an installed version against a PEP 440 specifier: ok or mismatch."""
     req = spec.requirement
-    specifier: SpecifierSet = req.specifier if req else SpecifierSet()
-    if not str(specifier):
+    if req is None or not str(req.specifier):
         return "ok", ""
+    from packaging.specifiers import InvalidSpecifier
+    from packaging.version import InvalidVersion, Version
+
+    specifier = req.specifier
     try:
         version = Version(installed)
     except InvalidVersion:

@@ -6,7 +6,6 @@ markers are evaluated for the environment's Python, never for the server's.
 
 from __future__ import annotations
 
-import platform
 import sys
 from dataclasses import dataclass
 
@@ -25,6 +24,8 @@ _SUBDIRS = {
 
 def current_subdir() -> str:
     """Return this machine's conda platform (`linux-64`, `osx-arm64`, ...)."""
+    import platform  # a lock or a manifest only: environment.yml never needs it
+
     return _SUBDIRS.get((sys.platform, platform.machine()), f"{sys.platform}-{platform.machine()}")
 
 

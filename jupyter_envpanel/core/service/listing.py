@@ -7,7 +7,6 @@ kernels and, without one, how to get one. It also finds one environment by name 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -122,6 +121,8 @@ class Listings:
             if self._digest is not None and self._digest[0] is listing:
                 return self._digest
         text = json.dumps(listing.to_json(), sort_keys=True, allow_nan=False)
+        import hashlib  # the server's ETag; a CLI listing never needs it
+
         digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
         with self._lock:
             self._digest = (listing, digest, text)

@@ -149,6 +149,29 @@ def test_a_venv_two_hatch_envs_claim_is_the_default_env(world, config_file, tabl
     assert {n: e.kind for n, e in envs.items()} == {"proj": "hatch"}
 
 
+def test_a_pyproject_that_cannot_place_a_hatch_env_is_not_parsed(world):
+    """A hatchling project's pyproject.toml names hatch but sets no `envs`: it is never parsed."""
+    from jupyter_envpanel.core.environments.toolconfig import may_hold_hatch_envs, read_toml
+
+    head = '[build-system]\nrequires = ["hatchling"]\nexclude = ["demo/envs"]\n'
+    broken = head + "[tool.hatch.version\n"  # invalid TOML: a parse would say so
+    found = read_toml(write(world.root / "a" / "pyproject.toml", broken), "x", may_hold_hatch_envs)
+    assert found == ({}, ())
+    for table in ("[tool.hatch.envs.default", "[ tool . hatch . 'envs' ]\n[x", "[tool.hatch]\nenvs = {"):
+        path = write(world.root / "b" / "pyproject.toml", head + table + "\n")
+        data, warnings = read_toml(path, "x", may_hold_hatch_envs)
+        assert data == {} and "invalid TOML" in warnings[0], table  # it may set envs: parsed
+
+
+def test_a_hatch_env_path_set_with_a_dotted_key_is_found(world):
+    """`tool.hatch.envs.default.path = ".venv"` places the env as the table form does."""
+    write(world.root / "pyproject.toml", '[project]\nname = "proj"\nversion = "1"\n')
+    with (world.root / "pyproject.toml").open("a") as fh:
+        fh.write('[tool]\nhatch.envs.default.path = ".venv"\n')
+    world.venv(world.root / ".venv")
+    assert {n: e.kind for n, e in envs_of(listing_of(world)).items()} == {"proj": "hatch"}
+
+
 HOSTILE = {
     "fifo": (lambda p: os.mkfifo(p), "FIFO"),
     "directory": (lambda p: p.mkdir(), "directory"),
