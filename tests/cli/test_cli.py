@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 from support.cli import make_world, run
@@ -218,3 +219,31 @@ def test_service_from_config_reads_the_same_settings(world):
     service = service_from_config(section={"exclude": "good", "sources": ["conda"]})
     assert service.options.exclude == "good" and service.listings.discovery.sources == ("conda",)
     write_kernel(world.home / "miniconda3" / "envs" / "good", "extra", PYKERNEL)
+
+
+def test_a_drift_against_a_conda_only_file_imports_no_pip_lock_or_config_machinery(world):
+    """`drift ml` against conda entries: no packaging, no lock model, no TOML, no traitlets.config."""
+    make_world(world)
+    code = (
+        "import sys\n"
+        "from jupyter_envpanel.cli import main\n"
+        "code = main(['drift', 'ml', '--file', 'environment.yml'])\n"
+        "unwanted = ('packaging', 'tomllib', 'traitlets.config', 'ctypes',"
+        " 'jupyter_envpanel.core.locks.model')\n"
+        "loaded = [m for m in unwanted if m in sys.modules]\n"
+        "print('LOADED=' + ','.join(loaded) + ' YAML=' + str('yaml' in sys.modules), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    (world.base / "probe_imports.py").write_text(code)
+    env = {k: v for k, v in child_environ().items() if not k.startswith(("CONDA", "MAMBA", "JUPYTER"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(world.base)]))
+    out = subprocess.run(
+        command("probe_imports", config=world.base / "jupyter-env-config"),
+        cwd=world.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "HOME": str(world.home)},
+    )
+    assert out.returncode == 1, out.stderr  # numpy 1.24.4 against numpy>=1.26: drifted
+    assert out.stderr.strip().splitlines()[-1] == "LOADED= YAML=True"
