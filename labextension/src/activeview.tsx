@@ -7,6 +7,7 @@ import * as React from 'react';
 import { CopyButton, DriftBadge } from './components';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The Active environment section's body. */
 export class ActiveBody extends SectionBody {
@@ -35,21 +36,21 @@ export class ActiveBody extends SectionBody {
       return (
         <p className="jp-EnvPanel-muted">
           {active.displayName
-            ? trans.__('Looking up %1…', active.displayName)
+            ? trans.__('Looking up %1…', visible(active.displayName))
             : trans.__('Looking up the kernel…')}
         </p>
       );
     }
     const env = active.environment;
     if (!env) {
-      const kernel = active.displayName || active.kernelName || '';
+      const kernel = visible(active.displayName || active.kernelName || '');
       const why = !active.kernelName
         ? trans.__('This session has no kernel.')
         : active.prefix
           ? trans.__(
               'The kernel “%1” runs in an environment jupyter-envpanel did not find (%2).',
               kernel,
-              active.prefix
+              visible(active.prefix)
             )
           : trans.__(
               'The kernel “%1” runs in an environment jupyter-envpanel did not find.',
@@ -61,23 +62,23 @@ export class ActiveBody extends SectionBody {
         </div>
       );
     }
-    const kind = env.label && env.label !== env.name ? env.label : env.kind;
+    const kind = visible(env.label && env.label !== env.name ? env.label : env.kind);
     const facts = [
       kind,
-      env.python_version ? trans.__('Python %1', env.python_version) : null,
+      env.python_version ? trans.__('Python %1', visible(env.python_version)) : null,
       trans._n('%1 package', '%1 packages', env.package_count)
     ]
       .filter(Boolean)
       .join(' · ');
     const kernel = active.path
-      ? trans.__('Kernel: %1 · %2', active.displayName, active.path)
-      : trans.__('Kernel: %1', active.displayName);
+      ? trans.__('Kernel: %1 · %2', visible(active.displayName), visible(active.path))
+      : trans.__('Kernel: %1', visible(active.displayName));
     const count = model.driftCount;
     return (
       <div className="jp-EnvPanel-card" data-active-env={env.name}>
         <div className="jp-EnvPanel-cardTitle">
-          <strong className="jp-EnvPanel-ellipsis" title={env.label ?? env.name}>
-            {env.name}
+          <strong className="jp-EnvPanel-ellipsis" title={visible(env.label ?? env.name)}>
+            {visible(env.name)}
           </strong>
           {model.settings.driftChecks && count !== null ? (
             <DriftBadge
@@ -89,13 +90,13 @@ export class ActiveBody extends SectionBody {
         </div>
         <div className="jp-EnvPanel-muted">{facts}</div>
         <div className="jp-EnvPanel-prefix">
-          <code title={env.prefix}>{env.prefix}</code>
+          <code title={visible(env.prefix)}>{visible(env.prefix)}</code>
           <CopyButton
             text={env.prefix}
             trans={trans}
             action="copy-prefix"
             title={trans.__('Copy prefix')}
-            ariaLabel={trans.__('Copy the prefix of %1', env.name)}
+            ariaLabel={trans.__('Copy the prefix of %1', visible(env.name))}
           />
         </div>
         <div className="jp-EnvPanel-muted jp-EnvPanel-ellipsis" title={kernel}>

@@ -8,6 +8,7 @@ import { checkIcon, copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { EnvPanelApiError } from './api';
+import { visible } from './visible';
 
 /** How long a Copy button shows that it copied, in milliseconds. */
 export const COPIED_MS = 2000;
@@ -83,7 +84,7 @@ export function DriftBadge(props: {
   );
 }
 
-/** A file name that opens the file. */
+/** A file name that opens the file (shown escaped, opened exact). */
 export function FileLink(props: {
   file: string;
   label?: string;
@@ -94,15 +95,16 @@ export function FileLink(props: {
     <button
       type="button"
       className="jp-EnvPanel-link"
-      title={props.trans.__('Open %1', props.file)}
+      title={props.trans.__('Open %1', visible(props.file))}
       onClick={props.onOpen}
     >
-      {props.label ?? props.file}
+      {visible(props.label ?? props.file)}
     </button>
   );
 }
 
-/** An error's text: the server's message, or why the server could not be reached. */
+/** An error's text, escaped: the server's message, or why the server could not be reached. */
 export function errorText(error: EnvPanelApiError, trans: TranslationBundle): string {
-  return error.unreachable ? trans.__('cannot reach the server: %1', error.message) : error.message;
+  const message = visible(error.message);
+  return error.unreachable ? trans.__('cannot reach the server: %1', message) : message;
 }

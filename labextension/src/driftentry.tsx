@@ -7,6 +7,7 @@ import * as React from 'react';
 
 import { IRequirementStatus } from './api';
 import { IPanelActions } from './actions';
+import { visible } from './visible';
 
 /** The word a drift status is shown with. */
 function statusWord(status: string, trans: TranslationBundle): string {
@@ -25,8 +26,8 @@ function ExtraEntry(props: {
   return (
     <li className="jp-EnvPanel-entry" data-drift-status="extra">
       <span className="jp-EnvPanel-status jp-mod-extra">{statusWord('extra', trans)}</span>
-      <span className="jp-EnvPanel-spec">{r.spec}</span>
-      <span className="jp-EnvPanel-reason">{r.reason}</span>
+      <span className="jp-EnvPanel-spec">{visible(r.spec)}</span>
+      <span className="jp-EnvPanel-reason">{visible(r.reason)}</span>
     </li>
   );
 }
@@ -49,7 +50,7 @@ export function Entry(props: {
       data-drift-status={r.status}
       tabIndex={0}
       role="button"
-      title={trans.__('Open %1 at line %2', r.file, r.line)}
+      title={trans.__('Open %1 at line %2', visible(r.file), r.line)}
       onClick={open}
       onKeyDown={event => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -59,9 +60,11 @@ export function Entry(props: {
       }}
     >
       <span className={`jp-EnvPanel-status jp-mod-${r.status}`}>{status}</span>
-      <span className="jp-EnvPanel-spec">{r.spec}</span>
+      <span className="jp-EnvPanel-spec">{visible(r.spec)}</span>
       <span className="jp-EnvPanel-reason">
-        {r.installed ? trans.__('installed %1: %2', r.installed, r.reason) : r.reason}
+        {r.installed
+          ? trans.__('installed %1: %2', visible(r.installed), visible(r.reason))
+          : visible(r.reason)}
       </span>
     </li>
   );

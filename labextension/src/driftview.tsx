@@ -15,6 +15,7 @@ import { withNodes } from './i18n';
 import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The Drift section's body. */
 export class DriftBody extends SectionBody {
@@ -97,7 +98,7 @@ export class DriftBody extends SectionBody {
           </>
         ) : lock?.unjudged ? null : (
           <p className="jp-EnvPanel-ok">
-            {withNodes(a => trans.__('%1 matches %2.', report.environment.name, a), file)}
+            {withNodes(a => trans.__('%1 matches %2.', visible(report.environment.name), a), file)}
           </p>
         )}
         <Unrequested packages={report.unrequested} yaml={report.unrequested_yaml} trans={trans} />
@@ -144,7 +145,7 @@ export class DriftBody extends SectionBody {
           {folder
             ? trans.__(
                 'No environment.yml or lock file in %1/ or above: nothing to compare with yet.',
-                folder
+                visible(folder)
               )
             : trans.__(
                 'No environment.yml or lock file in this folder or above: nothing to compare with yet.'
@@ -157,8 +158,8 @@ export class DriftBody extends SectionBody {
             data-action="create-envfile"
             title={trans.__(
               "Write %1's requested packages, pinned, to %2environment.yml",
-              env.name,
-              folder ? `${folder}/` : ''
+              visible(env.name),
+              folder ? `${visible(folder)}/` : ''
             )}
             onClick={() => void actions.createEnvFile(env.name, path)}
           >
@@ -177,7 +178,8 @@ export function LockNote(props: {
   trans: TranslationBundle;
 }): React.ReactElement | null {
   const { lock, file, trans } = props;
-  const env = lock.environment && lock.environment !== 'default' ? lock.environment : '';
+  const env = lock.environment && lock.environment !== 'default' ? visible(lock.environment) : '';
+  const [shownFile, platform] = [visible(file), visible(lock.platform)];
   return (
     <>
       {env || lock.platform ? (
@@ -185,21 +187,21 @@ export function LockNote(props: {
           {env
             ? trans.__(
                 '%1: environment %2, %3',
-                file,
+                shownFile,
                 env,
-                lock.platform || trans.__('any platform')
+                platform || trans.__('any platform')
               )
-            : trans.__('%1: %2', file, lock.platform)}
+            : trans.__('%1: %2', shownFile, platform)}
         </p>
       ) : null}
       {lock.stale ? (
         <p className="jp-EnvPanel-warnText" data-lock-stale="">
-          {lock.stale}
+          {visible(lock.stale)}
         </p>
       ) : null}
       {lock.unjudged ? (
         <p className="jp-EnvPanel-muted" data-lock-unjudged="">
-          {lock.unjudged}
+          {visible(lock.unjudged)}
         </p>
       ) : null}
     </>
@@ -229,8 +231,8 @@ function Unrequested(props: {
       <ul className="jp-EnvPanel-drift" aria-label={trans.__('Installed by hand')}>
         {packages.map(p => (
           <li key={p.name} className="jp-EnvPanel-entry" data-drift-status="unrequested">
-            <span className="jp-EnvPanel-spec">{`${p.name} ${p.version}`}</span>
-            <span className="jp-EnvPanel-reason">{p.source}</span>
+            <span className="jp-EnvPanel-spec">{visible(`${p.name} ${p.version}`)}</span>
+            <span className="jp-EnvPanel-reason">{visible(p.source)}</span>
           </li>
         ))}
       </ul>

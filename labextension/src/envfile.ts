@@ -8,6 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { IEnvPanelApi } from './api';
 import { asApiError } from './types';
+import { visible } from './visible';
 
 /** Ask, create the file, tell the user; resolves to the created file's path or null. */
 export async function createEnvFile(
@@ -23,8 +24,8 @@ export async function createEnvFile(
     title: trans.__('Create environment.yml'),
     body: trans.__(
       "Write %1environment.yml with %2's name, its channels and the packages you asked for, pinned to their installed versions? An existing file is never replaced.",
-      folder,
-      env
+      visible(folder),
+      visible(env)
     ),
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
@@ -36,10 +37,12 @@ export async function createEnvFile(
   }
   try {
     const answer = await api.exportEnvFile(env, notebookPath);
-    Notification.success(trans.__('Wrote %1 from %2.', answer.file, env), { autoClose: 5000 });
+    Notification.success(trans.__('Wrote %1 from %2.', visible(answer.file), visible(env)), {
+      autoClose: 5000
+    });
     return answer.file;
   } catch (error) {
-    Notification.error(asApiError(error).message, { autoClose: 8000 });
+    Notification.error(visible(asApiError(error).message), { autoClose: 8000 });
     return null;
   }
 }

@@ -8,6 +8,7 @@ import * as React from 'react';
 import { IFixCommand, IFixNote } from './api';
 import { IPanelActions } from './actions';
 import { CopyButton } from './components';
+import { visible } from './visible';
 
 /** The commands that fix the drift: Copy, or Open in Terminal (typed at the prompt, not run). */
 export function Fixes(props: {
@@ -36,8 +37,8 @@ export function Fixes(props: {
           data-fix-tool={fix.tool}
           data-fix-command={fix.command}
         >
-          <code className="jp-EnvPanel-command" title={fix.entries.join(', ')}>
-            {fix.command}
+          <code className="jp-EnvPanel-command" title={visible(fix.entries.join(', '))}>
+            {visible(fix.command)}
           </code>
           <div className="jp-EnvPanel-fixActions">
             <CopyButton
@@ -86,8 +87,8 @@ export function FixNotes(props: {
           className="jp-EnvPanel-fixNote"
           data-fix-note={note.needs || 'text'}
         >
-          <code className="jp-EnvPanel-command">{note.entries.join(' ')}</code>
-          <p className="jp-EnvPanel-reason">{note.reason}</p>
+          <code className="jp-EnvPanel-command">{visible(note.entries.join(' '))}</code>
+          <p className="jp-EnvPanel-reason">{visible(note.reason)}</p>
         </div>
       ))}
     </div>

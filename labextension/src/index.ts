@@ -32,6 +32,7 @@ import { EnvStatus } from './status';
 import { trustedSwitch } from './switch';
 import { CREATE_TERMINAL, typeInTerminal } from './terminal';
 import { IEnvPanel } from './tokens';
+import { visible } from './visible';
 
 export * from './tokens';
 export type { IEnvironment, IKernelRef, IProject } from './apitypes';
@@ -160,7 +161,10 @@ const plugin: JupyterFrontEndPlugin<IEnvPanel> = {
           await typeInTerminal(app, command, trans);
         } catch (error) {
           Notification.error(
-            trans.__('Could not open a terminal (%1): copy the command instead.', String(error)),
+            trans.__(
+              'Could not open a terminal (%1): copy the command instead.',
+              visible(String(error))
+            ),
             { autoClose: 8000 }
           );
         }
@@ -249,7 +253,7 @@ const plugin: JupyterFrontEndPlugin<IEnvPanel> = {
     app.commands.addCommand(CommandIDs.switchKernel, {
       label: args =>
         args.env
-          ? trans.__('Switch Kernel to %1', String(args.env))
+          ? trans.__('Switch Kernel to %1', visible(String(args.env)))
           : trans.__('Switch Kernel to Environment…'),
       isEnabled: () => actions.canSwitch(),
       execute: async args => {

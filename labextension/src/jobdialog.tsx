@@ -10,6 +10,7 @@ import { IEnvPanelApi, IJobPreview, IJobRequest } from './api';
 import { JobsState } from './jobstate';
 import { jobQuestion } from './jobtext';
 import { asApiError } from './types';
+import { visible } from './visible';
 
 /** The user's answer: go ahead (and switch when ready), or not. */
 export interface IJobConsent {
@@ -27,7 +28,7 @@ export function JobConfirmBody(props: {
     <div className="jp-EnvPanel-jobConfirm">
       <p>{trans.__('The server will run, from its root folder and without a shell:')}</p>
       <pre className="jp-EnvPanel-jobCommand" data-job-preview={preview.command}>
-        {preview.command}
+        {visible(preview.command)}
       </pre>
       <p className="jp-EnvPanel-muted">
         {trans.__('You can follow its output in the Environments panel, and cancel it there.')}
@@ -81,12 +82,12 @@ export async function askAndRun(
   try {
     preview = await api.previewJob(request);
   } catch (error) {
-    Notification.error(asApiError(error).message, { autoClose: 8000 });
+    Notification.error(visible(asApiError(error).message), { autoClose: 8000 });
     return;
   }
   jobs.setAllowed(preview.allowed);
   if (!preview.allowed) {
-    Notification.warning(preview.message, { autoClose: 8000 });
+    Notification.warning(visible(preview.message), { autoClose: 8000 });
     return;
   }
   const consent = await confirmJob(preview, followed && request.action !== 'update', trans);
@@ -96,6 +97,6 @@ export async function askAndRun(
   try {
     await jobs.start(request, consent.switchWhenReady);
   } catch (error) {
-    Notification.error(asApiError(error).message, { autoClose: 8000 });
+    Notification.error(visible(asApiError(error).message), { autoClose: 8000 });
   }
 }

@@ -4,12 +4,13 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { IJob, IJobAction, JobActionName, JobStateName } from './api';
+import { visible } from './visible';
 
 type Phrases = Record<JobStateName, string>;
 
 /** One sentence per action and state (whole sentences, so translators can order the words). */
 function phrases(action: JobActionName, job: IJob, trans: TranslationBundle): Phrases {
-  const [env, target, tool] = [job.environment, job.target, job.tool];
+  const [env, target, tool] = [job.environment, job.target, job.tool].map(visible);
   if (action === 'create') {
     return {
       running: trans.__('Creating %1 with %2…', env, tool),
@@ -39,13 +40,14 @@ function phrases(action: JobActionName, job: IJob, trans: TranslationBundle): Ph
 
 /** The confirmation's question for an action about to run. */
 export function jobQuestion(action: IJobAction, trans: TranslationBundle): string {
+  const [env, target, tool] = [action.environment, action.target, action.tool].map(visible);
   if (action.action === 'create') {
-    return trans.__('Create %1 with %2?', action.environment, action.tool);
+    return trans.__('Create %1 with %2?', env, tool);
   }
   if (action.action === 'update') {
-    return trans.__('Update %1 to match %2?', action.environment, action.target);
+    return trans.__('Update %1 to match %2?', env, target);
   }
-  return trans.__('Install ipykernel into %1?', action.environment);
+  return trans.__('Install ipykernel into %1?', env);
 }
 
 /** The job's headline in its state. */
@@ -59,7 +61,7 @@ export function jobFailure(job: IJob, trans: TranslationBundle): string {
     return '';
   }
   if (job.exit_code === null) {
-    return job.note || job.error_line;
+    return visible(job.note) || job.error_line;
   }
   return job.error_line
     ? trans.__('Exit code %1: %2', job.exit_code, job.error_line)
@@ -79,7 +81,7 @@ export function jobNotice(
     return { message: `${title} ${jobFailure(job, trans)}`, type: 'error' };
   }
   if (job.state === 'interrupted') {
-    return { message: job.note ? `${title} ${job.note}` : title, type: 'error' };
+    return { message: job.note ? `${title} ${visible(job.note)}` : title, type: 'error' };
   }
   return { message: title, type: 'info' };
 }

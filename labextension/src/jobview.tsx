@@ -12,6 +12,7 @@ import { IPanelActions } from './actions';
 import { IJobView, JobsState } from './jobstate';
 import { formatElapsed, jobFailure, jobTitle, lastLine } from './jobtext';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The Jobs section's body: hidden while there is no job to show. */
 export class JobsBody extends SectionBody {
@@ -109,16 +110,16 @@ export function JobCard(props: {
       ) : null}
       {job.note && job.state !== 'failed' ? (
         <p className="jp-EnvPanel-muted" data-job-note="">
-          {job.note}
+          {visible(job.note)}
         </p>
       ) : null}
       {view.lost ? (
         <p className="jp-EnvPanel-error" data-job-lost="">
-          {trans.__('Lost track of this job: %1', view.lost)}
+          {trans.__('Lost track of this job: %1', visible(view.lost))}
         </p>
       ) : null}
-      <code className="jp-EnvPanel-jobCommand" title={job.command}>
-        {job.command}
+      <code className="jp-EnvPanel-jobCommand" title={visible(job.command)}>
+        {visible(job.command)}
       </code>
       <div className="jp-EnvPanel-jobLast" data-job-last="" title={last}>
         {last || (running ? trans.__('Waiting for output…') : trans.__('No output.'))}

@@ -13,6 +13,7 @@ import { withNodes } from './i18n';
 import { EnvPanelModel } from './model';
 import { EnvRow } from './rowview';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The command that enables the server extension (a command: never translated). */
 const ENABLE_SERVER = 'jupyter server extension enable jupyter_envpanel';
@@ -88,7 +89,7 @@ export class ListBody extends SectionBody {
       return (
         <p className="jp-EnvPanel-muted">
           {searched.length
-            ? trans.__('No environments found — looked in %1.', searched.join(', '))
+            ? trans.__('No environments found — looked in %1.', visible(searched.join(', ')))
             : trans.__('No environments found.')}
         </p>
       );
@@ -97,7 +98,7 @@ export class ListBody extends SectionBody {
     if (!environments.length && !interpreters.length) {
       return (
         <p className="jp-EnvPanel-muted">
-          {trans.__('No environment matches “%1”.', model.filter)}
+          {trans.__('No environment matches “%1”.', visible(model.filter))}
         </p>
       );
     }

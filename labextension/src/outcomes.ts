@@ -10,6 +10,7 @@ import { IEnvPanelApi } from './api';
 import { IJobView, JobsState } from './jobstate';
 import { jobNotice } from './jobtext';
 import { Notify, asApiError } from './types';
+import { visible } from './visible';
 
 /** How the panel shows what is on disk after an action. */
 export interface IAfterAction {
@@ -47,7 +48,10 @@ export class ActionOutcomes {
   async register(env: string): Promise<void> {
     await this.act(async () => {
       const names = await this.api.register(env);
-      return this.trans.__('Registered %1: other frontends can use them now.', names.join(', '));
+      return this.trans.__(
+        'Registered %1: other frontends can use them now.',
+        visible(names.join(', '))
+      );
     });
   }
 
@@ -55,7 +59,7 @@ export class ActionOutcomes {
   async unregister(env: string): Promise<void> {
     await this.act(async () => {
       await this.api.unregister(env);
-      return this.trans.__('Removed the registered kernels of %1.', env);
+      return this.trans.__('Removed the registered kernels of %1.', visible(env));
     });
   }
 
@@ -77,7 +81,7 @@ export class ActionOutcomes {
     try {
       this.notify(await action(), 'success');
     } catch (error) {
-      this.notify(asApiError(error).message, 'error');
+      this.notify(visible(asApiError(error).message), 'error');
     }
     await this.after.refresh();
   }

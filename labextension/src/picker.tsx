@@ -9,6 +9,7 @@ import * as React from 'react';
 
 import { IEnvironment, IKernelRef } from './api';
 import { EnvPanelModel } from './model';
+import { visible } from './visible';
 
 /** One row of the picker: a kernel of an environment. */
 export interface IChoice {
@@ -106,7 +107,9 @@ export class PickerBody extends ReactWidget implements Dialog.IBodyWidget<IChoic
       env.kind,
       env.python_version ? trans.__('Python %1', env.python_version) : '',
       env.prefix
-    ].filter(Boolean);
+    ]
+      .filter(Boolean)
+      .map(visible);
     return (
       <li
         key={`${env.prefix}\n${kernel.name}`}
@@ -115,7 +118,7 @@ export class PickerBody extends ReactWidget implements Dialog.IBodyWidget<IChoic
         aria-selected={selected ? 'true' : 'false'}
         data-env-name={env.name}
         data-kernel={kernel.name}
-        title={`${kernel.display_name}\n${env.prefix}`}
+        title={`${visible(kernel.display_name)}\n${visible(env.prefix)}`}
         ref={selected ? el => el?.scrollIntoView?.({ block: 'nearest' }) : undefined}
         onClick={event => {
           this.selected = choice;
@@ -128,13 +131,13 @@ export class PickerBody extends ReactWidget implements Dialog.IBodyWidget<IChoic
         }}
       >
         <div className="jp-EnvPanel-pickerMain">
-          <strong>{env.kind === 'system' && env.label ? env.label : env.name}</strong>
+          <strong>{visible(env.kind === 'system' && env.label ? env.label : env.name)}</strong>
           {tags.map(t => (
             <span key={t} className="jp-EnvPanel-tag">
               {t}
             </span>
           ))}
-          <span className="jp-EnvPanel-muted"> {kernel.display_name}</span>
+          <span className="jp-EnvPanel-muted"> {visible(kernel.display_name)}</span>
         </div>
         <div className="jp-EnvPanel-muted jp-EnvPanel-ellipsis">{facts.join(' · ')}</div>
       </li>

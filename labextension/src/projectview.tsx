@@ -13,6 +13,7 @@ import { withNodes } from './i18n';
 import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The project card's state for the current answer. */
 export type ProjectCardState = 'none' | 'checking' | 'active' | 'exists' | 'missing' | 'error';
@@ -75,7 +76,10 @@ export class ProjectBody extends SectionBody {
       return (
         <Card state="none">
           <p className="jp-EnvPanel-muted">
-            {trans.__('No project environment file here (%1).', project.looked_for.join(', '))}
+            {trans.__(
+              'No project environment file here (%1).',
+              visible(project.looked_for.join(', '))
+            )}
           </p>
         </Card>
       );
@@ -91,8 +95,8 @@ export class ProjectBody extends SectionBody {
   private headline(project: IProject): React.ReactElement {
     const { trans, actions } = this;
     const name = (
-      <strong title={project.environment?.prefix ?? project.name ?? ''}>
-        {project.name ?? ''}
+      <strong title={visible(project.environment?.prefix ?? project.name ?? '')}>
+        {visible(project.name ?? '')}
       </strong>
     );
     const file = (
@@ -117,6 +121,7 @@ export class ProjectBody extends SectionBody {
   private body(state: ProjectCardState, project: IProject): React.ReactNode {
     const { model, trans, actions } = this;
     const drift = project.drift;
+    const name = visible(project.name ?? '');
     const badge = drift ? (
       <DriftBadge
         count={drift.drift_count}
@@ -126,9 +131,9 @@ export class ProjectBody extends SectionBody {
           drift.lock
             ? trans.__(
                 'Packages that differ from %1 (missing, another version or build, extra)',
-                drift.file
+                visible(drift.file)
               )
-            : trans.__('Missing or mismatched entries of %1', drift.file)
+            : trans.__('Missing or mismatched entries of %1', visible(drift.file))
         }
       />
     ) : null;
@@ -148,11 +153,11 @@ export class ProjectBody extends SectionBody {
     if (state === 'exists') {
       const running = model.active?.environment;
       const where = running
-        ? trans.__('This notebook runs in %1, not in %2.', running.name, project.name ?? '')
+        ? trans.__('This notebook runs in %1, not in %2.', visible(running.name), name)
         : model.active?.kernelName
           ? trans.__(
               'This notebook runs in an environment jupyter-envpanel did not find, not in %1.',
-              project.name ?? ''
+              name
             )
           : model.active
             ? trans.__('This notebook has no kernel.')
@@ -167,10 +172,10 @@ export class ProjectBody extends SectionBody {
               type="button"
               className="jp-EnvPanel-button jp-mod-accept"
               data-action="switch-project"
-              title={trans.__('Switch the kernel to %1', kernel.display_name)}
+              title={trans.__('Switch the kernel to %1', visible(kernel.display_name))}
               onClick={() => void actions.switchKernel(kernel, env)}
             >
-              {trans.__('Switch to %1', env.name)}
+              {trans.__('Switch to %1', visible(env.name))}
             </button>
           ) : null}
           {!kernel && env ? (
@@ -182,7 +187,10 @@ export class ProjectBody extends SectionBody {
             <JobButton
               request={{ action: 'install-kernel', environment: env.name }}
               label={trans.__('Install ipykernel')}
-              title={trans.__('Install ipykernel into %1, after showing the command', env.name)}
+              title={trans.__(
+                'Install ipykernel into %1, after showing the command',
+                visible(env.name)
+              )}
               busy={!!model.jobs.running('install-kernel', env.name)}
               busyLabel={trans.__('Installing ipykernel…')}
               actions={actions}
@@ -191,10 +199,7 @@ export class ProjectBody extends SectionBody {
           ) : null}
           {drift ? (
             <p className="jp-EnvPanel-muted">
-              {withNodes(
-                b => trans.__('%1 vs %2: %3', project.name ?? '', lockedFile(drift), b),
-                badge
-              )}
+              {withNodes(b => trans.__('%1 vs %2: %3', name, visible(lockedFile(drift)), b), badge)}
             </p>
           ) : null}
           <StaleLock stale={drift?.lock?.stale} />
@@ -214,7 +219,7 @@ export class ProjectBody extends SectionBody {
         </p>
         {project.create.map(c => (
           <div key={c.command} className="jp-EnvPanel-command" data-tool={c.tool}>
-            <code title={c.command}>{c.command}</code>
+            <code title={visible(c.command)}>{visible(c.command)}</code>
             <CopyButton
               text={c.command}
               trans={trans}
@@ -226,11 +231,7 @@ export class ProjectBody extends SectionBody {
               <JobButton
                 request={{ action: 'create', path: project.path, tool: c.tool }}
                 label={trans.__('Create')}
-                title={trans.__(
-                  'Create %1 with %2, after showing the command',
-                  project.name ?? '',
-                  c.tool
-                )}
+                title={trans.__('Create %1 with %2, after showing the command', name, c.tool)}
                 busy={creating}
                 busyLabel={trans.__('Creating…')}
                 actions={actions}
@@ -239,7 +240,7 @@ export class ProjectBody extends SectionBody {
             ) : null}
           </div>
         ))}
-        {project.hint ? <p className="jp-EnvPanel-muted">{project.hint}</p> : null}
+        {project.hint ? <p className="jp-EnvPanel-muted">{visible(project.hint)}</p> : null}
       </>
     );
   }
@@ -249,7 +250,7 @@ export class ProjectBody extends SectionBody {
 function StaleLock(props: { stale?: string }): React.ReactElement | null {
   return props.stale ? (
     <p className="jp-EnvPanel-warnText" data-project-lock-stale="">
-      {props.stale}
+      {visible(props.stale)}
     </p>
   ) : null;
 }

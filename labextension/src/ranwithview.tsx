@@ -8,6 +8,7 @@ import * as React from 'react';
 import { INotebookReport } from './api';
 import { EnvPanelModel } from './model';
 import { SectionBody } from './section';
+import { visible } from './visible';
 
 /** The "Since this notebook ran" section's body. */
 export class RanWithBody extends SectionBody {
@@ -29,7 +30,7 @@ export class RanWithBody extends SectionBody {
     if (state.error) {
       return (
         <p className="jp-EnvPanel-error" role="alert">
-          {state.error}
+          {visible(state.error)}
         </p>
       );
     }
@@ -38,28 +39,25 @@ export class RanWithBody extends SectionBody {
     if (!report || !ran) {
       return null;
     }
-    const now = report.environment?.name ?? '';
-    const python = ran.python || '?';
+    const current = report.environment?.name ?? '';
+    const [now, was] = [visible(current), visible(ran.environment)];
+    const python = visible(ran.python || '?');
     const n = report.count;
     const data = {
       'data-ran-with-count': String(n),
       'data-ran-with-env': ran.environment,
-      'data-compared-env': now
+      'data-compared-env': current
     };
     if (!n) {
       return (
         <p className="jp-EnvPanel-ok" {...data}>
-          {!now
-            ? trans.__('Ran with %1 (Python %2).', ran.environment, python)
-            : now === ran.environment
-              ? trans.__(
-                  'Ran with %1 (Python %2): same packages in %1 now.',
-                  ran.environment,
-                  python
-                )
+          {!current
+            ? trans.__('Ran with %1 (Python %2).', was, python)
+            : current === ran.environment
+              ? trans.__('Ran with %1 (Python %2): same packages in %1 now.', was, python)
               : trans.__(
                   'Ran with %1 (Python %2); the kernel now runs in %3, with the same packages.',
-                  ran.environment,
+                  was,
                   python,
                   now
                 )}
@@ -69,18 +67,18 @@ export class RanWithBody extends SectionBody {
     return (
       <>
         <p className="jp-EnvPanel-muted" {...data}>
-          {now === ran.environment
+          {current === ran.environment
             ? trans._n(
                 'Ran with %2; %1 difference in %2 now:',
                 'Ran with %2; %1 differences in %2 now:',
                 n,
-                ran.environment
+                was
               )
             : trans._n(
                 'Ran with %2; the kernel now runs in %3, %1 difference:',
                 'Ran with %2; the kernel now runs in %3, %1 differences:',
                 n,
-                ran.environment,
+                was,
                 now
               )}
         </p>
@@ -104,11 +102,12 @@ function differenceText(
   d: INotebookReport['differences'][number],
   trans: TranslationBundle
 ): string {
+  const [name, recorded, current] = [d.name, d.recorded ?? '', d.current ?? ''].map(visible);
   if (d.what === 'python') {
-    return trans.__('Python %1 → %2', d.recorded ?? '', d.current ?? '');
+    return trans.__('Python %1 → %2', recorded, current);
   }
   if (d.what === 'missing') {
-    return trans.__('%1 %2: missing now', d.name, d.recorded ?? '');
+    return trans.__('%1 %2: missing now', name, recorded);
   }
-  return trans.__('%1: ran with %2, now %3', d.name, d.recorded ?? '', d.current ?? '');
+  return trans.__('%1: ran with %2, now %3', name, recorded, current);
 }

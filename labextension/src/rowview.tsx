@@ -11,6 +11,7 @@ import { IPanelActions } from './actions';
 import { CopyButton } from './components';
 import { JobButton } from './jobview';
 import { EnvPanelModel } from './model';
+import { visible } from './visible';
 
 /** Props of a row. */
 export interface IEnvRowProps {
@@ -36,8 +37,8 @@ export interface IEnvRowProps {
 function EnvRowView(props: IEnvRowProps): React.ReactElement {
   const { env, active, project, trans } = props;
   // a plain interpreter is named by what it is ("/usr/bin/python3.12"), not "system"
-  const shown = env.kind === 'system' && env.label ? env.label : env.name;
-  const kernels = env.kernels.map(k => k.display_name).join(', ');
+  const shown = visible(env.kind === 'system' && env.label ? env.label : env.name);
+  const kernels = visible(env.kernels.map(k => k.display_name).join(', '));
   const classes = [
     'jp-EnvPanel-row',
     active ? 'jp-mod-active' : '',
@@ -48,7 +49,7 @@ function EnvRowView(props: IEnvRowProps): React.ReactElement {
       className={classes.filter(Boolean).join(' ')}
       data-env-name={env.name}
       data-project={project ? '' : undefined}
-      title={`${env.label ?? env.name}\n${env.prefix}`}
+      title={`${visible(env.label ?? env.name)}\n${visible(env.prefix)}`}
     >
       <div className="jp-EnvPanel-rowMain">
         <div className="jp-EnvPanel-rowTitle">
@@ -70,7 +71,9 @@ function EnvRowView(props: IEnvRowProps): React.ReactElement {
           ) : null}
         </div>
         <div className="jp-EnvPanel-muted">
-          {env.python_version ? trans.__('%1 · Python %2', env.kind, env.python_version) : env.kind}
+          {env.python_version
+            ? trans.__('%1 · Python %2', visible(env.kind), visible(env.python_version))
+            : visible(env.kind)}
         </div>
         {!env.kernels.length && env.kernel_hint ? (
           <KernelHint command={env.kernel_hint} trans={trans}>
@@ -78,7 +81,10 @@ function EnvRowView(props: IEnvRowProps): React.ReactElement {
               <JobButton
                 request={{ action: 'install-kernel', environment: env.name }}
                 label={trans.__('Install ipykernel')}
-                title={trans.__('Install ipykernel into %1, after showing the command', env.name)}
+                title={trans.__(
+                  'Install ipykernel into %1, after showing the command',
+                  visible(env.name)
+                )}
                 busy={props.installing}
                 busyLabel={trans.__('Installing ipykernel…')}
                 actions={props.actions}
@@ -113,7 +119,7 @@ function KernelHint(props: {
   const { command, trans } = props;
   return (
     <div className="jp-EnvPanel-kernels jp-EnvPanel-hint" data-kernel-hint={command}>
-      {trans.__('no ipykernel:')} <code title={command}>{command}</code>
+      {trans.__('no ipykernel:')} <code title={visible(command)}>{visible(command)}</code>
       <CopyButton
         text={command}
         trans={trans}
@@ -135,13 +141,14 @@ function PackageLine(props: {
     return null;
   }
   const text = hits.map(p => `${p.name} ${p.version}`);
+  const named = text.map(visible);
   const shown =
-    text.length > 4 ? [...text.slice(0, 4), trans.__('+%1 more', text.length - 4)] : text;
+    named.length > 4 ? [...named.slice(0, 4), trans.__('+%1 more', named.length - 4)] : named;
   return (
     <div
       className="jp-EnvPanel-packages"
       data-package-hits={text.join(', ')}
-      title={hits.map(p => `${p.name} ${p.version} (${p.source})`).join('\n')}
+      title={hits.map(p => visible(`${p.name} ${p.version} (${p.source})`)).join('\n')}
     >
       {shown.join(', ')}
     </div>
@@ -164,7 +171,7 @@ function SwitchControl(props: IEnvRowProps): React.ReactElement {
     : !canSwitch
       ? trans.__('Open a notebook or console to switch its kernel')
       : '';
-  const label = trans.__('Switch the current kernel to %1', env.name);
+  const label = trans.__('Switch the current kernel to %1', visible(env.name));
   if (reason || env.kernels.length === 1) {
     return (
       <button
@@ -226,7 +233,7 @@ function SwitchControl(props: IEnvRowProps): React.ReactElement {
               void actions.switchKernel(kernel, env);
             }}
           >
-            {kernel.display_name}
+            {visible(kernel.display_name)}
           </button>
         ))}
       </div>
@@ -254,7 +261,9 @@ function RegisterControl(props: IEnvRowProps): React.ReactElement | null {
             )
       }
       aria-label={
-        registered ? trans.__('Unregister %1', env.name) : trans.__('Register %1', env.name)
+        registered
+          ? trans.__('Unregister %1', visible(env.name))
+          : trans.__('Register %1', visible(env.name))
       }
       onClick={() => void (registered ? model.unregister(env.name) : model.register(env.name))}
     >

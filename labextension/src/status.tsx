@@ -8,6 +8,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { EnvPanelModel } from './model';
+import { visible } from './visible';
 
 /** Status bar item id (a stable test hook). */
 export const STATUS_ID = 'jp-envpanel-status';
@@ -68,7 +69,7 @@ export class EnvStatus extends ReactWidget {
     const project = model.project;
     const other = project?.found && env && !model.isProject(env) ? (project.name ?? '') : '';
     const changed = model.ranWith.report?.count ?? 0;
-    const parts = [env ? trans.__('env: %1', env.name) : trans.__('env: unknown')];
+    const parts = [env ? trans.__('env: %1', visible(env.name)) : trans.__('env: unknown')];
     if (count !== null) {
       parts.push(count === 0 ? trans.__('in sync') : trans._n('%1 drift', '%1 drift', count));
     }
@@ -76,20 +77,20 @@ export class EnvStatus extends ReactWidget {
       parts.push(trans._n('%1 changed since run', '%1 changed since run', changed));
     }
     if (other) {
-      parts.push(trans.__('project: %1', other));
+      parts.push(trans.__('project: %1', visible(other)));
     }
     const title = !env
       ? trans.__('The kernel runs in an environment jupyter-envpanel did not find.')
       : other
         ? trans.__(
             "This notebook runs in %1, not in the project's environment %2 (%3). Click to switch in the Environments panel.",
-            env.name,
-            other,
-            project?.file ?? ''
+            visible(env.name),
+            visible(other),
+            visible(project?.file ?? '')
           )
         : trans.__(
             'Kernel runs in %1. Drift counts missing and mismatched entries. Click to open the Environments panel.',
-            env.prefix
+            visible(env.prefix)
           );
     return (
       <button

@@ -11,6 +11,7 @@ import * as React from 'react';
 import { IEnvironment, IKernelRef } from './api';
 import { IFollowed } from './context';
 import { IAtStake, SwitchBody } from './switchbody';
+import { visible } from './visible';
 
 export type { IAtStake } from './switchbody';
 
@@ -74,7 +75,7 @@ export async function kernelExecutions(followed: IFollowed, ms = 1500): Promise<
   return Number.isFinite(next) ? Math.max(next - 1, 0) : null;
 }
 
-/** Ask before a switch that loses work; resolve true to go ahead. */
+/** Ask before a switch that loses work (`from` and `to` as shown); resolve true to go ahead. */
 async function confirmSwitch(
   stake: IAtStake,
   from: string,
@@ -123,18 +124,19 @@ export async function trustedSwitch(
   if (previous === kernel.name) {
     return false;
   }
-  const from = fromEnv ?? session.kernelDisplayName;
+  const from = visible(fromEnv ?? session.kernelDisplayName);
+  const to = visible(env.name);
   const stake = atStake(followed);
   if (settings.confirm() && !stake.busy && !stake.executed) {
     stake.executed = (await kernelExecutions(followed)) ?? 0; // a reloaded page: the kernel knows
   }
-  if (!(await confirmSwitch(stake, from, env.name, settings, trans))) {
+  if (!(await confirmSwitch(stake, from, to, settings, trans))) {
     return false;
   }
   try {
     await session.changeKernel({ name: kernel.name });
   } catch (error) {
-    Notification.error(trans.__('Could not switch to %1: %2', env.name, String(error)), {
+    Notification.error(trans.__('Could not switch to %1: %2', to, visible(String(error))), {
       autoClose: 8000
     });
     return false;
@@ -147,13 +149,14 @@ export async function trustedSwitch(
           callback: () => {
             void session.changeKernel({ name: previous }).then(
               () => Notification.info(trans.__('Switched back to %1.', from), { autoClose: 5000 }),
-              error => Notification.error(trans.__('Could not switch back: %1', String(error)))
+              error =>
+                Notification.error(trans.__('Could not switch back: %1', visible(String(error))))
             );
           }
         }
       ]
     : [];
-  Notification.success(trans.__('Switched %1 from %2 to %3.', followed.path, from, env.name), {
+  Notification.success(trans.__('Switched %1 from %2 to %3.', visible(followed.path), from, to), {
     autoClose: 10000,
     actions
   });
