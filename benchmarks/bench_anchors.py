@@ -519,7 +519,9 @@ def compile_ours() -> str:
     """Write the bytecode of the measured jupyter_envpanel, as `pip install` does; say where."""
     code = "import jupyter_envpanel, os; print(os.path.dirname(jupyter_envpanel.__file__))"
     env = {**os.environ, "PYTHONPATH": OURS_PATH[0]} if OURS_PATH else dict(os.environ)
-    folder = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    cwd = OURS_PATH[0] if OURS_PATH else None  # `-c` puts the current folder first on sys.path
+    done = subprocess.run([PY, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, check=True)
+    folder = done.stdout
     subprocess.run([PY, "-m", "compileall", "-q", folder.strip()], check=True, capture_output=True)
     return f"ours: bytecode compiled in {folder.strip()} (as pip install does)"
 
