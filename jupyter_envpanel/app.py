@@ -32,9 +32,6 @@ REPLACEABLE = (
 
 
 OURS = f"{EnvPanelKernelSpecManager.__module__}.{EnvPanelKernelSpecManager.__name__}"
-#: Seconds the warm-up waits for the server to make its kernel spec manager (the first request builds
-#: the table otherwise).
-WAIT_FOR_MANAGER = 60.0
 
 
 def _install_kernel_spec_manager(serverapp: ServerApp) -> None:
@@ -71,14 +68,9 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
                 )
 
     def _link_jupyter_server_extension(self, serverapp: ServerApp) -> None:
-        """Install our kernel spec manager before the server creates its own; start listing."""
+        """Install our kernel spec manager before the server creates its own (from config only)."""
         super()._link_jupyter_server_extension(serverapp)
         self._apply_drop_ins()
-        self._begin_warm_up(serverapp)
-        self._choose_kernel_spec_manager(serverapp)
-
-    def _choose_kernel_spec_manager(self, serverapp: ServerApp) -> None:
-        """Make ours the kernel spec manager unless configured otherwise (from config only)."""
         if not self.manage_kernelspecs:
             return
         configured = serverapp.config.get("ServerApp", {}).get("kernel_spec_manager_class")
@@ -99,26 +91,10 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
                 "jupyter-envpanel: kernel_spec_manager_class is %s; env kernels not added", dotted
             )
 
-    def _begin_warm_up(self, serverapp: ServerApp) -> None:
-        """Create the service and list in a thread as soon as the settings are known (at link).
-
-        The other extensions link and load meanwhile; the kernel table follows once the server
-        has made its kernel spec manager (`initialize_settings`).
-        """
-        self._service = build_service(self, serverapp.root_dir, watch=True)
-        self._manager_made = threading.Event()
-        self._manager: EnvPanelKernelSpecManager | None = None
-        self._warmup = threading.Thread(
-            target=self._warm_up, args=(self._service,), name="envpanel-warmup", daemon=True
-        )
-        self._warmup.start()
-
     def initialize_settings(self) -> None:
-        """Share the service with the handlers and the kernel spec manager."""
+        """Create the service shared by the handlers and the kernel spec manager."""
         assert self.serverapp is not None  # linked to the server before this runs
-        if not hasattr(self, "_service"):  # loaded without being linked first
-            self._begin_warm_up(self.serverapp)
-        service = self._service
+        service = build_service(self, self.serverapp.root_dir, watch=True)
         ksm = self.serverapp.kernel_spec_manager
         ours = ksm if isinstance(ksm, EnvPanelKernelSpecManager) else None
         if ours is not None:
@@ -126,8 +102,10 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
         self.settings["envpanel_service"] = service
         self.settings["envpanel_pool"] = DiskPool(self.disk_workers, self.request_timeout)
         self.settings["envpanel_jobs"] = self._jobs(service, ours)
-        self._manager = ours
-        self._manager_made.set()
+        self._warmup = threading.Thread(
+            target=self._warm_up, args=(service, ours), name="envpanel-warmup", daemon=True
+        )
+        self._warmup.start()
 
     def _jobs(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> Jobs:
         """Return the jobs of this server: records in the runtime dir, earlier running ones interrupted."""
@@ -141,7 +119,7 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
             self.log.warning("jupyter-envpanel: %s", warning)
         return jobs
 
-    def _warm_up(self, service: EnvService) -> None:
+    def _warm_up(self, service: EnvService, ksm: EnvPanelKernelSpecManager | None) -> None:
         """Build the listing and the kernel table once, off the loop, while the server starts.
 
         The first /api/kernelspecs and environments request answer from them (one that comes
@@ -153,9 +131,8 @@ class EnvPanelApp(ExtensionApp, EnvPanelSettings):
             with service.watch_held():
                 listing = service.listing()
                 listed = time.perf_counter()
-                made = self._manager_made.wait(WAIT_FOR_MANAGER)  # the server makes it after linking
-                if made and self._manager is not None:
-                    self._manager.refresh_table(listing)
+                if ksm is not None:
+                    ksm.refresh_table(listing)
         except Exception:  # the first request builds what is missing, and reports what is wrong
             self.log.exception("jupyter-envpanel: warming up at start failed")
             return
