@@ -7,9 +7,10 @@ import os
 import subprocess
 
 from support.cli import make_world, run
-from support.factory import PYKERNEL, child_environ, write_kernel
+from support.factory import CONDA_FORGE, PYKERNEL, child_environ, write_kernel
 from support.hostile import healthy
 from support.jupyterchild import command
+from support.pixilock import write_lock
 
 from jupyter_envpanel.settings import service_from_config
 
@@ -247,3 +248,27 @@ def test_a_drift_against_a_conda_only_file_imports_no_pip_lock_or_config_machine
     )
     assert out.returncode == 1, out.stderr  # numpy 1.24.4 against numpy>=1.26: drifted
     assert out.stderr.strip().splitlines()[-1] == "LOADED= YAML=True"
+
+
+def test_drift_against_a_stale_pixi_lock_says_which_entry_and_is_not_in_sync(world):
+    """The environment holds exactly what pixi.lock locks, but pixi.toml asks for numpy >=2 since."""
+    prefix = world.root / ".pixi" / "envs" / "default"
+    world.conda_env(prefix, python="3.12.1", packages=[("numpy", "1.26.4", "py312h8753938_0", CONDA_FORGE)])
+    packages = [
+        ("conda", "python", "3.12.1", "hb806964_0_cpython"),
+        ("conda", "numpy", "1.26.4", "py312h8753938_0"),
+    ]
+    write_lock(world.root / "pixi.lock", {"default": {"linux-64": packages}})
+    head = '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n[dependencies]\n'
+    (world.root / "pixi.toml").write_text(head + 'numpy = ">=1.26"\n')
+    out = run(world, "drift", str(prefix), "--file", "pixi.lock", "--json")
+    lock = json.loads(out.stdout)["lock"]
+    assert (out.returncode, lock["stale"]) == (0, ""), out.stderr
+    (world.root / "pixi.toml").write_text(head + 'numpy = ">=2"\n')
+    out = run(world, "drift", str(prefix), "--file", "pixi.lock")
+    assert out.returncode == 1, out.stdout + out.stderr
+    said = (
+        "pixi.lock is out of date with pixi.toml: pixi.toml asks for numpy >=2 (line 6),"
+        " pixi.lock locks numpy 1.26.4; run `pixi lock`"
+    )
+    assert said in out.stdout.splitlines() and "; the lock is out of date)" in out.stdout

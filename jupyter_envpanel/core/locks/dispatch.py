@@ -82,7 +82,7 @@ def read_lock(path: Path, target: Target, prefix: Path | None = None) -> Lock:
     return cast("Lock", _reader(module, reader)(path, target))
 
 
-def _is_pixi_pyproject(path: Path) -> bool:
+def is_pixi_pyproject(path: Path) -> bool:
     """Return whether a pyproject.toml has a [tool.pixi] table (a bad file is the PEP 621 reader's to say)."""
     try:
         data = parse_toml(read_text(path, "project file"), path)
@@ -95,6 +95,6 @@ def _is_pixi_pyproject(path: Path) -> bool:
 def read_manifest(path: Path, target: Target) -> EnvFile:
     """Read a manifest (kind "manifest") for the target: what the project asks for."""
     module, reader = MANIFESTS[path.name]
-    if path.name == "pyproject.toml" and _is_pixi_pyproject(path):
+    if path.name == "pyproject.toml" and is_pixi_pyproject(path):
         module, reader = MANIFESTS["pixi.toml"]
     return cast("EnvFile", _reader(module, reader)(path, target))

@@ -1,7 +1,7 @@
 """pixi.lock: the packages one environment locks for one platform, as py-rattler reads the file.
 
-Whether the lock still satisfies pixi.toml is pixi's own solver logic: `Lock.stale` stays ""
-(not checked), as docs/definitions.md says.
+The lock is stale when the manifest beside it (pixi.toml, else pyproject.toml's `[tool.pixi]`) asks
+for an entry the locked packages no longer satisfy, judged conservatively (locks.pixistale).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
 from ..requirements.target import Target
 from .model import Lock, Locked
+from .pixistale import stale_reason
 from .yamllock import Place, entries_of, list_key, lock_platform, places_by_url, read_lock
 
 
@@ -80,4 +81,5 @@ def read_pixi_lock(path: Path, target: Target) -> Lock:
     current().add_entries(path, len(packages))
     places = places_by_url(entries_of(path, text, list_key(text), {str(p.location) for p in packages}))
     found = [locked(p, path, place_of(places, target.subdir, str(p.location))) for p in packages]
-    return replace(base, packages=tuple(found))
+    stale, warnings = stale_reason(path, text, target, packages)
+    return replace(base, packages=tuple(found), stale=stale, warnings=warnings)

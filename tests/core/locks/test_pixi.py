@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from packaging.utils import canonicalize_name
-from rattler import BuildString, LockChannel, LockFile, LockPlatform, PackageRecord, RepoDataRecord
+from rattler import LockFile
 from support.factory import write_dist
+from support.pixilock import Pkg, conda_url, write_lock
 
 from jupyter_envpanel.core.base.budget import Budget, Limits, spending
 from jupyter_envpanel.core.base.errors import EnvFileError, FileNotFound
@@ -21,43 +22,7 @@ from jupyter_envpanel.core.packages.inventory import read_inventory
 from jupyter_envpanel.core.requirements.target import Target
 
 DATA = Path(__file__).parents[2] / "data" / "locks"
-CHANNEL = "https://conda.anaconda.org/conda-forge/"
 LINUX = Target("3.12.1", "linux-64")
-
-#: One package as a test writes it: ("conda", name, version, build) or ("pypi", name, version, url).
-Pkg = tuple[str, str, str, str]
-
-
-def conda_url(subdir: str, name: str, version: str, build: str) -> str:
-    """Return the archive URL conda-forge would serve a package at."""
-    return f"{CHANNEL}{subdir}/{name}-{version}-{build}.conda"
-
-
-def record(subdir: str, name: str, version: str, build: str) -> RepoDataRecord:
-    """Return a repodata record with digests derived from the archive name."""
-    fn = f"{name}-{version}-{build}.conda"
-    digest = hashlib.sha256(f"{subdir}/{fn}".encode()).digest()
-    package = PackageRecord(
-        name, version, BuildString(build), 0, subdir, sha256=digest, md5=digest[:16], depends=["python >=3.9"]
-    )
-    return RepoDataRecord(package, fn, conda_url(subdir, name, version, build), CHANNEL)
-
-
-def write_lock(path: Path, envs: dict[str, dict[str, list[Pkg]]]) -> Path:
-    """Write a pixi.lock with py-rattler itself: environments -> platforms -> packages."""
-    subdirs = sorted({subdir for platforms in envs.values() for subdir in platforms})
-    lock = LockFile([LockPlatform(s) for s in subdirs])
-    for env, platforms in envs.items():
-        lock.set_channels(env, [LockChannel(CHANNEL)])
-        for subdir, packages in platforms.items():
-            for kind, name, version, extra in packages:
-                if kind == "conda":
-                    lock.add_conda_package(env, LockPlatform(subdir), record(subdir, name, version, extra))
-                else:
-                    lock.add_pypi_package(env, LockPlatform(subdir), name, version, extra)
-    lock.to_path(path)
-    return path
-
 
 WHEEL = "https://files.pythonhosted.org/packages/ab/cd/Requests_Toolbelt-1.0.0-py2.py3-none-any.whl"
 
