@@ -171,3 +171,15 @@ def test_without_a_manifest_staleness_is_said_not_judged(world, lock):
     assert read.stale == "" and read.warnings == (
         "no pixi.toml or [tool.pixi] beside pixi.lock: staleness not judged",
     )
+
+
+def test_a_build_string_or_number_asked_for_is_judged_a_channel_or_digest_is_not(world, lock):
+    manifest(world, FRESH.replace('numpy = ">=1.26,<2"', 'numpy = { version = ">=1.26", build = "py311*" }'))
+    stale = read_pixi_lock(lock, LINUX).stale
+    assert "pixi.lock locks numpy 1.26.4 (py312h8753938_0, build number 0)" in stale
+    manifest(world, FRESH.replace('numpy = ">=1.26,<2"', 'numpy = { version = "*", build-number = ">=1" }'))
+    assert "pixi.lock locks numpy 1.26.4 (build number 0)" in read_pixi_lock(lock, LINUX).stale
+    wanted = 'numpy = { version = ">=1.26", build = "py312*", channel = "bioconda", md5 = "0" }'
+    manifest(world, FRESH.replace('numpy = ">=1.26,<2"', wanted))
+    read = read_pixi_lock(lock, LINUX)
+    assert read.stale == "" and "numpy (channel, md5 not judged)" in read.warnings[0]
