@@ -46,14 +46,20 @@ class _Record:
 
 
 def manifest_of(lock: Path) -> Path | None:
-    """Return the manifest pixi reads beside a lock: pixi.toml, else a pyproject.toml with [tool.pixi]."""
+    """Return the manifest pixi reads beside a lock: pixi.toml, else a pyproject.toml with [tool.pixi].
+
+    A pyproject.toml that cannot be read is returned: reading it again says why.
+    """
     toml = lock.parent / "pixi.toml"
     if toml.exists() or toml.is_symlink():
         return toml
     pyproject = lock.parent / "pyproject.toml"
-    if pyproject.exists() and is_pixi_pyproject(pyproject):
+    if not (pyproject.exists() or pyproject.is_symlink()):
+        return None
+    try:
+        return pyproject if is_pixi_pyproject(pyproject) else None
+    except EnvFileError:  # not a regular file, too large, unreadable
         return pyproject
-    return None
 
 
 def _index(packages: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -183,3 +183,16 @@ def test_a_build_string_or_number_asked_for_is_judged_a_channel_or_digest_is_not
     manifest(world, FRESH.replace('numpy = ">=1.26,<2"', wanted))
     read = read_pixi_lock(lock, LINUX)
     assert read.stale == "" and "numpy (channel, md5 not judged)" in read.warnings[0]
+
+
+def test_a_hostile_pyproject_beside_the_lock_leaves_drift_working(world, lock):
+    pyproject = world.root / "pyproject.toml"
+    os.mkfifo(pyproject)
+    read = read_pixi_lock(lock, LINUX)
+    assert (read.stale, len(read.packages)) == ("", 3)
+    assert "is a FIFO" in read.warnings[0] and "staleness of pixi.lock not judged" in read.warnings[0]
+    pyproject.unlink()
+    pyproject.write_text('[project]\nname = "demo"\ndependencies = ["rich"]\n')  # not pixi's
+    assert read_pixi_lock(lock, LINUX).warnings == (
+        "no pixi.toml or [tool.pixi] beside pixi.lock: staleness not judged",
+    )
