@@ -85,6 +85,8 @@ def _judged_spec(spec: CondaSpec) -> tuple[CondaSpec | None, list[str]]:
     kept = [f"{k}='{fields[k]}'" for k in JUDGED if k in fields]
     if not kept:
         return None, left
+    if not left:  # nothing to leave out: the entry as the manifest reader parsed it
+        return spec, left
     try:
         return parse_conda(f"{spec.name}[{', '.join(kept)}]"), left
     except ValueError:
