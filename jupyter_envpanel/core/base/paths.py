@@ -20,6 +20,17 @@ def inside(path: Path, root: Path) -> bool:
     return real == top or top in real.parents
 
 
+def check_beside(path: Path) -> Path:
+    """Return a manifest read beside its lock; a symlink out of the lock's folder is EnvFileError.
+
+    The lock was confined to the server's root; what lies beside it is read as part of it, so it
+    may not lead elsewhere (`pyproject.toml -> ~/.config/...` in a cloned repository).
+    """
+    if os.path.islink(path) and not inside(path, path.parent):
+        raise EnvFileError(path, "a link out of the lock's folder: not followed")
+    return path
+
+
 def resolve_in_root(root: Path, rel: str) -> Path:
     """Resolve a request path inside the root; absolute, `..` or symlinks out -> 403."""
     if not rel or "\x00" in rel:

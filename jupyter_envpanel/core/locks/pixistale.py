@@ -18,6 +18,7 @@ from typing import Any
 from ..base.budget import checkpoint
 from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
+from ..base.paths import check_beside
 from ..requirements.specs import CondaSpec, PipSpec, check_conda, check_pip, marker_false, parse_conda
 from ..requirements.target import Target
 from .dispatch import is_pixi_pyproject
@@ -57,7 +58,7 @@ def manifest_of(lock: Path) -> Path | None:
     if not (pyproject.exists() or pyproject.is_symlink()):
         return None
     try:
-        return pyproject if is_pixi_pyproject(pyproject) else None
+        return pyproject if is_pixi_pyproject(check_beside(pyproject)) else None
     except EnvFileError:  # not a regular file, too large, unreadable
         return pyproject
 
@@ -162,7 +163,7 @@ def stale_reason(path: Path, text: str, target: Target, packages: list[Any]) -> 
     from ..requirements.pixitoml import read_pixi_manifest
 
     try:
-        wanted = read_pixi_manifest(manifest, target)
+        wanted = read_pixi_manifest(check_beside(manifest), target)
     except EnvFileError as err:
         return "", (f"{_said(str(err))}; staleness of {path.name} not judged",)
     except RecursionError:

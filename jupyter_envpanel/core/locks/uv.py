@@ -20,6 +20,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from ..base.budget import current
 from ..base.distname import canonical_name
 from ..base.errors import EnvFileError, excerpt
+from ..base.paths import check_beside
 from ..base.safe_read import UnreadableFile
 from ..base.safe_read import read_text as safe_read_text
 from ..requirements.pyproject import Manifest, load_manifest, parse_located
@@ -86,7 +87,7 @@ def _locked(graph: Graph, index: int) -> Locked | None:
 def _sibling_manifest(path: Path, warnings: list[str]) -> Manifest | None:
     """Return the pyproject.toml beside the lock, or None (said in warnings when unreadable)."""
     try:
-        return load_manifest(path.parent / "pyproject.toml")
+        return load_manifest(check_beside(path.parent / "pyproject.toml"))
     except EnvFileError as err:
         reason = err.detail if (path.parent / "pyproject.toml").exists() else "no such file"
         warnings.append(f"pyproject.toml not read ({reason}): whether uv.lock is stale is not judged")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import EnvFileError
+from ..base.paths import check_beside
 from ..base.safe_read import BadToml, UnreadableFile, parse_toml
 from .reqfile import read_text
 
@@ -50,7 +51,7 @@ def _blank(match: re.Match[str]) -> str:
 def read_sibling(path: Path, kind: str) -> tuple[str, dict[str, Any] | None, str]:
     """Return (text, tables, warning) of a manifest beside a lock: None and a warning when unusable."""
     try:
-        text, data = read_toml(path, kind)
+        text, data = read_toml(check_beside(path), kind)
     except EnvFileError as err:
         if err.status == 404:
             return "", None, f"{path.name} not found beside the lock"

@@ -171,3 +171,15 @@ def test_a_fifo_is_refused_without_blocking(world):
     with pytest.raises(EnvFileError) as info:
         read_pipfile_lock(fifo, HERE)
     assert "FIFO" in info.value.detail and info.value.status == 400
+
+
+def test_a_pipfile_linked_out_of_the_locks_folder_is_not_read(world):
+    """A cloned repository's `Pipfile -> ~/elsewhere`: said, never read (staleness not judged)."""
+    path = project(world, pipfile=None)
+    outside = world.base / "elsewhere" / "Pipfile"
+    outside.parent.mkdir()
+    outside.write_text(PIPFILE + '\nextra-one = "*"\n')  # read, its hash would differ: stale
+    (world.root / "Pipfile").symlink_to(outside)
+    lock = read_pipfile_lock(path, HERE)
+    assert lock.stale == ""
+    assert any("a link out of the lock's folder: not followed" in w for w in lock.warnings), lock.warnings

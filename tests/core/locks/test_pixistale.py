@@ -196,3 +196,24 @@ def test_a_hostile_pyproject_beside_the_lock_leaves_drift_working(world, lock):
     assert read_pixi_lock(lock, LINUX).warnings == (
         "no pixi.toml or [tool.pixi] beside pixi.lock: staleness not judged",
     )
+
+
+@pytest.mark.parametrize("name", ["pixi.toml", "pyproject.toml"])
+def test_a_manifest_linked_out_of_the_locks_folder_is_not_read(world, lock, name):
+    """A cloned repository's `pixi.toml -> ~/elsewhere`: said, never read (staleness not judged)."""
+    outside = world.base / "elsewhere" / name
+    outside.parent.mkdir()
+    body = FRESH.replace('numpy = ">=1.26,<2"', 'numpy = ">=2"')  # read, it would make the lock stale
+    if name == "pyproject.toml":
+        body = body.replace("[dependencies]", "[tool.pixi.dependencies]").replace(
+            "[pypi-", "[tool.pixi.pypi-"
+        )
+        outside.write_text(
+            '[project]\nname = "x"\n' + HEAD.replace("[workspace]", "[tool.pixi.workspace]") + body
+        )
+    else:
+        outside.write_text(HEAD + body)
+    (world.root / name).symlink_to(outside)
+    read = read_pixi_lock(lock, LINUX)
+    assert read.stale == ""
+    assert any("a link out of the lock's folder: not followed" in w for w in read.warnings), read.warnings

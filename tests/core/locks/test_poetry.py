@@ -278,3 +278,15 @@ def test_a_broken_pyproject_is_a_warning_not_a_failure(world):
     path = project(world, pyproject="[project\n")
     lock = read_poetry_lock(path, HERE)
     assert lock.stale == "" and "invalid TOML" in lock.warnings[0] and "alpha" in names(lock)
+
+
+def test_a_pyproject_linked_out_of_the_locks_folder_is_not_read(world):
+    """A cloned repository's `pyproject.toml -> ~/elsewhere`: said, never read (staleness not judged)."""
+    path = project(world, pyproject=None)
+    outside = world.base / "elsewhere" / "pyproject.toml"
+    outside.parent.mkdir()
+    outside.write_text(PYPROJECT.replace("alpha>=1.0", "alpha>=1.1"))  # read, it would make the lock stale
+    (world.root / "pyproject.toml").symlink_to(outside)
+    lock = read_poetry_lock(path, HERE)
+    assert lock.stale == ""
+    assert any("a link out of the lock's folder: not followed" in w for w in lock.warnings), lock.warnings

@@ -292,3 +292,18 @@ def test_a_lock_for_other_environments_only_is_said_not_judged(world):
     here = "supported-markers = [\"sys_platform == 'nowhere'\", \"python_version >= '3'\"]\n"
     lock = read_uv_lock(lock_at(world, LOCK.replace("version = 1\n", "version = 1\n" + here, 1)), PY312)
     assert lock.unjudged == "" and len(lock.packages) == 8
+
+
+def test_a_pyproject_linked_out_of_the_locks_folder_is_not_read(world):
+    """A cloned repository's `pyproject.toml -> ~/elsewhere`: said, never read (staleness not judged)."""
+    metadata = '\n[package.metadata]\nrequires-dist = [{ name = "alpha", specifier = "==1.0" }]\n'
+    path = lock_at(
+        world, LOCK.replace('source = { editable = "." }\n', 'source = { editable = "." }\n' + metadata, 1)
+    )
+    outside = world.base / "elsewhere" / "pyproject.toml"
+    outside.parent.mkdir()
+    outside.write_text('[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["alpha>=1.0"]\n')
+    (world.root / "pyproject.toml").symlink_to(outside)
+    lock = read_uv_lock(path, PY312)
+    assert lock.stale == ""
+    assert "a link out of the lock's folder: not followed" in lock.warnings[0]
