@@ -19,11 +19,12 @@ from ..base.budget import current
 from ..base.distname import canonical_name
 from ..base.errors import EnvFileError
 from .envfile import EnvFile
+from .poetrydeps import poetry_requirements
 from .reqfile import Requirement, read_text
 from .specs import parse_pip
 from .target import Target
 from .tomlfile import parse_text
-from .tomlplaces import Places, array_places
+from .tomlplaces import Place, Places, array_places, key_places
 
 __all__ = ["DependencyList", "Manifest", "load_manifest", "parse_located", "read_pyproject"]
 
@@ -51,6 +52,21 @@ class Manifest:
     def places(self) -> Places:
         """Return where each array item is written (scanned on first use)."""
         return array_places(self.text)
+
+    @cached_property
+    def keys(self) -> dict[tuple[str, ...], Place]:
+        """Return where each key and table header is written (scanned on first use)."""
+        return key_places(self.text)
+
+    def key_place(self, key: tuple[str, ...]) -> Place:
+        """Return where a key is written: its line, else the first key under it, else its table's."""
+        for depth in range(len(key), 0, -1):
+            found = self.keys.get(key[:depth]) or min(
+                (p for k, p in self.keys.items() if k[:depth] == key[:depth]), default=None
+            )
+            if found:
+                return found
+        return (1, 1)
 
     def table(self, *keys: str) -> dict[str, Any]:
         """Return a nested table, {} when absent; a value of another type is an error."""
@@ -212,7 +228,10 @@ def read_pyproject(path: Path, target: Target) -> EnvFile:
     project = manifest.table("project")
     warnings: list[str] = []
     dynamic = project.get("dynamic", [])
-    if isinstance(dynamic, list) and "dependencies" in dynamic:
+    main = not project.get("dependencies")  # poetry reads [tool.poetry.dependencies] then
+    poetry, enrich = poetry_requirements(manifest, main)
+    has_poetry_main = bool(manifest.table("tool", "poetry").get("dependencies"))
+    if isinstance(dynamic, list) and "dependencies" in dynamic and not has_poetry_main:
         warnings.append(
             f"{manifest.path.name}: [project] dependencies are dynamic (set by the build backend): not judged"
         )
@@ -228,7 +247,16 @@ def read_pyproject(path: Path, target: Target) -> EnvFile:
                 spec = parse_pip(text)
             except ValueError as err:
                 raise EnvFileError(manifest.path, str(err), line, column) from None
+            if dependency_list.key == ("project", "dependencies") and spec.name in enrich:
+                spec, warning = enrich.pop(spec.name)(spec)
+                warnings += [warning] if warning else []
             requirements.append(Requirement(spec, "pip", str(manifest.path), line, column))
+    requirements += poetry
+    warnings += [
+        f"{manifest.path.name}: [tool.poetry.dependencies] {name} is not in [project] dependencies:"
+        " poetry ignores it"
+        for name in enrich
+    ]
     name = project.get("name")
     return EnvFile(
         str(manifest.path),
