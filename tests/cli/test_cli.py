@@ -272,3 +272,22 @@ def test_drift_against_a_stale_pixi_lock_says_which_entry_and_is_not_in_sync(wor
         " pixi.lock locks numpy 1.26.4; run `pixi lock`"
     )
     assert said in out.stdout.splitlines() and "; the lock is out of date)" in out.stdout
+
+
+def test_drift_against_a_classic_poetry_pyproject_finds_missing_and_mismatched(world):
+    make_world(world)
+    project = world.root / "poetryproj"
+    project.mkdir()
+    venv = world.venv(project / ".venv", [("numpy", "1.26.4", False), ("rich", "12.6.0", False)])
+    (project / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "demo"\n\n[tool.poetry.dependencies]\npython = "^3.9"\n'
+        'numpy = "^1.26"\nrich = "~13.7"\n\n[tool.poetry.group.dev.dependencies]\npytest = ">=8"\n'
+    )
+    out = run(world, "drift", str(venv), "--file", str(project / "pyproject.toml"), "--json")
+    assert out.returncode == 1, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    got = {r["name"]: (r["status"], r["line"], r["column"]) for r in report["requirements"]}
+    assert got == {"numpy": ("ok", 6, 1), "rich": ("mismatch", 7, 1), "pytest": ("missing", 10, 1)}
+    assert report["summary"]["missing"] == 1 and report["summary"]["mismatch"] == 1
+    out = run(world, "drift", str(venv), "--file", str(project / "pyproject.toml"))
+    assert "rich>=13.7,<13.8" in out.stdout, out.stdout
