@@ -13,7 +13,8 @@ import copy
 import functools
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from ..base.budget import current
 from ..base.distname import canonical_name
@@ -22,8 +23,25 @@ from .poetryspec import SOURCES, entry_lines
 from .reqfile import Requirement
 from .specs import PipSpec, parse_pip
 
-if TYPE_CHECKING:
-    from .pyproject import Manifest
+
+class Manifest(Protocol):
+    """What is read here of a parsed pyproject.toml (pyproject.Manifest): its tables and places."""
+
+    @property
+    def path(self) -> Path:
+        """Return the file's path."""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """Return the parsed tables."""
+
+    @property
+    def places(self) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+        """Return where each array item is written."""
+
+    def key_place(self, key: tuple[str, ...]) -> tuple[int, int]:
+        """Return where a key is written."""
+
 
 __all__ = ["poetry_entries", "poetry_requirements"]
 
@@ -49,16 +67,15 @@ def _table(data: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
     return value  # type: ignore[no-any-return]
 
 
-def poetry_entries(data: dict[str, Any], main: bool) -> list[Entry]:
-    """Return the entries poetry installs by default from `[tool.poetry]`: main (when asked), groups.
+def poetry_entries(data: dict[str, Any]) -> list[Entry]:
+    """Return the entries poetry installs by default from `[tool.poetry]`: main, then the groups.
 
     A group counts unless `optional = true`, with the groups it includes (`include-groups`); a group
     `[dependency-groups]` also names is that list's (`[tool.poetry.group]` only adds constraints).
     """
     tool: tuple[str, ...] = ("tool", "poetry")
     out: list[Entry] = []
-    if main:
-        out += [(tool + ("dependencies",), n, v) for n, v in _table(data, tool + ("dependencies",)).items()]
+    out += [(tool + ("dependencies",), n, v) for n, v in _table(data, tool + ("dependencies",)).items()]
     groups = _table(data, tool + ("group",))
     pep735 = {_canonical(name) for name in _table(data, ("dependency-groups",))}
     by_name = {_canonical(name): name for name in groups}
@@ -120,7 +137,7 @@ def poetry_requirements(manifest: Manifest, main: bool) -> tuple[list[Requiremen
     """
     budget = current()
     try:
-        entries = poetry_entries(manifest.data, True)
+        entries = poetry_entries(manifest.data)
     except Misplaced as err:
         raise EnvFileError(manifest.path, str(err), *manifest.key_place(err.key)) from None
     requirements: list[Requirement] = []
