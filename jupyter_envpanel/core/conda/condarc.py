@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..base.safe_read import UnreadableFile, load_yaml
+from ..base.safe_parse import load_yaml
+from ..base.safe_read import UnreadableFile
 from .channels import ChannelContext, channel_context
 
 #: Keys read, and the type each must have ("str", "list" of str, "map" of str, "multimap").

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..base.host import Host
-from ..base.safe_read import BadToml, UnreadableFile, parse_toml, read_text
+from ..base.safe_parse import BadToml, parse_toml
+from ..base.safe_read import UnreadableFile, read_text
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from ..base.safe_read import BadToml, UnreadableFile, parse_toml
+from ..base.safe_parse import BadToml, parse_toml
+from ..base.safe_read import UnreadableFile
 from ..requirements.reqfile import read_text
 
 if TYPE_CHECKING:  # kind_of() is all a drift against environment.yml needs from here

@@ -18,7 +18,8 @@ from typing import Any
 from ..base.commands import CreateCommand
 from ..base.errors import EnvPanelError
 from ..base.model import Environment
-from ..base.safe_read import BadToml, UnreadableFile, load_yaml, parse_toml, read_text
+from ..base.safe_parse import BadToml, load_yaml, parse_toml
+from ..base.safe_read import UnreadableFile, read_text
 
 PIXI_FILES = ("pixi.toml",)
 VENV_FILES = ("pyproject.toml", "uv.lock")

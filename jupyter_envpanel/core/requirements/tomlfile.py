@@ -12,7 +12,8 @@ from typing import Any
 
 from ..base.errors import EnvFileError
 from ..base.paths import check_beside
-from ..base.safe_read import BadToml, UnreadableFile, parse_toml
+from ..base.safe_parse import BadToml, parse_toml
+from ..base.safe_read import UnreadableFile
 from .reqfile import read_text
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from ..base.errors import EnvFileError
-from ..base.safe_read import UnreadableFile, compose_yaml
+from ..base.safe_parse import compose_yaml
+from ..base.safe_read import UnreadableFile
 
 
 def where(node: yaml.Node) -> tuple[int, int]:

@@ -11,7 +11,7 @@ import threading
 import pytest
 from support.factory import child_environ
 
-from jupyter_envpanel.core.base import safe_read
+from jupyter_envpanel.core.base import safe_parse, safe_read
 from jupyter_envpanel.core.base.safe_read import UnreadableFile
 
 
@@ -201,14 +201,14 @@ def test_yaml_deep_and_alias_bomb(tmp_path):
     deep = tmp_path / "deep.yml"
     deep.write_text("a: " + "[" * 10_000 + "]" * 10_000)
     with pytest.raises(UnreadableFile, match="nested deeper"):
-        safe_read.load_yaml(deep, "condarc")
+        safe_parse.load_yaml(deep, "condarc")
     bomb = tmp_path / "bomb.yml"
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
         prev = f"*a{i - 1}"
         lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
     bomb.write_text("\n".join(lines) + "\n")
-    data = safe_read.load_yaml(bomb, "condarc")  # checked once per node, not per path
+    data = safe_parse.load_yaml(bomb, "condarc")  # checked once per node, not per path
     assert set(data) == {f"a{i}" for i in range(10)}
 
 
@@ -217,17 +217,17 @@ def test_yaml_nesting_exactly_at_the_limit_is_read(tmp_path):
     path = tmp_path / ".condarc"
     lists = safe_read.MAX_DEPTH - 1
     path.write_text("a: " + "[" * lists + "]" * lists + "\n")
-    assert list(safe_read.load_yaml(path, "condarc")) == ["a"]
+    assert list(safe_parse.load_yaml(path, "condarc")) == ["a"]
     path.write_text("a: " + "[" * (lists + 1) + "]" * (lists + 1) + "\n")
     with pytest.raises(UnreadableFile, match=f"nested deeper than {safe_read.MAX_DEPTH} levels"):
-        safe_read.load_yaml(path, "condarc")
+        safe_parse.load_yaml(path, "condarc")
 
 
 def test_yaml_syntax_error_has_location(tmp_path):
     path = tmp_path / ".condarc"
     path.write_text("envs_dirs:\n  - [unclosed\n")
     with pytest.raises(UnreadableFile, match="invalid YAML at line"):
-        safe_read.load_yaml(path, "condarc")
+        safe_parse.load_yaml(path, "condarc")
 
 
 @pytest.mark.parametrize(
@@ -244,7 +244,7 @@ def test_a_bad_tagged_value_is_an_error_with_its_place(tmp_path, text, where):
     path = tmp_path / "environment.yml"
     path.write_text(text)
     with pytest.raises(UnreadableFile) as info:
-        safe_read.load_yaml(path, "environment file")
+        safe_parse.load_yaml(path, "environment file")
     assert str(info.value) == f"{path}: invalid YAML at {where}"
 
 
@@ -252,7 +252,7 @@ def test_a_yaml_document_that_refers_to_itself_through_an_anchor_is_read(tmp_pat
     """`&top {..., self: *top}` is valid YAML: it loads as a mapping that holds itself, not an error."""
     path = tmp_path / "environment.yml"
     path.write_text("&top {name: ml, dependencies: [numpy], self: *top}\n")
-    data = safe_read.load_yaml(path, "environment file")
+    data = safe_parse.load_yaml(path, "environment file")
     assert data["name"] == "ml" and data["dependencies"] == ["numpy"]
     assert data["self"] is data
 

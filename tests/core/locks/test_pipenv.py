@@ -12,7 +12,7 @@ import os
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.base.safe_read import parse_toml
+from jupyter_envpanel.core.base.safe_parse import parse_toml
 from jupyter_envpanel.core.locks.pipenv import pipfile_hash, read_pipfile_lock
 from jupyter_envpanel.core.requirements.target import Target
 

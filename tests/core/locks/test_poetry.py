@@ -11,7 +11,7 @@ import os
 import pytest
 
 from jupyter_envpanel.core.base.errors import EnvFileError
-from jupyter_envpanel.core.base.safe_read import parse_toml
+from jupyter_envpanel.core.base.safe_parse import parse_toml
 from jupyter_envpanel.core.locks.poetry import content_hash, read_poetry_lock
 from jupyter_envpanel.core.requirements.target import Target
 
