@@ -10,11 +10,14 @@ Measured, for each N:
 - cold listing (a fresh process, the first `EnvService.listing()`) vs the floor (a fresh process that
   `listdir`s each conda-meta and `stat`s each env), and beside it the I/O a correct listing cannot do
   without, with no logic around it (the floor plus `condabin`, the kernels folders and each
-  kernel.json read and parsed): how far above the floor any listing in Python starts;
-- CLI `list --json` vs `conda env list --json`; `drift NAME` vs `conda compare -n NAME`; `drift
-  PREFIX`; `show NAME --json` vs `conda list -n NAME --json` (whole processes);
+  kernel.json read and parsed): how far above the floor any listing in Python starts; and the
+  cold listing of a process that finds the facts an earlier one kept (`EnvPanelApp.listing_cache`);
+- CLI `list --json` vs `conda env list --json`, with the facts an earlier `list` kept and with
+  nothing kept; `drift NAME` vs `conda compare -n NAME`; `drift PREFIX`; `show NAME --json` vs
+  `conda list -n NAME --json` (whole processes);
 - a real `jupyter lab` (each server started fresh): start-up to the first 200 of `/api/status` vs
-  plain lab; the first `/api/kernelspecs` vs nb_conda_kernels' first; the first environments request
+  plain lab; the first `/api/kernelspecs` vs nb_conda_kernels' first (with the kept facts, and
+  with nothing kept: `envpanel0`); the first environments request
   vs gator's first `/conda/environments`; the first package search, 2 s after start (budget 200 ms:
   a user types it into the panel, and the package index is built once the server has started); the steady
   environments request (budget 10 ms) and gator's;
@@ -54,13 +57,16 @@ OURS_PATH: list[str] = []
 #: (metric, budget as text, budget test on the ratio or on our ms)
 BUDGETS = {
     "cold listing / floor": ("<= 1.5x", lambda r, ms: r <= 1.5),
+    "cold listing, facts kept / floor": ("<= 1.5x", lambda r, ms: r <= 1.5),
     "needed I/O / floor": ("", None),
     "CLI list / conda env list": ("<= 0.5x", lambda r, ms: r <= 0.5),
+    "CLI list, nothing kept / conda": ("<= 0.5x", lambda r, ms: r <= 0.5),
     "drift NAME / conda compare": ("<= 0.5x", lambda r, ms: r <= 0.5),
     "drift PREFIX / conda compare": ("<= 0.5x", lambda r, ms: r <= 0.5),
     "show NAME / conda list": ("", None),
     "start-up / plain lab": ("<= 1.1x", lambda r, ms: r <= 1.1),
     "first /api/kernelspecs / nbck": ("<= 1x", lambda r, ms: r <= 1.0),
+    "first kernelspecs, nothing kept / nbck": ("<= 1x", lambda r, ms: r <= 1.0),
     "first environments / gator": ("", None),
     "first package search, 2 s in (ms)": ("<= 200 ms", lambda r, ms: ms <= 200),
     "steady environments (ms)": ("<= 10 ms", lambda r, ms: ms <= 10),
@@ -128,7 +134,7 @@ def verdict(metric: str, mine: float, theirs: float | None) -> str:
 def environ(world: World, anchors: Anchors | None = None, config: str = "plain") -> dict[str, str]:
     """Return a process environment on the world's HOME (anchors: conda from source on PATH too)."""
     # PYTHONDONTWRITEBYTECODE too: every side runs from bytecode, as an installed package does
-    strip = ("CONDA", "MAMBA", "JUPYTER", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    strip = ("CONDA", "MAMBA", "JUPYTER", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "XDG_CACHE_HOME")
     env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
     jupyter = world.base / "jupyter"
     env.update(
@@ -149,6 +155,12 @@ def environ(world: World, anchors: Anchors | None = None, config: str = "plain")
     return env
 
 
+def forget_kept(world: World) -> None:
+    """Remove the facts our listings keep between processes (`EnvPanelApp.listing_cache`) in the world."""
+    for kept in (world.home / ".cache" / "jupyter-envpanel").glob("facts-*.json"):
+        kept.unlink()
+
+
 def timed_run(cmd: list[str], env: dict[str, str], cwd: Path, ok=(0,)) -> float:
     """Run a whole process; return its wall time (raise with its stderr when it failed)."""
     start = time.perf_counter()
@@ -159,9 +171,9 @@ def timed_run(cmd: list[str], env: dict[str, str], cwd: Path, ok=(0,)) -> float:
     return elapsed
 
 
-def child(code: str, env: dict[str, str], cwd: Path) -> object:
+def child(code: str, env: dict[str, str], cwd: Path, *args: str) -> object:
     """Run Python code in a fresh process; return the JSON it prints last."""
-    done = subprocess.run([PY, "-c", code], env=env, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run([PY, "-c", code, *args], env=env, cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip()[-600:])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -182,10 +194,14 @@ def ab(rounds: int, ours: Callable[[], float], theirs: Callable[[], float] | Non
 # --- cold listing vs the floor ---------------------------------------------------------------
 
 COLD = """
-import json, os, time
+import json, os, sys, time
 from jupyter_envpanel.core.base.host import Host
-from jupyter_envpanel.core.service import EnvService
-service = EnvService(Host.current(root=os.getcwd()))
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
+try:  # `keep`: the facts an earlier process kept are read (an older checkout keeps none)
+    options = ServiceOptions(keep_facts=sys.argv[1:] == ["keep"])
+except TypeError:
+    options = ServiceOptions()
+service = EnvService(Host.current(root=os.getcwd()), options)
 start, cpu = time.perf_counter(), time.process_time()
 count = len(service.listing().environments)
 print(json.dumps([time.perf_counter() - start, time.process_time() - cpu, count]))
@@ -242,9 +258,9 @@ def cold_listing(world: World, n: int, rounds: int, table: Table) -> None:
     env = environ(world)
     cpu: dict[str, list[float]] = {"ours": [], "floor": []}
 
-    def ours() -> float:
-        wall, used, _ = child(COLD, env, world.root)
-        cpu["ours"].append(used)
+    def ours(*args: str) -> float:
+        wall, used, _ = child(COLD, env, world.root, *args)
+        cpu["kept" if args else "ours"].append(used)
         return wall
 
     def script(code: str, into: str) -> float:
@@ -255,14 +271,20 @@ def cold_listing(world: World, n: int, rounds: int, table: Table) -> None:
         cpu[into].append(used)
         return wall
 
-    cpu["needed"] = []
+    cpu["needed"], cpu["kept"] = [], []
     mine, other = ab(rounds * 2, ours, lambda: script(FLOOR, "floor"))
     table.add("cold listing / floor", n, mine, other)
+    forget_kept(world)
+    ours("keep")  # the first process keeps the facts it read; the next ones reuse them
+    cpu["kept"].clear()
+    kept, floor = ab(rounds * 2, lambda: ours("keep"), lambda: script(FLOOR, "floor"))
+    table.add("cold listing, facts kept / floor", n, kept, floor)
     needed = [script(NEEDED, "needed") for _ in range(rounds * 2)]
     table.add("needed I/O / floor", n, needed, other)
     lines = (
         ("wall", mine, other),
         ("CPU", cpu["ours"], cpu["floor"]),
+        ("CPU, facts kept", cpu["kept"], cpu["floor"]),
         ("CPU of the needed I/O", cpu["needed"], cpu["floor"]),
     )
     for what, a, b in lines:
@@ -303,9 +325,13 @@ def cli(world: World, n: int, anchors: Anchors, rounds: int, table: Table) -> No
             conda and conda + ["list", "-n", "env0000", "--json"],
         ),
     ]
+    pairs.insert(1, ("CLI list, nothing kept / conda", ep + ["list", "--json"], pairs[0][2]))
+    timed_run(ep + ["list", "--json"], env, cwd)  # keeps the facts: later `list`s reuse them
     for metric, mine_cmd, their_cmd in pairs:
 
-        def ours(c=mine_cmd) -> float:
+        def ours(c=mine_cmd, m=metric) -> float:
+            if m.startswith("CLI list, nothing"):
+                forget_kept(world)  # outside the timing
             return timed_run(c, env, cwd, ok=(0, 1))
 
         theirs = (lambda c=their_cmd: timed_run(c, cenv, cwd, ok=(0, 1))) if their_cmd else None
@@ -323,7 +349,7 @@ class Server:
         """Write its config and start it; `started` is the time to the first 200 of /api/status."""
         self.port, self.token = free_port(), secrets.token_hex(8)
         env = environ(world, anchors if kind in ("nbck", "gator") else None, kind)
-        extensions = {"jupyterlab": True, "jupyter_envpanel": kind == "envpanel"}
+        extensions = {"jupyterlab": True, "jupyter_envpanel": kind.startswith("envpanel")}
         server: dict = {"jpserver_extensions": extensions}
         if kind == "nbck":
             server["kernel_spec_manager_class"] = "nb_conda_kernels.CondaKernelSpecManager"
@@ -381,7 +407,7 @@ class Server:
 
 def servers(world: World, n: int, anchors: Anchors, rounds: int, steady: int, table: Table) -> None:
     """Start each kind of server fresh, rounds times, alternating; time its first and steady answers."""
-    kinds = ["envpanel", "plain"]
+    kinds = ["envpanel", "envpanel0", "plain"]  # envpanel0: nothing kept from an earlier process
     kinds += ["nbck"] if anchors.nbck_path else []
     kinds += ["gator"] if anchors.gator_path else []
     got: dict[str, list[float]] = {}
@@ -392,10 +418,12 @@ def servers(world: World, n: int, anchors: Anchors, rounds: int, steady: int, ta
 
     for r in range(rounds):
         for kind in kinds if r % 2 == 0 else kinds[::-1]:
+            if kind == "envpanel0":
+                forget_kept(world)
             server = Server(world, kind, anchors)
             try:
                 keep(f"{kind} start", server.started)
-                if kind in ("envpanel", "plain", "nbck"):
+                if kind in ("envpanel", "envpanel0", "plain", "nbck"):
                     elapsed, body = server.timed("/api/kernelspecs")
                     keep(f"{kind} first kernelspecs", elapsed)
                     counts[kind] = len(json.loads(body)["kernelspecs"])
@@ -427,6 +455,13 @@ def servers(world: World, n: int, anchors: Anchors, rounds: int, steady: int, ta
         "first /api/kernelspecs / nbck",
         n,
         got["envpanel first kernelspecs"],
+        got.get("nbck first kernelspecs"),
+        nbck_note,
+    )
+    table.add(
+        "first kernelspecs, nothing kept / nbck",
+        n,
+        got["envpanel0 first kernelspecs"],
         got.get("nbck first kernelspecs"),
         nbck_note,
     )

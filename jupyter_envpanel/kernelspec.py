@@ -92,7 +92,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
         """Return the shared service, creating a default one rooted at the server's root."""
         if self.service is None:
             root = getattr(self.parent, "root_dir", None) or os.getcwd()
-            self.service = EnvService(Host.current(root=root), ServiceOptions(watch=True))
+            self.service = EnvService(Host.current(root=root), ServiceOptions(watch=True, keep_facts=True))
         return self.service
 
     # --- building: threads only ---------------------------------------------------------

@@ -174,6 +174,15 @@ class EnvPanelSettings(HasTraits):
         config=True,
         help="Seconds a cancelled job's tool gets to stop after SIGTERM before its process group is killed.",
     )
+    listing_cache = Bool(
+        True,
+        config=True,
+        help=(
+            "Keep what a listing read of each environment (Python, package count, kernels) in"
+            " ~/.cache/jupyter-envpanel between processes, reused only while every file it was read from"
+            " keeps its mtime: a CLI command or a starting server skips re-reading unchanged environments."
+        ),
+    )
     manage_kernelspecs = Bool(
         True,
         config=True,
@@ -209,6 +218,7 @@ class EnvPanelSettings(HasTraits):
             hide=self.hide,
             shared_dirs=tuple(self.shared_env_dirs),
             watch=watch,
+            keep_facts=self.listing_cache,
         )
 
 

@@ -40,6 +40,7 @@ CAPS: dict[str, int] = {
     "tool settings": 1 * MiB,
     "job record": 1 * MiB,
     "patchlevel.h": 64 * KiB,
+    "listing cache": 32 * MiB,
 }
 
 

@@ -13,6 +13,7 @@ from ..base.host import Host
 from ..base.model import CONDA_KINDS, Discovered, Listing
 from ..base.names import natural_key
 from ..base.prefix import RACY_NS, Stamp, mtime_ns
+from . import factstore
 from .classify import Found, classify
 from .facts import Facts, read_facts
 from .sources import Candidate, search
@@ -52,8 +53,14 @@ def assign_names(found: Sequence[Found]) -> list[str]:
 class Discovery:
     """Finds environments; repeated calls stat the watched paths and reuse what did not change."""
 
-    def __init__(self, host: Host, extra_dirs: Sequence[str] = (), sources: Sequence[str] = SOURCES) -> None:
-        """Remember where to look; nothing is read until `list()`."""
+    def __init__(
+        self,
+        host: Host,
+        extra_dirs: Sequence[str] = (),
+        sources: Sequence[str] = SOURCES,
+        store: Path | None = None,
+    ) -> None:
+        """Remember where to look (and the file facts are kept in between processes); nothing is read yet."""
         self.host = host
         self.extra_dirs = tuple(extra_dirs)
         self.sources = tuple(sources)
@@ -63,12 +70,17 @@ class Discovery:
         self._racy = False
         self._watched: list[str | Path] = []
         self._facts: dict[str, tuple[Stamp, Facts]] = {}  # by prefix
+        #: core/environments/factstore.py: the file, what it held (None: not read yet), whether to write it
+        self._store = store
+        self._kept: dict[str, factstore.Kept] | None = None
+        self._dirty = False
 
     def forget(self) -> None:
-        """Drop every cached fact so the next listing reads the disk again."""
+        """Drop every cached fact, the kept ones too, so the next listing reads the disk again."""
         with self._lock:
             self._listing = None
             self._facts.clear()
+            self._kept = {}
 
     def _stamp_of(self, paths: Sequence[str | Path]) -> Stamp:
         """Return the mtimes of paths, the key that invalidates the cache."""
@@ -115,6 +127,10 @@ class Discovery:
             base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
         cached = self._facts.get(prefix)
+        if cached is None and self._kept:  # what an earlier process read, if read as this one would
+            kept = self._kept.pop(prefix, None)
+            if kept is not None and kept[:3] == (env.kind, self._python_hint(env), env.venv):
+                cached = (kept.stamp, kept.facts)
         if cached is None and env.kind in CONDA_KINDS:  # first read: the reads' own opens give the mtimes
             return self._first_facts(env, base)
         # What the last read found: site-packages (pip changes only it), conda-meta/state (conda rewrites
@@ -123,7 +139,9 @@ class Discovery:
         watch = base + found
         key, absent = _stamps(watch)
         if cached and cached[0] == key:
+            self._facts[prefix] = cached
             return cached[1], watch, key
+        self._dirty = True
         reading = time.time_ns()
         # what the stamps found missing is not looked for again: were it made since, its stamp moves
         facts = read_facts(prefix, env.kind, self._python_hint(env), env.venv, absent)
@@ -139,6 +157,7 @@ class Discovery:
         self, env: Found, base: builtins.list[str | Path]
     ) -> tuple[Facts, builtins.list[str | Path], Stamp]:
         """Read a conda prefix not read before: each mtime comes from the open that reads it (no stats)."""
+        self._dirty = True
         reading = time.time_ns()
         seen: dict[str, int | None] = {}
         facts = read_facts(env.prefix, env.kind, self._python_hint(env), env.venv, stamps=seen)
@@ -151,6 +170,8 @@ class Discovery:
 
     def _scan(self) -> tuple[Listing[Discovered], builtins.list[str | Path], Stamp]:
         """Walk every source, dedupe by real path, classify, name and read facts."""
+        if self._store is not None and self._kept is None:
+            self._kept = factstore.load(self._store)
         found_sources = search(self.host, self.extra_dirs, sources=self.sources)
         warnings = list(found_sources.warnings)
         watched: builtins.list[str | Path] = list(found_sources.watched)
@@ -179,8 +200,20 @@ class Discovery:
             stamp.extend(key)
             result.append(discovered(env, name, facts))
         result.sort(key=lambda e: (not e.is_server, not e.is_base, natural_key(e.name)))
+        if self._dirty and self._store is not None:
+            self._keep(self._store, envs)
         listing = Listing(tuple(result), tuple(dict.fromkeys(warnings)), tuple(found_sources.searched()))
         return listing, watched, tuple(stamp)
+
+    def _keep(self, store: Path, envs: Sequence[Found]) -> None:
+        """Write the facts of this scan's environments for the next process (racy ones are not cached)."""
+        kept = {}
+        for env in envs:
+            cached = self._facts.get(env.prefix)
+            if cached is not None:
+                kept[env.prefix] = factstore.Kept(env.kind, self._python_hint(env), env.venv, *cached)
+        factstore.save(store, kept)
+        self._dirty = False
 
     def describe(self, path: Path) -> Discovered | None:
         """Classify one prefix that the listing does not hold (a CLI argument), or None."""

@@ -30,11 +30,13 @@ class Facts(NamedTuple):
     version_file: str | None = None
     #: `conda env config vars` of a conda prefix (conda-meta/state `env_vars`).
     env_vars: tuple[tuple[str, str], ...] = ()
+    #: A conda prefix's conda-meta/state, when it has one (conda rewrites it in place).
+    state_file: str | None = None
 
     @property
     def read_paths(self) -> tuple[str, ...]:
         """Return the paths found by reading, whose mtimes the cache must watch too."""
-        extra = tuple(p for p in (self.site, self.version_file) if p)
+        extra = tuple(p for p in (self.site, self.version_file, self.state_file) if p)
         return extra + self.kernel_paths
 
 
@@ -199,10 +201,11 @@ def _conda_facts(
     ipykernel = _IPYKERNEL_RECORD.search(blob) is not None
     kernels, kernel_paths = read_kernel_files(prefix, warnings, absent, stamps)
     env_vars: dict[str, str] = {}
+    state = None
     if "state" in names or not listed:  # conda-meta's own listing says whether there is a state
         env_vars, state_warnings = state_env_vars(prefix)
         warnings.extend(state_warnings)
+        state = meta + os.sep + "state"  # watched: `conda env config vars set` rewrites it in place
     count = blob.count(".json\n")
-    return Facts(
-        version, count, ipykernel, kernels, tuple(warnings), None, kernel_paths, None, tuple(env_vars.items())
-    )
+    pairs = tuple(env_vars.items())
+    return Facts(version, count, ipykernel, kernels, tuple(warnings), None, kernel_paths, None, pairs, state)

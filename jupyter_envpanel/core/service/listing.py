@@ -20,6 +20,7 @@ from ..base.host import Host
 from ..base.model import Discovered, Environment, Listing
 from ..base.prefix import mtime_ns
 from ..drift.fixes import install_hint
+from ..environments import factstore
 from ..environments.discovery import Discovery
 from ..environments.labels import env_label
 from ..environments.listwatch import ListingWatch
@@ -46,6 +47,8 @@ class ServiceOptions:
     shared_dirs: Sequence[str] = ()
     #: A long-lived service (the server's) watches what its listing was built from (inotify).
     watch: bool = False
+    #: Keep what a listing read of each environment between processes (core/environments/factstore.py).
+    keep_facts: bool = False
 
 
 class Listings:
@@ -57,7 +60,8 @@ class Listings:
         self.options = options.kernels
         self.hide = re.compile(options.hide) if options.hide else None
         self.shared_dirs = tuple(str(host.expand(d)) for d in options.shared_dirs)
-        self.discovery = Discovery(host, (*options.extra_dirs, *self.shared_dirs), options.sources)
+        store = factstore.store_path(host) if options.keep_facts else None
+        self.discovery = Discovery(host, (*options.extra_dirs, *self.shared_dirs), options.sources, store)
         self.watch = ListingWatch(self.discovery, options.watch)
         self._lock = threading.Lock()
         #: (discovery's listing, the listing built from it, the user kernels folder's mtime then)

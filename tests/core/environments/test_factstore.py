@@ -1,0 +1,213 @@
+"""What a listing read is kept between processes: reused only while unchanged, never trusted blindly."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from support.factory import PYKERNEL, envs_of, write_kernel, write_record
+
+from jupyter_envpanel.core.environments import discovery as module
+from jupyter_envpanel.core.environments import factstore
+from jupyter_envpanel.core.environments.discovery import Discovery
+from jupyter_envpanel.core.service import EnvService, ServiceOptions
+
+OLD_NS = 10**18  # 2001: no scan is "racily clean", so what is read is kept
+
+
+def age(world) -> None:
+    """Give every file and folder of the world an old mtime."""
+    for folder, dirs, files in os.walk(world.base):
+        for path in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
+            os.utime(path, ns=(OLD_NS, OLD_NS), follow_symlinks=False)
+
+
+def touch(path: Path, step: int = 1) -> None:
+    """Move a path's mtime (still old, so not racy), as a rewrite in place would."""
+    ns = OLD_NS + step * 10**9
+    os.utime(path, ns=(ns, ns))
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """Record the prefixes whose facts are read from disk (not taken from a cache)."""
+    seen: list[str] = []
+    real = module.read_facts
+
+    def counting(prefix, *args, **kwargs):
+        seen.append(Path(prefix).name)
+        return real(prefix, *args, **kwargs)
+
+    monkeypatch.setattr(module, "read_facts", counting)
+    return seen
+
+
+def make(world) -> Path:
+    """Write base and two named environments, `a` with a kernel; return the root."""
+    root = world.home / "miniconda3"
+    world.conda_env(root)
+    world.conda_env(root / "envs" / "a", packages=["numpy=1.26.4"], ipykernel=True)
+    write_kernel(root / "envs" / "a", "python3", PYKERNEL)
+    world.conda_env(root / "envs" / "b", state_vars={"MODE": "one"})
+    age(world)
+    return root
+
+
+def fresh(world, keep: bool = True, **environ: str) -> Discovery:
+    """Return a new Discovery, as a new process would make it."""
+    host = world.host(**environ)
+    return Discovery(host, store=factstore.store_path(host) if keep else None)
+
+
+def test_a_second_process_reuses_what_the_first_read_and_shows_the_same(world, reads):
+    make(world)
+    first = fresh(world).list()
+    assert sorted(reads) == ["a", "b", "miniconda3"]
+    store = world.home / ".cache" / "jupyter-envpanel" / factstore.FILE_NAME
+    assert store.is_file() and store.stat().st_mode & 0o777 == 0o600
+    assert store.parent.stat().st_mode & 0o777 == 0o700
+    reads.clear()
+    second = fresh(world).list()
+    assert reads == []
+    assert second == first
+    for old, new in zip(first.environments, second.environments, strict=True):
+        assert new.kernel_files == old.kernel_files and new.env_vars == old.env_vars
+        assert [k.spec for k in new.kernel_files] == [k.spec for k in old.kernel_files]
+
+
+def test_what_changed_since_is_read_again_and_only_that(world, reads):
+    root = make(world)
+    fresh(world).list()
+    write_record(root / "envs" / "a", "pandas=2.2.2")
+    touch(root / "envs" / "a" / "conda-meta")
+    spec = root / "envs" / "b" / "conda-meta" / "state"
+    spec.write_text(json.dumps({"env_vars": {"MODE": "two"}}))  # in place: conda-meta's mtime stays
+    touch(spec)
+    kernel = root / "envs" / "a" / "share" / "jupyter" / "kernels" / "python3" / "kernel.json"
+    kernel.write_text(json.dumps({**PYKERNEL, "display_name": "Edited"}))
+    touch(kernel, 2)
+    reads.clear()
+    envs = envs_of(fresh(world).list())
+    assert sorted(reads) == ["a", "b"]
+    assert envs["a"].package_count == 4  # python, numpy, ipykernel, pandas
+    assert envs["a"].kernel_files[0].spec["display_name"] == "Edited"
+    assert envs["b"].env_vars == (("MODE", "two"),)
+
+
+def test_conda_env_config_vars_rewritten_in_place_are_seen_by_the_same_process(world):
+    root = make(world)
+    discovery = Discovery(world.host())
+    assert envs_of(discovery.list())["b"].env_vars == (("MODE", "one"),)
+    state = root / "envs" / "b" / "conda-meta" / "state"
+    state.write_text(json.dumps({"env_vars": {"MODE": "two"}}))
+    touch(state)
+    assert envs_of(discovery.list())["b"].env_vars == (("MODE", "two"),)
+
+
+def test_a_prefix_that_became_another_kind_is_read_again(world, reads):
+    root = make(world)
+    fresh(world).list()
+    (root / "envs" / "b" / "conda-meta" / "history").unlink()
+    world.venv(root / "envs" / "b")  # now a venv (pyvenv.cfg), no longer conda
+    reads.clear()
+    envs = envs_of(fresh(world).list())
+    assert "b" in reads and envs["b"].kind != "conda"
+
+
+def test_racily_clean_facts_are_not_kept(world, reads):
+    root = world.home / "miniconda3"
+    world.conda_env(root)  # just written: its mtimes are within the timestamp granularity of the scan
+    fresh(world).list()
+    reads.clear()
+    fresh(world).list()
+    assert reads == ["miniconda3"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"[]",
+        b'{"version": 999, "entries": []}',
+        b'{"version": 1, "entries": {}}',
+        b'{"version": 1, "entries": [["relative", "conda", null, false, [], []]]}',
+        b"[" * 100_000,
+    ],
+    ids=["syntax", "a list", "another version", "entries not a list", "wrong shape", "deep"],
+)
+def test_a_broken_store_is_ignored_and_rewritten(world, reads, content):
+    make(world)
+    store = factstore.store_path(world.host())
+    store.parent.mkdir(parents=True)
+    store.write_bytes(content)
+    envs = envs_of(fresh(world).list())
+    assert sorted(reads) == ["a", "b", "miniconda3"] and envs["a"].package_count == 3
+    assert json.loads(store.read_text())["version"] == factstore.VERSION
+
+
+def _tampered(world, change) -> None:
+    """Keep the facts, then let change() edit the kept JSON (entries by prefix)."""
+    fresh(world).list()
+    store = factstore.store_path(world.host())
+    data = json.loads(store.read_text())
+    change({entry[0]: entry for entry in data["entries"]})
+    store.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0][2].update(argv=[]),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(1, "/etc/kernel"),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][5].__setitem__(1, "many"),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][4].append("old"),
+    ],
+    ids=["a kernel without argv", "a kernel folder elsewhere", "a count as text", "a stamp as text"],
+)
+def test_a_tampered_entry_drops_the_whole_store(world, reads, change):
+    make(world)
+    _tampered(world, change)
+    reads.clear()
+    envs = envs_of(fresh(world).list())
+    assert sorted(reads) == ["a", "b", "miniconda3"]
+    assert envs["a"].kernel_files[0].spec["argv"] and envs["a"].package_count == 3
+
+
+def test_a_store_that_is_not_a_regular_file_is_not_read(world, reads):
+    make(world)
+    store = factstore.store_path(world.host())
+    store.parent.mkdir(parents=True)
+    os.mkfifo(store)  # opened without blocking, refused: not a regular file
+    assert "a" in envs_of(fresh(world).list()) and sorted(reads) == ["a", "b", "miniconda3"]
+
+
+def test_an_unwritable_cache_folder_costs_only_the_keeping(world, reads):
+    make(world)
+    (world.home / ".cache").write_text("a file where the folder would be")
+    assert envs_of(fresh(world).list())["a"].package_count == 3
+    reads.clear()
+    fresh(world).list()
+    assert sorted(reads) == ["a", "b", "miniconda3"]
+
+
+def test_xdg_cache_home_is_where_it_is_kept(world):
+    make(world)
+    elsewhere = world.base / "xdg"
+    fresh(world, XDG_CACHE_HOME=str(elsewhere)).list()
+    assert (elsewhere / "jupyter-envpanel" / factstore.FILE_NAME).is_file()
+    assert not (world.home / ".cache").exists()
+
+
+def test_off_by_default_in_the_core_and_forgotten_on_refresh(world, reads):
+    make(world)
+    EnvService(world.host()).listing()
+    assert not (world.home / ".cache").exists()
+    service = EnvService(world.host(), ServiceOptions(keep_facts=True))
+    service.listing()
+    reads.clear()
+    again = EnvService(world.host(), ServiceOptions(keep_facts=True))
+    again.refresh()  # POST /envpanel/api/refresh: read the disk again, kept facts included
+    again.listing()
+    assert sorted(reads) == ["a", "b", "miniconda3"]
