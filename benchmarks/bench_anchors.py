@@ -499,10 +499,13 @@ import asyncio, json, os, time
 from jupyter_envpanel.core.base.host import Host
 from jupyter_envpanel.core.service import EnvService, ServiceOptions
 from jupyter_envpanel.kernelspec import EnvPanelKernelSpecManager
-try:  # the server's service watches its paths (an older checkout's cannot)
-    service = EnvService(Host.current(root=os.getcwd()), ServiceOptions(watch=True))
+try:  # the server's service: it watches its paths and keeps its facts (an older checkout's cannot)
+    service = EnvService(Host.current(root=os.getcwd()), ServiceOptions(watch=True, keep_facts=True))
 except TypeError:
-    service = EnvService(Host.current(root=os.getcwd()))
+    try:
+        service = EnvService(Host.current(root=os.getcwd()), ServiceOptions(watch=True))
+    except TypeError:
+        service = EnvService(Host.current(root=os.getcwd()))
 manager = EnvPanelKernelSpecManager(service=service)
 async def main():
     start = time.perf_counter()
