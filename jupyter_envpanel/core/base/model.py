@@ -26,6 +26,8 @@ class KernelFile:
     dir_name: str
     resource_dir: str
     spec: dict[str, Any] = field(compare=False, hash=False)
+    #: The files of its folder a kernelspec model links to (`kernel.js`, `logo-*`); None: not listed.
+    resources: tuple[str, ...] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

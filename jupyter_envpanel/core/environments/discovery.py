@@ -249,7 +249,7 @@ def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:
     """Return whether two scans found the same, kernel.json contents and env vars too (`==` skips them)."""
     return new == old and all(
         a.kernel_files == b.kernel_files
-        and [k.spec for k in a.kernel_files] == [k.spec for k in b.kernel_files]
+        and [(k.spec, k.resources) for k in a.kernel_files] == [(k.spec, k.resources) for k in b.kernel_files]
         and a.env_vars == b.env_vars
         for a, b in zip(new.environments, old.environments, strict=True)
     )

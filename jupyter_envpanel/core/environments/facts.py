@@ -87,11 +87,25 @@ def read_kernel_files(
         return (), ()
     except OSError:
         return (), ()
-    found, paths = [], []
+    found: list[KernelFile] = []
+    paths: list[str] = []
     for name in names:
         folder = os.path.join(base, name)
         spec_path = os.path.join(folder, "kernel.json")
-        paths.append(spec_path)  # watched even when missing or broken: it may be written or fixed
+        # both watched, even when missing or broken: a kernel.json may be written or fixed, a logo added
+        paths += (folder, spec_path)
+        try:  # the folder's files: kernel.json is among them, and the logos a kernelspec model links to
+            inside: list[str] | None = _listdir(folder, stamps)
+        except (FileNotFoundError, NotADirectoryError):
+            if stamps is not None:
+                stamps[spec_path] = None
+            continue
+        except OSError:  # listed at build time, if at all; its kernel.json may still be readable
+            inside = None
+        if inside is not None and "kernel.json" not in inside:
+            if stamps is not None:
+                stamps[spec_path] = None
+            continue
         try:
             if stamps is None:
                 spec = read_kernel_json(spec_path)
@@ -107,8 +121,14 @@ def read_kernel_files(
         except OSError as err:
             warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
             continue
-        found.append(KernelFile(name.lower(), folder, spec))
+        listed = None if inside is None else resource_names(inside)
+        found.append(KernelFile(name.lower(), folder, spec, listed))
     return tuple(found), tuple(paths)
+
+
+def resource_names(names: list[str]) -> tuple[str, ...]:
+    """Return the files of a kernel's folder its REST model links to: `kernel.js`, `kernel.css`, `logo-*`."""
+    return tuple(sorted(n for n in names if n in ("kernel.js", "kernel.css") or n.startswith("logo-")))
 
 
 def _listdir(path: str, stamps: MutableMapping[str, int | None] | None) -> list[str]:

@@ -41,6 +41,8 @@ class OfferedKernel:
     resource_dir: str | None = None
     #: The kernel.json it is built from, or would be (one made for ipykernel has none yet).
     kernel_json: str = ""
+    #: Its folder's files the REST model links to, as the listing read them (None: list them).
+    resources: tuple[str, ...] | None = None
 
 
 def kernel_stems(envs: Sequence[Discovered]) -> dict[str, str]:
@@ -170,7 +172,7 @@ def offered(env: Environment, options: KernelOptions) -> list[OfferedKernel]:
         folder = kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name)
         path = os.path.join(folder, "kernel.json")
         spec = build_spec(env, kfile, options)
-        kernels.append(OfferedKernel(name, env, spec, kfile.resource_dir or None, path))
+        kernels.append(OfferedKernel(name, env, spec, kfile.resource_dir or None, path, kfile.resources))
     return kernels
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..base.kernel_json import read_kernel_json
 from ..base.model import Environment, KernelFile
 from ..base.prefix import RACY_NS, mtime_ns
+from ..environments.facts import resource_names
 from .offer import KernelOptions, OfferedKernel, build_spec, legacy_names
 
 #: Names older nb_conda_kernels releases gave the base environment's kernels.
@@ -90,11 +91,9 @@ class KernelTable:
 def resource_files(resource_dir: str) -> tuple[str, ...]:
     """Return the files of a kernel's folder the REST model links to (one listdir)."""
     try:
-        names = os.listdir(resource_dir) if resource_dir else []
+        return resource_names(os.listdir(resource_dir) if resource_dir else [])
     except OSError:
         return ()
-    wanted = [n for n in names if n in ("kernel.js", "kernel.css") or n.startswith("logo-")]
-    return tuple(sorted(wanted))
 
 
 def _entry(
@@ -104,13 +103,14 @@ def _entry(
     trusted_before: int,
     env: Environment | None,
     kernel_json: str = "",
+    resources: tuple[str, ...] | None = None,
 ) -> KernelEntry:
     """Return one table entry, its kernel.json stamped after reading (trusted only when older)."""
     path = kernel_json or (os.path.join(folder, "kernel.json") if folder else "")
     stamp = mtime_ns(path) if path else None
     source = path if stamp is not None else ""  # no file: a spec made for ipykernel, or gone since
     trusted = stamp if stamp is not None and stamp < trusted_before else None
-    resources = resource_files(folder)
+    resources = resource_files(folder) if resources is None else resources  # a listing's, when it listed them
     watch = path if not source else ""
     return KernelEntry(name, folder, spec_dict(spec), env is not None, resources, source, trusted, env, watch)
 
@@ -130,7 +130,9 @@ def build_table(
     aliases: dict[str, str] = {}
     for name, kernel in offered.items():
         folder = kernel.resource_dir or ""
-        entries[name] = _entry(name, folder, kernel.spec, trusted_before, kernel.env, kernel.kernel_json)
+        entries[name] = _entry(
+            name, folder, kernel.spec, trusted_before, kernel.env, kernel.kernel_json, kernel.resources
+        )
         for legacy in legacy_names(kernel):
             aliases.setdefault(legacy, name)
     return KernelTable(entries, {k: v for k, v in aliases.items() if k not in entries})

@@ -211,3 +211,21 @@ def test_off_by_default_in_the_core_and_forgotten_on_refresh(world, reads):
     again.refresh()  # POST /envpanel/api/refresh: read the disk again, kept facts included
     again.listing()
     assert sorted(reads) == ["a", "b", "miniconda3"]
+
+
+def test_a_kernels_logos_are_kept_and_one_added_since_is_seen(world, reads):
+    root = make(world)
+    folder = root / "envs" / "a" / "share" / "jupyter" / "kernels" / "python3"
+    (folder / "kernel.js").write_text("// a kernel's own front-end code")
+    (folder / "notes.txt").write_text("not linked by a kernelspec model")
+    age(world)
+    first = envs_of(fresh(world).list())["a"].kernel_files[0]
+    assert "kernel.js" in first.resources and "notes.txt" not in first.resources
+    reads.clear()
+    assert envs_of(fresh(world).list())["a"].kernel_files[0].resources == first.resources
+    assert reads == []
+    (folder / "logo-svg.svg").write_text("<svg/>")  # the folder's mtime moves; kernel.json's does not
+    touch(folder)
+    now = envs_of(fresh(world).list())["a"].kernel_files[0].resources
+    assert now == tuple(sorted((*first.resources, "logo-svg.svg")))
+    assert reads == ["a"]
