@@ -28,6 +28,8 @@ class KernelFile:
     spec: dict[str, Any] = field(compare=False, hash=False)
     #: The files of its folder a kernelspec model links to (`kernel.js`, `logo-*`); None: not listed.
     resources: tuple[str, ...] | None = field(default=None, compare=False, hash=False)
+    #: The kernel.json's mtime in ns, taken by the open that read it; None: not known.
+    mtime: int | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

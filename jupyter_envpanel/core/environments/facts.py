@@ -8,7 +8,7 @@ from collections.abc import Container, MutableMapping
 from pathlib import Path
 from typing import NamedTuple
 
-from ..base.kernel_json import read_kernel_json, read_kernel_json_stamped, split_env
+from ..base.kernel_json import read_kernel_json_stamped, split_env
 from ..base.model import CONDA_KINDS, KernelFile
 from ..base.prefix import cfg_version, pyvenv_cfg, site_packages
 from ..base.safe_read import UnreadableFile, read_json_object, read_text
@@ -107,10 +107,9 @@ def read_kernel_files(
                 stamps[spec_path] = None
             continue
         try:
-            if stamps is None:
-                spec = read_kernel_json(spec_path)
-            else:
-                spec, stamps[spec_path] = read_kernel_json_stamped(spec_path)
+            spec, mtime = read_kernel_json_stamped(spec_path)
+            if stamps is not None:
+                stamps[spec_path] = mtime
         except (FileNotFoundError, NotADirectoryError):
             if stamps is not None:
                 stamps[spec_path] = None
@@ -122,7 +121,7 @@ def read_kernel_files(
             warnings.append(f"kernel not offered: cannot read {spec_path}: {err.strerror or err}")
             continue
         listed = None if inside is None else resource_names(inside)
-        found.append(KernelFile(name.lower(), folder, spec, listed))
+        found.append(KernelFile(name.lower(), folder, spec, listed, mtime))
     return tuple(found), tuple(paths)
 
 

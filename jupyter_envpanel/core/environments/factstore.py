@@ -85,7 +85,7 @@ def save(path: Path, kept: Mapping[str, Kept]) -> None:
 def _as_json(prefix: str, entry: Kept) -> list[Any]:
     """Return one entry as JSON values (facts field by field: tuples become lists)."""
     facts = entry.facts
-    kernels = [[k.dir_name, k.resource_dir, k.spec, k.resources] for k in facts.kernel_files]
+    kernels = [[k.dir_name, k.resource_dir, k.spec, k.resources, k.mtime] for k in facts.kernel_files]
     body = [
         facts.python_version,
         facts.package_count,
@@ -113,13 +113,14 @@ def _entry(item: Any, path: Path) -> tuple[str, Kept]:
     _check(_strings(warnings) and _strings(kernel_paths) and isinstance(kernels, list))
     _check(isinstance(env_vars, list) and all(_strings(p) and len(p) == 2 for p in env_vars))
     files = []
-    for dir_name, resource_dir, spec, resources in kernels:
+    for dir_name, resource_dir, spec, resources, mtime in kernels:
         _check(isinstance(dir_name, str) and isinstance(resource_dir, str) and isinstance(spec, dict))
         _check(resource_dir.startswith(prefix.rstrip(os.sep) + os.sep))
         _check(resources is None or (_strings(resources) and resource_names(resources) == tuple(resources)))
+        _check(mtime is None or type(mtime) is int)
         spec = check_spec(check_depth(spec, path), resource_dir)
         listed = None if resources is None else tuple(resources)
-        files.append(KernelFile(dir_name, resource_dir, spec, listed))
+        files.append(KernelFile(dir_name, resource_dir, spec, listed, mtime))
     facts = Facts(
         version,
         count,

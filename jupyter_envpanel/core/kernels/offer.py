@@ -43,6 +43,8 @@ class OfferedKernel:
     kernel_json: str = ""
     #: Its folder's files the REST model links to, as the listing read them (None: list them).
     resources: tuple[str, ...] | None = None
+    #: The kernel.json's mtime when the listing read it (None: not known; stat it).
+    kernel_mtime: int | None = None
 
 
 def kernel_stems(envs: Sequence[Discovered]) -> dict[str, str]:
@@ -172,7 +174,10 @@ def offered(env: Environment, options: KernelOptions) -> list[OfferedKernel]:
         folder = kfile.resource_dir if on_disk else os.path.join(own, kfile.dir_name)
         path = os.path.join(folder, "kernel.json")
         spec = build_spec(env, kfile, options)
-        kernels.append(OfferedKernel(name, env, spec, kfile.resource_dir or None, path, kfile.resources))
+        kernel = OfferedKernel(
+            name, env, spec, kfile.resource_dir or None, path, kfile.resources, kfile.mtime
+        )
+        kernels.append(kernel)
     return kernels
 
 

@@ -104,10 +104,14 @@ def _entry(
     env: Environment | None,
     kernel_json: str = "",
     resources: tuple[str, ...] | None = None,
+    read_mtime: int | None = None,
 ) -> KernelEntry:
-    """Return one table entry, its kernel.json stamped after reading (trusted only when older)."""
+    """Return one table entry, its kernel.json's mtime from the read (else a stat; trusted only when older).
+
+    A lookup stats the kernel.json and reads it again when its mtime is not this one.
+    """
     path = kernel_json or (os.path.join(folder, "kernel.json") if folder else "")
-    stamp = mtime_ns(path) if path else None
+    stamp = read_mtime if read_mtime is not None else (mtime_ns(path) if path else None)
     source = path if stamp is not None else ""  # no file: a spec made for ipykernel, or gone since
     trusted = stamp if stamp is not None and stamp < trusted_before else None
     resources = resource_files(folder) if resources is None else resources  # a listing's, when it listed them
@@ -131,7 +135,14 @@ def build_table(
     for name, kernel in offered.items():
         folder = kernel.resource_dir or ""
         entries[name] = _entry(
-            name, folder, kernel.spec, trusted_before, kernel.env, kernel.kernel_json, kernel.resources
+            name,
+            folder,
+            kernel.spec,
+            trusted_before,
+            kernel.env,
+            kernel.kernel_json,
+            kernel.resources,
+            kernel.kernel_mtime,
         )
         for legacy in legacy_names(kernel):
             aliases.setdefault(legacy, name)
