@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..base.host import Host
-from ..base.kernel_json import check_spec
+from ..base.kernel_json import check_spec, split_env
 from ..base.model import KernelFile
 from ..base.prefix import Stamp
 from ..base.safe_read import UnreadableFile, check_depth, parse_json, read_bytes
@@ -112,10 +112,12 @@ def _entry(item: Any, path: Path) -> tuple[str, Kept]:
     _check(_opt_str(site) and _opt_str(version_file) and _opt_str(state))
     _check(_strings(warnings) and _strings(kernel_paths) and isinstance(kernels, list))
     _check(isinstance(env_vars, list) and all(_strings(p) and len(p) == 2 for p in env_vars))
+    _check(not split_env(dict(env_vars))[1])  # as conda-meta/state's are checked when read
     files = []
     for dir_name, resource_dir, spec, resources, mtime in kernels:
         _check(isinstance(dir_name, str) and isinstance(resource_dir, str) and isinstance(spec, dict))
         _check(resource_dir.startswith(prefix.rstrip(os.sep) + os.sep))
+        _check(dir_name == os.path.basename(resource_dir).lower())
         _check(resources is None or (_strings(resources) and resource_names(resources) == tuple(resources)))
         _check(mtime is None or type(mtime) is int)
         spec = check_spec(check_depth(spec, path), resource_dir)

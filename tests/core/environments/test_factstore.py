@@ -163,8 +163,17 @@ def _tampered(world, change) -> None:
         lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(1, "/etc/kernel"),
         lambda e: e[next(p for p in e if p.endswith("/a"))][5].__setitem__(1, "many"),
         lambda e: e[next(p for p in e if p.endswith("/a"))][4].append("old"),
+        lambda e: e[next(p for p in e if p.endswith("/b"))][5][8].append(["LD_PRELOAD=x", "y"]),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(0, "other"),
     ],
-    ids=["a kernel without argv", "a kernel folder elsewhere", "a count as text", "a stamp as text"],
+    ids=[
+        "a kernel without argv",
+        "a kernel folder elsewhere",
+        "a count as text",
+        "a stamp as text",
+        "a variable with an invalid name",
+        "a kernel named unlike its folder",
+    ],
 )
 def test_a_tampered_entry_drops_the_whole_store(world, reads, change):
     make(world)
