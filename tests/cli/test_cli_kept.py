@@ -6,16 +6,7 @@ import json
 import os
 
 from support.cli import make_world, run
-from support.factory import write_record
-
-OLD_NS = 10**18  # 2001: nothing is "racily clean", so what a listing read is kept
-
-
-def age(world) -> None:
-    """Give every file and folder of the world an old mtime."""
-    for folder, dirs, files in os.walk(world.base):
-        for path in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
-            os.utime(path, ns=(OLD_NS, OLD_NS), follow_symlinks=False)
+from support.factory import age, write_record
 
 
 def listed(world, **environ) -> dict[str, dict]:

@@ -285,6 +285,17 @@ class World:
         return self.venv(self.base / "server")
 
 
+#: An mtime from 2001: no scan of a world aged to it is "racily clean", so what is read is cached.
+OLD_NS = 10**18
+
+
+def age(world: World) -> None:
+    """Give every file and folder of the world an old mtime (OLD_NS)."""
+    for folder, dirs, files in os.walk(world.base):
+        for path in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
+            os.utime(path, ns=(OLD_NS, OLD_NS), follow_symlinks=False)
+
+
 def envs_of(listing) -> dict[str, object]:
     """Return a listing's environments by name."""
     return {e.name: e for e in listing.environments}

@@ -116,8 +116,8 @@ def _entry(item: Any, path: Path) -> tuple[str, Kept]:
     files = []
     for dir_name, resource_dir, spec, resources, mtime in kernels:
         _check(isinstance(dir_name, str) and isinstance(resource_dir, str) and isinstance(spec, dict))
-        _check(resource_dir.startswith(prefix.rstrip(os.sep) + os.sep))
-        _check(dir_name == os.path.basename(resource_dir).lower())
+        folder, name = os.path.split(resource_dir)  # <prefix>/share/jupyter/kernels/<name>, as read
+        _check(folder == os.path.join(prefix, "share", "jupyter", "kernels") and dir_name == name.lower())
         _check(resources is None or (_strings(resources) and resource_names(resources) == tuple(resources)))
         _check(mtime is None or type(mtime) is int)
         spec = check_spec(check_depth(spec, path), resource_dir)

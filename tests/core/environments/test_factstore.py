@@ -7,21 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from support.factory import PYKERNEL, envs_of, write_kernel, write_record
+from support.factory import OLD_NS, PYKERNEL, age, envs_of, write_kernel, write_record
 
 from jupyter_envpanel.core.environments import discovery as module
 from jupyter_envpanel.core.environments import factstore
 from jupyter_envpanel.core.environments.discovery import Discovery
 from jupyter_envpanel.core.service import EnvService, ServiceOptions
-
-OLD_NS = 10**18  # 2001: no scan is "racily clean", so what is read is kept
-
-
-def age(world) -> None:
-    """Give every file and folder of the world an old mtime."""
-    for folder, dirs, files in os.walk(world.base):
-        for path in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
-            os.utime(path, ns=(OLD_NS, OLD_NS), follow_symlinks=False)
 
 
 def touch(path: Path, step: int = 1) -> None:
