@@ -25,7 +25,7 @@ from traitlets import Float
 from .core.base.host import Host
 from .core.base.kernel_json import read_kernel_json
 from .core.base.model import Environment, Listing
-from .core.base.prefix import RACY_NS, mtime_ns
+from .core.base.prefix import mtime_ns, racy
 from .core.base.safe_read import UnreadableFile
 from .core.kernels.registry import ipython_dir
 from .core.kernels.table import KernelEntry, KernelTable, build_table, reread
@@ -120,8 +120,8 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             specs[name] = (resource_dir, spec)
         if specs == self._native[0]:  # read again (racily clean) and the same: keep the object
             specs = self._native[0]
-        racy = any(m is not None and m >= reading - RACY_NS for _, _, m in stamp)
-        self._native = (specs, () if racy else stamp)  # racily clean: read again next time
+        unsure = any(racy(m, reading) for _, _, m in stamp)
+        self._native = (specs, () if unsure else stamp)  # racily clean: read again next time
         return specs
 
     def refresh_table(self, listing: Listing[Environment] | None = None) -> KernelTable:
@@ -136,7 +136,7 @@ class EnvPanelKernelSpecManager(KernelSpecManager):
             native = self._native_specs()
             if self._table is None or self._built_from[0] is not listing or self._built_from[1] is not native:
                 offered = service.offered_kernels_for(listing)
-                self._table = build_table(offered, native, started - RACY_NS)
+                self._table = build_table(offered, native, started)
                 self._built_from = (listing, native)
             self._ready.set()
             return self._table

@@ -14,6 +14,15 @@ from .safe_read import UnreadableFile, read_text
 
 #: How close to a scan an mtime must be for the scan not to be trusted (timestamps are coarse).
 RACY_NS = 50_000_000
+#: The same for an mtime of whole seconds: a filesystem that keeps no finer (ext3, HFS+; FAT: 2 s).
+COARSE_RACY_NS = 2_000_000_000
+
+
+def racy(mtime: int | None, since: int) -> bool:
+    """Return whether an mtime is too close to a read at `since` (ns) to prove a later write moves it."""
+    if mtime is None or mtime < since - COARSE_RACY_NS:
+        return False
+    return mtime >= since - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
 
 
 #: The mtimes of the paths a cached value was read from (None: missing), the key that invalidates it.

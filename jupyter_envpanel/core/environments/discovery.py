@@ -12,7 +12,7 @@ from pathlib import Path
 from ..base.host import Host
 from ..base.model import CONDA_KINDS, Discovered, Listing
 from ..base.names import natural_key
-from ..base.prefix import RACY_NS, Stamp, mtime_ns
+from ..base.prefix import Stamp, mtime_ns, racy
 from . import factstore
 from .classify import Found, classify
 from .facts import Facts, read_facts
@@ -100,7 +100,7 @@ class Discovery:
             self._watched, self._stamp, self._listing = watched, stamp, listing
             # A folder changed within the filesystem's timestamp granularity of the scan may change
             # again without its mtime moving ("racily clean", as git says): check it once more later.
-            self._racy = any(m is not None and m >= started - RACY_NS for m in stamp)
+            self._racy = any(racy(m, started) for m in stamp)
             return listing
 
     @property
@@ -149,7 +149,7 @@ class Discovery:
             watch = base + list(facts.read_paths)
             key = key[: len(base)] + self._stamp_of(watch[len(base) :])
         # racily clean facts (a path changed while, or just before, it was read) are read again
-        if not any(m is not None and m >= reading - RACY_NS for m in key):
+        if not any(racy(m, reading) for m in key):
             self._facts[prefix] = (key, facts)
         return facts, watch, key
 
@@ -164,7 +164,7 @@ class Discovery:
         watch = base + list(facts.read_paths)
         # a path the reads did not open (unreadable, not a folder) is stat'ed like any other
         key = tuple(seen[p] if p in seen else mtime_ns(p) for p in (os.fspath(w) for w in watch))
-        if not any(m is not None and m >= reading - RACY_NS for m in key):
+        if not any(racy(m, reading) for m in key):
             self._facts[env.prefix] = (key, facts)
         return facts, watch, key
 

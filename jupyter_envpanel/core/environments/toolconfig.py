@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from ..base.host import Host
+from ..base.prefix import racy
 from ..base.safe_parse import BadToml, parse_toml
 from ..base.safe_read import UnreadableFile, read_text
 
 _PLACEHOLDER = re.compile(r"{(.+?)}")
 _CACHE_MAX = 512
-RACY_NS = 2_000_000_000  # FAT and some network filesystems keep 2 s timestamps
 #: `envs` where TOML can have it as a key: `[tool.hatch.envs.x]`, `envs.x.path =`, `{envs = ...}`
 #: (a key written with escapes, `"\u0065nvs"`, is not seen: as `hatch` itself is not, before).
 _ENVS_KEY = re.compile(r"""(?:^|[\[.{,\s])["']?envs["']?\s*[.=\]]""", re.MULTILINE)
@@ -69,7 +69,7 @@ def read_toml(
         return cached[1], cached[2]
     data, warnings = _parse(path, what, wanted)
     # a file changed within the clock's granularity may change again unseen ("racily clean"): not kept
-    if key and key[0] < time.time_ns() - RACY_NS:
+    if key and not racy(key[0], time.time_ns()):
         if len(_PARSED) >= _CACHE_MAX:
             _PARSED.clear()
         _PARSED[(str(path), wanted)] = (key, data, warnings)
@@ -227,7 +227,7 @@ def tool_settings(host: Host) -> ToolSettings:
             return last[3]
     out = _tool_settings(host)
     keys = tuple(_stat_key(p) for p in out.files)
-    if all(k is None or k[0] < time.time_ns() - RACY_NS for k in keys):
+    if not any(k is not None and racy(k[0], time.time_ns()) for k in keys):
         _LAST = (host, sys.platform, keys, out)
     return out
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..base.kernel_json import read_kernel_json
 from ..base.model import Environment, KernelFile
-from ..base.prefix import RACY_NS, mtime_ns
+from ..base.prefix import mtime_ns, racy
 from ..environments.facts import resource_names
 from .offer import KernelOptions, OfferedKernel, build_spec, legacy_names
 
@@ -100,7 +100,7 @@ def _entry(
     name: str,
     folder: str,
     spec: Mapping[str, Any],
-    trusted_before: int,
+    read_at: int,
     env: Environment | None,
     kernel_json: str = "",
     resources: tuple[str, ...] | None = None,
@@ -113,7 +113,7 @@ def _entry(
     path = kernel_json or (os.path.join(folder, "kernel.json") if folder else "")
     stamp = read_mtime if read_mtime is not None else (mtime_ns(path) if path else None)
     source = path if stamp is not None else ""  # no file: a spec made for ipykernel, or gone since
-    trusted = stamp if stamp is not None and stamp < trusted_before else None
+    trusted = None if stamp is None or racy(stamp, read_at) else stamp
     resources = resource_files(folder) if resources is None else resources  # a listing's, when it listed them
     watch = path if not source else ""
     return KernelEntry(name, folder, spec_dict(spec), env is not None, resources, source, trusted, env, watch)
@@ -122,15 +122,15 @@ def _entry(
 def build_table(
     offered: Mapping[str, OfferedKernel],
     native: Mapping[str, tuple[str, Mapping[str, Any]]],
-    trusted_before: int = 0,
+    read_at: int = 0,
 ) -> KernelTable:
     """Return the table: native specs, then ours (an env kernel replaces a same-named native one).
 
-    `trusted_before`: a kernel.json changed since then may differ from the spec read (checked again).
+    `read_at`: when reading began; a kernel.json changed about then may differ from its spec (checked again).
     """
     entries: dict[str, KernelEntry] = {}
     for name, (resource_dir, spec) in sorted(native.items()):
-        entries[name] = _entry(name, resource_dir, spec, trusted_before, None)
+        entries[name] = _entry(name, resource_dir, spec, read_at, None)
     aliases: dict[str, str] = {}
     for name, kernel in offered.items():
         folder = kernel.resource_dir or ""
@@ -138,7 +138,7 @@ def build_table(
             name,
             folder,
             kernel.spec,
-            trusted_before,
+            read_at,
             kernel.env,
             kernel.kernel_json,
             kernel.resources,
@@ -157,5 +157,5 @@ def reread(entry: KernelEntry, options: KernelOptions) -> KernelEntry:
     if entry.env is not None:  # ours: activated and named as the table builds it
         kfile = KernelFile(os.path.basename(entry.resource_dir).lower(), entry.resource_dir, spec)
         spec = build_spec(entry.env, kfile, options)
-    trusted = stamp if stamp is not None and stamp < reading - RACY_NS else None
+    trusted = None if racy(stamp, reading) else stamp
     return replace(entry, spec=spec_dict(spec), stamp=trusted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,21 @@ def test_racily_clean_facts_are_not_kept(world, reads):
     reads.clear()
     fresh(world).list()
     assert reads == ["miniconda3"]
+
+
+def test_a_change_in_the_second_of_a_read_is_seen_where_mtimes_are_whole_seconds(world, reads, monkeypatch):
+    """ext3, HFS+ or FAT keep whole seconds: a record added in the second of a read leaves the mtime as is."""
+    root = make(world)
+    meta = root / "envs" / "a" / "conda-meta"
+    second = 2 * 10**18  # as such a filesystem records any moment of that second
+    monkeypatch.setattr(time, "time_ns", lambda: second + 500_000_000)  # read half a second later
+    os.utime(meta, ns=(second, second))
+    before = envs_of(fresh(world).list())["a"].package_count
+    write_record(root / "envs" / "a", "pandas=2.2.2")
+    os.utime(meta, ns=(second, second))
+    reads.clear()
+    after = envs_of(fresh(world).list())["a"]
+    assert "a" in reads and after.package_count == before + 1
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from support.factory import PYKERNEL, UNDER_TEST, envs_of, write_dist, write_kernel, write_record
 from support.hostile import envs_root, healthy
 
-from jupyter_envpanel.core.base.prefix import RACY_NS
+from jupyter_envpanel.core.base.prefix import COARSE_RACY_NS, RACY_NS
 from jupyter_envpanel.core.kernels.offer import KernelOptions
 from jupyter_envpanel.core.kernels.table import build_table, reread
 from jupyter_envpanel.core.service import EnvService, ServiceOptions
@@ -166,17 +166,29 @@ def test_a_native_kernels_model_links_its_kernel_js_and_kernel_css(world):
     assert model["resources"]["kernel.css"] == "/base/kernelspecs/ir/kernel.css"
 
 
-@pytest.mark.parametrize("written", ["before", "at", "after"])
-def test_a_kernel_json_is_trusted_only_when_written_before_the_build(world, written):
+@pytest.mark.parametrize(
+    "before, trusted",
+    [
+        (RACY_NS + 1, True),
+        (RACY_NS, False),
+        (-1, False),
+        # whole seconds: a filesystem that keeps no finer (ext3, HFS+; FAT: 2 s) may not move them again
+        (500_000_000, False),
+        (1_500_000_000, False),
+        (COARSE_RACY_NS + 500_000_000, True),
+    ],
+    ids=["older", "at the edge", "after", "0.5 s, whole", "1.5 s, whole", "2.5 s, whole"],
+)
+def test_a_kernel_json_is_trusted_only_when_written_before_the_build(world, before, trusted):
     """The table proves a kernel.json older than its build current; one as new may change unseen."""
     spec = {"argv": ["R"], "display_name": "R", "language": "R"}
     folder = write_kernel(world.base / "data", "ir", spec)
-    built = 2 * 10**18
-    mtime = {"before": built - 1, "at": built, "after": built + 1}[written]
+    built = 2 * 10**18 + 500_000_000  # reading began half a second into a second
+    mtime = built - before
     os.utime(folder / "kernel.json", ns=(mtime, mtime))
-    entry = build_table({}, {"ir": (str(folder), spec)}, trusted_before=built).lookup("ir")
+    entry = build_table({}, {"ir": (str(folder), spec)}, read_at=built).lookup("ir")
     assert entry.source == str(folder / "kernel.json")
-    assert entry.stamp == (mtime if written == "before" else None)
+    assert entry.stamp == (mtime if trusted else None)
 
 
 def test_an_old_base_kernel_name_resolves_only_to_a_kernel_of_ours(world):
