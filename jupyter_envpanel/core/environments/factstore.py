@@ -47,9 +47,20 @@ def store_path(host: Host) -> Path:
     return base / "jupyter-envpanel" / FILE_NAME
 
 
+def _private(path: Path) -> bool:
+    """Return whether only this user can change a path: owned by them, not writable by group or others."""
+    if not hasattr(os, "getuid"):  # Windows: a profile folder's ACLs already keep it the user's
+        return True
+    info = os.stat(path, follow_symlinks=False)
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def load(path: Path) -> dict[str, Kept]:
-    """Return the kept facts by prefix; an absent, unreadable or doubtful file gives none."""
+    """Return the kept facts by prefix; an absent, unreadable, doubtful or not private file gives none."""
     try:
+        # another user who could write the folder or the file could make our kernels run their command
+        if not (_private(path.parent) and _private(path)):
+            return {}
         value = parse_json(read_bytes(path, "listing cache"), path, depth_check=False)
         if not isinstance(value, dict) or value.get("version") != VERSION:
             return {}
@@ -71,6 +82,8 @@ def save(path: Path, kept: Mapping[str, Kept]) -> None:
     temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(path.parent):  # made by someone else first: what we write there is not read
+            return
         fd = os.open(temp, _WRITE_FLAGS, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
@@ -118,7 +131,10 @@ def _entry(item: Any, path: Path) -> tuple[str, Kept]:
         _check(isinstance(dir_name, str) and isinstance(resource_dir, str) and isinstance(spec, dict))
         folder, name = os.path.split(resource_dir)  # <prefix>/share/jupyter/kernels/<name>, as read
         _check(folder == os.path.join(prefix, "share", "jupyter", "kernels") and dir_name == name.lower())
-        _check(resources is None or (_strings(resources) and resource_names(resources) == tuple(resources)))
+        _check(_file_name(name) and (resources is None or _strings(resources)))
+        # a folder's own files, as its listing named them: no `..`, no separator
+        _check(resources is None or all(map(_file_name, resources)))
+        _check(resources is None or resource_names(resources) == tuple(resources))
         _check(mtime is None or type(mtime) is int)
         spec = check_spec(check_depth(spec, path), resource_dir)
         listed = None if resources is None else tuple(resources)
@@ -142,6 +158,11 @@ def _check(ok: bool) -> None:
     """Raise ValueError unless ok: an entry of the wrong shape drops the whole file."""
     if not ok:
         raise ValueError("not an entry of the listing cache")
+
+
+def _file_name(name: str) -> bool:
+    """Return whether name is one a folder's listing can hold: not empty, `.`, `..`, nor with a separator."""
+    return name not in ("", ".", "..") and "/" not in name and os.sep not in name and "\0" not in name
 
 
 def _opt_str(value: object) -> bool:

@@ -154,6 +154,17 @@ def test_a_broken_store_is_ignored_and_rewritten(world, reads, content):
     assert json.loads(store.read_text())["version"] == factstore.VERSION
 
 
+def _kernel_of_a(entries: dict) -> list:
+    """Return env `a`'s kept kernel: [dir_name, resource_dir, spec, resources, mtime]."""
+    return entries[next(p for p in entries if p.endswith("/a"))][5][3][0]
+
+
+def _up(entries: dict) -> None:
+    """Name env `a`'s kernel `..`: a folder a listing never reads a kernel from."""
+    kernel = _kernel_of_a(entries)
+    kernel[:2] = ["..", os.path.join(os.path.dirname(kernel[1]), "..")]
+
+
 def _tampered(world, change) -> None:
     """Keep the facts, then let change() edit the kept JSON (entries by prefix)."""
     fresh(world).list()
@@ -172,6 +183,8 @@ def _tampered(world, change) -> None:
         lambda e: e[next(p for p in e if p.endswith("/a"))][4].append("old"),
         lambda e: e[next(p for p in e if p.endswith("/b"))][5][8].append(["LD_PRELOAD=x", "y"]),
         lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(0, "other"),
+        _up,
+        lambda e: _kernel_of_a(e).__setitem__(3, ["logo-/../../../etc/x"]),
     ],
     ids=[
         "a kernel without argv",
@@ -180,6 +193,8 @@ def _tampered(world, change) -> None:
         "a stamp as text",
         "a variable with an invalid name",
         "a kernel named unlike its folder",
+        "a kernel named ..",
+        "a linked file with a separator",
     ],
 )
 def test_a_tampered_entry_drops_the_whole_store(world, reads, change):
@@ -189,6 +204,20 @@ def test_a_tampered_entry_drops_the_whole_store(world, reads, change):
     envs = envs_of(fresh(world).list())
     assert sorted(reads) == ["a", "b", "miniconda3"]
     assert envs["a"].kernel_files[0].spec["argv"] and envs["a"].package_count == 3
+
+
+@pytest.mark.parametrize("writable", ["folder", "file"])
+def test_a_store_others_could_write_is_neither_read_nor_written(world, reads, writable):
+    """A folder or file another user could change (a shared XDG_CACHE_HOME) could run their command."""
+    make(world)
+    _tampered(world, lambda e: _kernel_of_a(e)[2].update(argv=["/tmp/theirs", "{connection_file}"]))
+    store = factstore.store_path(world.host())
+    os.chmod(store.parent if writable == "folder" else store, 0o777 if writable == "folder" else 0o666)
+    reads.clear()
+    envs = envs_of(fresh(world).list())
+    assert sorted(reads) == ["a", "b", "miniconda3"]
+    assert envs["a"].kernel_files[0].spec["argv"][0] != "/tmp/theirs"
+    assert ("/tmp/theirs" in store.read_text()) == (writable == "folder")  # nothing written there
 
 
 def test_a_store_that_is_not_a_regular_file_is_not_read(world, reads):
