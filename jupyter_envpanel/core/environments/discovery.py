@@ -6,6 +6,7 @@ import builtins
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class Discovery:
         self._stamp: Stamp = ()
         self._racy = False
         self._watched: list[str | Path] = []
-        self._facts: dict[str, tuple[Stamp, Facts]] = {}  # by prefix
+        self._facts: dict[str, tuple[Stamp, Facts]] = {}  # by _slot(): a prefix, and its interpreter
         #: core/environments/factstore.py: the file, what it held (None: not read yet), whether to write it
         self._store = store
         self._kept: dict[str, factstore.Kept] | None = None
@@ -126,7 +127,8 @@ class Discovery:
         else:
             base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
             base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
-        cached = self._facts.get(prefix)
+        slot = _slot(env)
+        cached = self._facts.get(slot)
         if cached is None and self._kept:  # what an earlier process read, if read as this one would
             kept = self._kept.pop(prefix, None)
             if kept is not None and kept[:3] == (env.kind, self._python_hint(env), env.venv):
@@ -139,7 +141,7 @@ class Discovery:
         watch = base + found
         key, absent = _stamps(watch)
         if cached and cached[0] == key:
-            self._facts[prefix] = cached
+            self._facts[slot] = cached
             return cached[1], watch, key
         self._dirty = True
         reading = time.time_ns()
@@ -150,7 +152,7 @@ class Discovery:
             key = key[: len(base)] + self._stamp_of(watch[len(base) :])
         # racily clean facts (a path changed while, or just before, it was read) are read again
         if not any(racy(m, reading) for m in key):
-            self._facts[prefix] = (key, facts)
+            self._facts[slot] = (key, facts)
         return facts, watch, key
 
     def _first_facts(
@@ -165,7 +167,7 @@ class Discovery:
         # a path the reads did not open (unreadable, not a folder) is stat'ed like any other
         key = tuple(seen[p] if p in seen else mtime_ns(p) for p in (os.fspath(w) for w in watch))
         if not any(racy(m, reading) for m in key):
-            self._facts[env.prefix] = (key, facts)
+            self._facts[_slot(env)] = (key, facts)
         return facts, watch, key
 
     def _scan(self) -> tuple[Listing[Discovered], builtins.list[str | Path], Stamp]:
@@ -208,9 +210,11 @@ class Discovery:
     def _keep(self, store: Path, envs: Sequence[Found]) -> None:
         """Write the facts of this scan's environments for the next process (racy ones are not cached)."""
         kept = {}
+        # two interpreters of one prefix (/usr's python3.11 and python3.12): the file has one entry a prefix
+        shared = {prefix for prefix, count in Counter(env.prefix for env in envs).items() if count > 1}
         for env in envs:
-            cached = self._facts.get(env.prefix)
-            if cached is not None:
+            cached = self._facts.get(_slot(env))
+            if cached is not None and env.prefix not in shared:
                 kept[env.prefix] = factstore.Kept(env.kind, self._python_hint(env), env.venv, *cached)
         factstore.save(store, kept)
         self._dirty = False
@@ -228,6 +232,11 @@ class Discovery:
     def _python_hint(self, env: Found) -> str | None:
         """Return the python version classification learnt, or the server's own for its prefix."""
         return env.python_hint or (self.host.sys_python_version if env.is_server else None)
+
+
+def _slot(env: Found) -> str:
+    """Return where a prefix's facts are cached: one slot per interpreter when it has several (/usr)."""
+    return f"{env.prefix}\0{env.executable}" if env.executable else env.prefix
 
 
 def _stamps(paths: Sequence[str | Path]) -> tuple[Stamp, builtins.list[str | Path]]:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.factory import OLD_NS, PYKERNEL, age, envs_of, write_kernel, write_record
+from support.factory import OLD_NS, PYKERNEL, age, envs_of, write_dist, write_kernel, write_record
 
 from jupyter_envpanel.core.environments import discovery as module
 from jupyter_envpanel.core.environments import factstore
@@ -106,6 +106,31 @@ def test_a_prefix_that_became_another_kind_is_read_again(world, reads):
     reads.clear()
     envs = envs_of(fresh(world).list())
     assert "b" in reads and envs["b"].kind != "conda"
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["one process", "kept"])
+def test_two_pythons_of_one_prefix_each_get_their_own_facts(world, keep):
+    """/usr/bin/python3.11 and python3.12 (deadsnakes, Fedora) are two environments of one prefix."""
+    usr = world.base / "usr"
+    (usr / "bin").mkdir(parents=True)
+    for minor, dists, patch in (("3.11", ["a"], "3.11.9"), ("3.12", ["a", "b", "ipykernel"], "3.12.4")):
+        exe = usr / "bin" / f"python{minor}"
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+        for dist in dists:
+            write_dist(usr / "lib" / f"python{minor}" / "site-packages", dist, "1.0")
+        header = usr / "include" / f"python{minor}" / "patchlevel.h"
+        header.parent.mkdir(parents=True)
+        header.write_text(f'#define PY_VERSION "{patch}"\n')
+    age(world)
+    fresh(world, keep, PATH=str(usr / "bin")).list()
+    listing = fresh(world, keep, PATH=str(usr / "bin")).list()
+    got = {
+        os.path.basename(e.executable): (e.python_version, e.package_count, e.has_ipykernel)
+        for e in listing.environments
+        if e.kind == "system"
+    }
+    assert got == {"python3.11": ("3.11.9", 1, False), "python3.12": ("3.12.4", 3, True)}
 
 
 def test_racily_clean_facts_are_not_kept(world, reads):
