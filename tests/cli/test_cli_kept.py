@@ -8,6 +8,8 @@ import os
 from support.cli import make_world, run
 from support.factory import age, write_record
 
+from jupyter_envpanel.core.environments import factstore
+
 
 def listed(world, **environ) -> dict[str, dict]:
     """Run `list --json`; return the environments by name."""
@@ -20,10 +22,10 @@ def test_a_second_list_reuses_the_kept_facts_and_sees_a_change_since(world):
     make_world(world)
     age(world)
     first = listed(world)
-    kept = world.home / ".cache" / "jupyter-envpanel" / "facts-v1.json"
+    kept = world.home / ".cache" / "jupyter-envpanel" / factstore.FILE_NAME
     entries = {entry[0]: entry for entry in json.loads(kept.read_text())["entries"]}
     ml = next(p for p in entries if p.endswith(os.sep + "ml"))
-    assert entries[ml][5][1] == first["ml"]["package_count"] == 3  # python, numpy, seaborn
+    assert entries[ml][-1][1] == first["ml"]["package_count"] == 3  # python, numpy, seaborn
     assert listed(world) == first
     write_record(world.home / "miniconda3" / "envs" / "ml", "pandas=2.2.2")  # conda-meta's mtime moves
     assert listed(world)["ml"]["package_count"] == 4

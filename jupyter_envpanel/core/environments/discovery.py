@@ -121,26 +121,22 @@ class Discovery:
     def _facts_for(self, env: Found) -> tuple[Facts, builtins.list[str | Path], Stamp]:
         """Return a prefix's facts, watched paths and their mtimes (taken before reading)."""
         prefix = env.prefix  # strings, not pathlib: this runs for every env of every listing
-        base: builtins.list[str | Path]
-        if env.kind in CONDA_KINDS:  # conda-meta/state, when there is one, is among what was read
-            base = [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
-        else:
-            base = [prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"]
-            base += [prefix + "/pyvenv.cfg", prefix + "/lib"]
+        base = _base_paths(env)
         slot = _slot(env)
         cached = self._facts.get(slot)
+        changed: Stamp | None = None  # a kept entry's: its paths' ctimes, which no tool sets back
         if cached is None and self._kept:  # what an earlier process read, if read as this one would
             kept = self._kept.pop(prefix, None)
             if kept is not None and kept[:3] == (env.kind, self._python_hint(env), env.venv):
-                cached = (kept.stamp, kept.facts)
+                cached, changed = (kept.stamp, kept.facts), kept.changed
         if cached is None and env.kind in CONDA_KINDS:  # first read: the reads' own opens give the mtimes
             return self._first_facts(env, base)
         # What the last read found: site-packages (pip changes only it), conda-meta/state (conda rewrites
         # it in place: its folder's mtime stays), each kernel.json (edited in place)
         found = list(cached[1].read_paths) if cached else []
         watch = base + found
-        key, absent = _stamps(watch)
-        if cached and cached[0] == key:
+        key, absent, ctimes = _stamps(watch)
+        if cached and cached[0] == key and changed in (None, ctimes):
             self._facts[slot] = cached
             return cached[1], watch, key
         self._dirty = True
@@ -214,8 +210,12 @@ class Discovery:
         shared = {prefix for prefix, count in Counter(env.prefix for env in envs).items() if count > 1}
         for env in envs:
             cached = self._facts.get(_slot(env))
-            if cached is not None and env.prefix not in shared:
-                kept[env.prefix] = factstore.Kept(env.kind, self._python_hint(env), env.venv, *cached)
+            if cached is None or env.prefix in shared:
+                continue
+            # with the ctimes, which a copy, an extraction or `touch -d` cannot set back as mtimes can
+            mtimes, _, ctimes = _stamps(_base_paths(env) + list(cached[1].read_paths))
+            if mtimes == cached[0]:  # else: changed since it was read, read again next time
+                kept[env.prefix] = factstore.Kept(env.kind, self._python_hint(env), env.venv, *cached, ctimes)
         factstore.save(store, kept)
         self._dirty = False
 
@@ -239,19 +239,37 @@ def _slot(env: Found) -> str:
     return f"{env.prefix}\0{env.executable}" if env.executable else env.prefix
 
 
-def _stamps(paths: Sequence[str | Path]) -> tuple[Stamp, builtins.list[str | Path]]:
-    """Return the mtimes of paths (None: missing or unreadable) and the paths that do not exist."""
+def _base_paths(env: Found) -> builtins.list[str | Path]:
+    """Return the paths watched for every prefix of env's kind, before what reading it found."""
+    prefix = env.prefix
+    if env.kind in CONDA_KINDS:  # conda-meta/state, when there is one, is among what was read
+        return [prefix + "/conda-meta", prefix + "/share/jupyter/kernels"]
+    return [
+        *(prefix + "/conda-meta", prefix + "/conda-meta/state", prefix + "/share/jupyter/kernels"),
+        *(prefix + "/pyvenv.cfg", prefix + "/lib"),
+    ]
+
+
+def _stamps(paths: Sequence[str | Path]) -> tuple[Stamp, builtins.list[str | Path], Stamp]:
+    """Return the mtimes of paths (None: missing or unreadable), the missing paths, and the ctimes."""
     stamp: builtins.list[int | None] = []
     absent: builtins.list[str | Path] = []
+    ctimes: builtins.list[int | None] = []
     for path in paths:
         try:
-            stamp.append(os.stat(path).st_mtime_ns)
+            info = os.stat(path)
         except FileNotFoundError:
             stamp.append(None)
+            ctimes.append(None)
             absent.append(path)
+            continue
         except OSError:
             stamp.append(None)
-    return tuple(stamp), absent
+            ctimes.append(None)
+            continue
+        stamp.append(info.st_mtime_ns)
+        ctimes.append(info.st_ctime_ns)
+    return tuple(stamp), absent, tuple(ctimes)
 
 
 def _same(new: Listing[Discovered], old: Listing[Discovered]) -> bool:

@@ -1,7 +1,8 @@
 """What a listing read of each prefix, kept between processes in the user's cache folder.
 
 A fresh process (a CLI command, a server starting) reuses a prefix's facts only when every path
-they were read from still has the mtime it had when they were read; otherwise it reads the prefix
+they were read from still has the mtime it had when they were read, and the ctime it had when they
+were kept (a copy or an extraction can set mtimes back, not ctimes); otherwise it reads the prefix
 again. The file is read as hostile as any other: a regular file, size-capped, every entry
 type-checked and every kernelspec checked again; on any doubt the whole file is ignored.
 """
@@ -23,7 +24,7 @@ from ..base.safe_read import UnreadableFile, check_depth, parse_json, read_bytes
 from .facts import Facts, resource_names
 
 #: Bumped whenever the shape of an entry or of `Facts` changes: an older file is then ignored.
-VERSION = 1
+VERSION = 2
 FILE_NAME = f"facts-v{VERSION}.json"
 #: A new file, never through a link someone left at its name.
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
@@ -38,6 +39,8 @@ class Kept(NamedTuple):
     venv: bool
     stamp: Stamp
     facts: Facts
+    #: The same paths' ctimes when the facts were kept (moved by any change, never set back by a tool).
+    changed: Stamp = ()
 
 
 def store_path(host: Host) -> Path:
@@ -111,16 +114,18 @@ def _as_json(prefix: str, entry: Kept) -> list[Any]:
         [list(pair) for pair in facts.env_vars],
         facts.state_file,
     ]
-    return [prefix, entry.kind, entry.python_hint, entry.venv, list(entry.stamp), body]
+    return [prefix, entry.kind, entry.python_hint, entry.venv, list(entry.stamp), list(entry.changed), body]
 
 
 def _entry(item: Any, path: Path) -> tuple[str, Kept]:
     """Return one checked entry; anything of the wrong shape raises TypeError or ValueError."""
-    prefix, kind, hint, venv, stamp, body = item
+    prefix, kind, hint, venv, stamp, changed, body = item
     version, count, ipykernel, kernels, warnings, site, kernel_paths, version_file, env_vars, state = body
     _check(isinstance(prefix, str) and os.path.isabs(prefix) and isinstance(kind, str))
     _check(_opt_str(hint) and isinstance(venv, bool) and isinstance(ipykernel, bool))
     _check(isinstance(stamp, list) and all(m is None or type(m) is int for m in stamp))
+    _check(isinstance(changed, list) and len(changed) == len(stamp))
+    _check(all(m is None or type(m) is int for m in changed))
     _check(_opt_str(version) and type(count) is int and count >= 0)
     _check(_opt_str(site) and _opt_str(version_file) and _opt_str(state))
     _check(_strings(warnings) and _strings(kernel_paths) and isinstance(kernels, list))
@@ -151,7 +156,7 @@ def _entry(item: Any, path: Path) -> tuple[str, Kept]:
         tuple((name, value) for name, value in env_vars),
         state,
     )
-    return prefix, Kept(kind, hint, venv, tuple(stamp), facts)
+    return prefix, Kept(kind, hint, venv, tuple(stamp), facts, tuple(changed))
 
 
 def _check(ok: bool) -> None:

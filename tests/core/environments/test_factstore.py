@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -133,6 +134,41 @@ def test_two_pythons_of_one_prefix_each_get_their_own_facts(world, keep):
     assert got == {"python3.11": ("3.11.9", 1, False), "python3.12": ("3.12.4", 3, True)}
 
 
+def test_an_env_replaced_with_the_same_mtimes_is_read_again(world, reads):
+    """A reproducible image or an archive extracted with its mtimes sets every mtime back; not ctimes."""
+    root = make(world)
+    fresh(world).list()
+    shutil.rmtree(root / "envs" / "a")
+    world.conda_env(root / "envs" / "a", python="3.12.4", packages=["numpy=2.0.0", "pandas=2.2.2"])
+    write_kernel(root / "envs" / "a", "python3", {**PYKERNEL, "display_name": "New"})
+    for folder, dirs, files in os.walk(root / "envs" / "a"):  # the one mtime the image gave the old ones
+        for path in [folder, *(os.path.join(folder, f) for f in files + dirs)]:
+            os.utime(path, ns=(OLD_NS, OLD_NS))
+    reads.clear()
+    env = envs_of(fresh(world).list())["a"]
+    assert reads == ["a"]
+    assert (env.python_version, env.package_count) == ("3.12.4", 3)
+    assert env.kernel_files[0].spec["display_name"] == "New"
+
+
+def test_two_envs_swapped_with_their_mtimes_get_their_own_facts(world, reads):
+    """`mv a c; mv b a; mv c b`: each path now holds what the other did, every mtime as it was."""
+    envs = world.home / "miniconda3" / "envs"
+    world.conda_env(world.home / "miniconda3")
+    world.conda_env(envs / "a", python="3.11.7", packages=["numpy=1.26.4", "scipy=1.13.0"])
+    world.conda_env(envs / "b", python="3.12.4")
+    age(world)
+    fresh(world).list()
+    os.rename(envs / "a", envs / "c")
+    os.rename(envs / "b", envs / "a")
+    os.rename(envs / "c", envs / "b")
+    reads.clear()
+    got = envs_of(fresh(world).list())
+    assert sorted(reads) == ["a", "b"]
+    assert (got["a"].python_version, got["a"].package_count) == ("3.12.4", 1)
+    assert (got["b"].python_version, got["b"].package_count) == ("3.11.7", 3)
+
+
 def test_racily_clean_facts_are_not_kept(world, reads):
     root = world.home / "miniconda3"
     world.conda_env(root)  # just written: its mtimes are within the timestamp granularity of the scan
@@ -181,7 +217,7 @@ def test_a_broken_store_is_ignored_and_rewritten(world, reads, content):
 
 def _kernel_of_a(entries: dict) -> list:
     """Return env `a`'s kept kernel: [dir_name, resource_dir, spec, resources, mtime]."""
-    return entries[next(p for p in entries if p.endswith("/a"))][5][3][0]
+    return entries[next(p for p in entries if p.endswith("/a"))][6][3][0]
 
 
 def _up(entries: dict) -> None:
@@ -202,14 +238,15 @@ def _tampered(world, change) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0][2].update(argv=[]),
-        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(1, "/etc/kernel"),
-        lambda e: e[next(p for p in e if p.endswith("/a"))][5].__setitem__(1, "many"),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][6][3][0][2].update(argv=[]),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][6][3][0].__setitem__(1, "/etc/kernel"),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][6].__setitem__(1, "many"),
         lambda e: e[next(p for p in e if p.endswith("/a"))][4].append("old"),
-        lambda e: e[next(p for p in e if p.endswith("/b"))][5][8].append(["LD_PRELOAD=x", "y"]),
-        lambda e: e[next(p for p in e if p.endswith("/a"))][5][3][0].__setitem__(0, "other"),
+        lambda e: e[next(p for p in e if p.endswith("/b"))][6][8].append(["LD_PRELOAD=x", "y"]),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][6][3][0].__setitem__(0, "other"),
         _up,
         lambda e: _kernel_of_a(e).__setitem__(3, ["logo-/../../../etc/x"]),
+        lambda e: e[next(p for p in e if p.endswith("/a"))][5].pop(),
     ],
     ids=[
         "a kernel without argv",
@@ -220,6 +257,7 @@ def _tampered(world, change) -> None:
         "a kernel named unlike its folder",
         "a kernel named ..",
         "a linked file with a separator",
+        "ctimes fewer than the stamps",
     ],
 )
 def test_a_tampered_entry_drops_the_whole_store(world, reads, change):
