@@ -54,7 +54,7 @@ def _private(path: Path) -> bool:
     """Return whether only this user can change a path: owned by them, not writable by group or others."""
     if not hasattr(os, "getuid"):  # Windows: a profile folder's ACLs already keep it the user's
         return True
-    info = os.stat(path, follow_symlinks=False)
+    info = os.stat(path)  # a link's target: what is read and written
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 

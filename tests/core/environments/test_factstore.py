@@ -283,6 +283,18 @@ def test_a_store_others_could_write_is_neither_read_nor_written(world, reads, wr
     assert ("/tmp/theirs" in store.read_text()) == (writable == "folder")  # nothing written there
 
 
+def test_a_cache_folder_linked_to_a_private_folder_of_the_user_is_used(world, reads):
+    make(world)
+    elsewhere = world.base / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (world.home / ".cache").mkdir()
+    (world.home / ".cache" / "jupyter-envpanel").symlink_to(elsewhere)
+    fresh(world).list()
+    reads.clear()
+    fresh(world).list()
+    assert reads == [] and (elsewhere / factstore.FILE_NAME).is_file()
+
+
 def test_a_store_that_is_not_a_regular_file_is_not_read(world, reads):
     make(world)
     store = factstore.store_path(world.host())
